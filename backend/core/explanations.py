@@ -1,0 +1,91 @@
+"""One sentence a social worker understands for every due date, with the rule's source.
+
+"Child protection plan: every 10 working days since the visit on 18 Dec 2026;
+25 Dec, 28 Dec and 1 Jan are bank holidays, so due Wed 6 Jan 2027."
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .intervals import Interval
+from .vocabulary import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from .calendars import WorkingCalendar
+    from .cases import Episode
+    from .profiles import Phase, VisitRule
+
+
+@dataclass(frozen=True)
+class Basis:
+    """How a candidate due date arose: which rule, which clock, counted from what."""
+
+    rule: VisitRule
+    episode: Episode
+    kind: str  # "phase", "first_visit" or "trigger"
+    due: date
+    since: date
+    interval: Interval
+    event_type: str | None = None
+    phase: Phase | None = None
+    phase_start: date | None = None
+    from_visit: bool = False
+
+
+def short_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def long_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
+    rule = basis.rule
+    if basis.kind == "first_visit":
+        reason = f"first visit within {basis.interval.describe()} of the start on {short_date(basis.since)}"
+    elif basis.kind == "trigger":
+        event_name = EVENT_TYPES.get(basis.event_type or "", basis.event_type or "event")
+        reason = f"a visit within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}"
+    else:
+        reason = _cadence_reason(basis)
+    counted_from = basis.phase_start if _clock_from_phase_start(basis) else basis.since
+    holidays = _holiday_clause(basis.interval, counted_from, basis.due, calendar)
+    sentence = f"{rule.label}: {reason}{holidays}, so due {long_date(basis.due)}"
+    if plan_by != basis.due:
+        sentence += f" (plan by {long_date(plan_by)}, the last working day before)"
+    return f"{sentence}. Source: {rule.source.cite()}."
+
+
+def _clock_from_phase_start(basis: Basis) -> bool:
+    return basis.kind == "phase" and basis.phase_start is not None and basis.due == basis.phase_start != basis.since
+
+
+def _cadence_reason(basis: Basis) -> str:
+    every = basis.interval.describe_every()
+    if _clock_from_phase_start(basis) and basis.phase is not None and basis.phase_start is not None:
+        last = f"the visit on {short_date(basis.since)}" if basis.from_visit else "the start"
+        return (
+            f"{every} from {basis.phase.describe_start()} on {short_date(basis.phase_start)}, "
+            f"and {last} was already more than {basis.interval.describe()} before then"
+        )
+    if basis.from_visit:
+        return f"{every} since the visit on {short_date(basis.since)}"
+    return f"{every} from the start on {short_date(basis.since)}, with no visit since"
+
+
+def _holiday_clause(interval: Interval, after: date | None, due: date, calendar: WorkingCalendar) -> str:
+    """Name the bank holidays that pushed a working-day count later; other units skip none."""
+    if interval.unit != "working_days" or after is None or after >= due:
+        return ""
+    skipped = calendar.holidays_between(after, due)
+    if not skipped:
+        return ""
+    days = [f"{day.day} {day:%b}" for day, _ in skipped]
+    listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+    kind = "non-working day" if any(day in calendar.closure_dates for day, _ in skipped) else "bank holiday"
+    verb = "is a" if len(days) == 1 else "are"
+    return f"; {listed} {verb} {kind}{'' if len(days) == 1 else 's'}"

@@ -1,0 +1,229 @@
+"""When must each worker next see a child, and why: the due-date contract.
+
+A functional core: a ``Case``, the evaluation date, a ``Profile`` and a
+``WorkingCalendar`` in; frozen ``Obligation`` objects out. Nothing here reads a clock.
+
+The contract, in words:
+- A visit counts for a role when that role made it, the child was seen, and it is on
+  or before the evaluation date. Visits before an episode's start count too.
+- Only active episodes (start <= today < end) create obligations.
+- For each phase of a rule, in force from F until the next phase's start G, the
+  candidate is max(F, A + interval), where A is the latest counting visit (or the
+  episode start): the time since the last visit never exceeds the gap allowed at that
+  moment, and a phase's clock never runs from before it began. A candidate counts only
+  if it falls before G (or the phase is the last). The earliest one is the due date.
+- A first-visit window (and each trigger event) adds start + window as a candidate
+  while no counting visit falls on or after the start (the event).
+- One obligation per role: the earliest candidate over all active episodes and rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from .calendars import WorkingCalendar
+from .cases import Case, Episode, Event, Visit
+from .explanations import Basis, explain
+from .profiles import Anchor, Phase, Profile, VisitRule
+
+DUE_SOON_WORKING_DAYS = 5
+STATUSES = ("overdue", "due_today", "due_soon", "ok")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    role: str
+    due: date
+    plan_by: date
+    status: str
+    last_visit: date | None
+    rule: str
+    explanation: str
+    plan_type: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape shared by the ``due`` command and the obligations endpoint."""
+        return {
+            "role": self.role,
+            "due": self.due.isoformat(),
+            "plan_by": self.plan_by.isoformat(),
+            "status": self.status,
+            "last_visit": self.last_visit.isoformat() if self.last_visit else None,
+            "rule": self.rule,
+            "explanation": self.explanation,
+        }
+
+
+def compute_obligations(
+    case: Case, today: date, profile: Profile, calendar: WorkingCalendar
+) -> tuple[Obligation, ...]:
+    """Every role's next visit for ``case`` on ``today``, sorted by due date then role."""
+    latest = latest_counting_visits(case.visits, today)
+    best: dict[str, Basis] = {}
+    for episode in case.episodes:
+        if not episode.is_active(today):
+            continue
+        age = _age_on(case.date_of_birth, episode.start)
+        for rule in profile.rules_for(episode.type):
+            if not rule.applies_to(episode.placement, age):
+                continue
+            basis = earliest_due(rule, episode, case, latest.get(rule.role), today, calendar)
+            current = best.get(rule.role)
+            if current is None or basis.due < current.due:
+                best[rule.role] = basis
+    soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
+    obligations = [_obligation(basis, latest.get(role), today, soon_limit, calendar) for role, basis in best.items()]
+    obligations.sort(key=lambda obligation: (obligation.due, obligation.role))
+    return tuple(obligations)
+
+
+def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[str, date]:
+    """The latest visit per role in which the child was seen, on or before ``today``."""
+    latest: dict[str, date] = {}
+    for visit in visits:
+        if visit.child_seen and visit.date <= today:
+            seen = latest.get(visit.role)
+            if seen is None or visit.date > seen:
+                latest[visit.role] = visit.date
+    return latest
+
+
+def earliest_due(
+    rule: VisitRule, episode: Episode, case: Case, last_visit: date | None, today: date, calendar: WorkingCalendar
+) -> Basis:
+    """The earliest candidate due date one rule gives for one episode, with how it arose."""
+    best = _cadence_due(rule, episode, case, last_visit, today, calendar)
+    if rule.first_visit is not None and (last_visit is None or last_visit < episode.start):
+        due = rule.first_visit.after(episode.start, calendar)
+        if due < best.due:
+            best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit)
+    for trigger in rule.triggers:
+        for event in _events_of(case.events, trigger.event_type, episode.start, today):
+            if last_visit is None or last_visit < event.date:
+                due = trigger.within.after(event.date, calendar)
+                if due < best.due:
+                    best = Basis(rule, episode, "trigger", due, event.date, trigger.within, event_type=event.type)
+    return best
+
+
+def _cadence_due(
+    rule: VisitRule, episode: Episode, case: Case, last_visit: date | None, today: date, calendar: WorkingCalendar
+) -> Basis:
+    phases = phases_in_force(rule, episode, case, today, calendar)
+    since = last_visit if last_visit is not None else episode.start
+    best: Basis | None = None
+    for index, (phase_start, phase) in enumerate(phases):
+        gap_end = phase.every.after(since, calendar)
+        due = max(phase_start, gap_end)
+        is_last = index == len(phases) - 1
+        if (is_last or due < phases[index + 1][0]) and (best is None or due < best.due):
+            best = Basis(
+                rule, episode, "phase", due, since, phase.every,
+                phase=phase, phase_start=phase_start, from_visit=last_visit is not None,
+            )
+    assert best is not None  # the last phase always yields a candidate
+    return best
+
+
+def phases_in_force(
+    rule: VisitRule, episode: Episode, case: Case, today: date, calendar: WorkingCalendar
+) -> list[tuple[date, Phase]]:
+    """The rule's phases whose start is known by ``today``, with their start dates, in order.
+
+    A phase never starts before the episode does; of phases starting the same day the
+    later-listed one wins, because the earlier one would be in force for no time at all.
+    """
+    resolved: list[tuple[date, int, Phase]] = []
+    for position, phase in enumerate(rule.phases):
+        # Events count only once they have happened; birthdays and anniversaries are known ahead.
+        phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
+        if phase_start is not None:
+            resolved.append((max(phase_start, episode.start), position, phase))
+    resolved.sort(key=lambda item: (item[0], item[1]))
+    in_force: list[tuple[date, Phase]] = []
+    for phase_start, _, phase in resolved:
+        if in_force and in_force[-1][0] == phase_start:
+            in_force.pop()
+        in_force.append((phase_start, phase))
+    return in_force
+
+
+def project_due_dates(
+    case: Case, today: date, profile: Profile, calendar: WorkingCalendar, role: str, count: int
+) -> list[date]:
+    """The next ``count`` due dates for ``role`` if each visit is made on its due date.
+
+    A projection for planning only: it assumes the plan, placement and events stay as they are.
+    """
+    projected: list[date] = []
+    visits = case.visits
+    horizon = today
+    for _ in range(count):
+        obligations = compute_obligations(Case(case.reference, case.name, case.date_of_birth, case.episodes, case.events, visits), horizon, profile, calendar)
+        due = next((obligation.due for obligation in obligations if obligation.role == role), None)
+        if due is None:
+            break
+        projected.append(due)
+        visits = visits + (Visit(due, role, True),)
+        horizon = max(horizon, due)
+    return projected
+
+
+def _resolve_anchors(
+    anchors: tuple[Anchor, ...], episode: Episode, case: Case, today: date, calendar: WorkingCalendar
+) -> date | None:
+    """The later of the anchors' dates, or None while any of them has not happened."""
+    latest: date | None = None
+    for anchor in anchors:
+        if anchor.kind == "start":
+            day: date | None = episode.start
+        elif anchor.kind == "event":
+            day = next((event.date for event in _events_of(case.events, anchor.event_type, episode.start, today)), None)
+        else:
+            day = case.date_of_birth + relativedelta(years=anchor.years or 0) if case.date_of_birth else None
+        if day is None:
+            return None
+        if anchor.offset is not None:
+            day = anchor.offset.after(day, calendar)
+        latest = day if latest is None or day > latest else latest
+    return latest
+
+
+def _events_of(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> list[Event]:
+    """Events of one type on or after ``start`` and on or before ``today``, earliest first."""
+    return sorted(
+        (event for event in events if event.type == event_type and start <= event.date <= today),
+        key=lambda event: event.date,
+    )
+
+
+def _age_on(date_of_birth: date | None, day: date) -> int | None:
+    if date_of_birth is None:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def _obligation(basis: Basis, last_visit: date | None, today: date, soon_limit: date, calendar: WorkingCalendar) -> Obligation:
+    due = basis.due
+    if due < today:
+        status = "overdue"
+    elif due == today:
+        status = "due_today"
+    elif due <= soon_limit:
+        status = "due_soon"
+    else:
+        status = "ok"
+    plan_by = calendar.working_day_on_or_before(due)
+    return Obligation(
+        role=basis.rule.role,
+        due=due,
+        plan_by=plan_by,
+        status=status,
+        last_visit=last_visit,
+        rule=basis.rule.id,
+        explanation=explain(basis, plan_by, calendar),
+        plan_type=basis.episode.type,
+    )

@@ -1,0 +1,73 @@
+"""The words a case file and a rules profile may use.
+
+One closed list for each, so a misspelt plan type in a case import is a clear error
+instead of a child who silently gets no visiting schedule. Profiles are checked
+against the same lists when they load. Adding a word is a reviewed code change.
+"""
+
+from __future__ import annotations
+
+# episodes[].type
+PLAN_TYPES: dict[str, str] = {
+    "early_help": "Early help",
+    "assessment": "Assessment",
+    "section_47": "Section 47 enquiry",
+    "child_in_need": "Child in need plan",
+    "child_protection": "Child protection plan",
+    "pre_birth": "Pre-birth plan",
+    "cared_for": "Cared for (looked after)",
+    "care_leaver": "Care leaver",
+    "private_fostering": "Private fostering",
+    "short_breaks": "Short breaks",
+    "youth_justice_custody": "In custody",
+}
+
+# Short labels for notifications and calendar titles, where space is tight.
+PLAN_TYPE_SHORT: dict[str, str] = {
+    "early_help": "EH",
+    "assessment": "assessment",
+    "section_47": "S47",
+    "child_in_need": "CIN",
+    "child_protection": "CP",
+    "pre_birth": "pre-birth",
+    "cared_for": "cared for",
+    "care_leaver": "care leaver",
+    "private_fostering": "PF",
+    "short_breaks": "short breaks",
+    "youth_justice_custody": "custody",
+}
+
+# episodes[].placement (cared-for and similar episodes)
+PLACEMENTS: dict[str, str] = {
+    "foster_care": "Foster care",
+    "kinship_care": "Kinship (connected person) foster care",
+    "regulation_24": "Regulation 24 temporary approval of a connected person",
+    "placed_with_parents": "Placed with parents",
+    "placed_for_adoption": "Placed for adoption",
+    "residential": "Children's home",
+    "supported_accommodation": "Supported accommodation",
+    "unregulated": "Unregulated setting",
+    "long_term_foster_care": "Long-term foster care",
+    "secure": "Secure accommodation",
+    "other": "Other placement",
+}
+
+# events[].type
+EVENT_TYPES: dict[str, str] = {
+    "first_cared_for_review": "first cared-for review",
+    "permanence_ratified": "permanence ratified",
+    "birth": "birth",
+    "hospital_discharge": "discharge from hospital",
+    "accommodation_change": "move to new accommodation",
+    "entered_custody": "entry into custody",
+    "adoption_order": "adoption order",
+    "care_package_review": "care package review",
+}
+
+# visits[].role and rules' visiting roles
+VISIT_ROLES: dict[str, str] = {
+    "social_worker": "social worker",
+    "personal_adviser": "personal adviser",
+    "supervising_social_worker": "supervising social worker",
+    "early_help_practitioner": "early help practitioner",
+}

@@ -1,0 +1,49 @@
+"""The scheduling service: rule profiles and their working-day calendars, built once per app.
+
+Adapters (the CLI, the API, push and feeds) ask this object for obligations; it holds
+no request state, so one instance serves every thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .core.calendars import WorkingCalendar, build_calendar
+from .core.cases import Case
+from .core.errors import UnknownProfile
+from .core.profiles import Profile
+from .core.scheduling import Obligation, compute_obligations, project_due_dates
+
+
+@dataclass
+class Scheduler:
+    profiles: dict[str, Profile]
+    default_profile: str
+    first_year: int
+    last_year: int
+    _calendars: dict[str, WorkingCalendar] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.default_profile not in self.profiles:
+            raise UnknownProfile(self.default_profile, list(self.profiles))
+        # Built eagerly so a bad profile or calendar fails at start-up, not on a worker's phone.
+        for name, profile in self.profiles.items():
+            self._calendars[name] = build_calendar(profile.region, self.first_year, self.last_year, profile.closures)
+
+    def profile(self, name: str | None = None) -> Profile:
+        key = name or self.default_profile
+        if key not in self.profiles:
+            raise UnknownProfile(key, list(self.profiles))
+        return self.profiles[key]
+
+    def calendar(self, name: str | None = None) -> WorkingCalendar:
+        return self._calendars[self.profile(name).id]
+
+    def obligations(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
+        profile = self.profile(profile_name)
+        return compute_obligations(case, today, profile, self._calendars[profile.id])
+
+    def projections(self, case: Case, today: date, role: str, count: int, profile_name: str | None = None) -> list[date]:
+        profile = self.profile(profile_name)
+        return project_due_dates(case, today, profile, self._calendars[profile.id], role, count)
