@@ -322,6 +322,21 @@ def test_regulation_24_weekly_until_the_first_review_then_4_weekly(sefton, engla
     assert after["social_worker"].rule == "sefton.cared_for.regulation_24"
 
 
+def test_a_move_into_a_regulation_24_placement_is_due_within_7_days_not_on_the_day(sefton, england_calendar) -> None:
+    """Cared for Children: Visits - Children Placed under Regulation 24. The first week runs from the move."""
+    found = obligations_on("2026-11-16", sefton, england_calendar,
+                           episodes=[("cared_for", "2026-06-01", "2026-11-16", "foster_care"),
+                                     ("cared_for", "2026-11-16", None, "regulation_24")],
+                           visits=[("2026-11-01",)])
+    # Last seen 15 days before the move: the weekly clock starts 7 days after the move, on 23 Nov.
+    assert found["social_worker"].due == d("2026-11-23")
+    assert found["social_worker"].rule == "sefton.cared_for.regulation_24"
+    in_first_week = obligations_on("2026-11-18", sefton, england_calendar,
+                                   episodes=[("cared_for", "2026-11-16", None, "regulation_24")],
+                                   visits=[("2026-11-17",)])
+    assert in_first_week["social_worker"].due == d("2026-11-24")
+
+
 def test_under_16_in_an_unregulated_setting_is_weekly_and_flagged(sefton, england_calendar) -> None:
     """Cared for Children: Visits - Children in Unregulated Settings. Under 16: weekly, flagged as prohibited."""
     found = obligations_on("2026-11-06", sefton, england_calendar,
@@ -332,7 +347,9 @@ def test_under_16_in_an_unregulated_setting_is_weekly_and_flagged(sefton, englan
     assert "prohibited since 2021" in found["social_worker"].explanation
 
 
-@pytest.mark.parametrize(("placement", "due"), [("unregulated_support", "2027-03-29"), ("unregulated_care", "2027-03-08")])
+@pytest.mark.parametrize(
+    ("placement", "due"), [("unregulated_support", "2027-03-29"), ("unregulated_care", "2027-03-08")]
+)
 def test_unregulated_visits_after_the_16th_birthday_depend_on_care_or_support(
     sefton, england_calendar, placement, due
 ) -> None:
