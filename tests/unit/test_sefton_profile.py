@@ -274,18 +274,43 @@ def test_long_term_foster_home_with_consent_drops_to_26_weeks(sefton, england_ca
     assert without_consent["social_worker"].due == d("2026-09-23")  # 12 weeks
 
 
-def test_26_weeks_never_runs_past_the_statutory_6_months_across_february(sefton, england_calendar) -> None:
+@pytest.mark.parametrize(
+    ("visited", "due", "rule"),
+    [
+        # 31 Aug 2026 + 26 weeks = Mon 1 Mar 2027; + 6 months = Sun 28 Feb 2027.
+        ("2026-08-31", "2027-02-28", "sefton.cared_for.long_term_six_month_limit"),
+        # Sep to Feb holds 181 days in a common year: 6 months from 15 Sep is 15 Mar, 26 weeks 16 Mar.
+        ("2026-09-15", "2027-03-15", "sefton.cared_for.long_term_six_month_limit"),
+        # From 15 Oct the two agree (15 Apr), and 26 weeks from 1 Jul is two days earlier than 6 months.
+        ("2026-10-15", "2027-04-15", None),
+        ("2026-07-01", "2026-12-30", "sefton.cared_for.long_term_foster_care"),
+    ],
+)
+def test_26_weeks_never_runs_past_the_statutory_6_months_across_february(
+    sefton, england_calendar, visited, due, rule
+) -> None:
     """Cared for Children: Visits - Children in Long Term Stable Homes. 26 weeks capped at reg 28's 6 months."""
+    found = obligations_on(
+        visited, sefton, england_calendar,
+        episodes=[("cared_for", "2025-06-10", None, "long_term_foster_care")],
+        events=[("permanence_ratified", "2026-01-15"), ("long_term_visits_agreed", "2026-03-01")],
+        visits=[(visited,)],
+    )
+    assert found["social_worker"].due == d(due)
+    if rule is not None:
+        assert found["social_worker"].rule == rule
+
+
+def test_the_6_month_limit_is_planned_for_the_friday_before_a_sunday(sefton, england_calendar) -> None:
+    """Cared for Children: Visits - Children in Long Term Stable Homes. Due Sun 28 Feb 2027: plan by Fri 26 Feb."""
     found = obligations_on(
         "2026-09-01", sefton, england_calendar,
         episodes=[("cared_for", "2025-06-10", None, "long_term_foster_care")],
         events=[("permanence_ratified", "2026-01-15"), ("long_term_visits_agreed", "2026-03-01")],
         visits=[("2026-08-31",)],
     )
-    # 31 Aug 2026 + 26 weeks = Mon 1 Mar 2027; + 6 months = Sun 28 Feb 2027.
-    assert found["social_worker"].due == d("2027-02-28")
     assert found["social_worker"].plan_by == d("2027-02-26")
-    assert found["social_worker"].rule == "sefton.cared_for.long_term_six_month_limit"
+    assert "every 6 months since the visit on 31 Aug 2026" in found["social_worker"].explanation
 
 
 def test_placed_with_parents_weekly_until_the_first_review_then_4_weeks_not_a_month(sefton, england_calendar) -> None:
