@@ -29,9 +29,13 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def read_password() -> str:
     """One line from standard input when it is piped; otherwise ask twice, without echo."""
-    if not sys.stdin.isatty():
+    if not stdin_is_terminal():
         return sys.stdin.readline().rstrip("\r\n")
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 

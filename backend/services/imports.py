@@ -102,7 +102,10 @@ def csv_cases(text: str) -> list[tuple[int, Any]]:
         cells = {key: (value or "").strip() for key, value in row.items() if key}
         first_row, case = merged.setdefault(cells["reference"] or f"(row {number})", (number, csv_case(cells)))
         if first_row != number:
-            case["episodes"].extend(csv_case(cells)["episodes"])
+            more = csv_case(cells)
+            case["episodes"].extend(more["episodes"])
+            held = {allocation["role"] for allocation in case["allocations"]}
+            case["allocations"].extend(item for item in more["allocations"] if item["role"] not in held)
     return list(merged.values())
 
 
@@ -175,7 +178,7 @@ def apply_import(plan: ImportPlan, today: date) -> None:
     """Write a checked plan in one transaction."""
     if plan.problems:
         raise ValueError("an import with problems is never applied")
-    teams = dict(db.session.execute(select(Worker.id, Worker.team_id)).tuples().all())
+    teams = {worker_id: team_id for worker_id, team_id in db.session.execute(select(Worker.id, Worker.team_id))}
     for imported in plan.cases:
         upsert_case(imported, teams, today)
     db.session.commit()
@@ -202,11 +205,8 @@ def replace_case_facts(child_id: str, case: Case) -> None:
     (visits recorded on phones are never dropped by an import)."""
     db.session.execute(delete(EpisodeRow).where(EpisodeRow.child_id == child_id))
     db.session.execute(delete(EventRow).where(EventRow.child_id == child_id))
-    stored = set(
-        db.session.execute(
-            select(VisitRow.date, VisitRow.role, VisitRow.child_seen).where(VisitRow.child_id == child_id)
-        ).tuples()
-    )
+    stored_visits = select(VisitRow.date, VisitRow.role, VisitRow.child_seen).where(VisitRow.child_id == child_id)
+    stored = {tuple(row) for row in db.session.execute(stored_visits)}
     store_case_facts(child_id, Case(case.reference, case.name, case.date_of_birth, case.episodes, case.events, ()))
     db.session.add_all(
         VisitRow(id=str(uuid.uuid4()), child_id=child_id, date=visit.date, role=visit.role, child_seen=visit.child_seen)
