@@ -16,7 +16,7 @@ from .clock import today_in_london
 from .core.errors import CoreError
 from .extensions import db
 from .persistence.people import WORKER_ROLES
-from .services.demo import seed_demo
+from .services.demo import database_is_empty, seed_demo
 from .services.errors import InvalidInput
 from .services.imports import apply_import, plan_import, read_case_rows
 from .services.workers import create_worker, set_worker_active
@@ -100,9 +100,13 @@ def import_cases_command(file: Path, dry_run: bool) -> None:
 
 
 @click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has data.")
 @with_appcontext
-def seed_demo_command() -> None:
+def seed_demo_command(if_empty: bool) -> None:
     """Fill an EMPTY database with a demo team and caseload; prints how to sign in."""
+    if if_empty and not database_is_empty():
+        click.echo("The database already has data; no demo data added.")
+        return
     try:
         result = seed_demo(current_app.extensions["scheduler"], today_in_london())
     except CoreError as problem:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select, true
 
 from ..core.cases import Case, Episode, Event, Visit
 from ..extensions import db
@@ -24,8 +25,14 @@ class LoadedCase:
     case: Case
 
 
-def load_cases(child_ids: Select[Any]) -> list[LoadedCase]:
-    """Every child whose id ``child_ids`` selects, with its case, ordered by case reference."""
+def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> list[LoadedCase]:
+    """Every child whose id ``child_ids`` selects, with its case, ordered by case reference.
+
+    With ``latest_visits_on``, each case carries only its latest counting visit per role on or
+    before that day: all the engine reads when it works out obligations on that day (see
+    core/scheduling.py, ``latest_counting_visits``), where the full history is most of what a
+    caseload would otherwise load.
+    """
     children = db.session.scalars(select(Child).where(Child.id.in_(child_ids)).order_by(Child.reference)).all()
     episodes: dict[str, list[Episode]] = defaultdict(list)
     for child_id, kind, start, end, placement in db.session.execute(
@@ -40,15 +47,23 @@ def load_cases(child_ids: Select[Any]) -> list[LoadedCase]:
     ):
         events[child_id].append(Event(kind, day))
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for child_id, day, role, child_seen in db.session.execute(
-        select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(
-            VisitRow.child_id.in_(child_ids)
-        )
-    ):
+    for child_id, day, role, child_seen in db.session.execute(visit_query(child_ids, latest_visits_on)):
         visits[child_id].append(Visit(day, role, child_seen))
     return [
         LoadedCase(child, case_of(child, episodes[child.id], events[child.id], visits[child.id])) for child in children
     ]
+
+
+def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
+    if latest_on is None:
+        return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(
+            VisitRow.child_id.in_(child_ids)
+        )
+    return (
+        select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, true())
+        .where(VisitRow.child_id.in_(child_ids), VisitRow.child_seen.is_(True), VisitRow.date <= latest_on)
+        .group_by(VisitRow.child_id, VisitRow.role)
+    )
 
 
 def load_case(child_id: str) -> LoadedCase | None:

@@ -72,7 +72,7 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     ):
         held[child_id].add((worker_id, role))
     caseloads: dict[str, list[CaseloadEntry]] = defaultdict(list)
-    for loaded in load_cases(allocations):
+    for loaded in load_cases(allocations, latest_visits_on=as_of):
         for obligation in scheduler().obligations(loaded.case, as_of):
             for worker_id, role in held[loaded.child.id]:
                 if role == obligation.role:

@@ -150,3 +150,27 @@ def test_a_caseload_of_500_children_takes_as_many_sql_statements_as_one_of_5(app
     many, _ = caseload_statements(app, 500)
     assert few == many
     assert many <= 12  # session, allocations, four case tables, transaction control
+
+
+def test_caseload_obligations_equal_the_childs_own_obligations_whatever_the_visit_history(app: Flask) -> None:
+    worker = add_worker(app)
+    visits = [
+        {"date": "2026-09-03", "role": "social_worker", "child_seen": True},
+        {"date": "2026-10-20", "role": "social_worker", "child_seen": False},
+        {"date": "2026-10-01", "role": "social_worker", "child_seen": True},
+        {"date": "2026-11-10", "role": "social_worker", "child_seen": True},
+        {"date": "2026-10-28", "role": "personal_adviser", "child_seen": True},
+    ]
+    episodes = [{"type": "child_protection", "start": "2026-09-01"}, {"type": "care_leaver", "start": "2026-09-01"}]
+    child = add_child(
+        app,
+        allocations=[(worker, "social_worker"), (worker, "personal_adviser")],
+        episodes=episodes,
+        visits=visits,
+        date_of_birth="2007-01-01",
+    )
+    api = signed_in(app, worker)
+    for as_of in ("2026-09-02", "2026-10-05", "2026-10-25", "2026-11-10", "2026-11-23"):
+        caseload = api.get(f"/api/caseload?as_of={as_of}").json["obligations"]
+        own = api.get(f"/api/children/{child}/obligations?as_of={as_of}").json["obligations"]
+        assert [{key: row[key] for key in own[0]} for row in caseload] == own

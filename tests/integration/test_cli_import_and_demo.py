@@ -140,3 +140,10 @@ def test_seed_demo_refuses_a_database_that_is_not_empty(app: Flask, runner) -> N
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 1 and "not empty" in result.output
     assert count(app, Child) == 0
+
+
+def test_seed_demo_if_empty_leaves_a_database_with_data_alone_and_succeeds(app: Flask, runner) -> None:  # noqa: ANN001
+    add_worker(app)
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "no demo data added" in result.output
+    assert count(app, Child) == 0
