@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import request
 
-from ..clock import today_in_london
+from ..clock import now_in_london, today_in_london
 
 
 def route_name() -> str:
@@ -17,3 +17,7 @@ def route_name() -> str:
 
 def today() -> date:
     return today_in_london()
+
+
+def now() -> datetime:
+    return now_in_london()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
+
+from ..clock import LONDON
+from ..core.errors import InvalidPlan
+from ..core.localtime import parse_local_start
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -38,3 +42,14 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+class LocalDateTime(fields.Field):
+    """A wall-clock time in Europe/London ("2026-11-24T14:00") unless it carries an offset,
+    loaded as an aware datetime; times the clocks skip are refused (core/localtime.py)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        try:
+            return parse_local_start(value, LONDON, attr or "starts_at")
+        except InvalidPlan as error:
+            raise ValidationError(error.problem) from None

@@ -18,7 +18,7 @@ from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import CalendarRangeError, CoreError, InvalidCase
+from ..core.errors import CalendarRangeError, CoreError, InvalidCase, InvalidPlan
 from ..services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, Throttled, Unauthenticated
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -130,6 +130,8 @@ def core_error_response(error: CoreError) -> Response:
         return problem(422, "Some fields are not valid.", errors=error.errors)
     if isinstance(error, InvalidCase):
         return problem(422, "Some fields are not valid.", errors={dotted_field(error.field): [error.problem]})
+    if isinstance(error, InvalidPlan):
+        return problem(422, "Some fields are not valid.", errors={error.field: [error.problem]})
     if isinstance(error, CalendarRangeError):
         return problem(422, str(error))
     if isinstance(error, ServiceError):

@@ -27,12 +27,24 @@ class ObligationSchema(Schema):
     explanation = fields.String()
 
 
+class NextPlanSchema(Schema):
+    """The worker's own planned contact in person that answers a due date (never the note)."""
+
+    id = fields.String()
+    starts_at = fields.String(metadata={"description": "Local time in Europe/London with its offset"})
+    date = fields.String(metadata=DATE_TEXT)
+    duration_minutes = fields.Integer(allow_none=True)
+    kind = fields.String()
+    on_time = fields.Boolean(metadata={"description": "On or before the obligation's plan_by"})
+
+
 class CaseloadObligationSchema(ObligationSchema):
     child_id = fields.String()
     reference = fields.String()
     initials = fields.String()
     plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
     plan_label = fields.String()
+    next_plan = fields.Nested(NextPlanSchema, allow_none=True)
 
 
 class VisitSchema(Schema):
@@ -42,5 +54,6 @@ class VisitSchema(Schema):
     role = fields.String()
     child_seen = fields.Boolean()
     seen_alone = fields.Boolean(allow_none=True)
+    kind = fields.String(allow_none=True, metadata={"description": "null: in person, place not recorded"})
     visitor_id = fields.String(allow_none=True)
     recorded_at = fields.AwareDateTime()

@@ -53,11 +53,24 @@ class TimelinessSchema(Schema):
     percent = fields.Float(allow_none=True)
 
 
+class PlanStandingCountsSchema(Schema):
+    on_time = fields.Integer(metadata={"description": "Planned on or before plan_by"})
+    late = fields.Integer(metadata={"description": "Planned, but after plan_by"})
+    none = fields.Integer(metadata={"description": "No plan in person answers the due date"})
+
+
+class PlanCountsSchema(Schema):
+    overdue = fields.Nested(PlanStandingCountsSchema)
+    due_today = fields.Nested(PlanStandingCountsSchema)
+    due_soon = fields.Nested(PlanStandingCountsSchema)
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
     workers = fields.List(fields.Nested(WorkerCountsSchema))
     overdue = fields.List(fields.Nested(OverdueObligationSchema))
+    plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
 
 

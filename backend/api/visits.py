@@ -7,9 +7,10 @@ from uuid import UUID
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..auth import current_viewer
+from ..core.vocabulary import CONTACT_KINDS
 from ..services.visits import VisitReport, record_visit, visible_visit
 from .child_schemas import VISIT_ROLE
 from .context import route_name, today
@@ -25,6 +26,11 @@ class VisitReportSchema(Schema):
     role = fields.String(required=True, validate=VISIT_ROLE)
     child_seen = StrictBoolean(required=True)
     seen_alone = StrictBoolean(required=True)
+    kind = fields.String(
+        load_default=None,
+        validate=validate.OneOf(list(CONTACT_KINDS)),
+        metadata={"description": "How contact was made; phone, video and text do not count as visits"},
+    )
 
 
 @blp.route("/<uuid:visit_id>")

@@ -38,3 +38,11 @@ class UnknownProfile(CoreError):
     def __init__(self, name: str, known: list[str]) -> None:
         self.name, self.known = name, known
         super().__init__(f"unknown profile {name!r} (known: {', '.join(sorted(known))})")
+
+
+class InvalidPlan(CoreError):
+    """A planned contact is malformed (a local time that never happens, say); names the field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field, self.problem = field, problem
+        super().__init__(f"field {field!r}: {problem}")

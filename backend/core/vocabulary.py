@@ -85,3 +85,15 @@ VISIT_ROLES: dict[str, str] = {
     "early_help_practitioner": "early help practitioner",
     "key_worker": "key worker",
 }
+
+# plans[].kind and visits[].kind: how a worker makes contact. Only contact in person
+# satisfies a visiting cadence; a personal adviser's keeping-in-touch calls, video calls and
+# texts are recorded and shown, but never move a due date (see core/planning.py).
+CONTACT_KINDS: dict[str, str] = {
+    "home_visit": "Home visit",
+    "visit_elsewhere": "Visit elsewhere",
+    "phone": "Phone call",
+    "video": "Video call",
+    "text": "Text message",
+}
+IN_PERSON_CONTACT_KINDS = frozenset({"home_visit", "visit_elsewhere"})

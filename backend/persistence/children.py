@@ -80,4 +80,7 @@ class VisitRow(db.Model):
     # Unknown (None) for visits imported from a case file.
     seen_alone: Mapped[bool | None]
     visitor_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id"), index=True)
+    # How contact was made (core.vocabulary.CONTACT_KINDS); None for visits recorded before
+    # contacts had kinds, all of them visits in person. Only contact in person reaches the engine.
+    kind: Mapped[str | None] = mapped_column(String(20))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 
 from ..core.cases import Case, Episode, Event, Visit
+from ..core.vocabulary import IN_PERSON_CONTACT_KINDS
 from ..extensions import db
 from .children import Child, EpisodeRow, EventRow, VisitRow
 
@@ -55,15 +56,28 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
 
 
 def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
+    """The visits the engine reads: contact in person only (see ``in_person``)."""
     if latest_on is None:
         return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(
-            VisitRow.child_id.in_(child_ids)
+            VisitRow.child_id.in_(child_ids), in_person()
         )
     return (
         select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, true())
-        .where(VisitRow.child_id.in_(child_ids), VisitRow.child_seen.is_(True), VisitRow.date <= latest_on)
+        .where(
+            VisitRow.child_id.in_(child_ids),
+            VisitRow.child_seen.is_(True),
+            VisitRow.date <= latest_on,
+            in_person(),
+        )
         .group_by(VisitRow.child_id, VisitRow.role)
     )
+
+
+def in_person() -> ColumnElement[bool]:
+    """Keeping-in-touch calls, video calls and texts are recorded and shown in a child's history,
+    but only contact in person satisfies a visiting cadence, so only it reaches the engine (which
+    stays unaware of contact kinds). A visit without a kind predates kinds and was in person."""
+    return or_(VisitRow.kind.is_(None), VisitRow.kind.in_(sorted(IN_PERSON_CONTACT_KINDS)))
 
 
 def load_case(child_id: str) -> LoadedCase | None:

@@ -21,6 +21,7 @@ from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from ..schedules import Scheduler
 from .access import current_allocation
+from .next_plans import NextPlan, next_plan, open_plans_in_person
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,11 @@ class CaseloadEntry:
     plan_type: str
     plan_label: str
     obligation: Obligation
+    # The worker's planned contact that answers this due date (services/next_plans.py), if any.
+    next_plan: NextPlan | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """The API's CaseloadObligation: the obligation's fields plus who and which plan."""
+        """The API's CaseloadObligation: the obligation's fields plus who, which plan and the next contact."""
         return {
             **self.obligation.as_dict(),
             "child_id": self.child_id,
@@ -42,6 +45,7 @@ class CaseloadEntry:
             "initials": self.initials,
             "plan_type": self.plan_type,
             "plan_label": self.plan_label,
+            "next_plan": self.next_plan.as_dict() if self.next_plan else None,
         }
 
 
@@ -71,18 +75,20 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
         )
     ):
         held[child_id].add((worker_id, role))
+    plans = open_plans_in_person(worker_ids, allocations)
     caseloads: dict[str, list[CaseloadEntry]] = defaultdict(list)
     for loaded in load_cases(allocations, latest_visits_on=as_of):
         for obligation in scheduler().obligations(loaded.case, as_of):
             for worker_id, role in held[loaded.child.id]:
                 if role == obligation.role:
-                    caseloads[worker_id].append(entry_for(loaded, obligation))
+                    planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
+                    caseloads[worker_id].append(entry_for(loaded, obligation, planned))
     for entries in caseloads.values():
         entries.sort(key=sort_key)
     return dict(caseloads)
 
 
-def entry_for(loaded: LoadedCase, obligation: Obligation) -> CaseloadEntry:
+def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:
     return CaseloadEntry(
         child_id=loaded.child.id,
         reference=loaded.child.reference,
@@ -91,6 +97,7 @@ def entry_for(loaded: LoadedCase, obligation: Obligation) -> CaseloadEntry:
         plan_type=obligation.plan_type,
         plan_label=PLAN_TYPES[obligation.plan_type],
         obligation=obligation,
+        next_plan=planned,
     )
 
 

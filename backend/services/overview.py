@@ -19,6 +19,7 @@ Children counted are the team's children now (see access.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from ..core.cases import Case
+from ..core.planning import PLAN_STANDINGS, standing
 from ..extensions import db
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
@@ -76,6 +78,7 @@ def team_overview(
         "as_of": as_of,
         "workers": [worker_counts(worker, caseloads.get(worker.id, [])) for worker in workers],
         "overdue": overdue_list(workers, caseloads),
+        "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(scheduler(), cases, start, end, as_of).as_dict(),
     }
 
@@ -86,6 +89,17 @@ def worker_counts(worker: Worker, entries: list[CaseloadEntry]) -> dict[str, Any
         if entry.obligation.status in counts:
             counts[entry.obligation.status] += 1
     return {"id": worker.id, "name": worker.name, "role": worker.role, **counts}
+
+
+def plan_counts(entries: Iterable[CaseloadEntry]) -> dict[str, dict[str, int]]:
+    """How many overdue, due-today and due-soon visits have a plan on time, a late plan, or none
+    (the worker's own earliest open plan in person answering the due date; core/planning.py)."""
+    counts = {status: dict.fromkeys(PLAN_STANDINGS, 0) for status in COUNTED_STATUSES}
+    for entry in entries:
+        if entry.obligation.status in counts:
+            answering_day = entry.next_plan.plan.local_date if entry.next_plan else None
+            counts[entry.obligation.status][standing(entry.obligation, answering_day)] += 1
+    return counts
 
 
 def overdue_list(workers: list[Worker], caseloads: dict[str, list[CaseloadEntry]]) -> list[dict[str, Any]]:

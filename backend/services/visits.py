@@ -28,7 +28,10 @@ class VisitReport:
     date: date
     role: str
     child_seen: bool
-    seen_alone: bool
+    # None when not said (a visit recorded from a plan in one tap).
+    seen_alone: bool | None
+    # core.vocabulary.CONTACT_KINDS; None: a visit in person, place not said (see persistence/repository.py).
+    kind: str | None = None
 
 
 def record_visit(
@@ -50,6 +53,7 @@ def record_visit(
         role=report.role,
         child_seen=report.child_seen,
         seen_alone=report.seen_alone,
+        kind=report.kind,
         visitor_id=viewer.worker_id,
     )
     db.session.add(row)
@@ -74,6 +78,7 @@ def settle_replay(viewer: Viewer, stored: VisitRow, report: VisitReport, today: 
         and stored.role == report.role
         and stored.child_seen == report.child_seen
         and stored.seen_alone == report.seen_alone
+        and stored.kind == report.kind
         and stored.visitor_id == viewer.worker_id
     )
     if not same:
@@ -98,6 +103,7 @@ def visit_as_dict(visit: VisitRow) -> dict[str, Any]:
         "role": visit.role,
         "child_seen": visit.child_seen,
         "seen_alone": visit.seen_alone,
+        "kind": visit.kind,
         "visitor_id": visit.visitor_id,
         "recorded_at": visit.recorded_at,
     }

@@ -13,6 +13,7 @@ from flask import Flask
 
 from backend.extensions import db
 from backend.persistence.children import EpisodeRow, VisitRow
+from tests.support.plans import add_plan, plan_body
 from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 MADE_UP_ID = "f" * 32
@@ -25,6 +26,7 @@ class World:
     foreign_child: str
     foreign_episode: str
     foreign_visit: str
+    foreign_plan: str
     own_worker: str
     callers: dict[str, str]
 
@@ -46,13 +48,14 @@ def build_world(app: Flask) -> World:
     with app.app_context():
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
         visit = db.session.scalar(db.select(VisitRow.id).where(VisitRow.child_id == child))
+    plan = add_plan(app, child, foreign_worker)
     # The caller's own child, so that "not found" is not merely "has nothing at all".
     add_child(
         app,
         team_id=own_team,
         allocations=[(callers["social_worker"], "social_worker"), (callers["personal_adviser"], "personal_adviser")],
     )
-    return World(own_team, foreign_team, child, episode, visit, callers["social_worker"], callers)
+    return World(own_team, foreign_team, child, episode, visit, plan, callers["social_worker"], callers)
 
 
 # (rule, method) -> (path, json body) aimed at the foreign child's data, and the same aimed at a made-up id.
@@ -82,12 +85,21 @@ def foreign_requests(world: World) -> dict[tuple[str, str], list[tuple[str, Any]
         ],
         ("/api/visits/<uuid:visit_id>", "GET"): [(f"/api/visits/{world.foreign_visit}", None)],
         ("/api/teams/<team_id>/overview", "GET"): [(f"/api/teams/{world.foreign_team}/overview", None)],
+        ("/api/plans", "GET"): [(f"/api/plans?child_id={child}", None)],
+        ("/api/plans/<uuid:plan_id>", "PUT"): [
+            (f"/api/plans/{new_visit_id()}", plan_body(child)),
+            (f"/api/plans/{world.foreign_plan}", plan_body(child)),
+        ],
+        ("/api/plans/<uuid:plan_id>", "GET"): [(f"/api/plans/{world.foreign_plan}", None)],
+        ("/api/plans/<uuid:plan_id>", "DELETE"): [(f"/api/plans/{world.foreign_plan}", None)],
+        ("/api/plans/<uuid:plan_id>/complete", "POST"): [(f"/api/plans/{world.foreign_plan}/complete", {})],
     }
 
 
 def made_up_twin(path: str, world: World) -> str:
     for real in (world.foreign_child, world.foreign_team, world.foreign_episode):
         path = path.replace(real, MADE_UP_ID)
+    path = path.replace(world.foreign_plan, "00000000-0000-4000-8000-000000000001")
     return path.replace(world.foreign_visit, "00000000-0000-4000-8000-000000000000")
 
 

@@ -53,7 +53,9 @@ def test_the_caseload_is_soonest_first_with_child_id_reference_and_initials(app:
         "initials",
         "plan_type",
         "plan_label",
+        "next_plan",
     }
+    assert rows[0]["next_plan"] is None
 
 
 def test_the_status_filter_keeps_only_that_status(app: Flask) -> None:

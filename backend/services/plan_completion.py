@@ -1,0 +1,74 @@
+"""Recording the visit a plan was for, in one tap, idempotently.
+
+The visit gets the plan's child, role and kind, and by default the plan's local date; its id
+is the client's ``visit_id`` or, when none is sent, one derived from the plan's id, so that a
+retried request (or a second tap) finds the visit the first one made. The visit is recorded
+through services/visits.py exactly as ``PUT /api/visits/<id>`` records one, then the plan is
+marked complete; a request that dies between the two is finished by its retry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ..clock import LONDON
+from ..extensions import db
+from ..persistence.plans import PlanRow
+from .access import Viewer
+from .audit import note_change
+from .errors import Conflict
+from .plans import close_plan, current_deadline, own_plan, plan_as_dict
+from .visits import VisitReport, record_visit
+
+# Fixed forever: changing it would give retried completions a second visit.
+VISIT_FROM_PLAN = uuid.UUID("6f1d3c52-8f0e-4a53-9a57-3b8c2a0e7d41")
+# A phone call or a text does not see the child unless the worker says otherwise.
+SEEN_BY_DEFAULT = frozenset({"home_visit", "visit_elsewhere", "video"})
+
+
+@dataclass(frozen=True)
+class Completion:
+    date: date | None = None
+    child_seen: bool | None = None
+    seen_alone: bool | None = None
+    visit_id: str | None = None
+
+
+def visit_id_for(plan_id: str) -> str:
+    return str(uuid.uuid5(VISIT_FROM_PLAN, plan_id))
+
+
+def complete_plan(
+    viewer: Viewer, plan_id: str, completion: Completion, now: datetime, route: str
+) -> tuple[dict[str, Any], bool]:
+    """Record the plan's visit and mark the plan complete; returns ({"plan", "visit"}, visit created)."""
+    today = now.date()
+    row = own_plan(viewer, db.session.get(PlanRow, plan_id), today, plan_id)
+    visit_id = completion.visit_id or row.visit_id or visit_id_for(plan_id)
+    if row.status == "cancelled":
+        raise Conflict("This plan was cancelled; record the visit on its own.")
+    if row.status == "completed" and row.visit_id != visit_id:
+        raise Conflict("This plan is already completed with another visit.")
+    deadline = current_deadline(row, today) if row.status == "planned" else None
+    visit, created = record_visit(viewer, visit_id, visit_report(row, completion), today, route)
+    if row.status == "planned":
+        close_plan(row, "completed", deadline, now)
+        row.visit_id = visit_id
+        note_change(viewer.worker_id, row.child_id, route)
+        db.session.commit()
+    return {"plan": plan_as_dict(viewer, row, now), "visit": visit}, created
+
+
+def visit_report(row: PlanRow, completion: Completion) -> VisitReport:
+    child_seen = completion.child_seen if completion.child_seen is not None else row.kind in SEEN_BY_DEFAULT
+    return VisitReport(
+        child_id=row.child_id,
+        date=completion.date or row.starts_at.astimezone(LONDON).date(),
+        role=row.role,
+        child_seen=child_seen,
+        seen_alone=completion.seen_alone,
+        kind=row.kind,
+    )
