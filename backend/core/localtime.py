@@ -35,7 +35,9 @@ LOCAL_DATE_TIME = re.compile(
 def parse_local_start(text: object, zone: tzinfo, field: str = "starts_at") -> datetime:
     """The instant ``text`` names: local wall time in ``zone`` unless it carries an offset.
 
-    Returns an aware datetime in ``zone``. Raises ``InvalidPlan`` naming ``field`` for text
+    Returns the instant in UTC: an aware datetime in ``zone`` inside the repeated hour never
+    compares equal to any datetime of another zone (PEP 495), so a replayed plan would look
+    changed. Wall time is ``astimezone(zone)`` wherever it is shown. Raises ``InvalidPlan`` naming ``field`` for text
     that is not of the form ``YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]``, for impossible dates and
     times, and for a local time in the spring-forward gap.
     """
@@ -49,8 +51,8 @@ def parse_local_start(text: object, zone: tzinfo, field: str = "starts_at") -> d
     except ValueError:
         raise InvalidPlan(field, f"{text!r} is not a real date and time.") from None
     if match["offset"] is None:
-        return resolve_wall_time(naive, zone, field)
-    return naive.replace(tzinfo=fixed_offset(match["offset"], text, field)).astimezone(zone)
+        return resolve_wall_time(naive, zone, field).astimezone(UTC)
+    return naive.replace(tzinfo=fixed_offset(match["offset"], text, field)).astimezone(UTC)
 
 
 def resolve_wall_time(naive: datetime, zone: tzinfo, field: str = "starts_at") -> datetime:

@@ -55,7 +55,7 @@ def complete_plan(
     deadline = current_deadline(row, today) if row.status == "planned" else None
     visit, created = record_visit(viewer, visit_id, visit_report(row, completion), today, route)
     if row.status == "planned":
-        close_plan(row, "completed", deadline, now)
+        close_plan(row, "completed", deadline)
         row.visit_id = visit_id
         note_change(viewer.worker_id, row.child_id, route)
         db.session.commit()

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
 from ..persistence.repository import load_cases
+from ..persistence.types import utc_now
 from .access import Viewer, current_allocation, visible_child, visible_child_ids
 from .audit import note_change
 from .caseload import scheduler
@@ -56,9 +57,8 @@ def put_plan(viewer: Viewer, plan_id: str, request: PlanRequest, now: datetime, 
         role=planning_role(viewer, request.child_id, request.role, today),
         planner_id=viewer.worker_id,
         status="planned",
-        created_at=now,
     )
-    write_fields(row, request, now)
+    write_fields(row, request)
     db.session.add(row)
     note_change(viewer.worker_id, request.child_id, route)
     try:
@@ -83,18 +83,19 @@ def replace_plan(viewer: Viewer, row: PlanRow, request: PlanRequest, now: dateti
         raise Conflict(f"This plan was {row.status}; plan again with a new id.")
     if role != row.role:
         row.role = planning_role(viewer, row.child_id, role, now.date())
-    write_fields(row, request, now)
+    write_fields(row, request)
     note_change(viewer.worker_id, row.child_id, route)
     db.session.commit()
     return plan_as_dict(viewer, row, now)
 
 
-def write_fields(row: PlanRow, request: PlanRequest, now: datetime) -> None:
+def write_fields(row: PlanRow, request: PlanRequest) -> None:
     row.starts_at = request.starts_at
     row.duration_minutes = request.duration_minutes
     row.kind = request.kind
     row.note = request.note
-    row.updated_at = now
+    # Bookkeeping times are the wall clock's, like a visit's recorded_at; ``now`` is the working day's.
+    row.updated_at = utc_now()
 
 
 def same_content(row: PlanRow, request: PlanRequest, role: str) -> bool:
@@ -134,17 +135,17 @@ def cancel_plan(viewer: Viewer, plan_id: str, now: datetime, route: str) -> None
         return
     if row.status == "completed":
         raise Conflict("This plan is completed: its visit is recorded and stands.")
-    close_plan(row, "cancelled", current_deadline(row, now.date()), now)
+    close_plan(row, "cancelled", current_deadline(row, now.date()))
     note_change(viewer.worker_id, row.child_id, route)
     db.session.commit()
 
 
-def close_plan(row: PlanRow, status: str, deadline: Deadline | None, now: datetime) -> None:
+def close_plan(row: PlanRow, status: str, deadline: Deadline | None) -> None:
     """Mark the plan done with, keeping the due date it answered (an open plan is judged afresh)."""
     row.status = status
     row.answered_due = deadline.due if deadline else None
     row.answered_plan_by = deadline.plan_by if deadline else None
-    row.updated_at = now
+    row.updated_at = utc_now()
 
 
 def own_plan(viewer: Viewer, row: PlanRow | None, today: date, plan_id: str = "") -> PlanRow:

@@ -59,3 +59,12 @@ def add_plan(app: Flask, child_id: str, planner_id: str, **overrides: Any) -> st
         db.session.add(PlanRow(**fields))
         db.session.commit()
         return fields["id"]
+
+
+def plan_codes(plan: dict[str, Any]) -> list[str]:
+    return [warning["code"] for warning in plan["warnings"]]
+
+
+def stored_plans(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(PlanRow))
