@@ -62,8 +62,13 @@ def open_plans_in_person(planner_ids: list[str], child_ids: Select[Any]) -> dict
     found: dict[PlanKey, list[OpenPlan]] = defaultdict(list)
     rows = db.session.execute(
         select(
-            PlanRow.planner_id, PlanRow.child_id, PlanRow.role,
-            PlanRow.id, PlanRow.starts_at, PlanRow.duration_minutes, PlanRow.kind,
+            PlanRow.planner_id,
+            PlanRow.child_id,
+            PlanRow.role,
+            PlanRow.id,
+            PlanRow.starts_at,
+            PlanRow.duration_minutes,
+            PlanRow.kind,
         )
         .where(
             PlanRow.planner_id.in_(planner_ids),

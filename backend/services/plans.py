@@ -44,7 +44,9 @@ class PlanRequest:
     role: str | None = None
 
 
-def put_plan(viewer: Viewer, plan_id: str, request: PlanRequest, now: datetime, route: str) -> tuple[dict[str, Any], bool]:
+def put_plan(
+    viewer: Viewer, plan_id: str, request: PlanRequest, now: datetime, route: str
+) -> tuple[dict[str, Any], bool]:
     """Create or replace the plan; returns (plan, created)."""
     today = now.date()
     visible_child(viewer, request.child_id, today)
@@ -218,7 +220,9 @@ def check_row(row: PlanRow, context: PlanContext, now: datetime) -> PlanCheck:
         deadline = context.deadlines.get((row.child_id, row.role))
         moment: datetime | None = now
     else:
-        deadline = Deadline(row.answered_due, row.answered_plan_by) if row.answered_due and row.answered_plan_by else None
+        deadline = (
+            Deadline(row.answered_due, row.answered_plan_by) if row.answered_due and row.answered_plan_by else None
+        )
         moment = None
     dob = context.dates_of_birth.get(row.child_id)
     return check_plan(plan, deadline, dob, scheduler().calendar(), LONDON, moment)

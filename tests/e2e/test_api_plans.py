@@ -49,7 +49,10 @@ def test_a_new_plan_is_created_and_says_it_is_on_time_for_the_due_date(team: Tea
     assert plan["id"] == plan_id and plan["child_id"] == team.child and plan["planner_id"] == team.worker
     assert plan["starts_at"] == "2026-11-26T16:00:00+00:00" and plan["ends_at"] == "2026-11-26T17:00:00+00:00"
     assert (plan["date"], plan["role"], plan["kind"], plan["status"]) == (
-        "2026-11-26", "social_worker", "home_visit", "planned",
+        "2026-11-26",
+        "social_worker",
+        "home_visit",
+        "planned",
     )
     assert (plan["on_time"], plan["due"], plan["plan_by"], plan["warnings"]) == (True, "2026-11-30", "2026-11-30", [])
     assert plan["note"] == "Bring the consent form" and plan["in_person"] is True
@@ -154,9 +157,7 @@ def test_the_gap_is_refused_with_a_reason_and_the_repeated_hour_is_its_first_occ
     gap = team.api.put(f"/api/plans/{new_plan_id()}", json=plan_body(team.child, starts_at="2027-03-28T01:30"))
     assert "clocks go forward" in gap.json["errors"]["starts_at"][0]
     first = team.api.put(f"/api/plans/{new_plan_id()}", json=plan_body(team.child, starts_at="2027-10-31T01:30"))
-    second = team.api.put(
-        f"/api/plans/{new_plan_id()}", json=plan_body(team.child, starts_at="2027-10-31T01:30+00:00")
-    )
+    second = team.api.put(f"/api/plans/{new_plan_id()}", json=plan_body(team.child, starts_at="2027-10-31T01:30+00:00"))
     assert first.json["starts_at"] == "2027-10-31T01:30:00+01:00"
     assert second.json["starts_at"] == "2027-10-31T01:30:00+00:00"
 

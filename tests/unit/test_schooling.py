@@ -30,7 +30,9 @@ LONDON = ZoneInfo("Europe/London")
         ("2020-02-29", "2024-09-01"),  # a leap-day birthday falls on 28 February
     ],
 )
-def test_school_starts_with_the_reception_year_of_the_school_year_the_child_turns_five(born: str, first_day: str) -> None:
+def test_school_starts_with_the_reception_year_of_the_school_year_the_child_turns_five(
+    born: str, first_day: str
+) -> None:
     assert first_school_day_of_life(d(born)) == d(first_day)
 
 
