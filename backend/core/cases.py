@@ -64,7 +64,9 @@ def parse_case(data: Any) -> Case:
     if not isinstance(name, str):
         raise InvalidCase(reference, "name", "expected text")
     dob = _optional_date(reference, "date_of_birth", data.get("date_of_birth"))
-    episodes = tuple(_parse_episode(reference, index, item) for index, item in enumerate(_list(reference, data, "episodes")))
+    episodes = tuple(
+        _parse_episode(reference, index, item) for index, item in enumerate(_list(reference, data, "episodes"))
+    )
     events = tuple(_parse_event(reference, index, item) for index, item in enumerate(_list(reference, data, "events")))
     visits = tuple(_parse_visit(reference, index, item) for index, item in enumerate(_list(reference, data, "visits")))
     return Case(reference, name.strip(), dob, episodes, events, visits)

@@ -9,7 +9,7 @@ Days and weeks are calendar arithmetic; months and years use ``relativedelta``, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -30,17 +30,40 @@ class Interval:
 
     count: int
     unit: str
+    # Built once: the scheduler adds intervals for every rule of every case.
+    _step: timedelta | relativedelta | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}: expected one of {', '.join(UNITS)}")
+        steps = {
+            "working_days": None,
+            "days": timedelta(days=self.count),
+            "weeks": timedelta(weeks=self.count),
+            "months": relativedelta(months=self.count),
+            "years": relativedelta(years=self.count),
+        }
+        object.__setattr__(self, "_step", steps[self.unit])
 
     def after(self, day: date, calendar: WorkingDayAdder) -> date:
-        if self.unit == "working_days":
+        """``day`` plus this interval: the latest date a gap of this length allows."""
+        if self._step is None:
             return calendar.add_working_days(day, self.count)
-        if self.unit == "days":
-            return day + timedelta(days=self.count)
-        if self.unit == "weeks":
-            return day + timedelta(weeks=self.count)
-        if self.unit == "months":
-            return day + relativedelta(months=self.count)
-        return day + relativedelta(years=self.count)
+        return day + self._step
+
+    def elapsed_on(self, day: date, calendar: WorkingDayAdder) -> date:
+        """The first day on which this much time has fully passed since ``day``: a phase's start.
+
+        Differs from ``after`` only where ``relativedelta`` clamps a month end: one year
+        from 29 February 2024 is 1 March 2025, not 28 February, because in English law a
+        29 February birthday falls on 1 March in common years (and the child's age from
+        ``_age_on`` agrees), and because starting a looser cadence a day later protects
+        the child. A due date (``after``) clamps back instead, which is the earlier visit.
+        """
+        end = self.after(day, calendar)
+        if self.unit in ("months", "years") and end.day != day.day:
+            return end + timedelta(days=1)
+        return end
 
     def describe(self) -> str:
         """'20 working days', '1 week', '3 months'."""
