@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .clock import today_in_london
 from .core.cases import parse_case
@@ -39,6 +40,7 @@ def _iso_date(_ctx: Any, param: click.Parameter, value: str | None) -> date | No
 
 
 @click.command("due")
+@with_appcontext
 @click.argument("file", type=click.File("rb"))
 @click.option("--today", callback=_iso_date, help="Evaluation date, YYYY-MM-DD (default: today in Europe/London).")
 @click.option("--profile", "profile_name", default=DEFAULT_PROFILE, show_default=True, help="Rules profile.")
