@@ -633,3 +633,11 @@ def test_an_obligation_serialises_to_exactly_the_promised_fields(due_on) -> None
         "rule": "england.child_protection",
         "explanation": cp.explanation,
     }
+
+
+def test_a_working_day_first_visit_names_the_bank_holidays_it_skipped(due_on) -> None:
+    found = social_worker(due_on("2026-12-21", episodes=[("private_fostering", "2026-12-21")]))
+    assert found.explanation.startswith(
+        "Private fostering: first visit within 7 working days of the start on 21 Dec 2026; "
+        "25 Dec, 28 Dec and 1 Jan are bank holidays, so due Mon 4 Jan 2027."
+    )
