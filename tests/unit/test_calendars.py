@@ -15,7 +15,8 @@ from tests.builders import d
 
 CALENDARS = {region: build_calendar(region, 2000, 2040) for region in REGIONS}
 HOLIDAY_ARRAYS = {
-    region: np.array(sorted(calendar.non_working_names), dtype="datetime64[D]") for region, calendar in CALENDARS.items()
+    region: np.array(sorted(calendar.non_working_names), dtype="datetime64[D]")
+    for region, calendar in CALENDARS.items()
 }
 
 
@@ -88,8 +89,11 @@ def test_add_working_days_matches_numpy_busday_offset(region: str, start: date, 
 
 
 @settings(max_examples=400, deadline=None)
-@given(region=st.sampled_from(REGIONS), start=st.dates(min_value=date(2000, 6, 1), max_value=date(2040, 12, 31)),
-       count=st.integers(min_value=1, max_value=60))
+@given(
+    region=st.sampled_from(REGIONS),
+    start=st.dates(min_value=date(2000, 6, 1), max_value=date(2040, 12, 31)),
+    count=st.integers(min_value=1, max_value=60),
+)
 def test_subtract_working_days_matches_numpy_busday_offset(region: str, start: date, count: int) -> None:
     expected = np.busday_offset(np.datetime64(start), -count, roll="forward", holidays=HOLIDAY_ARRAYS[region])
     assert CALENDARS[region].subtract_working_days(start, count) == expected.astype(date)
@@ -100,7 +104,9 @@ def test_subtract_working_days_matches_numpy_busday_offset(region: str, start: d
 def test_working_day_on_or_before_matches_numpy_roll_backward(region: str, day: date) -> None:
     expected = np.busday_offset(np.datetime64(day), 0, roll="backward", holidays=HOLIDAY_ARRAYS[region])
     assert CALENDARS[region].working_day_on_or_before(day) == expected.astype(date)
-    assert CALENDARS[region].is_working_day(day) == bool(np.is_busday(np.datetime64(day), holidays=HOLIDAY_ARRAYS[region]))
+    assert CALENDARS[region].is_working_day(day) == bool(
+        np.is_busday(np.datetime64(day), holidays=HOLIDAY_ARRAYS[region])
+    )
 
 
 def test_every_day_of_every_region_agrees_with_numpy_is_busday() -> None:
