@@ -58,6 +58,13 @@ def due_command(file: Any, today: date | None, profile_name: str) -> None:
     except json.JSONDecodeError as problem:
         raise click.ClickException(f"{file.name}: not valid JSON: {problem}") from None
     evaluation_date = today or today_in_london()
+    calendar = scheduler.calendar(profile.id)
+    if not calendar.first_day <= evaluation_date <= calendar.last_day:
+        raise click.BadParameter(
+            f"{evaluation_date.isoformat()} is outside the working-day calendar "
+            f"({calendar.first_day.isoformat()} to {calendar.last_day.isoformat()})",
+            param_hint="'--today'",
+        )
     results = list(_case_results(scheduler, _as_list(document), evaluation_date, profile.id, file.name))
     # Printed only once every case has succeeded: one bad case prints nothing at all.
     click.echo(json.dumps(results if isinstance(document, list) else results[0], indent=2))

@@ -184,7 +184,7 @@ def test_a_case_without_a_reference_in_an_array_is_named_by_position(runner: Fla
     assert "case [1]" in result.stderr and "'reference'" in result.stderr
 
 
-@pytest.mark.parametrize("today", ["23/11/2026", "2026-11-31", "20261123", "2026-W48-1", "tomorrow"])
+@pytest.mark.parametrize("today", ["23/11/2026", "2026-11-31", "20261123", "2026-W48-1", "tomorrow", "1999-12-31"])
 def test_a_today_that_is_not_an_iso_date_is_refused(runner: FlaskCliRunner, tmp_path: Path, today: str) -> None:
     result = run_due(runner, write_json(tmp_path, CP_BEFORE_CHRISTMAS), "--today", today)
     assert result.exit_code != 0
