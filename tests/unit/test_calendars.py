@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.core.calendars import REGIONS, build_calendar
-from backend.core.errors import CalendarRangeError
+from backend.core.errors import CalendarRangeError, CoreError
 from tests.builders import d
 
 CALENDARS = {region: build_calendar(region, 2000, 2040) for region in REGIONS}
@@ -116,3 +116,48 @@ def test_every_day_of_every_region_agrees_with_numpy_is_busday() -> None:
         expected = np.is_busday(days, holidays=HOLIDAY_ARRAYS[region])
         actual = np.array([calendar.is_working_day(day) for day in days.astype(date)])
         assert (expected == actual).all(), region
+
+
+def test_a_negative_count_subtracts_working_days() -> None:
+    # Two working days before Tue 29 Dec 2026 skip the observed Boxing Day and Christmas Day.
+    assert CALENDARS["ENG"].add_working_days(d("2026-12-29"), -2) == d("2026-12-23")
+
+
+def test_subtracting_past_the_start_of_the_calendar_raises() -> None:
+    with pytest.raises(CalendarRangeError, match="before 2000-01-01"):
+        CALENDARS["ENG"].subtract_working_days(d("2000-01-05"), 10)
+
+
+def test_plan_by_before_the_first_working_day_raises() -> None:
+    # 1 Jan 2000 is a Saturday: no working day on or before it in the calendar.
+    with pytest.raises(CalendarRangeError, match="no working day"):
+        CALENDARS["ENG"].working_day_on_or_before(d("2000-01-01"))
+
+
+def test_a_datetime_string_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(CoreError, match="expected a date, got str"):
+        CALENDARS["ENG"].add_working_days("2026-01-05", 1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("region", "first", "last", "message"),
+    [("GB", 2000, 2040, "unknown region"), ("ENG", 2041, 2040, "run backwards")],
+)
+def test_a_calendar_for_an_unknown_region_or_backward_years_is_refused(
+    region: str, first: int, last: int, message: str
+) -> None:
+    with pytest.raises(CoreError, match=message):
+        build_calendar(region, first, last)
+
+
+def test_the_next_bank_holiday_after_a_day() -> None:
+    assert CALENDARS["ENG"].next_holiday_on_or_after(d("2026-12-26")) == d("2026-12-28")
+    assert CALENDARS["ENG"].next_holiday_on_or_after(d("2041-01-01")) is None
+
+
+def test_working_day_tables_describe_the_same_calendar() -> None:
+    first, ranks, working_days = CALENDARS["ENG"].working_day_tables()
+    assert first == d("2000-01-01")
+    assert len(ranks) == (d("2040-12-31") - first).days + 1
+    offset = (d("2026-12-18") - first).days
+    assert working_days[ranks[offset] + 10] == d("2027-01-06")
