@@ -120,7 +120,8 @@ def _mapping(reference: str, field: str, item: Any) -> Mapping[str, Any]:
 
 
 def _choice(reference: str, field: str, value: Any, allowed: Mapping[str, str], what: str) -> str:
-    if value not in allowed:
+    # The isinstance check first: a list or object here is unhashable and would crash the lookup.
+    if not isinstance(value, str) or value not in allowed:
         raise InvalidCase(reference, field, f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
     return str(value)
 
