@@ -68,6 +68,8 @@ def test_a_well_formed_profile_in_a_temporary_file_loads(tmp_path: Path) -> None
         ('quote = "every 20 working days"\n', "", "source.quote"),
         ('role = "social_worker"\n', 'role = "social_worker"\nplacements = ["hotel"]\n', "placements"),
         ('role = "social_worker"\n', 'role = "social_worker"\nfirst_visit = "soon"\n', "first_visit"),
+        ('role = "social_worker"\n', 'role = "social_worker"\nplacements = [["foster_care"]]\n', "placements"),
+        ('role = "social_worker"\n', 'role = "social_worker"\nmin_age_at_start = "five"\n', "min_age_at_start"),
     ],
 )
 def test_a_malformed_rule_fails_naming_file_rule_and_field(tmp_path: Path, replace: str, by: str, field: str) -> None:
