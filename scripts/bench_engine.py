@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from backend.calendar_arrays import ArrayCalendar  # noqa: E402
 from backend.core.calendars import WorkingCalendar, build_calendar  # noqa: E402
 from backend.core.cases import Case, Episode, Event, Visit  # noqa: E402
+from backend.core.intervals import plus_months  # noqa: E402
 from backend.core.profiles import Profile  # noqa: E402
 from backend.core.scheduling import compute_obligations  # noqa: E402
 from backend.rules_files import load_profiles  # noqa: E402
@@ -152,10 +153,18 @@ def bench_cases(profile: Profile, calendar: WorkingCalendar, rng: random.Random,
             for case in cases:
                 compute_obligations(case, TODAY, profile, calendar)
 
-        seconds = best_of(3, run_all)
-        goal = 0.2 if size <= 10_000 else 2.0
-        verdict = "meets" if seconds < goal * size / (10_000 if size <= 10_000 else 100_000) else "MISSES"
-        print(f"   {size:>7,} cases  {seconds:7.3f} s  {size / seconds:12,.0f} cases/s  (goal < {goal} s: {verdict})")
+        # The first run starts with an empty month-arithmetic memo (intervals.plus_months), as a
+        # fresh worker would; later runs show the steady state of a long-running one.
+        plus_months.cache_clear()
+        cold = best_of(1, run_all)
+        warm = best_of(3, run_all)
+        goal = 0.2 * size / 10_000 if size <= 10_000 else 2.0 * size / 100_000
+        for label, seconds in (("first run", cold), ("best of 3", warm)):
+            verdict = "meets" if seconds < goal else "MISSES"
+            print(
+                f"   {size:>7,} cases  {label}  {seconds:7.3f} s  {size / seconds:10,.0f} cases/s"
+                f"  (goal < {goal:g} s: {verdict})"
+            )
 
 
 def main() -> None:

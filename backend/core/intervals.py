@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
@@ -31,25 +32,24 @@ class Interval:
     count: int
     unit: str
     # Built once: the scheduler adds intervals for every rule of every case.
-    _step: timedelta | relativedelta | None = field(init=False, repr=False, compare=False)
+    _days: timedelta | None = field(init=False, repr=False, compare=False)
+    _months: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit {self.unit!r}: expected one of {', '.join(UNITS)}")
-        steps = {
-            "working_days": None,
-            "days": timedelta(days=self.count),
-            "weeks": timedelta(weeks=self.count),
-            "months": relativedelta(months=self.count),
-            "years": relativedelta(years=self.count),
-        }
-        object.__setattr__(self, "_step", steps[self.unit])
+        days = {"days": timedelta(days=self.count), "weeks": timedelta(weeks=self.count)}.get(self.unit)
+        months = {"months": self.count, "years": 12 * self.count}.get(self.unit, 0)
+        object.__setattr__(self, "_days", days)
+        object.__setattr__(self, "_months", months)
 
     def after(self, day: date, calendar: WorkingDayAdder) -> date:
         """``day`` plus this interval: the latest date a gap of this length allows."""
-        if self._step is None:
-            return calendar.add_working_days(day, self.count)
-        return day + self._step
+        if self._days is not None:
+            return day + self._days
+        if self._months:
+            return plus_months(day, self._months)
+        return calendar.add_working_days(day, self.count)
 
     def elapsed_on(self, day: date, calendar: WorkingDayAdder) -> date:
         """The first day on which this much time has fully passed since ``day``: a phase's start.
@@ -88,3 +88,12 @@ def parse_interval(text: str) -> Interval:
     words = " ".join(match.group(2).split())
     singular = words[:-1] if words.endswith("s") else words
     return Interval(count, _UNIT_WORDS[singular])
+
+
+# relativedelta is exact but general, and slow (several microseconds an addition, more than
+# the rest of a case's scheduling); the same few thousand dates recur across a caseload, so
+# the answers are memoised. 46 years of days times a handful of month counts fits in the bound.
+@lru_cache(maxsize=1 << 17)
+def plus_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months, ``relativedelta``'s way: 31 Jan + 1 month = 28/29 Feb."""
+    return day + relativedelta(months=months)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backend.core.calendars import WorkingCalendar
 from backend.core.intervals import Interval, parse_interval
@@ -75,3 +80,20 @@ def test_describe_says_every_in_words() -> None:
     assert parse_interval("1 week").describe_every() == "every week"
     assert parse_interval("10 working days").describe_every() == "every 10 working days"
     assert parse_interval("1 working day").describe() == "1 working day"
+
+
+@settings(max_examples=500, deadline=None)
+@given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2045, 12, 31)), count=st.integers(1, 36))
+def test_months_and_years_are_exactly_relativedelta(day: date, count: int) -> None:
+    assert parse_interval(f"{count} months").after(day, NO_WORKING_DAYS) == day + relativedelta(months=count)
+    assert parse_interval(f"{count % 5 + 1} years").after(day, NO_WORKING_DAYS) == day + relativedelta(
+        years=count % 5 + 1
+    )
+
+
+class _NoWorkingDays:
+    def add_working_days(self, day: date, count: int) -> date:
+        raise AssertionError("calendar units never consult the working-day calendar")
+
+
+NO_WORKING_DAYS = _NoWorkingDays()
