@@ -47,9 +47,9 @@ class Interval:
         """``day`` plus this interval: the latest date a gap of this length allows."""
         if self._days is not None:
             return day + self._days
-        if self._months:
-            return plus_months(day, self._months)
-        return calendar.add_working_days(day, self.count)
+        if self.unit == "working_days":
+            return calendar.add_working_days(day, self.count)
+        return plus_months(day, self._months)
 
     def elapsed_on(self, day: date, calendar: WorkingDayAdder) -> date:
         """The first day on which this much time has fully passed since ``day``: a phase's start.
