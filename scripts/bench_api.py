@@ -59,8 +59,10 @@ request = function()
   return wrk.format("GET", paths[i], {["Cookie"] = cookies[i]})
 end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%f %%f %%d %%f %%d\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests, summary.duration / 1e6, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+  local errors = summary.errors
+  io.write(string.format("RESULT %%f %%f %%d %%f %%d\\n", latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.requests, summary.duration / 1e6,
+    errors.status + errors.connect + errors.read + errors.timeout))
 end
 """
 
@@ -223,9 +225,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(
-        f"\nDatabase: {url.split(':')[0]}; gunicorn 2 workers; wrk 2 threads, {args.connections} connections, {args.duration}s each"
-    )
+    load = f"wrk 2 threads, {args.connections} connections, {args.duration}s each"
+    print(f"\nDatabase: {url.split(':')[0]}; gunicorn 2 workers; {load}")
     print(f"Average caseload: {CHILDREN / len(sessions):.0f} children per social worker")
     print(f"{'endpoint':<26}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'vs health':>11}{'errors':>8}")
     for name, label in (
