@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, commands
 from .api import headers, problems, routes
@@ -44,6 +45,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -142,3 +142,30 @@ def test_outside_development_the_cookie_is_secure_and_hsts_is_sent(production_ap
     _, response = sign_in(production_app, "sam@example.org")
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.fixture
+def proxied_app(database_url: str) -> Iterator[Flask]:
+    yield from app_for(database_url, PROXY_HOPS=1)
+
+
+def test_behind_a_trusted_proxy_throttling_counts_the_forwarded_address(proxied_app: Flask) -> None:
+    add_worker(proxied_app, email="sam@example.org")
+    client = proxied_app.test_client()
+    for attempt in range(10):
+        client.post(
+            "/api/session",
+            json={"email": f"g{attempt}@example.org", "password": "x"},
+            headers={"X-Forwarded-For": "203.0.113.5"},
+        )
+    blocked = client.post(
+        "/api/session",
+        json={"email": "sam@example.org", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.5"},
+    )
+    allowed = client.post(
+        "/api/session",
+        json={"email": "sam@example.org", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.6"},
+    )
+    assert (blocked.status_code, allowed.status_code) == (429, 200)
