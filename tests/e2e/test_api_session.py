@@ -169,3 +169,24 @@ def test_behind_a_trusted_proxy_throttling_counts_the_forwarded_address(proxied_
         headers={"X-Forwarded-For": "203.0.113.6"},
     )
     assert (blocked.status_code, allowed.status_code) == (429, 200)
+
+
+def test_an_unknown_email_still_pays_for_one_password_check(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.auth import passwords
+
+    checked: list[str] = []
+
+    class CountingHasher:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def verify(self, stored: str, password: str) -> bool:
+            checked.append(stored)
+            return self.real.verify(stored, password)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(passwords, "HASHER", CountingHasher(passwords.HASHER))
+    sign_in(app, "nobody@example.org", "whatever")
+    assert len(checked) == 1 and checked[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
