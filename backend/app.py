@@ -39,7 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         last_year=app.config["CALENDAR_LAST_YEAR"],
     )
     app.extensions["identity_providers"] = {"local": LocalPasswordProvider()}
-    routes.init_app(app)
+    # Other adapters add their resources with app.extensions["api"].register_blueprint(blp).
+    app.extensions["api"] = routes.init_app(app)
     problems.init_app(app)
     guard.init_app(app)
     headers.init_app(app)
