@@ -202,6 +202,10 @@ class PushSender:
                 if outcome is not None:
                     return self._finish(prepared.url, origin, outcome, status, attempts, detail)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None and retry_after > self.policy.max_delay:
+                    # Asked to wait longer than we hold a worker thread: leave it to a later run.
+                    detail = f"{detail}; Retry-After {retry_after:.0f}s"
+                    break
             if attempts < self.policy.attempts:
                 delay = self._delay(attempts, retry_after)
                 log.info("push to %s: %s; retry %d in %.1fs", origin, status or detail, attempts, delay)
@@ -217,7 +221,7 @@ class PushSender:
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(max(retry_after, 0.0), self.policy.max_delay)
+            return retry_after
         backoff = self.policy.base_delay * 2 ** (attempts - 1)
         # Jitter spreads retries from many workers; it is not used for anything secret.
         return min(backoff * random.uniform(0.5, 1.0), self.policy.max_delay)  # noqa: S311

@@ -154,6 +154,15 @@ def test_too_many_requests_waits_as_long_as_retry_after_says_then_delivers(servi
     assert len(service.deliveries_to(subscriber)) == 1
 
 
+def test_a_retry_after_longer_than_the_sender_waits_leaves_the_message_for_a_later_run(service, sender, sleeps) -> None:
+    subscriber = service.new_subscriber()
+    service.script(subscriber, Reply(503, {"Retry-After": "3600"}))
+    result = sender.send(message(), subscription_of(subscriber))
+    assert (result.outcome, result.status, result.attempts) == (Outcome.FAILED, 503, 1)
+    assert sleeps.delays == []
+    assert "Retry-After 3600s" in result.detail
+
+
 def test_server_errors_are_retried_with_growing_backoff(service, sender, sleeps) -> None:
     subscriber = service.new_subscriber()
     service.script(subscriber, Reply(500), Reply(503))
