@@ -120,6 +120,11 @@ class Reminder:
         object.__setattr__(self, "key", dedupe_key(self.worker_id, self.slot_day, self.overdue + self.upcoming))
 
     @property
+    def visit_identities(self) -> frozenset[str]:
+        """The visits this reminder is about, each as "child_id/role/due"."""
+        return frozenset(visit_identity(item) for item in self.overdue + self.upcoming)
+
+    @property
     def urgency(self) -> str:
         """RFC 8030 Urgency: an overdue visit is worth waking the phone for."""
         return "high" if self.overdue else "normal"
@@ -213,9 +218,13 @@ def dedupe_key(worker_id: str, slot_day: date, items: Iterable[ReminderItem]) ->
     The slot is the day, not its time, so changing the slot time after a reminder went
     out does not send that day's reminder again.
     """
-    visits = sorted({f"{item.child_id}/{item.role}/{item.due.isoformat()}" for item in items})
+    visits = sorted({visit_identity(item) for item in items})
     text = "\n".join(["reminder-v1", worker_id, slot_day.isoformat(), *visits])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def visit_identity(item: ReminderItem) -> str:
+    return f"{item.child_id}/{item.role}/{item.due.isoformat()}"
 
 
 def reminder_title(overdue_count: int, upcoming_count: int) -> str:
