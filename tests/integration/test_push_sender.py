@@ -27,6 +27,13 @@ from tests.support.reminder_builders import london, make_item
 SUBJECT = "mailto:push-admin@example.org"
 
 
+@pytest.fixture(autouse=True)
+def sender_logs_enabled() -> None:
+    # Alembic's env.py runs logging.config.fileConfig, which disables loggers that already
+    # exist; a migration run earlier in the same pytest process would hide these logs.
+    logging.getLogger("backend.push.sender").disabled = False
+
+
 @pytest.fixture(scope="module")
 def keys() -> VapidKeys:
     return VapidKeys.generate()

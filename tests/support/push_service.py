@@ -52,8 +52,12 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False
 
+    accept_then_hang: bool = False
+
 
 HANG = Reply(0, hang=True)
+# Takes the message (it counts as delivered) but never answers: a sender killed now has it in flight.
+ACCEPT_THEN_HANG = Reply(201, accept_then_hang=True)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class LoopbackPushService:
         self.application_server_key = application_server_key
         self.verify = verify
         self.hang_seconds = hang_seconds
+        # Seconds each push takes to answer, so that concurrent senders really overlap.
+        self.latency = 0.0
         self.deliveries: list[Delivery] = []
         self.attempts: list[Attempt] = []
         self._subscribers: dict[str, Subscriber] = {}
@@ -144,6 +150,10 @@ class LoopbackPushService:
         with self._lock:
             self._scripts.setdefault(subscriber.token, deque()).extend(replies)
 
+    def clear_scripts(self) -> None:
+        with self._lock:
+            self._scripts.clear()
+
     def deliveries_to(self, subscriber: Subscriber) -> list[Delivery]:
         with self._lock:
             return [delivery for delivery in self.deliveries if delivery.token == subscriber.token]
@@ -167,7 +177,7 @@ class LoopbackPushService:
             scripted = script.popleft() if script else None
         if subscriber is None:
             return Reply(404), "no such subscription"
-        if scripted is not None:
+        if scripted is not None and not scripted.accept_then_hang:
             return scripted, f"scripted {scripted.status or 'hang'}"
         problem, status = self._check(headers, body)
         plaintext = b""
@@ -182,6 +192,8 @@ class LoopbackPushService:
             return Reply(status), problem
         with self._lock:
             self.deliveries.append(Delivery(token, headers, len(body), plaintext))
+        if scripted is not None:
+            return scripted, "accepted, then no answer"
         return Reply(201, {"Location": f"{self.origin}/message/{len(self.deliveries)}"}), ""
 
     def _check(self, headers: dict[str, str], body: bytes) -> tuple[str, int]:
@@ -261,10 +273,12 @@ def _handler_for(service: LoopbackPushService) -> type[BaseHTTPRequestHandler]:
                 return
             headers = {name.lower(): value for name, value in self.headers.items()}
             reply, problem = service.handle(self.path, headers, body)
+            if service.latency:
+                time.sleep(service.latency)
             token = self.path.removeprefix("/push/")
             with service._lock:
                 service.attempts.append(Attempt(token, reply.status, problem))
-            if reply.hang:
+            if reply.hang or reply.accept_then_hang:
                 service.wait_while_hanging()
                 self.close_connection = True
                 return
