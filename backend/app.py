@@ -16,6 +16,7 @@ from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.sqlite import configure_sqlite
+from .push import setup as push_setup
 from .rules_files import load_profiles
 from .schedules import Scheduler
 
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
+    push_setup.init_app(app)
     return app
 
 
