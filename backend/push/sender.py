@@ -120,7 +120,8 @@ class PushSender:
     """Encrypts, signs and delivers push messages; one per app, shared by threads.
 
     Thread-safety: the signer is locked; each thread has its own ``WebPush`` (whose
-    ``get()`` mutates it) and its own HTTP session.
+    ``get()`` mutates it) and its own HTTP session, which ``close()`` ends: a thread that
+    sends and then finishes (the reminder job's workers) calls it on its way out.
     """
 
     def __init__(
@@ -136,8 +137,6 @@ class PushSender:
         self.max_workers = max_workers
         self._sleep = sleep
         self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._sessions_lock = threading.Lock()
 
     def encrypt(self, plaintext: bytes, subscription: Subscription) -> bytes:
         """The aes128gcm body for one subscriber (RFC 8291)."""
@@ -176,14 +175,34 @@ class PushSender:
 
     def send_all(self, deliveries: Iterable[tuple[PushMessage, Subscription]]) -> list[DeliveryResult]:
         """Send many messages over at most ``max_workers`` concurrent connections, results in order."""
-        with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="push") as pool:
-            return list(pool.map(lambda pair: self.send(*pair), deliveries))
+        pairs = list(deliveries)
+        results: list[DeliveryResult | None] = [None] * len(pairs)
+        positions = iter(range(len(pairs)))
+        take_lock = threading.Lock()
+
+        def work() -> None:
+            try:
+                while True:
+                    with take_lock:
+                        position = next(positions, None)
+                    if position is None:
+                        return
+                    results[position] = self.send(*pairs[position])
+            finally:
+                self.close()  # the pool's threads end here: close their connections with them
+
+        threads = max(1, min(self.max_workers, len(pairs)))
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
+            for future in [pool.submit(work) for _ in range(threads)]:
+                future.result()
+        return [result for result in results if result is not None]
 
     def close(self) -> None:
-        with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
+        """Close the calling thread's HTTP connections; a thread that sends again opens new ones."""
+        state: _ThreadState | None = getattr(self._local, "state", None)
+        if state is not None:
+            state.session.close()
+            del self._local.state
 
     def _deliver(self, prepared: PreparedPush, origin: str) -> DeliveryResult:
         attempts, status, detail = 0, None, ""
@@ -242,10 +261,7 @@ class PushSender:
         if state is None:
             keys = self.signer.keys
             webpush = WebPush(private_key=keys.private_pem, public_key=keys.public_pem, subscriber=self.signer.subject)
-            session = requests.Session()
-            with self._sessions_lock:
-                self._sessions.append(session)
-            state = self._local.state = _ThreadState(webpush, session)
+            state = self._local.state = _ThreadState(webpush, requests.Session())
         return state
 
 

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.reminders import LONDON, Reminder, ReminderItem, reminder_due_at
@@ -43,12 +43,15 @@ WORKERS_PER_BATCH = 200
 # A reminder whose every device failed for a passing reason is tried on this many runs at most.
 MAX_DELIVERY_RUNS = 5
 RETRY_LATER = timedelta(minutes=5)
+# The log is kept this long (to answer "was I reminded?"), then pruned by the job itself.
+KEEP_LOG = timedelta(days=30)
 
 
 def send_reminders(now: datetime) -> dict[str, int]:
     """Expire lapsed reminders, plan those due at ``now``, deliver every pending one."""
     summary: Counter[str] = Counter()
     summary["expired"] = expire_lapsed(now)
+    prune_log(now)
     summary["planned"] = plan_reminders(now)
     summary.update(deliver_pending(now))
     return {
@@ -75,6 +78,15 @@ def expire_lapsed(now: datetime) -> int:
     ).all()
     db.session.commit()
     return len(expired)
+
+
+def prune_log(now: datetime) -> None:
+    """Forget finished reminders older than KEEP_LOG; their slots closed long ago."""
+    oldest_kept = (now - KEEP_LOG).astimezone(LONDON).date()
+    db.session.execute(
+        delete(SentReminderRow).where(SentReminderRow.status != PENDING, SentReminderRow.slot_day < oldest_kept)
+    )
+    db.session.commit()
 
 
 def plan_reminders(now: datetime) -> int:
@@ -186,8 +198,11 @@ def deliver_claimed(row: SentReminderRow, attempt: int, now: datetime) -> Counte
 def _deliver_in_thread(app: Flask, now: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     with app.app_context():
-        while (claimed := claim_next(now)) is not None:
-            counts.update(deliver_claimed(*claimed, now))
+        try:
+            while (claimed := claim_next(now)) is not None:
+                counts.update(deliver_claimed(*claimed, now))
+        finally:
+            push_setup().sender.close()
     return counts
 
 

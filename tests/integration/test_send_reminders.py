@@ -203,3 +203,16 @@ def _first_phone_reached(service: LoopbackPushService, phones: list[Subscriber])
             return reached[0]
         time.sleep(0.02)
     raise AssertionError("send-reminders never reached the push service")
+
+
+def test_the_log_of_sent_reminders_is_pruned_after_thirty_days(app, service) -> None:
+    worker_with_device(service)
+    send(app, OVERDUE_SLOT)
+    send(app, "2026-12-31T08:05")  # 30 days on: the 1 December reminder is kept
+    assert "2026-12-01" in logged_slot_days()
+    send(app, "2027-01-01T08:05")
+    assert "2026-12-01" not in logged_slot_days()
+
+
+def logged_slot_days() -> list[str]:
+    return sorted(day.isoformat() for day in db.session.execute(select(SentReminderRow.slot_day)).scalars())
