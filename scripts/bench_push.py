@@ -4,8 +4,12 @@ Prints messages per second for (1) working out the reminders, (2) encryption alo
 (3) end to end (encrypt, sign, deliver over the bounded pool, the service verifying the
 VAPID token and decrypting every body in its own process), beside (4) a bare HTTP post
 of a body the same size to the same server in the same run, the floor any sender pays.
+With ``--job`` it also times (5) the ``send-reminders`` job itself against a database of
+that many workers (two children each): planning, then delivery with a row lock per message.
 
-    .venv/bin/python scripts/bench_push.py [--workers 10000] [--pool 8]
+    .venv/bin/python scripts/bench_push.py [--workers 10000] [--pool 8] [--job [--database-url URL]]
+
+The database must be empty (default: a new SQLite file in a temporary folder).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -101,10 +106,129 @@ def bare_posts(origin: str, body: bytes, count: int, pool: int) -> float:
     return elapsed
 
 
+def job_figures(count: int, pool: int, database_url: str | None) -> None:
+    """Seed ``count`` workers with a device each, then run the job's two steps and time them."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from backend.app import create_app
+    from backend.extensions import db
+    from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
+    from backend.persistence.people import Team, Worker
+    from backend.persistence.push import PushSubscriptionRow
+    from backend.services.reminders import deliver_pending, plan_reminders
+
+    keys = VapidKeys.generate()
+    process, _origin, subscriptions = start_service(keys, count)
+    url = database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-push-')}/bench.sqlite3"
+    settings = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-" * 8,
+        "APP_ENV": "testing",
+        "PUSH_RETRY_ATTEMPTS": 1,
+        "VAPID_PRIVATE_KEY": keys.private_pem.decode(),
+        "PUSH_ALLOW_HTTP_LOOPBACK": True,
+        "PUSH_MAX_CONCURRENCY": pool,
+    }
+    app = create_app(settings)
+    try:
+        with app.app_context():
+            upgrade()
+            started = time.perf_counter()
+            db.session.execute(insert(Team), [{"id": "t" * 32, "name": "Bench team"}])
+            db.session.execute(
+                insert(Worker),
+                [
+                    {
+                        "id": f"w{n:031d}",
+                        "email": f"w{n}@example.org",
+                        "name": f"Worker {n}",
+                        "role": "social_worker",
+                        "team_id": "t" * 32,
+                        "password_hash": None,
+                    }
+                    for n in range(count)
+                ],
+            )
+            children = [(f"c{n:030d}{k}", n, k) for n in range(count) for k in range(2)]
+            db.session.execute(
+                insert(Child),
+                [
+                    {"id": cid, "reference": f"C-{n}-{k}", "name": "Bench Child", "team_id": "t" * 32}
+                    for cid, n, k in children
+                ],
+            )
+            db.session.execute(
+                insert(EpisodeRow),
+                [
+                    {"id": f"e{cid[1:]}", "child_id": cid, "type": "child_in_need", "start": date(2026, 10, 1)}
+                    for cid, _n, _k in children
+                ],
+            )
+            db.session.execute(
+                insert(VisitRow),
+                [
+                    {
+                        "id": f"{n:08d}-0000-4000-8000-{k:012d}",
+                        "child_id": cid,
+                        "date": date(2026, 11, 2 + 2 * k),
+                        "role": "social_worker",
+                        "child_seen": True,
+                    }
+                    for cid, n, k in children
+                ],
+            )
+            db.session.execute(
+                insert(Allocation),
+                [
+                    {
+                        "id": f"a{cid[1:]}",
+                        "child_id": cid,
+                        "worker_id": f"w{n:031d}",
+                        "role": "social_worker",
+                        "starts_on": date(2026, 11, 1),
+                    }
+                    for cid, n, _k in children
+                ],
+            )
+            db.session.execute(
+                insert(PushSubscriptionRow),
+                [
+                    {"worker_id": f"w{n:031d}", "endpoint": s.endpoint, "p256dh": s.p256dh, "auth": s.auth}
+                    for n, s in enumerate(subscriptions)
+                ],
+            )
+            db.session.commit()
+            print(
+                f"seeded {count} workers, {len(children)} children on {db.engine.dialect.name} "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            now = london("2026-12-01 08:05")
+            planned: list[int] = []
+            rate(
+                "send-reminders: planning (caseloads, core, insert)",
+                count,
+                timed(lambda: planned.append(plan_reminders(now))),
+            )
+            delivered: list[object] = []
+            threads = 1 if db.engine.dialect.name == "sqlite" else pool
+            seconds = timed(lambda: delivered.append(deliver_pending(now)))
+            rate(f"send-reminders: delivery (claim, send, record; {threads} thread(s))", count, seconds)
+            print(f"planned {planned[0]}, outcome {dict(delivered[0])}")  # type: ignore[call-overload]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Push reminder throughput")
     parser.add_argument("--workers", type=int, default=10_000)
     parser.add_argument("--pool", type=int, default=8, help="concurrent deliveries")
+    parser.add_argument("--job", action="store_true", help="also time send-reminders against a database")
+    parser.add_argument("--database-url", default=None, help="an empty database for --job (default: SQLite)")
     arguments = parser.parse_args()
     count = arguments.workers
 
@@ -156,6 +280,8 @@ def main() -> None:
         assert process.stdin is not None
         process.stdin.close()
         process.wait(timeout=10)
+    if arguments.job:
+        job_figures(count, arguments.pool, arguments.database_url)
 
 
 if __name__ == "__main__":

@@ -154,23 +154,35 @@ def reminder_due_at(
     now: datetime,
     zone: ZoneInfo = LONDON,
 ) -> Reminder | None:
-    """The reminder ``worker_id`` is owed at ``now`` (zone-aware), or None.
+    """The reminder ``worker_id`` is owed at ``now`` (zone-aware), or None."""
+    slot = open_slot(preferences, calendar, now, zone)
+    if slot is None:
+        return None
+    slot_day, starts = slot
+    overdue, upcoming = visits_in_slot(tuple(items), slot_day, preferences.lead_working_days, calendar)
+    if not overdue and not upcoming:
+        return None
+    return Reminder(worker_id, slot_day, starts, starts + CATCH_UP, overdue, upcoming)
+
+
+def open_slot(
+    preferences: ReminderPreferences, calendar: WorkingCalendar, now: datetime, zone: ZoneInfo = LONDON
+) -> tuple[date, datetime] | None:
+    """The slot that may be sent at ``now``, as (slot day, start), or None.
 
     Slots last less than a day, so at most one is open at any instant: today's, or
-    yesterday's when a late slot time runs past midnight.
+    yesterday's when a late slot time runs past midnight. Callers can skip loading a
+    caseload for a worker with no open slot.
     """
     if now.tzinfo is None:
         raise CoreError("now must be a zone-aware datetime")
     local_now = now.astimezone(zone)
     if preferences.is_quiet_at(local_now.time().replace(tzinfo=None)):
         return None
-    visits = tuple(items)
     for slot_day in (local_now.date(), local_now.date() - timedelta(days=1)):
         starts = slot_start(slot_day, preferences.slot_time, zone)
         if starts <= now < starts + CATCH_UP and is_reminder_day(slot_day, preferences, calendar):
-            overdue, upcoming = visits_in_slot(visits, slot_day, preferences.lead_working_days, calendar)
-            if overdue or upcoming:
-                return Reminder(worker_id, slot_day, starts, starts + CATCH_UP, overdue, upcoming)
+            return slot_day, starts
     return None
 
 

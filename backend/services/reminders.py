@@ -30,7 +30,7 @@ from flask import Flask, current_app
 from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..core.reminders import LONDON, Reminder, ReminderItem, reminder_due_at
+from ..core.reminders import LONDON, Reminder, ReminderItem, open_slot, reminder_due_at
 from ..extensions import db
 from ..persistence.people import Worker
 from ..persistence.push import EXPIRED, FAILED, NO_DEVICES, PENDING, SENT, PushSubscriptionRow, SentReminderRow
@@ -94,9 +94,11 @@ def plan_reminders(now: datetime) -> int:
     today = now.astimezone(LONDON).date()
     calendar = scheduler().calendar()
     planned = 0
-    for worker_ids in _batches(_workers_with_devices()):
-        caseloads = workers_caseloads(worker_ids, today, today)
-        preferences = preferences_of(worker_ids)
+    for batch in _batches(_workers_with_devices()):
+        preferences = preferences_of(batch)
+        # Most runs fall outside most workers' slots (nights, weekends): skip their caseloads.
+        worker_ids = [worker_id for worker_id in batch if open_slot(preferences[worker_id], calendar, now)]
+        caseloads = workers_caseloads(worker_ids, today, today) if worker_ids else {}
         reminders = []
         for worker_id in worker_ids:
             items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])]

@@ -216,3 +216,10 @@ def test_the_log_of_sent_reminders_is_pruned_after_thirty_days(app, service) -> 
 
 def logged_slot_days() -> list[str]:
     return sorted(day.isoformat() for day in db.session.execute(select(SentReminderRow.slot_day)).scalars())
+
+
+def test_nothing_is_planned_outside_the_slot_or_in_quiet_hours(app, service) -> None:
+    worker_with_device(service)
+    assert send(app, "2026-12-01T07:55")["planned"] == 0
+    assert send(app, "2026-12-01T21:00")["planned"] == 0
+    assert service.deliveries == []

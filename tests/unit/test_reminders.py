@@ -12,6 +12,7 @@ from backend.core.reminders import (
     InvalidPreferences,
     ReminderPreferences,
     dedupe_key,
+    open_slot,
     reminder_due_at,
     slot_start,
 )
@@ -249,3 +250,13 @@ def test_importing_the_reminder_core_loads_no_adapter_library() -> None:
     assert (
         subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == ""
     )
+
+
+def test_a_worker_has_an_open_slot_only_on_reminder_days_inside_the_window(england_calendar: WorkingCalendar) -> None:
+    assert open_slot(DEFAULTS, england_calendar, london("2026-12-01 08:05")) == (
+        date(2026, 12, 1),
+        london("2026-12-01 08:00"),
+    )
+    assert open_slot(DEFAULTS, england_calendar, london("2026-12-01 07:59")) is None
+    assert open_slot(DEFAULTS, england_calendar, london("2026-12-01 21:00")) is None
+    assert open_slot(DEFAULTS, england_calendar, london("2026-12-05 08:05")) is None  # Saturday
