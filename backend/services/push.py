@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.reminders import InvalidPreferences, ReminderPreferences
 from ..extensions import db
@@ -42,6 +43,15 @@ def register_subscription(worker_id: str, endpoint: str, p256dh: str, auth: str,
     delivers, and a phone handed to a colleague moves to whoever signed in on it.
     """
     check_subscription(endpoint, p256dh, auth)
+    try:
+        return _store_subscription(worker_id, endpoint, p256dh, auth, now)
+    except IntegrityError:
+        # The same phone registering twice at once: the other request stored it; update that row.
+        db.session.rollback()
+        return _store_subscription(worker_id, endpoint, p256dh, auth, now)
+
+
+def _store_subscription(worker_id: str, endpoint: str, p256dh: str, auth: str, now: datetime) -> bool:
     row = db.session.execute(select(PushSubscriptionRow).where(PushSubscriptionRow.endpoint == endpoint)).scalar()
     created = row is None or row.worker_id != worker_id
     if row is None:
