@@ -6,7 +6,6 @@ import os
 import threading
 
 from cryptography.hazmat.primitives.asymmetric import ec
-
 from flask import Flask
 from sqlalchemy import func, select
 
