@@ -7,6 +7,7 @@ failing instead under CI=true).
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import subprocess
@@ -59,8 +60,18 @@ def make_app(database_url: str, keys: VapidKeys, **overrides: Any) -> Flask:
     settings.update({"PUSH_RETRY_BASE_DELAY": 0.01, "PUSH_TIMEOUT_SECONDS": 2.0, "TESTING": True}, **overrides)
     app = create_app(settings)
     with app.app_context():
-        upgrade()
+        upgrade_keeping_loggers()
     return app
+
+
+def upgrade_keeping_loggers() -> None:
+    """Migrate to the head, then re-enable the loggers alembic's env.py (fileConfig) disables,
+    so that tests later in the session still see their logs."""
+    loggers = [item for item in logging.Logger.manager.loggerDict.values() if isinstance(item, logging.Logger)]
+    enabled = [logger for logger in loggers if not logger.disabled]
+    upgrade()
+    for logger in enabled:
+        logger.disabled = False
 
 
 @contextmanager
