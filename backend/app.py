@@ -17,6 +17,7 @@ from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.sqlite import configure_sqlite
+from .push import setup as push_setup
 from .rules_files import load_profiles
 from .schedules import Scheduler
 
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    push_setup.init_app(app)
     return app
 
 
