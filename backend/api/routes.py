@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, health, plans, session, teams, visits
+from . import caseload, child_facts, children, health, plans, push, session, teams, visits
 from .problems import ProblemApi
 
 BLUEPRINTS = (
-    session.blp, health.blp, caseload.blp, children.blp, child_facts.blp, visits.blp, plans.blp, teams.blp,
+    session.blp,
+    health.blp,
+    caseload.blp,
+    children.blp,
+    child_facts.blp,
+    visits.blp,
+    plans.blp,
+    teams.blp,
+    push.blp,
 )
 
 

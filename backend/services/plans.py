@@ -200,7 +200,7 @@ class PlanContext:
         dates_of_birth: dict[str, date | None] = {}
         if child_ids:
             for loaded in load_cases(child_id_query(child_ids), latest_visits_on=today):
-                dates_of_birth[loaded.child.id] = loaded.child.date_of_birth
+                dates_of_birth[loaded.child.id] = loaded.case.date_of_birth
                 for obligation in scheduler().obligations(loaded.case, today):
                     deadlines[(loaded.child.id, obligation.role)] = Deadline(obligation.due, obligation.plan_by)
         return cls(deadlines, dates_of_birth)

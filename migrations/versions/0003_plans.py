@@ -1,7 +1,7 @@
 """plans (planned contacts) and the kind of contact on visits
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_plans
+Revises: 0002_push
 Create Date: 2026-11-23 12:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0002"
-down_revision = "0001"
+revision = "0003_plans"
+down_revision = "0002_push"
 branch_labels = None
 depends_on = None
 
