@@ -12,7 +12,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..auth import current_viewer
 from ..clock import now_in_london
-from ..core.reminders import MAX_LEAD_WORKING_DAYS
+from ..core.reminders import MAX_LEAD_WORKING_DAYS, MAX_PLAN_LEAD_MINUTES
 from ..services import push as push_service
 from .fields import StrictBoolean
 
@@ -71,6 +71,12 @@ class ReminderPreferencesSchema(Schema):
     mute_weekends = StrictBoolean()
     quiet_start = HourMinute(allow_none=True)
     quiet_end = HourMinute(allow_none=True)
+    plan_lead_minutes = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(1, MAX_PLAN_LEAD_MINUTES),
+        metadata={"description": "Minutes before a planned contact to remind of it; null: never"},
+    )
 
 
 @blp.route("/public-key")

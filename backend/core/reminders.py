@@ -34,6 +34,7 @@ from .vocabulary import PLAN_TYPE_SHORT
 LONDON = ZoneInfo("Europe/London")
 CATCH_UP = timedelta(hours=12)
 MAX_LEAD_WORKING_DAYS = 10
+MAX_PLAN_LEAD_MINUTES = 24 * 60
 # More names than this make a notification nobody reads; the app has the full list.
 MAX_NAMED_VISITS = 6
 TOPIC = "visit-reminders"
@@ -60,10 +61,15 @@ class ReminderPreferences:
     mute_weekends: bool = True
     quiet_start: time | None = time(20, 0)
     quiet_end: time | None = time(7, 0)
+    # Minutes before a planned contact to remind of it (core/plan_reminders.py); None: never.
+    plan_lead_minutes: int | None = 60
 
     def __post_init__(self) -> None:
         if isinstance(self.lead_working_days, bool) or not 0 <= self.lead_working_days <= MAX_LEAD_WORKING_DAYS:
             raise InvalidPreferences("lead_working_days", f"must be a whole number from 0 to {MAX_LEAD_WORKING_DAYS}")
+        lead = self.plan_lead_minutes
+        if lead is not None and (isinstance(lead, bool) or not 1 <= lead <= MAX_PLAN_LEAD_MINUTES):
+            raise InvalidPreferences("plan_lead_minutes", f"must be a whole number from 1 to {MAX_PLAN_LEAD_MINUTES}")
         if self.slot_time.tzinfo is not None:
             raise InvalidPreferences("slot_time", "must be a local wall-clock time without a zone")
         if (self.quiet_start is None) != (self.quiet_end is None):

@@ -118,7 +118,9 @@ def reminder_preferences(worker_id: str) -> ReminderPreferences:
     row = db.session.get(ReminderPreferencesRow, worker_id)
     if row is None:
         return ReminderPreferences()
-    return ReminderPreferences(row.lead_working_days, row.slot_time, row.mute_weekends, row.quiet_start, row.quiet_end)
+    return ReminderPreferences(
+        row.lead_working_days, row.slot_time, row.mute_weekends, row.quiet_start, row.quiet_end, row.plan_lead_minutes
+    )
 
 
 def preferences_of(worker_ids: list[str]) -> dict[str, ReminderPreferences]:
@@ -126,7 +128,7 @@ def preferences_of(worker_ids: list[str]) -> dict[str, ReminderPreferences]:
     rows = db.session.execute(select(ReminderPreferencesRow).where(ReminderPreferencesRow.worker_id.in_(worker_ids)))
     stored = {
         row.worker_id: ReminderPreferences(
-            row.lead_working_days, row.slot_time, row.mute_weekends, row.quiet_start, row.quiet_end
+            row.lead_working_days, row.slot_time, row.mute_weekends, row.quiet_start, row.quiet_end, row.plan_lead_minutes
         )
         for row in rows.scalars()
     }

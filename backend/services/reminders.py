@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +30,7 @@ from flask import Flask, current_app
 from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.plan_reminders import PlanReminder
 from ..core.reminders import LONDON, Reminder, ReminderItem, open_slot, reminder_due_at
 from ..extensions import db
 from ..persistence.people import Worker
@@ -37,6 +38,7 @@ from ..persistence.push import EXPIRED, FAILED, NO_DEVICES, PENDING, SENT, PushS
 from ..push.context import push_setup
 from ..push.sender import DeliveryResult, Outcome, PushMessage
 from .caseload import CaseloadEntry, scheduler, workers_caseloads
+from .plan_reminders import due_plan_reminders
 from .push import forget_gone, preferences_of, worker_subscriptions
 
 WORKERS_PER_BATCH = 200
@@ -99,12 +101,14 @@ def plan_reminders(now: datetime) -> int:
         # Most runs fall outside most workers' slots (nights, weekends): skip their caseloads.
         worker_ids = [worker_id for worker_id in batch if open_slot(preferences[worker_id], calendar, now)]
         caseloads = workers_caseloads(worker_ids, today, today) if worker_ids else {}
-        reminders = []
+        reminders: list[Reminder | PlanReminder] = []
         for worker_id in worker_ids:
             items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])]
             reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
             if reminder is not None:
                 reminders.append(reminder)
+        # Planned contacts have their own times, whatever the day's slot (services/plan_reminders.py).
+        reminders.extend(due_plan_reminders(batch, preferences, now))
         planned += record_planned(reminders, now)
     # End the read transaction: on SQLite it holds the write lock the delivery threads need.
     db.session.commit()
@@ -125,7 +129,7 @@ def reminder_item(entry: CaseloadEntry) -> ReminderItem:
     )
 
 
-def record_planned(reminders: list[Reminder], now: datetime) -> int:
+def record_planned(reminders: Sequence[Reminder | PlanReminder], now: datetime) -> int:
     """Insert reminders not yet recorded; skip one that tells nothing this slot has not already told."""
     said = _already_said(reminders)
     rows = [
@@ -241,7 +245,7 @@ def _batches(worker_ids: list[str]) -> Iterator[list[str]]:
         yield worker_ids[start : start + WORKERS_PER_BATCH]
 
 
-def _already_said(reminders: list[Reminder]) -> dict[tuple[str, str], set[str]]:
+def _already_said(reminders: Sequence[Reminder | PlanReminder]) -> dict[tuple[str, str], set[str]]:
     """Visits already covered by reminders recorded for the same workers and slot days."""
     if not reminders:
         return {}
@@ -255,7 +259,7 @@ def _already_said(reminders: list[Reminder]) -> dict[tuple[str, str], set[str]]:
     return said
 
 
-def _planned_row(reminder: Reminder, now: datetime) -> dict[str, Any]:
+def _planned_row(reminder: Reminder | PlanReminder, now: datetime) -> dict[str, Any]:
     payload = reminder.payload()
     return {
         "reminder_key": reminder.key,

@@ -1,4 +1,4 @@
-"""plans (planned contacts) and the kind of contact on visits
+"""plans (planned contacts), the kind of contact on visits, plan reminder lead time
 
 Revision ID: 0003_plans
 Revises: 0002_push
@@ -46,8 +46,15 @@ def upgrade():
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=20), nullable=True))
 
+    # Reminders of planned contacts, an hour before by default (workers who saved settings before too).
+    with op.batch_alter_table("reminder_preferences", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("plan_lead_minutes", sa.Integer(), nullable=True, server_default="60"))
+
 
 def downgrade():
+    with op.batch_alter_table("reminder_preferences", schema=None) as batch_op:
+        batch_op.drop_column("plan_lead_minutes")
+
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_column("kind")
 

@@ -187,7 +187,14 @@ def test_reminder_settings_start_at_the_defaults(sam: SignedIn) -> None:
         "mute_weekends": True,
         "quiet_start": "20:00",
         "quiet_end": "07:00",
+        "plan_lead_minutes": 60,
     }
+
+
+def test_the_lead_time_for_planned_contacts_can_be_chosen_or_switched_off(sam: SignedIn) -> None:
+    assert sam.write("PUT", "/api/push/preferences", {"plan_lead_minutes": 30}).get_json()["plan_lead_minutes"] == 30
+    assert sam.write("PUT", "/api/push/preferences", {"plan_lead_minutes": None}).get_json()["plan_lead_minutes"] is None
+    assert sam.get("/api/push/preferences").get_json()["plan_lead_minutes"] is None
 
 
 def test_reminder_settings_change_only_the_fields_given(sam: SignedIn) -> None:
@@ -213,6 +220,9 @@ def test_quiet_hours_can_be_switched_off(sam: SignedIn) -> None:
         ({"mute_weekends": "yes"}, "mute_weekends"),
         ({"quiet_start": None}, "quiet_start"),
         ({"quiet_start": "07:00", "quiet_end": "07:00"}, "quiet_end"),
+        ({"plan_lead_minutes": 0}, "plan_lead_minutes"),
+        ({"plan_lead_minutes": 1441}, "plan_lead_minutes"),
+        ({"plan_lead_minutes": "60"}, "plan_lead_minutes"),
     ],
 )
 def test_bad_reminder_settings_are_a_422_naming_the_field(sam: SignedIn, body: dict, field: str) -> None:

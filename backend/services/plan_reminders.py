@@ -1,0 +1,68 @@
+"""Which planned contacts the reminder job should tell workers about now (core/plan_reminders.py).
+
+Plans are read for the workers of one batch in one statement: open plans they made, starting
+within the longest lead time a worker may choose, for children still allocated to them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..core.plan_reminders import PlannedContactItem, PlanReminder, plan_reminders_due
+from ..core.reminders import MAX_PLAN_LEAD_MINUTES, ReminderPreferences
+from ..extensions import db
+from ..persistence.children import Allocation, Child
+from ..persistence.plans import PlanRow
+from .access import current_allocation
+from .caseload import initials_of
+
+
+def due_plan_reminders(
+    worker_ids: list[str], preferences: dict[str, ReminderPreferences], now: datetime
+) -> list[PlanReminder]:
+    """The plan reminders owed at ``now`` to these workers."""
+    items = open_plans_starting_soon(worker_ids, now)
+    reminders: list[PlanReminder] = []
+    for worker_id in worker_ids:
+        reminders.extend(plan_reminders_due(worker_id, items.get(worker_id, []), preferences[worker_id], now))
+    return reminders
+
+
+def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, list[PlannedContactItem]]:
+    if not worker_ids:
+        return {}
+    still_allocated = select(Allocation.id).where(
+        Allocation.child_id == PlanRow.child_id,
+        Allocation.worker_id == PlanRow.planner_id,
+        Allocation.role == PlanRow.role,
+        current_allocation(now.date()),
+    )
+    rows = db.session.execute(
+        select(
+            PlanRow.planner_id,
+            PlanRow.id,
+            PlanRow.child_id,
+            Child.name,
+            Child.reference,
+            PlanRow.kind,
+            PlanRow.starts_at,
+            PlanRow.duration_minutes,
+        )
+        .join(Child, Child.id == PlanRow.child_id)
+        .where(
+            PlanRow.planner_id.in_(worker_ids),
+            PlanRow.status == "planned",
+            PlanRow.starts_at > now,
+            PlanRow.starts_at <= now + timedelta(minutes=MAX_PLAN_LEAD_MINUTES),
+            still_allocated.exists(),
+        )
+    )
+    items: dict[str, list[PlannedContactItem]] = defaultdict(list)
+    for planner_id, plan_id, child_id, name, reference, kind, starts_at, duration in rows:
+        items[planner_id].append(
+            PlannedContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration)
+        )
+    return dict(items)

@@ -1,0 +1,131 @@
+"""``send-reminders`` tells workers of their planned contacts, at their chosen lead time, once,
+through the loopback push service, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.persistence.children import Allocation
+from backend.persistence.plans import PlanRow
+from backend.push.vapid import VapidKeys
+from backend.services.push import update_reminder_preferences
+from tests.support.plans import new_plan_id
+from tests.support.push_app import PLANTED_NAME, make_app, postgres_database_url, worker_with_device
+from tests.support.push_service import LoopbackPushService
+from tests.support.reminder_builders import london
+
+# Wednesday 25 November 2026: no due-date reminder slot for the worker's child-in-need visit.
+PLAN_START = london("2026-11-25 14:00")
+
+
+@pytest.fixture(scope="module")
+def keys() -> VapidKeys:
+    return VapidKeys.generate()
+
+
+@pytest.fixture
+def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
+    with LoopbackPushService(keys.application_server_key, hang_seconds=20) as running:
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path, keys: VapidKeys) -> Iterator[Flask]:
+    if request.param == "sqlite":
+        yield from app_on(f"sqlite:///{tmp_path / 'plans-push.sqlite3'}", keys)
+    else:
+        with postgres_database_url() as url:
+            yield from app_on(url, keys)
+
+
+def app_on(url: str, keys: VapidKeys) -> Iterator[Flask]:
+    application = make_app(url, keys)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def send(app: Flask, now: str) -> dict[str, int]:
+    result = app.test_cli_runner().invoke(args=["send-reminders", "--now", now])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def planned_visit(worker_id: str, starts: datetime = PLAN_START, **fields: object) -> str:
+    """A plan by the worker for their one child, stored in the test's own session."""
+    child_id = db.session.scalar(select(Allocation.child_id).where(Allocation.worker_id == worker_id))
+    row = PlanRow(
+        id=new_plan_id(),
+        child_id=child_id,
+        role="social_worker",
+        planner_id=worker_id,
+        starts_at=starts.astimezone(UTC),
+        duration_minutes=60,
+        kind="home_visit",
+        note="ring twice, dog",
+        status="planned",
+    )
+    for name, value in fields.items():
+        setattr(row, name, value)
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def test_a_planned_visit_is_told_an_hour_before_once_without_name_or_note(app: Flask, service) -> None:
+    worker_id, subscriber = worker_with_device(service)
+    planned_visit(worker_id)
+    assert send(app, "2026-11-25T12:55")["planned"] == 0
+    first = send(app, "2026-11-25T13:05")
+    again = send(app, "2026-11-25T13:15")
+    assert (first["planned"], first["sent"]) == (1, 1)
+    assert (again["planned"], again["sent"]) == (0, 0)
+    [delivery] = service.deliveries_to(subscriber)
+    assert delivery.message["title"] == "Visit planned today 14:00: Z.Q."
+    assert delivery.message["body"] == "14:00-15:00"
+    assert delivery.headers["urgency"] == "high" and delivery.headers["topic"].startswith("plan-")
+    assert 0 < int(delivery.headers["ttl"]) <= 55 * 60
+    text = json.dumps(delivery.message)
+    assert PLANTED_NAME.split()[0] not in text and "dog" not in text
+
+
+def test_the_worker_chooses_the_lead_time(app: Flask, service) -> None:
+    worker_id, subscriber = worker_with_device(service)
+    planned_visit(worker_id)
+    update_reminder_preferences(worker_id, {"plan_lead_minutes": 180}, london("2026-11-24 09:00"))
+    assert send(app, "2026-11-25T11:05")["sent"] == 1
+    update_reminder_preferences(worker_id, {"plan_lead_minutes": None}, london("2026-11-24 09:00"))
+    planned_visit(worker_id, london("2026-11-25 16:00"))
+    assert send(app, "2026-11-25T15:30")["planned"] == 0
+    assert len(service.deliveries_to(subscriber)) == 1
+
+
+def test_a_moved_plan_is_told_again_at_its_new_time_and_a_cancelled_one_never(app: Flask, service) -> None:
+    worker_id, subscriber = worker_with_device(service)
+    plan_id = planned_visit(worker_id)
+    cancelled = planned_visit(worker_id, london("2026-11-25 14:30"))
+    db.session.get(PlanRow, cancelled).status = "cancelled"
+    db.session.commit()
+    assert send(app, "2026-11-25T13:05")["sent"] == 1
+    db.session.get(PlanRow, plan_id).starts_at = london("2026-11-25 15:00").astimezone(UTC)
+    db.session.commit()
+    assert send(app, "2026-11-25T14:10")["sent"] == 1
+    titles = [delivery.message["title"] for delivery in service.deliveries_to(subscriber)]
+    assert titles == ["Visit planned today 14:00: Z.Q.", "Visit planned today 15:00: Z.Q."]
+
+
+def test_a_plan_on_the_sunday_the_clocks_go_forward_is_told_at_its_local_time(app: Flask, service) -> None:
+    worker_id, subscriber = worker_with_device(service)
+    planned_visit(worker_id, london("2027-03-28 14:00"), kind="visit_elsewhere")
+    assert send(app, "2027-03-28T12:55")["planned"] == 0  # 12:55 BST: more than an hour before
+    assert send(app, "2027-03-28T13:05")["sent"] == 1
+    [delivery] = service.deliveries_to(subscriber)
+    assert delivery.message["title"] == "Visit planned today 14:00: Z.Q."
