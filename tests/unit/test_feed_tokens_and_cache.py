@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 from backend.feeds.cache import FeedCache
 from backend.feeds.logscrub import FeedTokenFilter, scrub
@@ -69,3 +71,12 @@ def test_the_cache_forgets_the_least_recently_used_feed() -> None:
     cache.get("a", 1, lambda: b"rebuilt")
     cache.get("b", 1, lambda: b"rebuilt")
     assert cache.builds == 4  # a, b, c, then b again: a stayed, b was evicted
+
+
+def test_the_renderer_loads_no_web_framework_orm_or_icalendar() -> None:
+    probe = (
+        "import sys, backend.feeds.render, backend.feeds.cache, backend.feeds.tokens, backend.feeds.logscrub\n"
+        "print(','.join(name for name in ('flask', 'sqlalchemy', 'icalendar', 'marshmallow') if name in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
