@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import cli, commands
-from .api import headers, problems, routes
+from .api import feeds, headers, problems, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     problems.init_app(app)
     guard.init_app(app)
     headers.init_app(app)
+    feeds.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
     return app

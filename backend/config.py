@@ -35,6 +35,8 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "APP_ENV": ("APP_ENV", str),
     "SESSION_IDLE_DAYS": ("SESSION_IDLE_DAYS", int),
+    # Where calendar clients reach the app (feed links), when it sits behind a proxy.
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
 
 # Environments in which the app is reached over plain HTTP on loopback.

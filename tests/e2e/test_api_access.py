@@ -102,6 +102,11 @@ NOT_ADDRESSING_A_CHILD = {
     ("/api/children", "GET"),
     ("/api/children", "POST"),
     ("/api/caseload", "GET"),
+    # The caller's own feed link and settings; what a feed shows: tests/e2e/test_feeds_http.py.
+    ("/api/feeds/token", "POST"),
+    ("/api/feeds/token", "DELETE"),
+    ("/api/feeds/settings", "GET"),
+    ("/api/feeds/settings", "PATCH"),
 }
 
 
