@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..core.cases import Case
 from ..extensions import db
@@ -110,17 +110,20 @@ def change_feed_settings(
 
 # Polls -----------------------------------------------------------------------------------
 
+_TOKEN_ROW = select(FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, FeedToken.kind, FeedToken.version).where(
+    FeedToken.token_hash == bindparam("digest")
+)
+
 
 def feed_for_token(token: str, today: date, app_url: str) -> RenderedFeed | None:
     """The feed a secret link shows today, or None for a link that is unknown, rotated or off."""
     if not looks_like_token(token):
         return None
     digest = token_hash(token)
-    row = db.session.execute(
-        select(FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, FeedToken.kind, FeedToken.version).where(
-            FeedToken.token_hash == digest
-        )
-    ).first()
+    # A Core connection rather than the ORM session: this is the only query of an unchanged
+    # poll, and the session's bookkeeping would cost more than the query itself.
+    with db.engine.connect() as connection:
+        row = connection.execute(_TOKEN_ROW, {"digest": digest}).first()
     # The index lookup already matched; comparing again in constant time costs nothing and
     # keeps the check independent of how the database compares strings.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
