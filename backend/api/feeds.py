@@ -49,6 +49,9 @@ class FeedSettingsSchema(Schema):
     show_projected = fields.Boolean(metadata={"description": "Show the next two projected due dates as tentative"})
     names_allowed = fields.Boolean(metadata={"description": "Feeds may carry children's names (admin only)"})
     names_warning = fields.String(dump_only=True)
+    active_feeds = fields.List(
+        fields.String(), dump_only=True, metadata={"description": "Kinds of feed (worker, team) with a live link"}
+    )
 
 
 @blp.route("/token")
@@ -75,7 +78,7 @@ class FeedTokenResource(MethodView):
 class FeedSettingsResource(MethodView):
     @blp.response(200, FeedSettingsSchema)
     def get(self) -> dict[str, object]:
-        return feed_settings(current_viewer().worker_id).as_dict()
+        return feed_settings(current_viewer().worker_id, with_links=True).as_dict()
 
     @blp.arguments(FeedSettingsSchema)
     @blp.response(200, FeedSettingsSchema)

@@ -42,12 +42,14 @@ NAMES_WARNING = (
 class FeedSettings:
     show_projected: bool
     names_allowed: bool
+    active_feeds: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
             "show_projected": self.show_projected,
             "names_allowed": self.names_allowed,
             "names_warning": NAMES_WARNING,
+            "active_feeds": list(self.active_feeds),
         }
 
 
@@ -77,9 +79,14 @@ def revoke_feed_token(worker_id: str, kind: str) -> None:
 # Settings --------------------------------------------------------------------------------
 
 
-def feed_settings(worker_id: str) -> FeedSettings:
+def feed_settings(worker_id: str, *, with_links: bool = False) -> FeedSettings:
+    """The worker's feed settings; ``with_links`` adds which of their feeds have a live link (for the app)."""
     preference = db.session.get(FeedPreference, worker_id)
-    return FeedSettings(show_projected=bool(preference and preference.show_projected), names_allowed=names_allowed())
+    active: tuple[str, ...] = ()
+    if with_links:
+        kinds = db.session.scalars(select(FeedToken.kind).where(FeedToken.worker_id == worker_id))
+        active = tuple(sorted(kinds))
+    return FeedSettings(bool(preference and preference.show_projected), names_allowed(), active)
 
 
 def names_allowed() -> bool:
@@ -105,7 +112,7 @@ def change_feed_settings(
         db.session.add(policy)
         db.session.execute(update(FeedToken).values(version=FeedToken.version + 1))
     db.session.commit()
-    return feed_settings(worker_id)
+    return feed_settings(worker_id, with_links=True)
 
 
 # Polls -----------------------------------------------------------------------------------

@@ -111,8 +111,11 @@ def test_rotating_the_link_stops_the_old_one_at_once(app: Flask, worker_with_chi
 
 def test_turning_the_feed_off_makes_its_link_404(app: Flask, worker_with_child) -> None:
     _, _, api = worker_with_child
+    assert api.get("/api/feeds/settings").json["active_feeds"] == []
     path = feed_path(api)
+    assert api.get("/api/feeds/settings").json["active_feeds"] == ["worker"]
     assert api.delete("/api/feeds/token").status_code == 204
+    assert api.get("/api/feeds/settings").json["active_feeds"] == []
     response = app.test_client().get(path)
     assert response.status_code == 404
     assert response.headers["Cache-Control"] == "no-store"
