@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli
+from . import cli, web
 from .config import DEFAULTS, from_environment
 from .rules_files import load_profiles
 from .schedules import Scheduler
@@ -24,4 +24,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         last_year=app.config["CALENDAR_LAST_YEAR"],
     )
     cli.init_app(app)
+    web.init_app(app)
     return app

@@ -1,0 +1,357 @@
+// Wiring: the session, the router, the screens' data and the outbox's sync loop.
+
+import * as api from './api.js';
+import * as outbox from './outbox.js';
+import * as render from './render.js';
+import { bindSettings, clearReminders, reRegisterReminders, showSettings } from './settings.js';
+
+const REPLAY_INTERVAL_MS = 60_000;
+const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
+const MANAGER_ROLES = ['team_manager', 'admin'];
+
+const state = { session: null, caseload: null, storedAt: null, lastSync: null, entries: [], recording: null };
+const $ = (id) => document.getElementById(id);
+
+// ---- routing ----------------------------------------------------------------------------
+
+function routeOf(pathname) {
+  if (pathname.startsWith('/children/')) return { screen: 'child', childId: decodeURIComponent(pathname.slice(10)) };
+  return { '/sign-in': { screen: 'sign-in' }, '/settings': { screen: 'settings' }, '/team': { screen: 'team' } }[pathname] || { screen: 'visits' };
+}
+
+function showScreen(name, title, { focus = true } = {}) {
+  for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
+  $('nav').hidden = name === 'sign-in';
+  for (const link of $('nav').querySelectorAll('a')) {
+    if (link.dataset.route === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `${title} – Visits`;
+  if (focus) $(`screen-${name}`).querySelector('h1')?.focus();
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else if (path !== location.pathname) history.pushState(null, '', path);
+  route({ focus: true });
+}
+
+function route({ focus = false } = {}) {
+  const { screen, childId } = routeOf(location.pathname);
+  if (!state.session) return showSignIn({ focus });
+  if (screen === 'sign-in') return navigate(api.routes.visits(), { replace: true });
+  if (screen === 'child') return showChild(childId, focus);
+  if (screen === 'settings') {
+    showScreen('settings', 'Settings', { focus });
+    return showSettings(state.session);
+  }
+  if (screen === 'team') return showTeam(focus);
+  showScreen('visits', 'My visits', { focus });
+  renderVisits();
+}
+
+function interceptLinks(event) {
+  const link = event.target.closest('a[href^="/"]');
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if (link.pathname.startsWith('/api/') || link.pathname.startsWith('/feeds/') || link.target) return;
+  event.preventDefault();
+  navigate(link.pathname);
+}
+
+// ---- session ----------------------------------------------------------------------------
+
+function showSignIn({ focus = false } = {}) {
+  if (location.pathname !== api.routes.signIn()) history.replaceState(null, '', api.routes.signIn());
+  const waiting = state.entries.length;
+  $('sign-in-outbox').hidden = waiting === 0;
+  $('sign-in-outbox').textContent = `${waiting} visit${waiting === 1 ? '' : 's'} on this phone will be sent once you sign in.`;
+  showScreen('sign-in', 'Sign in', { focus });
+}
+
+async function submitSignIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  $('sign-in-error').textContent = '';
+  try {
+    const session = await api.signIn(form.email.value.trim(), form.password.value);
+    form.password.value = '';
+    await signedIn(session);
+    navigate(api.routes.visits(), { replace: true });
+  } catch (error) {
+    $('sign-in-error').textContent = signInMessage(error);
+  }
+}
+
+function signInMessage(error) {
+  if (!(error instanceof api.ApiError)) return 'No connection. Try again when you have signal.';
+  if (error.status === 401) return 'That email and password do not match an account.';
+  if (error.status === 429) return 'Too many attempts. Wait a few minutes, then try again.';
+  return error.message;
+}
+
+async function signedIn(session) {
+  const previousWorker = await outbox.getMeta('worker_id');
+  if (previousWorker && previousWorker !== session.worker.id) await clearChildData();
+  state.session = session;
+  await outbox.setMeta('worker_id', session.worker.id);
+  await outbox.resumeAfterSignIn();
+  state.lastSync = (await outbox.getMeta('last_sync')) || null;
+  $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
+  reRegisterReminders().catch(() => undefined);
+}
+
+function sessionEnded() {
+  state.session = null;
+  showSignIn({ focus: true });
+}
+
+// Everything about children on this phone goes; the outbox stays unless `discardOutbox`.
+async function clearChildData({ discardOutbox = false } = {}) {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));
+  await outbox.clearMeta();
+  if (discardOutbox) await outbox.discardAll();
+  Object.assign(state, { caseload: null, storedAt: null, lastSync: null });
+  for (const id of ['visit-groups', 'counts', 'child-content', 'team-content']) $(id).replaceChildren();
+}
+
+async function signOut() {
+  const waiting = await outbox.listEntries();
+  let discardOutbox = false;
+  if (waiting.length > 0) {
+    $('sign-out-count').textContent = `${waiting.length} visit${waiting.length === 1 ? ' has' : 's have'} not reached the server yet. If you keep ${waiting.length === 1 ? 'it' : 'them'}, ${waiting.length === 1 ? 'it' : 'they'} will be sent after the next sign-in on this phone.`;
+    const choice = await ask($('sign-out-dialog'));
+    if (choice !== 'keep' && choice !== 'discard') return;
+    discardOutbox = choice === 'discard';
+  }
+  await clearReminders().catch(() => undefined);
+  let offline = false;
+  await api.signOut().catch((error) => {
+    offline = !(error instanceof api.ApiError);
+  });
+  await clearChildData({ discardOutbox });
+  state.session = null;
+  await refreshEntries();
+  $('sign-in-error').textContent = offline ? 'Signed out on this phone. You were offline, so the server ends your session when it expires.' : '';
+  showSignIn({ focus: true });
+}
+
+function ask(dialog) {
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+// ---- my visits ----------------------------------------------------------------------------
+
+function pendingFor(obligation) {
+  return state.entries.filter((entry) => entry.visit.child_id === obligation.child_id && entry.visit.role === obligation.role);
+}
+
+function renderVisits() {
+  renderOutbox();
+  const caseload = state.caseload;
+  $('stale-note').hidden = !state.storedAt;
+  if (state.storedAt) {
+    $('stale-note').textContent = `Offline: this is your list as it was at ${render.formatTime(state.storedAt)} (${render.formatAge(state.storedAt)}).`;
+  }
+  if (!caseload) return;
+  $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
+  const groups = render.groupObligations(caseload.obligations, caseload.as_of);
+  $('visit-groups').replaceChildren(
+    ...(groups.length ? groups.map(renderGroup) : [render.h('p', {}, 'No visits are due on your caseload.')]),
+  );
+}
+
+function renderGroup(group) {
+  const rows = group.items.map((obligation) =>
+    render.renderVisitRow(obligation, api.routes.child(obligation.child_id), pendingFor(obligation)),
+  );
+  return render.h('section', { class: 'group', 'aria-labelledby': `group-${group.id}` },
+    render.h('h2', { id: `group-${group.id}` }, `${group.title} (${group.items.length})`),
+    render.h('ul', { class: 'visits' }, rows));
+}
+
+function renderOutbox() {
+  const workerId = state.session?.worker.id;
+  $('outbox-section').hidden = state.entries.length === 0;
+  $('outbox-list').replaceChildren(...state.entries.map((entry) => render.renderOutboxEntry(entry, workerId)));
+  updateSyncStatus();
+}
+
+async function refreshEntries() {
+  state.entries = await outbox.listEntries();
+  renderOutbox();
+}
+
+async function loadCaseload() {
+  try {
+    const { body, storedAt } = await api.getCaseload();
+    Object.assign(state, { caseload: body, storedAt });
+    if (!storedAt) {
+      state.lastSync = new Date().toISOString();
+      await outbox.setMeta('last_sync', state.lastSync);
+    }
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
+    if (!state.caseload) $('stale-note').hidden = false;
+    $('stale-note').textContent = 'Offline, and this phone has no saved copy of your list yet.';
+  }
+  if (routeOf(location.pathname).screen === 'visits') renderVisits();
+  updateSyncStatus();
+}
+
+function updateSyncStatus() {
+  const parts = [navigator.onLine && !state.storedAt ? 'Online' : 'Offline'];
+  parts.push(state.lastSync ? `last synced ${render.formatTime(state.lastSync)}` : 'not synced yet');
+  const waiting = state.entries.filter((entry) => entry.state !== 'rejected').length;
+  if (waiting) parts.push(`${waiting} waiting to sync`);
+  $('sync-status').textContent = parts.join(' · ');
+  $('sync-status').dataset.online = String(navigator.onLine);
+}
+
+// Send the outbox, then fetch the list again so it reflects what the server now holds.
+async function syncNow() {
+  if (!state.session) return;
+  const outcome = await outbox.replay();
+  await refreshEntries();
+  if (outcome.needsSignIn > 0) return sessionEnded();
+  await loadCaseload();
+}
+
+async function requestBackgroundSync() {
+  const registration = await navigator.serviceWorker?.ready;
+  if (registration && 'sync' in registration) await registration.sync.register(outbox.SYNC_TAG).catch(() => undefined);
+}
+
+// ---- recording a visit ------------------------------------------------------------------
+
+function openRecordDialog(button) {
+  const row = button.closest('li.visit');
+  const obligation = state.caseload.obligations.find(
+    (item) => item.child_id === row.dataset.childId && item.role === row.dataset.role,
+  );
+  state.recording = obligation;
+  const today = render.localIsoDate();
+  $('record-child').textContent = `${obligation.reference} · ${obligation.initials}, ${obligation.plan_label || obligation.plan_type}`;
+  Object.assign($('record-date'), { value: today, max: today });
+  $('record-alone').checked = false;
+  ask($('record-dialog')).then((choice) => saveVisit(choice));
+}
+
+async function saveVisit(choice) {
+  const obligation = state.recording;
+  state.recording = null;
+  if (!obligation || (choice !== 'seen' && choice !== 'no-access')) return;
+  await outbox.addVisit({
+    childId: obligation.child_id,
+    date: $('record-date').value,
+    role: obligation.role,
+    childSeen: choice === 'seen',
+    seenAlone: $('record-alone').checked,
+    workerId: state.session.worker.id,
+    label: { reference: obligation.reference, initials: obligation.initials },
+  });
+  await refreshEntries();
+  renderVisits();
+  await requestBackgroundSync();
+  if (navigator.onLine) await syncNow();
+}
+
+async function discardEntry(button) {
+  $('confirm-text').textContent = 'This visit will be removed from this phone and will never reach the server.';
+  if ((await ask($('confirm-dialog'))) !== 'yes') return;
+  await outbox.discardEntry(button.closest('li').dataset.entryId);
+  await refreshEntries();
+  renderVisits();
+}
+
+// ---- child and team pages ----------------------------------------------------------------
+
+async function showChild(childId, focus) {
+  showScreen('child', 'Child', { focus: false });
+  $('child-content').replaceChildren(render.h('p', { role: 'status' }, 'Loading…'));
+  try {
+    const [child, obligations, projections] = await Promise.all([
+      api.getChild(childId), api.getChildObligations(childId), api.getProjections(childId),
+    ]);
+    $('child-content').replaceChildren(
+      ...render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits()),
+    );
+    document.title = `${child.body.reference} – Visits`;
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
+    $('child-content').replaceChildren(render.h('h1', { tabindex: '-1' }, 'Child'), render.h('p', {}, loadMessage(error)));
+  }
+  if (focus) $('child-content').querySelector('h1')?.focus();
+}
+
+async function showTeam(focus) {
+  showScreen('team', 'Team', { focus: false });
+  try {
+    const { body } = await api.getTeamOverview(state.session.worker.team_id);
+    $('team-content').replaceChildren(...render.renderTeam(body, api.routes.child));
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
+    $('team-content').replaceChildren(render.h('h1', { tabindex: '-1' }, 'Team'), render.h('p', {}, loadMessage(error)));
+  }
+  if (focus) $('team-content').querySelector('h1')?.focus();
+}
+
+function loadMessage(error) {
+  if (error instanceof api.ApiError && error.status === 404) return 'Not found, or not on your caseload.';
+  if (error instanceof api.ApiError && error.status === 403) return 'Only team managers can see this page.';
+  return 'Offline, and this page has not been saved on this phone yet.';
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+function bindEvents() {
+  document.addEventListener('click', interceptLinks);
+  window.addEventListener('popstate', () => route({ focus: true }));
+  $('sign-in-form').addEventListener('submit', submitSignIn);
+  $('refresh').addEventListener('click', () => syncNow());
+  $('visit-groups').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action="record"]');
+    if (button) openRecordDialog(button);
+  });
+  $('outbox-list').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action="discard"]');
+    if (button) discardEntry(button);
+  });
+  window.addEventListener('online', () => syncNow());
+  window.addEventListener('offline', updateSyncStatus);
+  navigator.serviceWorker?.addEventListener('message', (event) => {
+    if (event.data?.type === 'outbox-replayed') refreshEntries().then(() => event.data.outcome.sent && loadCaseload());
+  });
+  setInterval(() => {
+    if (navigator.onLine && state.session && state.entries.some((entry) => entry.state === 'pending')) syncNow();
+  }, REPLAY_INTERVAL_MS);
+  bindSettings({ signOut });
+}
+
+async function loadSession() {
+  try {
+    return await api.getSession();
+  } catch (error) {
+    if (!(error instanceof api.ApiError) || error.status !== 401) {
+      $('sign-in-error').textContent = 'No connection, and this phone has no saved session.';
+    }
+    return null;
+  }
+}
+
+async function start() {
+  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+  bindEvents();
+  await refreshEntries();
+  const session = await loadSession();
+  if (session) await signedIn(session);
+  route();
+  if (session) await syncNow();
+  document.body.dataset.ready = 'true';
+}
+
+start();
