@@ -85,7 +85,9 @@ def service_worker() -> Response:
     root = directory()
     source = (root / SERVICE_WORKER).read_text(encoding="utf-8")
     version = content_version(root)
-    response = Response(source.replace(VERSION_LINE, f"const VERSION = '{version}';"), content_type=CONTENT_TYPES[".js"])
+    response = Response(
+        source.replace(VERSION_LINE, f"const VERSION = '{version}';"), content_type=CONTENT_TYPES[".js"]
+    )
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     response.set_etag(version)

@@ -77,6 +77,7 @@ async function submitSignIn(event) {
     form.password.value = '';
     await signedIn(session);
     navigate(api.routes.visits(), { replace: true });
+    await syncNow();
   } catch (error) {
     $('sign-in-error').textContent = signInMessage(error);
   }
@@ -183,7 +184,8 @@ function renderOutbox() {
 
 async function refreshEntries() {
   state.entries = await outbox.listEntries();
-  renderOutbox();
+  if (routeOf(location.pathname).screen === 'visits' && state.session) renderVisits();
+  else renderOutbox();
 }
 
 async function loadCaseload() {
@@ -218,7 +220,8 @@ async function syncNow() {
   const outcome = await outbox.replay();
   await refreshEntries();
   if (outcome.needsSignIn > 0) return sessionEnded();
-  await loadCaseload();
+  // The session is read again too, so the service worker keeps a fresh copy for offline starts.
+  await Promise.all([loadCaseload(), api.getSession().catch(() => undefined)]);
 }
 
 async function requestBackgroundSync() {
@@ -255,7 +258,6 @@ async function saveVisit(choice) {
     label: { reference: obligation.reference, initials: obligation.initials },
   });
   await refreshEntries();
-  renderVisits();
   await requestBackgroundSync();
   if (navigator.onLine) await syncNow();
 }
@@ -265,7 +267,6 @@ async function discardEntry(button) {
   if ((await ask($('confirm-dialog'))) !== 'yes') return;
   await outbox.discardEntry(button.closest('li').dataset.entryId);
   await refreshEntries();
-  renderVisits();
 }
 
 // ---- child and team pages ----------------------------------------------------------------
@@ -322,6 +323,9 @@ function bindEvents() {
     if (button) discardEntry(button);
   });
   window.addEventListener('online', () => syncNow());
+  // The first visit's reads happen before the new service worker controls the page: read
+  // again through it, so the list is there the first time the phone is offline.
+  navigator.serviceWorker?.addEventListener('controllerchange', () => navigator.onLine && syncNow());
   window.addEventListener('offline', updateSyncStatus);
   navigator.serviceWorker?.addEventListener('message', (event) => {
     if (event.data?.type === 'outbox-replayed') refreshEntries().then(() => event.data.outcome.sent && loadCaseload());

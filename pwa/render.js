@@ -108,6 +108,10 @@ export function renderCounts(obligations) {
   ).concat(h('li', { class: 'count' }, h('strong', {}, String(obligations.length)), ' in total'));
 }
 
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function roleWord(role) {
   return ROLE_WORDS[role] || role.replaceAll('_', ' ');
 }
@@ -187,7 +191,7 @@ function renderObligation(obligation, projected) {
   return h(
     'li',
     { class: `obligation status-${obligation.status}` },
-    h('div', { class: 'visit-main' }, h('h3', {}, `${roleWord(obligation.role)} visit`), statusBadge(obligation.status)),
+    h('div', { class: 'visit-main' }, h('h3', {}, `${capitalise(roleWord(obligation.role))} visit`), statusBadge(obligation.status)),
     h('p', {}, `Due ${formatDate(obligation.due)} · plan by ${formatDate(obligation.plan_by)}`),
     h('p', { class: 'why-title' }, 'Why is it due then?'),
     h('p', { class: 'explanation' }, obligation.explanation),
@@ -221,7 +225,7 @@ export function renderWorkerLoad(worker, scale) {
     'li',
     { class: 'worker-load' },
     h('p', { class: 'worker-name' }, worker.name),
-    svg('svg', { viewBox: '0 0 200 16', width: '100%', height: '16', 'aria-hidden': 'true', class: 'load-chart' }, ...bars),
+    svg('svg', { viewBox: '0 0 200 16', preserveAspectRatio: 'none', width: '100%', height: '16', 'aria-hidden': 'true', class: 'load-chart' }, ...bars),
     h('p', { class: 'worker-counts' }, words),
   );
 }
@@ -238,7 +242,7 @@ export function renderTimeliness(timeliness) {
     { class: 'timeliness' },
     svg(
       'svg',
-      { viewBox: '0 0 200 24', width: '100%', height: '24', role: 'img', 'aria-label': label, class: 'timeliness-chart' },
+      { viewBox: '0 0 200 24', preserveAspectRatio: 'none', width: '100%', height: '24', role: 'img', 'aria-label': label, class: 'timeliness-chart' },
       svg('rect', { x: '0', y: '0', width: '200', height: '24', class: 'track' }),
       svg('rect', { x: '0', y: '0', width: String(filled), height: '24', class: 'fill' }),
     ),

@@ -31,7 +31,12 @@ def png_bytes(width: int, height: int, rows: list[bytes]) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     scanlines = b"".join(b"\x00" + row for row in rows)  # filter type 0 on every row
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(scanlines, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def rounded_rect(left: float, top: float, right: float, bottom: float, radius: float) -> Shape:
