@@ -2,14 +2,16 @@
 
 import * as api from './api.js';
 import * as outbox from './outbox.js';
+import * as pages from './pages.js';
 import * as render from './render.js';
+import * as visits from './visits.js';
 import { bindSettings, clearReminders, reRegisterReminders, showSettings } from './settings.js';
 
 const REPLAY_INTERVAL_MS = 60_000;
 const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
 const MANAGER_ROLES = ['team_manager', 'admin'];
 
-const state = { session: null, caseload: null, storedAt: null, lastSync: null, entries: [], recording: null };
+const state = { session: null, caseload: null, storedAt: null, lastSync: null, entries: [], loadFailed: false };
 const $ = (id) => document.getElementById(id);
 
 // ---- routing ----------------------------------------------------------------------------
@@ -40,12 +42,12 @@ function route({ focus = false } = {}) {
   const { screen, childId } = routeOf(location.pathname);
   if (!state.session) return showSignIn({ focus });
   if (screen === 'sign-in') return navigate(api.routes.visits(), { replace: true });
-  if (screen === 'child') return showChild(childId, focus);
+  if (screen === 'child') return showPage('child', 'Child', () => pages.childPage(childId), focus);
   if (screen === 'settings') {
     showScreen('settings', 'Settings', { focus });
     return showSettings(state.session);
   }
-  if (screen === 'team') return showTeam(focus);
+  if (screen === 'team') return showPage('team', 'Team', () => pages.teamPage(state.session.worker.team_id), focus);
   showScreen('visits', 'My visits', { focus });
   renderVisits();
 }
@@ -121,7 +123,7 @@ async function signOut() {
   let discardOutbox = false;
   if (waiting.length > 0) {
     $('sign-out-count').textContent = `${waiting.length} visit${waiting.length === 1 ? ' has' : 's have'} not reached the server yet. If you keep ${waiting.length === 1 ? 'it' : 'them'}, ${waiting.length === 1 ? 'it' : 'they'} will be sent after the next sign-in on this phone.`;
-    const choice = await ask($('sign-out-dialog'));
+    const choice = await visits.ask($('sign-out-dialog'));
     if (choice !== 'keep' && choice !== 'discard') return;
     discardOutbox = choice === 'discard';
   }
@@ -137,80 +139,38 @@ async function signOut() {
   showSignIn({ focus: true });
 }
 
-function ask(dialog) {
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-  });
-}
-
 // ---- my visits ----------------------------------------------------------------------------
 
-function pendingFor(obligation) {
-  return state.entries.filter((entry) => entry.visit.child_id === obligation.child_id && entry.visit.role === obligation.role);
-}
-
 function renderVisits() {
-  renderOutbox();
-  const caseload = state.caseload;
-  $('stale-note').hidden = !state.storedAt;
-  if (state.storedAt) {
-    $('stale-note').textContent = `Offline: this is your list as it was at ${render.formatTime(state.storedAt)} (${render.formatAge(state.storedAt)}).`;
-  }
-  if (!caseload) return;
-  $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
-  const groups = render.groupObligations(caseload.obligations, caseload.as_of);
-  $('visit-groups').replaceChildren(
-    ...(groups.length ? groups.map(renderGroup) : [render.h('p', {}, 'No visits are due on your caseload.')]),
-  );
-}
-
-function renderGroup(group) {
-  const rows = group.items.map((obligation) =>
-    render.renderVisitRow(obligation, api.routes.child(obligation.child_id), pendingFor(obligation)),
-  );
-  return render.h('section', { class: 'group', 'aria-labelledby': `group-${group.id}` },
-    render.h('h2', { id: `group-${group.id}` }, `${group.title} (${group.items.length})`),
-    render.h('ul', { class: 'visits' }, rows));
-}
-
-function renderOutbox() {
-  const workerId = state.session?.worker.id;
-  $('outbox-section').hidden = state.entries.length === 0;
-  $('outbox-list').replaceChildren(...state.entries.map((entry) => render.renderOutboxEntry(entry, workerId)));
+  visits.renderVisitsScreen({ ...state, workerId: state.session?.worker.id });
   updateSyncStatus();
 }
 
 async function refreshEntries() {
   state.entries = await outbox.listEntries();
   if (routeOf(location.pathname).screen === 'visits' && state.session) renderVisits();
-  else renderOutbox();
+  else visits.renderOutbox(state.entries, state.session?.worker.id);
+  updateSyncStatus();
 }
 
 async function loadCaseload() {
   try {
     const { body, storedAt } = await api.getCaseload();
-    Object.assign(state, { caseload: body, storedAt });
+    Object.assign(state, { caseload: body, storedAt, loadFailed: false });
     if (!storedAt) {
       state.lastSync = new Date().toISOString();
       await outbox.setMeta('last_sync', state.lastSync);
     }
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
-    if (!state.caseload) $('stale-note').hidden = false;
-    $('stale-note').textContent = 'Offline, and this phone has no saved copy of your list yet.';
+    state.loadFailed = true;
   }
   if (routeOf(location.pathname).screen === 'visits') renderVisits();
   updateSyncStatus();
 }
 
 function updateSyncStatus() {
-  const parts = [navigator.onLine && !state.storedAt ? 'Online' : 'Offline'];
-  parts.push(state.lastSync ? `last synced ${render.formatTime(state.lastSync)}` : 'not synced yet');
-  const waiting = state.entries.filter((entry) => entry.state !== 'rejected').length;
-  if (waiting) parts.push(`${waiting} waiting to sync`);
-  $('sync-status').textContent = parts.join(' · ');
+  $('sync-status').textContent = visits.statusLine(state);
   $('sync-status').dataset.online = String(navigator.onLine);
 }
 
@@ -231,29 +191,17 @@ async function requestBackgroundSync() {
 
 // ---- recording a visit ------------------------------------------------------------------
 
-function openRecordDialog(button) {
+async function recordVisit(button) {
   const row = button.closest('li.visit');
   const obligation = state.caseload.obligations.find(
     (item) => item.child_id === row.dataset.childId && item.role === row.dataset.role,
   );
-  state.recording = obligation;
-  const today = render.localIsoDate();
-  $('record-child').textContent = `${obligation.reference} · ${obligation.initials}, ${obligation.plan_label || obligation.plan_type}`;
-  Object.assign($('record-date'), { value: today, max: today });
-  $('record-alone').checked = false;
-  ask($('record-dialog')).then((choice) => saveVisit(choice));
-}
-
-async function saveVisit(choice) {
-  const obligation = state.recording;
-  state.recording = null;
-  if (!obligation || (choice !== 'seen' && choice !== 'no-access')) return;
+  const visit = await visits.askForVisit(obligation);
+  if (!visit) return;
   await outbox.addVisit({
+    ...visit,
     childId: obligation.child_id,
-    date: $('record-date').value,
     role: obligation.role,
-    childSeen: choice === 'seen',
-    seenAlone: $('record-alone').checked,
     workerId: state.session.worker.id,
     label: { reference: obligation.reference, initials: obligation.initials },
   });
@@ -264,47 +212,25 @@ async function saveVisit(choice) {
 
 async function discardEntry(button) {
   $('confirm-text').textContent = 'This visit will be removed from this phone and will never reach the server.';
-  if ((await ask($('confirm-dialog'))) !== 'yes') return;
+  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
   await outbox.discardEntry(button.closest('li').dataset.entryId);
   await refreshEntries();
 }
 
 // ---- child and team pages ----------------------------------------------------------------
 
-async function showChild(childId, focus) {
-  showScreen('child', 'Child', { focus: false });
-  $('child-content').replaceChildren(render.h('p', { role: 'status' }, 'Loading…'));
+// Child and team pages: loaded on each visit, network-first through the service worker.
+async function showPage(screen, title, build, focus) {
+  const content = $(`${screen}-content`);
+  showScreen(screen, title, { focus: false });
+  content.replaceChildren(render.h('p', { role: 'status' }, 'Loading…'));
   try {
-    const [child, obligations, projections] = await Promise.all([
-      api.getChild(childId), api.getChildObligations(childId), api.getProjections(childId),
-    ]);
-    $('child-content').replaceChildren(
-      ...render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits()),
-    );
-    document.title = `${child.body.reference} – Visits`;
+    content.replaceChildren(...(await build()));
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
-    $('child-content').replaceChildren(render.h('h1', { tabindex: '-1' }, 'Child'), render.h('p', {}, loadMessage(error)));
+    content.replaceChildren(...pages.errorPage(title, error));
   }
-  if (focus) $('child-content').querySelector('h1')?.focus();
-}
-
-async function showTeam(focus) {
-  showScreen('team', 'Team', { focus: false });
-  try {
-    const { body } = await api.getTeamOverview(state.session.worker.team_id);
-    $('team-content').replaceChildren(...render.renderTeam(body, api.routes.child));
-  } catch (error) {
-    if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
-    $('team-content').replaceChildren(render.h('h1', { tabindex: '-1' }, 'Team'), render.h('p', {}, loadMessage(error)));
-  }
-  if (focus) $('team-content').querySelector('h1')?.focus();
-}
-
-function loadMessage(error) {
-  if (error instanceof api.ApiError && error.status === 404) return 'Not found, or not on your caseload.';
-  if (error instanceof api.ApiError && error.status === 403) return 'Only team managers can see this page.';
-  return 'Offline, and this page has not been saved on this phone yet.';
+  if (focus) content.querySelector('h1')?.focus();
 }
 
 // ---- start ------------------------------------------------------------------------------
@@ -316,7 +242,7 @@ function bindEvents() {
   $('refresh').addEventListener('click', () => syncNow());
   $('visit-groups').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action="record"]');
-    if (button) openRecordDialog(button);
+    if (button) recordVisit(button);
   });
   $('outbox-list').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action="discard"]');

@@ -25,6 +25,8 @@ const APP_SHELL = [
   '/push.js',
   '/render.js',
   '/settings.js',
+  '/pages.js',
+  '/visits.js',
   '/manifest.webmanifest',
   OFFLINE_PAGE,
   '/icons/icon-192.png',
