@@ -10,11 +10,19 @@ import { bindSettings, clearReminders, reRegisterReminders, showSettings } from 
 const REPLAY_INTERVAL_MS = 60_000;
 const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
 const MANAGER_ROLES = ['team_manager', 'admin'];
+const PENDING_SIGN_OUT = 'pending_sign_out';
 
 const state = { session: null, caseload: null, storedAt: null, lastSync: null, entries: [], loadFailed: false };
 const $ = (id) => document.getElementById(id);
 
 // ---- routing ----------------------------------------------------------------------------
+
+// Links in notifications use hash routes (/#/children/<id>, /#/visits); the app uses paths.
+function adoptHashRoute() {
+  if (!location.hash.startsWith('#/')) return;
+  const path = location.hash.slice(1);
+  history.replaceState(null, '', path === '/visits' ? api.routes.visits() : path);
+}
 
 function routeOf(pathname) {
   if (pathname.startsWith('/children/')) return { screen: 'child', childId: decodeURIComponent(pathname.slice(10)) };
@@ -77,6 +85,7 @@ async function submitSignIn(event) {
   try {
     const session = await api.signIn(form.email.value.trim(), form.password.value);
     form.password.value = '';
+    await outbox.deleteMeta(PENDING_SIGN_OUT);
     await signedIn(session);
     navigate(api.routes.visits(), { replace: true });
     await syncNow();
@@ -133,9 +142,11 @@ async function signOut() {
     offline = !(error instanceof api.ApiError);
   });
   await clearChildData({ discardOutbox });
+  // Offline, the server session outlives this: end it at the next start with a network.
+  if (offline) await outbox.setMeta(PENDING_SIGN_OUT, true);
   state.session = null;
   await refreshEntries();
-  $('sign-in-error').textContent = offline ? 'Signed out on this phone. You were offline, so the server ends your session when it expires.' : '';
+  $('sign-in-error').textContent = offline ? 'Signed out on this phone. You were offline, so the server is told at the next start with a connection.' : '';
   showSignIn({ focus: true });
 }
 
@@ -238,6 +249,10 @@ async function showPage(screen, title, build, focus) {
 function bindEvents() {
   document.addEventListener('click', interceptLinks);
   window.addEventListener('popstate', () => route({ focus: true }));
+  window.addEventListener('hashchange', () => {
+    adoptHashRoute();
+    route({ focus: true });
+  });
   $('sign-in-form').addEventListener('submit', submitSignIn);
   $('refresh').addEventListener('click', () => syncNow());
   $('visit-groups').addEventListener('click', (event) => {
@@ -262,7 +277,21 @@ function bindEvents() {
   bindSettings({ signOut });
 }
 
+async function finishPendingSignOut() {
+  try {
+    await api.getSession();
+    await api.signOut();
+  } catch (error) {
+    if (!(error instanceof api.ApiError)) return; // still offline: try again next time
+  }
+  await outbox.deleteMeta(PENDING_SIGN_OUT);
+}
+
 async function loadSession() {
+  if (await outbox.getMeta(PENDING_SIGN_OUT)) {
+    await finishPendingSignOut();
+    return null;
+  }
   try {
     return await api.getSession();
   } catch (error) {
@@ -275,6 +304,7 @@ async function loadSession() {
 
 async function start() {
   navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+  adoptHashRoute();
   bindEvents();
   await refreshEntries();
   const session = await loadSession();

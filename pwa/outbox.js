@@ -88,6 +88,10 @@ export function setMeta(key, value) {
   return run(META, 'readwrite', (store) => store.put(value, key));
 }
 
+export function deleteMeta(key) {
+  return run(META, 'readwrite', (store) => store.delete(key));
+}
+
 export function clearMeta() {
   return run(META, 'readwrite', (store) => store.clear());
 }

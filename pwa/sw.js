@@ -179,17 +179,14 @@ function sameOriginUrl(url) {
   return target.origin === self.location.origin ? target.href : new URL(routes.visits(), self.location.origin).href;
 }
 
+// Navigate an open window of the app to the target (or open one), then bring it forward.
 async function openPage(url) {
   const target = sameOriginUrl(url);
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const exact = windows.find((client) => client.url === target);
-  if (exact) return exact.focus();
-  const any = windows[0];
-  if (any) {
-    await any.focus();
-    return any.navigate(target);
-  }
-  return self.clients.openWindow(target);
+  const windows = await self.clients.matchAll({ type: 'window' });
+  const client = windows.find((candidate) => candidate.url === target) || windows[0];
+  if (!client) return self.clients.openWindow(target);
+  const shown = client.url === target ? client : await client.navigate(target);
+  return (shown || client).focus().catch(() => undefined);
 }
 
 self.addEventListener('notificationclick', (event) => {

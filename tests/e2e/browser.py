@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from playwright.sync_api import Page
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,10 +37,15 @@ def chromium_path() -> str:
     return path
 
 
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The access log would drown the test output; failures carry their own detail."""
+
+
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """The app on a free loopback port in a background thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -50,8 +56,14 @@ def serve(app: Flask) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.1, what: str = "condition") -> Any:
-    """Poll from Python: the app's CSP forbids the eval that page.wait_for_function relies on."""
+def wait_until(
+    check: Callable[[], Any], *, page: Page | None = None, timeout: float = 10.0, what: str = "condition"
+) -> Any:
+    """Poll from Python: the app's CSP forbids the eval that page.wait_for_function relies on.
+
+    With a page, the pause is page.wait_for_timeout, which lets Playwright deliver events
+    (CDP events, routes) meanwhile; time.sleep would hold them back.
+    """
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -59,4 +71,7 @@ def wait_until(check: Callable[[], Any], timeout: float = 10.0, interval: float 
             return result
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {result!r})")
-        time.sleep(interval)
+        if page is not None:
+            page.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
