@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from . import cli, web
-from .config import DEFAULTS, from_environment
+from . import cli, commands, web
+from .api import headers, problems, routes
+from .auth import guard
+from .auth.providers import LocalPasswordProvider
+from .config import DEFAULTS, from_environment, normalise_database_url
+from .extensions import db, migrate
+from .persistence.sqlite import configure_sqlite
 from .rules_files import load_profiles
 from .schedules import Scheduler
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -17,12 +27,55 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update(from_environment())
     app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_database(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path) / "secret_key")
     app.extensions["scheduler"] = Scheduler(
         profiles=load_profiles(),
         default_profile=app.config["RULES_PROFILE"],
         first_year=app.config["CALENDAR_FIRST_YEAR"],
         last_year=app.config["CALENDAR_LAST_YEAR"],
     )
+    app.extensions["identity_providers"] = {"local": LocalPasswordProvider()}
+    routes.init_app(app)
+    problems.init_app(app)
+    guard.init_app(app)
+    headers.init_app(app)
     cli.init_app(app)
+    commands.init_app(app)
     web.init_app(app)
     return app
+
+
+def configure_database(app: Flask) -> None:
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'visits.sqlite3'}"
+    url = normalise_database_url(url)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        # The busy timeout is set as a pragma (persistence/sqlite.py); sqlite3's own 5 s would cut it short.
+        options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                configure_sqlite(engine)
+
+
+def instance_secret_key(path: Path) -> str:
+    """The key in the instance folder, made on first run; the link makes two starting
+    processes agree on one key instead of each writing its own."""
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

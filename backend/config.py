@@ -10,6 +10,20 @@ DEFAULTS: dict[str, Any] = {
     "TIME_ZONE": "Europe/London",
     "CALENDAR_FIRST_YEAR": 2000,
     "CALENDAR_LAST_YEAR": 2045,
+    # "production" unless told otherwise: Secure cookies and HSTS are the default, not an opt-in.
+    "APP_ENV": "production",
+    # Workers stay signed in on their own phone; a visit queued offline for days must still replay.
+    "SESSION_IDLE_DAYS": 30,
+    "SESSION_COOKIE_NAME": "visits_session",
+    "LOGIN_MAX_FAILURES": 10,
+    "LOGIN_WINDOW_SECONDS": 300,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "API_TITLE": "Visit scheduler",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
 }
 
 # Environment variable -> (config key, parser)
@@ -17,9 +31,24 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "RULES_PROFILE": ("RULES_PROFILE", str),
     "CALENDAR_FIRST_YEAR": ("CALENDAR_FIRST_YEAR", int),
     "CALENDAR_LAST_YEAR": ("CALENDAR_LAST_YEAR", int),
+    "DATABASE_URL": ("DATABASE_URL", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "APP_ENV": ("APP_ENV", str),
+    "SESSION_IDLE_DAYS": ("SESSION_IDLE_DAYS", int),
 }
+
+# Environments in which the app is reached over plain HTTP on loopback.
+INSECURE_TRANSPORT_ENVS = ("development", "testing")
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     environ = dict(os.environ) if environ is None else environ
     return {key: parse(environ[name]) for name, (key, parse) in ENVIRONMENT.items() if environ.get(name)}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point bare PostgreSQL URLs at psycopg 3, the only PostgreSQL driver this service ships."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

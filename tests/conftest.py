@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from backend.core.calendars import WorkingCalendar, build_calendar
 from backend.core.profiles import Profile
 from backend.rules_files import load_profiles
+from tests.support.database import BACKENDS, app_for, prepared_database
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +21,26 @@ def profiles() -> dict[str, Profile]:
 @pytest.fixture(scope="session")
 def england_calendar() -> WorkingCalendar:
     return build_calendar("ENG", 2000, 2045)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The schema is created once per backend; `app` empties the tables before each test."""
+    directory: Path = tmp_path_factory.mktemp(f"db-{request.param}")
+    return prepared_database(request.param, directory)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The app on empty tables, once on SQLite and once on PostgreSQL (when TEST_DATABASE_URL is set)."""
+    yield from app_for(database_url)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()

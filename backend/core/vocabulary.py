@@ -20,6 +20,8 @@ PLAN_TYPES: dict[str, str] = {
     "private_fostering": "Private fostering",
     "short_breaks": "Short breaks",
     "youth_justice_custody": "In custody",
+    # Sefton's Children with Complex Needs hub: a key worker visits while the care package is reviewed.
+    "complex_needs_care_package": "Complex needs: care package under review",
 }
 
 # Short labels for notifications and calendar titles, where space is tight.
@@ -35,6 +37,7 @@ PLAN_TYPE_SHORT: dict[str, str] = {
     "private_fostering": "PF",
     "short_breaks": "short breaks",
     "youth_justice_custody": "custody",
+    "complex_needs_care_package": "care package",
 }
 
 # episodes[].placement (cared-for and similar episodes)
@@ -50,6 +53,13 @@ PLACEMENTS: dict[str, str] = {
     "long_term_foster_care": "Long-term foster care",
     "secure": "Secure accommodation",
     "other": "Other placement",
+    # Sefton visits an unregulated setting by whether the young person needs care or only support;
+    # plain "unregulated" (not yet decided) is treated as care, the protective reading.
+    "unregulated_care": "Unregulated setting, young person needs care",
+    "unregulated_support": "Unregulated setting, young person needs support only",
+    # Short-break episodes: looked after under Regulation 48 (at most 75 days a year), or above that.
+    "regulation_48": "Short breaks under Regulation 48 (at most 75 days a year)",
+    "short_breaks_over_75_days": "Short breaks of more than 75 days a year",
 }
 
 # events[].type
@@ -62,6 +72,9 @@ EVENT_TYPES: dict[str, str] = {
     "entered_custody": "entry into custody",
     "adoption_order": "adoption order",
     "care_package_review": "care package review",
+    "long_term_visits_agreed": "agreement to less frequent visits in a long-term home",
+    "review_child_protection_conference": "review child protection conference",
+    "connected_carer_approved": "approval of the connected carers",
 }
 
 # visits[].role and rules' visiting roles
@@ -70,4 +83,5 @@ VISIT_ROLES: dict[str, str] = {
     "personal_adviser": "personal adviser",
     "supervising_social_worker": "supervising social worker",
     "early_help_practitioner": "early help practitioner",
+    "key_worker": "key worker",
 }

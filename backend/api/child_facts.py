@@ -1,0 +1,56 @@
+"""Changing a child's schedule one fact at a time: plan episodes, events, allocations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import current_viewer
+from ..services import children as service
+from .child_schemas import (
+    AllocationSchema,
+    EpisodeChangeSchema,
+    EpisodeInSchema,
+    EpisodeSchema,
+    EventInSchema,
+    EventSchema,
+    ReallocationSchema,
+)
+from .context import route_name, today
+
+blp = Blueprint("child_facts", __name__, url_prefix="/api/children", description="Plan episodes, events, allocations.")
+
+
+@blp.route("/<child_id>/episodes")
+class Episodes(MethodView):
+    @blp.arguments(EpisodeInSchema)
+    @blp.response(201, EpisodeSchema)
+    def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
+        return service.add_episode(current_viewer(), child_id, fields, today(), route_name())
+
+
+@blp.route("/<child_id>/episodes/<episode_id>")
+class Episode(MethodView):
+    @blp.arguments(EpisodeChangeSchema)
+    @blp.response(200, EpisodeSchema)
+    def patch(self, fields: dict[str, Any], child_id: str, episode_id: str) -> dict[str, Any]:
+        return service.change_episode(current_viewer(), child_id, episode_id, fields, today(), route_name())
+
+
+@blp.route("/<child_id>/events")
+class Events(MethodView):
+    @blp.arguments(EventInSchema)
+    @blp.response(201, EventSchema)
+    def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
+        return service.add_event(current_viewer(), child_id, fields, today(), route_name())
+
+
+@blp.route("/<child_id>/allocations")
+class Allocations(MethodView):
+    @blp.arguments(ReallocationSchema)
+    @blp.response(201, AllocationSchema)
+    @blp.alt_response(403, description="Only team managers and admins reallocate")
+    def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
+        return service.reallocate(current_viewer(), child_id, fields, today(), route_name())

@@ -1,0 +1,46 @@
+"""Shapes shared by several resources: obligations, caseload rows, visits, query arguments."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..core.scheduling import STATUSES
+from ..core.vocabulary import PLAN_TYPES, VISIT_ROLES
+from .fields import IsoDate
+
+DATE_TEXT = {"format": "date"}
+
+
+class AsOfQueryArgsSchema(Schema):
+    as_of = IsoDate(metadata={"description": "Evaluation date (default: today in Europe/London)"})
+
+
+class ObligationSchema(Schema):
+    """Exactly the fields of the ``due`` command's output (``Obligation.as_dict``)."""
+
+    role = fields.String(validate=validate.OneOf(list(VISIT_ROLES)))
+    due = fields.String(metadata=DATE_TEXT)
+    plan_by = fields.String(metadata=DATE_TEXT)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    last_visit = fields.String(allow_none=True, metadata=DATE_TEXT)
+    rule = fields.String()
+    explanation = fields.String()
+
+
+class CaseloadObligationSchema(ObligationSchema):
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    plan_label = fields.String()
+
+
+class VisitSchema(Schema):
+    id = fields.String()
+    child_id = fields.String()
+    date = IsoDate()
+    role = fields.String()
+    child_seen = fields.Boolean()
+    seen_alone = fields.Boolean(allow_none=True)
+    visitor_id = fields.String(allow_none=True)
+    recorded_at = fields.AwareDateTime()

@@ -1,0 +1,97 @@
+"""``/api/session``: sign in, find out who is signed in, sign out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth import csrf_exempt, current_worker, public
+from ..auth.cookies import clear_session_cookie, set_session_cookie
+from ..auth.guard import current_session
+from ..auth.sessions import csrf_token_for, hash_token
+from ..auth.sign_in import sign_in, sign_out
+from ..persistence.people import Worker
+from .problems import problem
+
+blp = Blueprint("session", __name__, url_prefix="/api/session", description="Signing in and out.")
+
+
+class SignInSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class WorkerSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+    team_id = fields.String(allow_none=True)
+    team_name = fields.String(allow_none=True)
+
+
+class SessionSchema(Schema):
+    csrf_token = fields.String(metadata={"description": "Send back in X-CSRF-Token on every write"})
+    worker = fields.Nested(WorkerSchema)
+
+
+def worker_as_dict(worker: Worker) -> dict[str, Any]:
+    return {
+        "id": worker.id,
+        "name": worker.name,
+        "email": worker.email,
+        "role": worker.role,
+        "team_id": worker.team_id,
+        "team_name": worker.team.name if worker.team else None,
+    }
+
+
+@blp.route("")
+class Session(MethodView):
+    @public
+    @csrf_exempt
+    @blp.arguments(SignInSchema)
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(401, description="Wrong email or password (the same answer for both)")
+    @blp.alt_response(429, description="Too many failed sign-ins for this account or address")
+    def post(self, credentials: dict[str, str]) -> Response:
+        provider = current_app.extensions["identity_providers"]["local"]
+        token, worker = sign_in(
+            provider, credentials["email"], credentials["password"], request.remote_addr, current_app.config
+        )
+        body = {
+            "csrf_token": csrf_token_for(hash_token(token), current_app.config["SECRET_KEY"]),
+            "worker": worker_as_dict(worker),
+        }
+        response = current_app.json.response(SessionSchema().dump(body))
+        set_session_cookie(response, token)
+        return response
+
+    @public
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(401, description="Not signed in")
+    def get(self) -> Any:
+        session = current_session()
+        worker = current_worker()
+        if session is None or worker is None:
+            return problem(401, "Not signed in.")
+        return {
+            "csrf_token": csrf_token_for(session.token_hash, current_app.config["SECRET_KEY"]),
+            "worker": worker_as_dict(worker),
+        }
+
+    @blp.response(204)
+    def delete(self) -> Response:
+        session = current_session()
+        assert session is not None  # the guard lets only signed-in requests through
+        sign_out(session.token_hash)
+        g.session_ended = True
+        response = Response(status=204)
+        # The app clears its own stored child data; this asks the browser to drop cached responses.
+        response.headers["Clear-Site-Data"] = '"cache"'
+        clear_session_cookie(response)
+        return response

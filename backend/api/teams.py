@@ -1,0 +1,72 @@
+"""``/api/teams/<id>/overview``: a team manager's view of the team's visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth import current_viewer
+from ..services.overview import team_overview
+from .context import today
+from .fields import IsoDate
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema
+
+blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")
+
+
+class OverviewQueryArgsSchema(AsOfQueryArgsSchema):
+    from_ = IsoDate(
+        data_key="from",
+        attribute="from",
+        metadata={"description": "Timeliness period start (default: to minus 3 months)"},
+    )
+    to = IsoDate(metadata={"description": "Timeliness period end (default: as_of)"})
+
+
+class TeamSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class WorkerCountsSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    overdue = fields.Integer()
+    due_today = fields.Integer()
+    due_soon = fields.Integer()
+
+
+class OverdueObligationSchema(CaseloadObligationSchema):
+    worker_id = fields.String()
+    worker_name = fields.String()
+
+
+class TimelinessSchema(Schema):
+    from_ = IsoDate(data_key="from", attribute="from")
+    to = IsoDate()
+    fell_due = fields.Integer()
+    in_time = fields.Integer()
+    percent = fields.Float(allow_none=True)
+
+
+class OverviewSchema(Schema):
+    team = fields.Nested(TeamSchema)
+    as_of = IsoDate()
+    workers = fields.List(fields.Nested(WorkerCountsSchema))
+    overdue = fields.List(fields.Nested(OverdueObligationSchema))
+    timeliness = fields.Nested(TimelinessSchema)
+
+
+@blp.route("/<team_id>/overview")
+class TeamOverview(MethodView):
+    @blp.arguments(OverviewQueryArgsSchema, location="query")
+    @blp.response(200, OverviewSchema)
+    @blp.alt_response(404, description="No such team, or not one the caller manages")
+    def get(self, query: dict[str, Any], team_id: str) -> dict[str, Any]:
+        now = today()
+        as_of = query.get("as_of") or now
+        return team_overview(current_viewer(), team_id, as_of, query.get("from"), query.get("to"), now)

@@ -1,0 +1,43 @@
+"""``/api/visits/<uuid>``: record a visit idempotently (the phone chooses the id)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth import current_viewer
+from ..services.visits import VisitReport, record_visit, visible_visit
+from .child_schemas import VISIT_ROLE
+from .context import route_name, today
+from .fields import IsoDate, StrictBoolean
+from .schemas import VisitSchema
+
+blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="Visits, recorded idempotently.")
+
+
+class VisitReportSchema(Schema):
+    child_id = fields.String(required=True)
+    date = IsoDate(required=True)
+    role = fields.String(required=True, validate=VISIT_ROLE)
+    child_seen = StrictBoolean(required=True)
+    seen_alone = StrictBoolean(required=True)
+
+
+@blp.route("/<uuid:visit_id>")
+class Visit(MethodView):
+    @blp.arguments(VisitReportSchema)
+    @blp.response(201, VisitSchema, description="Created")
+    @blp.alt_response(200, schema=VisitSchema, description="The same visit again: nothing changed")
+    @blp.alt_response(404, description="No such child, or not one the caller may see")
+    @blp.alt_response(409, description="A different visit already has this id")
+    def put(self, body: dict[str, Any], visit_id: UUID) -> tuple[dict[str, Any], int]:
+        visit, created = record_visit(current_viewer(), str(visit_id), VisitReport(**body), today(), route_name())
+        return visit, 201 if created else 200
+
+    @blp.response(200, VisitSchema)
+    def get(self, visit_id: UUID) -> dict[str, Any]:
+        return visible_visit(current_viewer(), str(visit_id), today())

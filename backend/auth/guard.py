@@ -1,0 +1,120 @@
+"""Per-request sign-in and CSRF checks for ``/api``, and who the current worker is.
+
+Every ``/api`` endpoint needs a signed-in worker unless its handler is marked ``@public``,
+and every POST, PUT, PATCH and DELETE needs the session's CSRF token in ``X-CSRF-Token``
+unless marked ``@csrf_exempt`` (only signing in, which has no session yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app, g, request
+
+from ..api.problems import problem
+from ..extensions import db
+from ..persistence.people import Worker
+from ..services.access import Viewer
+from .cookies import set_session_cookie
+from .sessions import ActiveSession, csrf_token_matches, resolve_session, touch_session
+
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Endpoints of other libraries' views, which cannot carry the @public mark.
+PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json"})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Mark a handler as reachable without signing in."""
+    view._public = True  # type: ignore[attr-defined]
+    return view
+
+
+def csrf_exempt(view: F) -> F:
+    view._csrf_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def current_session() -> ActiveSession | None:
+    return g.get("active_session")
+
+
+def current_worker() -> Worker | None:
+    session = current_session()
+    return session.worker if session else None
+
+
+def current_viewer() -> Viewer:
+    """The signed-in worker as the plain value services take; only called behind the guard."""
+    worker = current_worker()
+    if worker is None:
+        raise RuntimeError("current_viewer() outside a signed-in request")
+    return Viewer(worker_id=worker.id, role=worker.role, team_id=worker.team_id)
+
+
+def login_required(view: F) -> F:
+    """For routes outside ``/api`` (the guard already covers everything under it)."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if current_worker() is None:
+            return problem(401, "Sign in first.")
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_session)
+    app.before_request(_guard_api)
+    app.after_request(_refresh_session)
+
+
+def _load_session() -> None:
+    token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    if not token:
+        return
+    idle_limit = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
+    session = resolve_session(token, idle_limit)
+    # End the read so that a later write in a GET starts its own transaction (see persistence/sqlite.py).
+    db.session.commit()
+    if session is not None and session.needs_touch:
+        touch_session(session.token_hash)
+        db.session.commit()
+    g.active_session = session
+
+
+def _guard_api() -> Response | None:
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return None
+    handler = _handler()
+    if request.endpoint in PUBLIC_ENDPOINTS or getattr(handler, "_public", False):
+        return None
+    session = current_session()
+    if session is None:
+        return problem(401, "Sign in first.")
+    needs_csrf = request.method in UNSAFE_METHODS and not getattr(handler, "_csrf_exempt", False)
+    presented = request.headers.get(CSRF_HEADER)
+    if needs_csrf and not csrf_token_matches(session.token_hash, current_app.config["SECRET_KEY"], presented):
+        return problem(403, f"Missing or wrong {CSRF_HEADER} header.")
+    return None
+
+
+def _handler() -> Any:
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None)
+    return view
+
+
+def _refresh_session(response: Response) -> Response:
+    """Slide the cookie's expiry along with the session's, whenever the session was touched."""
+    session = current_session()
+    if session is not None and session.needs_touch and not g.get("session_ended"):
+        set_session_cookie(response, request.cookies[current_app.config["SESSION_COOKIE_NAME"]])
+    return response

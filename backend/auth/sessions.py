@@ -1,0 +1,79 @@
+"""Server-side sessions: the cookie carries a random token, the database a hash of it.
+
+Deleting the row ends the session on every app server at once (signing out, disabling a
+worker). The CSRF token is derived from the session, so it lives exactly as long as the
+session does: a visit queued offline for days replays with the token it was queued with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..persistence.people import Worker
+from ..persistence.security import SessionRow
+from ..persistence.types import utc_now
+
+# last_seen_at is written at most this often, so reads do not turn into writes.
+TOUCH_INTERVAL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    token_hash: str
+    worker: Worker
+    needs_touch: bool
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(worker_id: str, provider: str) -> str:
+    """A new session for the worker; returns the token for the cookie (never stored)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(SessionRow(token_hash=hash_token(token), worker_id=worker_id, provider=provider))
+    return token
+
+
+def resolve_session(token: str, idle_limit: timedelta) -> ActiveSession | None:
+    """The live session behind a cookie token: unknown, idle too long or a disabled worker is none."""
+    token_hash = hash_token(token)
+    row = db.session.execute(
+        select(SessionRow.last_seen_at, Worker)
+        .join(Worker, Worker.id == SessionRow.worker_id)
+        .where(SessionRow.token_hash == token_hash)
+    ).first()
+    if row is None:
+        return None
+    last_seen, worker = row
+    now = utc_now()
+    if not worker.active or now - last_seen > idle_limit:
+        return None
+    return ActiveSession(token_hash, worker, needs_touch=now - last_seen > TOUCH_INTERVAL)
+
+
+def touch_session(token_hash: str) -> None:
+    db.session.execute(update(SessionRow).where(SessionRow.token_hash == token_hash).values(last_seen_at=utc_now()))
+
+
+def end_session(token_hash: str) -> None:
+    db.session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+
+def end_worker_sessions(worker_id: str) -> None:
+    db.session.execute(delete(SessionRow).where(SessionRow.worker_id == worker_id))
+
+
+def csrf_token_for(token_hash: str, secret_key: str) -> str:
+    return hmac.new(secret_key.encode(), f"csrf:{token_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token_matches(token_hash: str, secret_key: str, presented: str | None) -> bool:
+    return presented is not None and hmac.compare_digest(csrf_token_for(token_hash, secret_key), presented)

@@ -1,0 +1,7 @@
+"""ORM rows and the repository that turns them into core objects.
+
+Importing this package registers every table on ``db.metadata`` (migrations and
+``create_all`` need the complete set).
+"""
+
+from . import audit, children, people, security  # noqa: F401

@@ -1,0 +1,83 @@
+"""Children and what the scheduler needs about them: allocations, plan episodes, events, visits.
+
+Least data: a case reference, a name and a date of birth; case recording stays in the
+council's case-management system.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, new_id, utc_now
+
+
+class Child(db.Model):
+    __tablename__ = "children"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    date_of_birth: Mapped[date | None]
+    # The team responsible for the child even while nobody is allocated (set when a manager adds it).
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class Allocation(db.Model):
+    """A worker holds a child in one visiting role from ``starts_on`` until ``ends_on`` (exclusive)."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        Index("ix_allocations_worker_current", "worker_id", "ends_on"),
+        Index("ix_allocations_child_role", "child_id", "role"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    role: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+
+
+class EpisodeRow(db.Model):
+    __tablename__ = "episodes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    start: Mapped[date]
+    end: Mapped[date | None]
+    placement: Mapped[str | None] = mapped_column(String(40))
+    # Keeps the order episodes were given in: of two equally early due dates the engine
+    # explains the first episode's, and the API must explain what the `due` command explains.
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class EventRow(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    date: Mapped[date]
+
+
+class VisitRow(db.Model):
+    """A visit; its id is chosen by the phone that recorded it, so a replay finds the same row."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date]
+    role: Mapped[str] = mapped_column(String(40))
+    child_seen: Mapped[bool]
+    # Unknown (None) for visits imported from a case file.
+    seen_alone: Mapped[bool | None]
+    visitor_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -1,0 +1,35 @@
+"""Server-side sign-in sessions and failed sign-in attempts (for throttling)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utc_now
+
+
+class SessionRow(db.Model):
+    """One signed-in device. Only a hash of the cookie's token is stored, so a database
+    leak does not hand out live sessions."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, keyed by a hash of the account or of the address it came from."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(80))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -1,0 +1,48 @@
+"""SQLite as a safe embedded default: WAL, foreign keys, full sync, and no 'database is locked'.
+
+pysqlite's own transaction handling starts transactions lazily with a plain BEGIN, so two
+writers can both read, then both try to upgrade to a write lock, and one fails at once
+with "database is locked" (the busy timeout cannot help a snapshot that went stale).
+SQLAlchemy's documented recipe turns that handling off and emits BEGIN itself: here
+BEGIN IMMEDIATE, which takes the write lock up front and waits for it, for every
+transaction except those of read-only HTTP requests. Reads in WAL mode never block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 30_000
+
+
+def configure_sqlite(engine: Engine) -> None:
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Hand transaction control to the "begin" listener below.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        "synchronous=FULL",
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN DEFERRED" if _read_only_request() else "BEGIN IMMEDIATE")
+
+
+def _read_only_request() -> bool:
+    """A GET that writes (an audit row) must start a fresh transaction with that write: see audit.py."""
+    return has_request_context() and request.method in READ_ONLY_METHODS

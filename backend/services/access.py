@@ -1,0 +1,75 @@
+"""Who may see which child: the one definition every adapter (API, push, feeds) goes through.
+
+- social workers and personal advisers: children currently allocated to them;
+- team managers: their team's children (allocated now to a worker of the team, or held by
+  the team while unallocated);
+- admins: every child.
+Anything else is treated as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+
+from ..extensions import db
+from ..persistence.children import Allocation, Child
+from ..persistence.people import Worker
+from .errors import Forbidden, NotFound
+
+MANAGING_ROLES = ("team_manager", "admin")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    worker_id: str
+    role: str
+    team_id: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def manages(self) -> bool:
+        return self.role in MANAGING_ROLES
+
+
+def current_allocation(today: date) -> ColumnElement[bool]:
+    """An allocation in force on ``today``: started, and not yet ended (``ends_on`` is exclusive)."""
+    return and_(Allocation.starts_on <= today, or_(Allocation.ends_on.is_(None), Allocation.ends_on > today))
+
+
+def visible_child_ids(viewer: Viewer, today: date) -> Select[tuple[str]]:
+    """A subquery of the ids of every child ``viewer`` may see on ``today``."""
+    if viewer.is_admin:
+        return select(Child.id)
+    if viewer.role == "team_manager":
+        if viewer.team_id is None:
+            return select(Child.id).where(false())
+        allocated_to_team = (
+            select(Allocation.child_id)
+            .join(Worker, Worker.id == Allocation.worker_id)
+            .where(Worker.team_id == viewer.team_id, current_allocation(today))
+        )
+        return select(Child.id).where(or_(Child.team_id == viewer.team_id, Child.id.in_(allocated_to_team)))
+    return select(Allocation.child_id).where(Allocation.worker_id == viewer.worker_id, current_allocation(today))
+
+
+def visible_child(viewer: Viewer, child_id: str, today: date) -> Child:
+    """The child, if ``viewer`` may see it; otherwise NotFound, exactly as for a made-up id."""
+    child = db.session.scalar(select(Child).where(Child.id == child_id, Child.id.in_(visible_child_ids(viewer, today))))
+    if child is None:
+        raise NotFound(child_id)
+    return child
+
+
+def require_manager(viewer: Viewer) -> None:
+    if not viewer.manages:
+        raise Forbidden("Only a team manager or an admin may do this.")
+
+
+def can_oversee_team(viewer: Viewer, team_id: str) -> bool:
+    return viewer.is_admin or (viewer.role == "team_manager" and viewer.team_id == team_id)

@@ -1,0 +1,24 @@
+"""The audit trail: who read or changed which child's record, when, through which route.
+
+A read is written after the read's own transaction has ended, so that on SQLite the audit
+insert opens a fresh write transaction instead of upgrading a stale read snapshot.
+"""
+
+from __future__ import annotations
+
+from ..extensions import db
+from ..persistence.audit import AuditEntry
+
+READ = "read"
+CHANGE = "change"
+
+
+def record_read(worker_id: str, child_id: str | None, route: str) -> None:
+    db.session.commit()
+    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=READ, route=route))
+    db.session.commit()
+
+
+def note_change(worker_id: str, child_id: str, route: str) -> None:
+    """Adds the entry to the change's own transaction, so it commits (or not) with the change."""
+    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=CHANGE, route=route))

@@ -1,0 +1,295 @@
+"""Children: adding them from a case file, changing them one fact at a time, and reading them back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.cases import Case, parse_case
+from ..extensions import db
+from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
+from ..persistence.people import Worker
+from ..persistence.repository import load_case
+from .access import Viewer, require_manager, visible_child, visible_child_ids
+from .audit import note_change
+from .caseload import initials_of, scheduler
+from .errors import Conflict, InvalidInput, NotFound
+from .visits import visit_as_dict
+
+
+def case_json(payload: dict[str, Any]) -> dict[str, Any]:
+    """The case-file mapping again, with dates as text, so the core checks it as it checks a file."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    return {key: plain(value) for key, value in payload.items() if key != "allocations"}
+
+
+def create_child(viewer: Viewer, payload: dict[str, Any], today: date, route: str) -> str:
+    """Add a child from the engine's case JSON (plus optional allocations); returns its id."""
+    require_manager(viewer)
+    case = parse_case(case_json(payload))
+    reject_future_visits(case, today)
+    workers = allocation_workers(viewer, payload.get("allocations") or [])
+    if db.session.scalar(select(Child.id).where(Child.reference == case.reference)) is not None:
+        raise Conflict(f"A child with case reference {case.reference!r} already exists.")
+    team_id = viewer.team_id if not viewer.is_admin else next((worker.team_id for worker, _ in workers), None)
+    child = Child(reference=case.reference, name=case.name, date_of_birth=case.date_of_birth, team_id=team_id)
+    db.session.add(child)
+    db.session.flush()
+    store_case_facts(child.id, case)
+    for worker, role in workers:
+        db.session.add(Allocation(child_id=child.id, worker_id=worker.id, role=role, starts_on=today))
+    note_change(viewer.worker_id, child.id, route)
+    commit_or_conflict(f"A child with case reference {case.reference!r} already exists.")
+    return child.id
+
+
+def store_case_facts(child_id: str, case: Case) -> None:
+    for position, episode in enumerate(case.episodes):
+        db.session.add(
+            EpisodeRow(
+                child_id=child_id,
+                type=episode.type,
+                start=episode.start,
+                end=episode.end,
+                placement=episode.placement,
+                position=position,
+            )
+        )
+    db.session.add_all(EventRow(child_id=child_id, type=event.type, date=event.date) for event in case.events)
+    db.session.add_all(
+        VisitRow(
+            id=str(uuid.uuid4()),
+            child_id=child_id,
+            date=visit.date,
+            role=visit.role,
+            child_seen=visit.child_seen,
+            seen_alone=None,
+            visitor_id=None,
+        )
+        for visit in case.visits
+    )
+
+
+def reject_future_visits(case: Case, today: date) -> None:
+    for index, visit in enumerate(case.visits):
+        if visit.date > today:
+            raise InvalidInput.field(f"visits.{index}.date", "A visit cannot be recorded before it happens.")
+
+
+def allocation_workers(viewer: Viewer, allocations: list[dict[str, Any]]) -> list[tuple[Worker, str]]:
+    chosen: list[tuple[Worker, str]] = []
+    errors: dict[str, list[str]] = {}
+    for index, allocation in enumerate(allocations):
+        worker = allocatable_worker(viewer, email=allocation["worker_email"])
+        if worker is None:
+            errors[f"allocations.{index}.worker_email"] = ["No active worker with this email that you may allocate."]
+        elif any(role == allocation["role"] for _, role in chosen):
+            errors[f"allocations.{index}.role"] = ["Only one worker per role."]
+        else:
+            chosen.append((worker, allocation["role"]))
+    if errors:
+        raise InvalidInput(errors)
+    return chosen
+
+
+def allocatable_worker(viewer: Viewer, *, email: str | None = None, worker_id: str | None = None) -> Worker | None:
+    query = select(Worker).where(Worker.active.is_(True))
+    query = query.where(Worker.email == email.strip().lower()) if email else query.where(Worker.id == worker_id)
+    if not viewer.is_admin:
+        query = query.where(Worker.team_id == viewer.team_id)
+    return db.session.scalar(query)
+
+
+def commit_or_conflict(message: str) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message) from None
+
+
+def child_detail(viewer: Viewer, child_id: str, today: date) -> dict[str, Any]:
+    child = visible_child(viewer, child_id, today)
+    episodes = db.session.scalars(
+        select(EpisodeRow).where(EpisodeRow.child_id == child.id).order_by(EpisodeRow.position, EpisodeRow.start)
+    )
+    events = db.session.scalars(select(EventRow).where(EventRow.child_id == child.id).order_by(EventRow.date))
+    visits = db.session.scalars(
+        select(VisitRow)
+        .where(VisitRow.child_id == child.id)
+        .order_by(VisitRow.date.desc(), VisitRow.recorded_at.desc())
+    )
+    allocations = db.session.execute(
+        select(Allocation, Worker.name)
+        .join(Worker, Worker.id == Allocation.worker_id)
+        .where(Allocation.child_id == child.id)
+        .order_by(Allocation.starts_on.desc(), Allocation.role)
+    )
+    return {
+        "id": child.id,
+        "reference": child.reference,
+        "name": child.name,
+        "initials": initials_of(child.name),
+        "date_of_birth": child.date_of_birth,
+        "episodes": [episode_as_dict(episode) for episode in episodes],
+        "events": [event_as_dict(event) for event in events],
+        "visits": [visit_as_dict(visit) for visit in visits],
+        "allocations": [allocation_as_dict(allocation, name) for allocation, name in allocations],
+    }
+
+
+def visible_children(viewer: Viewer, today: date) -> list[dict[str, str]]:
+    rows = db.session.execute(
+        select(Child.id, Child.reference, Child.name)
+        .where(Child.id.in_(visible_child_ids(viewer, today)))
+        .order_by(Child.reference)
+    )
+    return [
+        {"id": child_id, "reference": reference, "initials": initials_of(name)} for child_id, reference, name in rows
+    ]
+
+
+def update_child(viewer: Viewer, child_id: str, changes: dict[str, Any], today: date, route: str) -> dict[str, Any]:
+    child = visible_child(viewer, child_id, today)
+    require_manager(viewer)
+    if "reference" in changes and changes["reference"] != child.reference:
+        taken = db.session.scalar(select(Child.id).where(Child.reference == changes["reference"]))
+        if taken is not None:
+            raise Conflict(f"A child with case reference {changes['reference']!r} already exists.")
+    for key in ("reference", "name", "date_of_birth"):
+        if key in changes:
+            setattr(child, key, changes[key])
+    note_change(viewer.worker_id, child.id, route)
+    commit_or_conflict("That case reference is taken.")
+    return child_detail(viewer, child_id, today)
+
+
+def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
+    child = visible_child(viewer, child_id, today)
+    check_episode_dates(fields["start"], fields.get("end"))
+    position = db.session.scalar(
+        select(func.coalesce(func.max(EpisodeRow.position) + 1, 0)).where(EpisodeRow.child_id == child.id)
+    )
+    episode = EpisodeRow(
+        child_id=child.id,
+        type=fields["type"],
+        start=fields["start"],
+        end=fields.get("end"),
+        placement=fields.get("placement"),
+        position=position,
+    )
+    db.session.add(episode)
+    note_change(viewer.worker_id, child.id, route)
+    db.session.commit()
+    return episode_as_dict(episode)
+
+
+def change_episode(
+    viewer: Viewer, child_id: str, episode_id: str, fields: dict[str, Any], today: date, route: str
+) -> dict[str, Any]:
+    """End (or re-open, with ``end: null``) a plan episode."""
+    child = visible_child(viewer, child_id, today)
+    episode = db.session.scalar(select(EpisodeRow).where(EpisodeRow.id == episode_id, EpisodeRow.child_id == child.id))
+    if episode is None:
+        raise NotFound(episode_id)
+    check_episode_dates(episode.start, fields["end"])
+    episode.end = fields["end"]
+    note_change(viewer.worker_id, child.id, route)
+    db.session.commit()
+    return episode_as_dict(episode)
+
+
+def check_episode_dates(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise InvalidInput.field("end", f"Ends {end.isoformat()}, before it starts {start.isoformat()}.")
+
+
+def add_event(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
+    child = visible_child(viewer, child_id, today)
+    event = EventRow(child_id=child.id, type=fields["type"], date=fields["date"])
+    db.session.add(event)
+    note_change(viewer.worker_id, child.id, route)
+    db.session.commit()
+    return event_as_dict(event)
+
+
+def reallocate(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
+    """Give the child's ``role`` to a worker from ``from`` on, ending whoever held it (history is kept)."""
+    child = visible_child(viewer, child_id, today)
+    require_manager(viewer)
+    worker = allocatable_worker(viewer, email=fields.get("worker_email"), worker_id=fields.get("worker_id"))
+    if worker is None:
+        field = "worker_email" if fields.get("worker_email") else "worker_id"
+        raise InvalidInput.field(field, "No active worker with this id that you may allocate.")
+    starts_on = fields.get("from") or today
+    held = db.session.scalars(
+        select(Allocation).where(
+            Allocation.child_id == child.id, Allocation.role == fields["role"], Allocation.ends_on.is_(None)
+        )
+    ).all()
+    for allocation in held:
+        if allocation.worker_id == worker.id:
+            raise Conflict("This worker already holds this role for the child.")
+        if allocation.starts_on > starts_on:
+            raise InvalidInput.field(
+                "from", f"The current allocation only started on {allocation.starts_on.isoformat()}."
+            )
+        allocation.ends_on = starts_on
+    allocation = Allocation(child_id=child.id, worker_id=worker.id, role=fields["role"], starts_on=starts_on)
+    db.session.add(allocation)
+    note_change(viewer.worker_id, child.id, route)
+    db.session.commit()
+    return allocation_as_dict(allocation, worker.name)
+
+
+def child_obligations(viewer: Viewer, child_id: str, as_of: date, today: date) -> list[dict[str, object]]:
+    """Exactly what ``flask due`` prints for the same case and date."""
+    visible_child(viewer, child_id, today)
+    loaded = load_case(child_id)
+    assert loaded is not None
+    return [obligation.as_dict() for obligation in scheduler().obligations(loaded.case, as_of)]
+
+
+def child_projections(viewer: Viewer, child_id: str, as_of: date, count: int, today: date) -> list[dict[str, Any]]:
+    visible_child(viewer, child_id, today)
+    loaded = load_case(child_id)
+    assert loaded is not None
+    roles = [obligation.role for obligation in scheduler().obligations(loaded.case, as_of)]
+    return [{"role": role, "dates": scheduler().projections(loaded.case, as_of, role, count)} for role in roles]
+
+
+def episode_as_dict(episode: EpisodeRow) -> dict[str, Any]:
+    return {
+        "id": episode.id,
+        "type": episode.type,
+        "start": episode.start,
+        "end": episode.end,
+        "placement": episode.placement,
+    }
+
+
+def event_as_dict(event: EventRow) -> dict[str, Any]:
+    return {"id": event.id, "type": event.type, "date": event.date}
+
+
+def allocation_as_dict(allocation: Allocation, worker_name: str) -> dict[str, Any]:
+    return {
+        "worker_id": allocation.worker_id,
+        "worker_name": worker_name,
+        "role": allocation.role,
+        "from": allocation.starts_on,
+        "to": allocation.ends_on,
+    }

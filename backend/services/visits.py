@@ -1,0 +1,103 @@
+"""Recording visits idempotently: the phone picks the id, so a replay finds the row it made.
+
+PUT semantics: the first request creates the visit; the same id with the same content is a
+replay and changes nothing; the same id with different content is a conflict. Two requests
+racing with one id are settled by the primary key: the loser sees IntegrityError, reads the
+winner's row and answers as for a replay or a conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..persistence.children import VisitRow
+from .access import Viewer, visible_child, visible_child_ids
+from .audit import note_change
+from .errors import Conflict, InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class VisitReport:
+    child_id: str
+    date: date
+    role: str
+    child_seen: bool
+    seen_alone: bool
+
+
+def record_visit(
+    viewer: Viewer, visit_id: str, report: VisitReport, today: date, route: str
+) -> tuple[dict[str, Any], bool]:
+    """Store the visit; returns (visit, created). Raises NotFound, Conflict or InvalidInput."""
+    visible_child(viewer, report.child_id, today)
+    existing = db.session.get(VisitRow, visit_id)
+    if existing is not None:
+        return settle_replay(viewer, existing, report, today), False
+    if report.date > today:
+        raise InvalidInput.field(
+            "date", f"{report.date.isoformat()} is in the future; record a visit once it has happened."
+        )
+    row = VisitRow(
+        id=visit_id,
+        child_id=report.child_id,
+        date=report.date,
+        role=report.role,
+        child_seen=report.child_seen,
+        seen_alone=report.seen_alone,
+        visitor_id=viewer.worker_id,
+    )
+    db.session.add(row)
+    note_change(viewer.worker_id, report.child_id, route)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        winner = db.session.get(VisitRow, visit_id)
+        if winner is None:
+            raise
+        return settle_replay(viewer, winner, report, today), False
+    return visit_as_dict(row), True
+
+
+def settle_replay(viewer: Viewer, stored: VisitRow, report: VisitReport, today: date) -> dict[str, Any]:
+    # A visit to a child the caller cannot see answers as if the id were free: no leak through ids.
+    visible_child(viewer, stored.child_id, today)
+    same = (
+        stored.child_id == report.child_id
+        and stored.date == report.date
+        and stored.role == report.role
+        and stored.child_seen == report.child_seen
+        and stored.seen_alone == report.seen_alone
+        and stored.visitor_id == viewer.worker_id
+    )
+    if not same:
+        raise Conflict("A different visit was already recorded with this id.")
+    return visit_as_dict(stored)
+
+
+def visible_visit(viewer: Viewer, visit_id: str, today: date) -> dict[str, Any]:
+    row = db.session.scalar(
+        select(VisitRow).where(VisitRow.id == visit_id, VisitRow.child_id.in_(visible_child_ids(viewer, today)))
+    )
+    if row is None:
+        raise NotFound(visit_id)
+    return visit_as_dict(row)
+
+
+def visit_as_dict(visit: VisitRow) -> dict[str, Any]:
+    return {
+        "id": visit.id,
+        "child_id": visit.child_id,
+        "date": visit.date,
+        "role": visit.role,
+        "child_seen": visit.child_seen,
+        "seen_alone": visit.seen_alone,
+        "visitor_id": visit.visitor_id,
+        "recorded_at": visit.recorded_at,
+    }

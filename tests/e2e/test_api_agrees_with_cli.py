@@ -1,0 +1,64 @@
+"""GET /api/children/<id>/obligations answers exactly what `flask due` prints for the same case."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.builders import make_case_json
+from tests.support.world import add_team, add_worker, signed_in
+
+CASES = [
+    make_case_json(reference="A-1", episodes=[{"type": "child_in_need", "start": "2026-10-01", "end": None}]),
+    make_case_json(
+        reference="A-2",
+        episodes=[{"type": "child_protection", "start": "2026-08-03", "end": None}],
+        visits=[{"date": "2026-08-18", "role": "social_worker", "child_seen": True}],
+    ),
+    make_case_json(
+        reference="A-3",
+        episodes=[{"type": "cared_for", "start": "2026-11-02", "end": None, "placement": "regulation_24"}],
+        events=[{"type": "first_cared_for_review", "date": "2026-11-20"}],
+        visits=[{"date": "2026-11-05", "role": "social_worker", "child_seen": True}],
+    ),
+    make_case_json(
+        reference="A-4",
+        date_of_birth="2007-06-01",
+        episodes=[
+            {"type": "cared_for", "start": "2024-01-08", "end": "2025-06-01", "placement": "foster_care"},
+            {"type": "care_leaver", "start": "2025-06-01", "end": None},
+        ],
+        visits=[{"date": "2026-10-20", "role": "personal_adviser", "child_seen": False}],
+    ),
+    make_case_json(reference="A-5", episodes=[{"type": "private_fostering", "start": "2025-03-03", "end": None}]),
+    make_case_json(
+        reference="A-6",
+        episodes=[
+            {"type": "child_in_need", "start": "2026-09-01", "end": None},
+            {"type": "child_protection", "start": "2026-09-01", "end": None},
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-23", "2026-12-24", "2027-04-01"])
+def test_the_api_and_the_due_command_agree_on_every_case(app: Flask, runner, tmp_path: Path, as_of: str) -> None:  # noqa: ANN001
+    case_file = tmp_path / "cases.json"
+    case_file.write_text(json.dumps(CASES))
+    with app.app_context():  # `due` relies on the flask command's app context
+        result = runner.invoke(args=["due", str(case_file), "--today", as_of])
+    assert result.exit_code == 0, result.output
+    from_cli = {item["reference"]: item["obligations"] for item in json.loads(result.output)}
+
+    manager = signed_in(app, add_worker(app, "team_manager", add_team(app)))
+    from_api = {}
+    for case in CASES:
+        child_id = manager.post("/api/children", json=case).json["id"]
+        from_api[case["reference"]] = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json[
+            "obligations"
+        ]
+    assert from_api == from_cli
+    assert any(from_cli.values())

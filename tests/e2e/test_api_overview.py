@@ -1,0 +1,90 @@
+"""GET /api/teams/<id>/overview: counts per worker, the overdue list, and timeliness."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.support.world import add_child, add_team, add_worker, signed_in
+
+CP_FROM_SEPTEMBER = [{"type": "child_protection", "start": "2026-09-01"}]
+# Due 15 Sep (met 14 Sep, in time), then 28 Sep (met 30 Sep, late), then 14 Oct (never met).
+VISITS = [{"date": "2026-09-14", "role": "social_worker"}, {"date": "2026-09-30", "role": "social_worker"}]
+
+
+def team_with_one_child(app: Flask) -> tuple[str, str, str, str]:
+    team = add_team(app, "Central")
+    manager = add_worker(app, "team_manager", team, name="Mo Manager")
+    worker = add_worker(app, "social_worker", team, name="Sam Worker")
+    child = add_child(
+        app,
+        reference="C-9",
+        name="Ivy Lane",
+        allocations=[(worker, "social_worker")],
+        episodes=CP_FROM_SEPTEMBER,
+        visits=VISITS,
+    )
+    return team, manager, worker, child
+
+
+def test_the_overview_counts_each_workers_obligations_and_lists_the_overdue(app: Flask) -> None:
+    team, manager, worker, child = team_with_one_child(app)
+    body = signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-10-31").json
+    assert body["team"] == {"id": team, "name": "Central"} and body["as_of"] == "2026-10-31"
+    assert body["workers"] == [
+        {"id": manager, "name": "Mo Manager", "role": "team_manager", "overdue": 0, "due_today": 0, "due_soon": 0},
+        {"id": worker, "name": "Sam Worker", "role": "social_worker", "overdue": 1, "due_today": 0, "due_soon": 0},
+    ]
+    [overdue] = body["overdue"]
+    assert (overdue["child_id"], overdue["reference"], overdue["initials"], overdue["due"]) == (
+        child,
+        "C-9",
+        "IL",
+        "2026-10-14",
+    )
+    assert (overdue["worker_id"], overdue["worker_name"]) == (worker, "Sam Worker")
+
+
+def test_timeliness_counts_due_dates_in_the_period_and_those_met_on_or_before_the_day(app: Flask) -> None:
+    team, manager, _, _ = team_with_one_child(app)
+    body = (
+        signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-10-31&from=2026-09-01&to=2026-10-31").json
+    )
+    assert body["timeliness"] == {
+        "from": "2026-09-01",
+        "to": "2026-10-31",
+        "fell_due": 3,
+        "in_time": 1,
+        "percent": 33.3,
+    }
+
+
+def test_a_due_date_on_the_last_day_of_the_period_is_not_missed_while_that_day_lasts(app: Flask) -> None:
+    team, manager, _, _ = team_with_one_child(app)
+    api = signed_in(app, manager)
+    today = api.get(f"/api/teams/{team}/overview?as_of=2026-10-14&from=2026-09-01&to=2026-10-14").json["timeliness"]
+    over = api.get(f"/api/teams/{team}/overview?as_of=2026-10-15&from=2026-09-01&to=2026-10-14").json["timeliness"]
+    assert (today["fell_due"], over["fell_due"]) == (2, 3)
+
+
+def test_the_default_period_is_the_three_months_to_as_of(app: Flask) -> None:
+    team, manager, _, _ = team_with_one_child(app)
+    timeliness = signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-11-30").json["timeliness"]
+    assert (timeliness["from"], timeliness["to"]) == ("2026-08-30", "2026-11-30")
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(app: Flask) -> None:
+    team, manager, _, _ = team_with_one_child(app)
+    response = signed_in(app, manager).get(f"/api/teams/{team}/overview?from=2026-10-01&to=2026-09-01")
+    assert response.status_code == 422 and list(response.json["errors"]) == ["from"]
+
+
+def test_with_no_due_dates_the_percentage_is_null(app: Flask) -> None:
+    team = add_team(app)
+    manager = add_worker(app, "team_manager", team)
+    timeliness = signed_in(app, manager).get(f"/api/teams/{team}/overview").json["timeliness"]
+    assert (timeliness["fell_due"], timeliness["percent"]) == (0, None)
+
+
+def test_a_social_worker_cannot_see_their_own_teams_overview(app: Flask) -> None:
+    team, _, worker, _ = team_with_one_child(app)
+    assert signed_in(app, worker).get(f"/api/teams/{team}/overview").status_code == 404

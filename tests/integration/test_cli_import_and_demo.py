@@ -1,0 +1,149 @@
+"""flask import-cases (JSON and CSV, all or nothing, upsert, dry run) and flask seed-demo."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from backend.clock import today_in_london
+from backend.extensions import db
+from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
+from backend.services.caseload import worker_caseload
+from tests.builders import make_case_json
+from tests.support.world import add_worker
+
+CSV_HEADER = (
+    "reference,name,date_of_birth,plan_type,plan_start,plan_end,placement,social_worker_email,personal_adviser_email\n"
+)
+
+
+def count(app: Flask, model: type) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def write_json(tmp_path: Path, cases: list[dict]) -> str:
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(cases))
+    return str(path)
+
+
+def test_importing_json_cases_creates_children_with_their_facts_and_allocations(
+    app: Flask, runner, tmp_path: Path
+) -> None:  # noqa: ANN001
+    add_worker(app, email="sw@example.org")
+    cases = [
+        make_case_json(
+            reference="C-1",
+            allocations=[{"worker_email": "sw@example.org", "role": "social_worker"}],
+            visits=[{"date": "2026-10-05", "role": "social_worker", "child_seen": True}],
+        ),
+        make_case_json(reference="C-2"),
+    ]
+    result = runner.invoke(args=["import-cases", write_json(tmp_path, cases)])
+    assert result.exit_code == 0, result.output
+    assert "2 created, 0 updated" in result.output
+    assert (count(app, Child), count(app, EpisodeRow), count(app, VisitRow), count(app, Allocation)) == (2, 2, 1, 1)
+
+
+def test_one_bad_row_means_nothing_is_imported_and_every_problem_is_reported_by_row(
+    app: Flask, runner, tmp_path: Path
+) -> None:  # noqa: ANN001
+    cases = [
+        make_case_json(reference="C-1"),
+        make_case_json(reference="C-2", episodes=[{"type": "child_in_need", "start": "2026-02-30"}]),
+        make_case_json(reference="C-3", allocations=[{"worker_email": "ghost@example.org", "role": "social_worker"}]),
+        make_case_json(reference="C-1"),
+    ]
+    result = runner.invoke(args=["import-cases", write_json(tmp_path, cases)])
+    assert result.exit_code == 1
+    assert "row 2 (C-2): episodes[0].start" in result.output
+    assert "row 3 (C-3): allocations[0].worker_email" in result.output
+    assert "row 4 (C-1): reference: repeats row 1" in result.output
+    assert count(app, Child) == 0
+
+
+def test_importing_again_updates_by_reference_and_keeps_recorded_visits(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    first = [make_case_json(reference="C-1", visits=[{"date": "2026-10-05", "role": "social_worker"}])]
+    runner.invoke(args=["import-cases", write_json(tmp_path, first)])
+    second = [
+        make_case_json(
+            reference="C-1",
+            name="Jo Smyth",
+            episodes=[{"type": "child_protection", "start": "2026-11-02"}],
+            visits=[{"date": "2026-10-05", "role": "social_worker"}, {"date": "2026-11-03", "role": "social_worker"}],
+        )
+    ]
+    result = runner.invoke(args=["import-cases", write_json(tmp_path, second)])
+    assert "0 created, 1 updated" in result.output, result.output
+    with app.app_context():
+        assert db.session.scalar(select(Child.name)) == "Jo Smyth"
+        assert db.session.scalars(select(EpisodeRow.type)).all() == ["child_protection"]
+    assert count(app, VisitRow) == 2
+
+
+def test_a_dry_run_reports_and_writes_nothing(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    result = runner.invoke(args=["import-cases", "--dry-run", write_json(tmp_path, [make_case_json(reference="C-1")])])
+    assert result.exit_code == 0 and "Dry run: 1 to create, 0 to update" in result.output
+    assert count(app, Child) == 0
+
+
+def test_importing_csv_merges_rows_of_one_reference_into_episodes(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    add_worker(app, email="sw@example.org")
+    add_worker(app, "personal_adviser", email="pa@example.org")
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        CSV_HEADER
+        + "C-1,Ann Lee,2008-05-01,cared_for,2025-01-06,2026-05-01,foster_care,sw@example.org,\n"
+        + "C-1,Ann Lee,2008-05-01,care_leaver,2026-05-01,,,,pa@example.org\n"
+        + "C-2,Bo Ray,,child_in_need,2026-11-02,,,sw@example.org,\n"
+    )
+    result = runner.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (count(app, Child), count(app, EpisodeRow), count(app, Allocation)) == (2, 3, 3)
+
+
+def test_a_csv_with_missing_columns_is_refused(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "cases.csv"
+    path.write_text("reference,name\nC-1,Ann\n")
+    result = runner.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 1 and "missing columns" in result.output
+
+
+def test_seed_demo_fills_an_empty_database_with_overdue_and_due_this_week_visits(app: Flask, runner) -> None:  # noqa: ANN001
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "manager@demo.example" in result.output and "Password: " in result.output
+    with app.app_context():
+        from backend.persistence.people import Worker
+
+        roles = Counter(db.session.scalars(select(Worker.role)))
+        plan_types = set(db.session.scalars(select(EpisodeRow.type)))
+        statuses = Counter(
+            entry.obligation.status
+            for worker_id in db.session.scalars(select(Worker.id))
+            for entry in worker_caseload(worker_id, today_in_london())
+        )
+    assert roles == {"team_manager": 1, "social_worker": 6, "personal_adviser": 2}
+    assert count(app, Child) == 150
+    assert plan_types == {rule.plan_type for rule in app.extensions["scheduler"].profile().rules}
+    assert statuses["overdue"] > 0 and statuses["due_today"] + statuses["due_soon"] > 0
+    assert sum(statuses.values()) == 150
+
+
+def test_seed_demo_refuses_a_database_that_is_not_empty(app: Flask, runner) -> None:  # noqa: ANN001
+    add_worker(app)
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 1 and "not empty" in result.output
+    assert count(app, Child) == 0
+
+
+def test_seed_demo_if_empty_leaves_a_database_with_data_alone_and_succeeds(app: Flask, runner) -> None:  # noqa: ANN001
+    add_worker(app)
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "no demo data added" in result.output
+    assert count(app, Child) == 0

@@ -1,0 +1,65 @@
+"""The local profiles quote their seed documents exactly, and docs/rules.md matches the rule files."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from backend.core.profiles import Profile
+from backend.rules_files import RULES_DIR
+
+ROOT = RULES_DIR.parent
+SEED_FILES = {"sefton": "000_5c4b2fad3bbe01b4.txt", "haringey": "004_8fc4015e78ede66a.txt"}
+
+
+def find_seeds() -> Path | None:
+    """The seeds live in ../shared/seeds beside the checkout (or beside its worktree folder)."""
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def squeeze(text: str) -> str:
+    # The seeds are flattened Word tables: tabs and line breaks fall inside sentences.
+    return " ".join(text.split())
+
+
+def load_rules_doc_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("rules_doc", ROOT / "scripts" / "rules_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("profile_id", sorted(SEED_FILES))
+def test_every_quote_is_the_seed_documents_own_words(profiles: dict[str, Profile], profile_id: str) -> None:
+    seeds = find_seeds()
+    if seeds is None:
+        pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
+    seed_text = squeeze((seeds / SEED_FILES[profile_id]).read_text(encoding="utf-8"))
+    for rule in profiles[profile_id].rules:
+        for fragment in rule.source.quote.split(" ... "):
+            assert squeeze(fragment) in seed_text, f"{rule.id}: {fragment!r}"
+
+
+@pytest.mark.parametrize("profile_id", sorted(SEED_FILES))
+def test_every_local_rule_records_its_decision(profiles: dict[str, Profile], profile_id: str) -> None:
+    for rule in profiles[profile_id].rules:
+        assert rule.decision, rule.id
+
+
+def test_docs_rules_md_tables_match_the_rule_files(profiles: dict[str, Profile]) -> None:
+    script = load_rules_doc_script()
+    current = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert script.updated_document(current, script.render_tables(profiles)) == current, (
+        "docs/rules.md is out of date: run scripts/rules_doc.py"
+    )
+    for profile in profiles.values():
+        for rule in profile.rules:
+            assert f"`{rule.id}`" in current

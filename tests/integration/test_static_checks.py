@@ -1,0 +1,20 @@
+"""Static security checks on the project's own code, run with the suite so they cannot drift."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bandit_finds_no_high_severity_issue_in_the_backend() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bandit", "-r", "backend", "wsgi.py", "-f", "json", "-q"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    report = json.loads(result.stdout)
+    high = [issue for issue in report["results"] if issue["issue_severity"] == "HIGH"]
+    assert high == [], [f"{issue['filename']}:{issue['line_number']} {issue['issue_text']}" for issue in high]

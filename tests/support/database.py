@@ -1,0 +1,71 @@
+"""Test databases: SQLite always, PostgreSQL from TEST_DATABASE_URL (required when CI=true).
+
+The schema is created once per backend per session; each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from backend.app import create_app
+from backend.extensions import db
+
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
+
+
+def postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests must run in CI")
+        pytest.skip("TEST_DATABASE_URL is not set (scripts/test starts a PostgreSQL for the run)")
+    return url
+
+
+def config_for(database_url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url,
+        **overrides,
+    }
+
+
+def prepared_database(backend: str, directory: Path) -> str:
+    """A database URL whose schema matches the models (created afresh for this session)."""
+    url = postgres_url() if backend == "postgresql" else f"sqlite:///{directory / 'test.sqlite3'}"
+    app = create_app(config_for(url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def empty_tables(app: Flask) -> None:
+    with app.app_context():
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+def app_for(url: str, **overrides: Any) -> Iterator[Flask]:
+    app = create_app(config_for(url, **overrides))
+    empty_tables(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
