@@ -15,18 +15,19 @@ from werkzeug.test import TestResponse
 
 from backend.app import create_app
 from backend.web import DEFAULT_DIRECTORY, content_version
+from tests.support.database import config_for
 
 PWA = DEFAULT_DIRECTORY
 SHELL_BUDGET_BYTES = 100 * 1024
 
 
-def make_client(**config: object) -> FlaskClient:
-    return create_app({"TESTING": True, **config}).test_client()
+def make_client(directory: Path, **config: object) -> FlaskClient:
+    return create_app(config_for(f"sqlite:///{directory / 'web.sqlite3'}", **config)).test_client()
 
 
 @pytest.fixture
-def web_client() -> FlaskClient:
-    return make_client()
+def web_client(tmp_path: Path) -> FlaskClient:
+    return make_client(tmp_path)
 
 
 def get(client: FlaskClient, path: str, **kwargs: object) -> TestResponse:
@@ -105,7 +106,7 @@ def test_service_worker_answers_not_modified_when_the_app_is_unchanged(web_clien
 def test_service_worker_version_changes_with_any_app_file_and_only_then(tmp_path: Path) -> None:
     copy = tmp_path / "pwa"
     shutil.copytree(PWA, copy)
-    client = make_client(PWA_DIRECTORY=str(copy))
+    client = make_client(tmp_path, PWA_DIRECTORY=str(copy))
     first = get(client, "/sw.js").get_data(as_text=True)
     assert get(client, "/sw.js").get_data(as_text=True) == first
     (copy / "app.css").write_text((copy / "app.css").read_text() + "\n/* release 2 */\n")
