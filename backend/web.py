@@ -8,10 +8,13 @@ install a new worker, which precaches the new shell and deletes the old one.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, current_app, request
+from werkzeug.security import safe_join
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "pwa"
 SHELL_PAGE = "index.html"
@@ -43,6 +46,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 ICON_MAX_AGE = 86400
+# Text compresses to about a quarter; PNGs are compressed already.
+COMPRESSIBLE = {".html", ".js", ".css", ".webmanifest"}
 
 
 def init_app(app: Flask) -> None:
@@ -85,13 +90,10 @@ def service_worker() -> Response:
     root = directory()
     source = (root / SERVICE_WORKER).read_text(encoding="utf-8")
     version = content_version(root)
-    response = Response(
-        source.replace(VERSION_LINE, f"const VERSION = '{version}';"), content_type=CONTENT_TYPES[".js"]
-    )
+    body = source.replace(VERSION_LINE, f"const VERSION = '{version}';").encode()
+    response = _respond(body, ".js", version)
     response.headers["Service-Worker-Allowed"] = "/"
-    response.headers["Cache-Control"] = "no-cache"
-    response.set_etag(version)
-    return response.make_conditional(request)
+    return response
 
 
 def content_version(root: Path) -> str:
@@ -105,12 +107,36 @@ def content_version(root: Path) -> str:
 
 
 def _send(folder: Path, filename: str, max_age: int | None) -> Response:
-    response = send_from_directory(folder, filename, max_age=max_age)
-    response.headers["Content-Type"] = CONTENT_TYPES.get(Path(filename).suffix, response.headers["Content-Type"])
-    if max_age is None:
-        # Unversioned names: always revalidate (cheap with the ETag), so an update is never stuck behind the HTTP cache.
-        response.headers["Cache-Control"] = "no-cache"
-    return response
+    joined = safe_join(str(folder), filename)
+    if joined is None or not Path(joined).is_file():
+        abort(404)
+    path = Path(joined)
+    body, etag = _file_bytes(path, path.stat().st_mtime_ns)
+    return _respond(body, path.suffix, etag, max_age)
+
+
+@lru_cache(maxsize=64)
+def _file_bytes(path: Path, mtime_ns: int) -> tuple[bytes, str]:
+    """A file's bytes and a strong ETag; keyed on the modification time so an edit is seen at once."""
+    body = path.read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:20]
+
+
+@lru_cache(maxsize=64)
+def _gzipped(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=9, mtime=0)
+
+
+def _respond(body: bytes, suffix: str, etag: str, max_age: int | None = None) -> Response:
+    compress = suffix in COMPRESSIBLE and "gzip" in request.accept_encodings
+    response = Response(_gzipped(body) if compress else body, content_type=CONTENT_TYPES[suffix])
+    if compress:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(f"{etag}-gzip" if compress else etag)
+    # Unversioned names: always revalidate (cheap with the ETag), so an update is never stuck behind the HTTP cache.
+    response.headers["Cache-Control"] = "no-cache" if max_age is None else f"public, max-age={max_age}"
+    return response.make_conditional(request)
 
 
 def add_security_headers(response: Response) -> Response:

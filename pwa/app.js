@@ -164,9 +164,10 @@ async function refreshEntries() {
   updateSyncStatus();
 }
 
-async function loadCaseload() {
+// `reading` may be a request already under way (started at launch, beside the session check).
+async function loadCaseload(reading = api.getCaseload()) {
   try {
-    const { body, storedAt } = await api.getCaseload();
+    const { body, storedAt } = await reading;
     Object.assign(state, { caseload: body, storedAt, loadFailed: false });
     if (!storedAt) {
       state.lastSync = new Date().toISOString();
@@ -186,13 +187,19 @@ function updateSyncStatus() {
 }
 
 // Send the outbox, then fetch the list again so it reflects what the server now holds.
-async function syncNow() {
+function hasUnsent() {
+  return state.entries.some((entry) => entry.state !== 'rejected');
+}
+
+async function syncNow({ readSession = true } = {}) {
   if (!state.session) return;
-  const outcome = await outbox.replay();
-  await refreshEntries();
-  if (outcome.needsSignIn > 0) return sessionEnded();
+  if (hasUnsent()) {
+    const outcome = await outbox.replay();
+    await refreshEntries();
+    if (outcome.needsSignIn > 0) return sessionEnded();
+  }
   // The session is read again too, so the service worker keeps a fresh copy for offline starts.
-  await Promise.all([loadCaseload(), api.getSession().catch(() => undefined)]);
+  await Promise.all([loadCaseload(), readSession && api.getSession().catch(() => undefined)]);
 }
 
 async function requestBackgroundSync() {
@@ -302,16 +309,27 @@ async function loadSession() {
   }
 }
 
+// Signed in last time on this phone: ask for the list beside the session, a round trip sooner.
+async function earlyCaseload() {
+  if (!(await outbox.getMeta('worker_id')) || (await outbox.getMeta(PENDING_SIGN_OUT))) return null;
+  const reading = api.getCaseload();
+  reading.catch(() => undefined); // judged later, with the session
+  return reading;
+}
+
 async function start() {
-  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
   adoptHashRoute();
   bindEvents();
+  const early = await earlyCaseload();
   await refreshEntries();
   const session = await loadSession();
   if (session) await signedIn(session);
   route();
-  if (session) await syncNow();
+  if (session && early && !hasUnsent()) await loadCaseload(early);
+  else if (session) await syncNow({ readSession: false });
   document.body.dataset.ready = 'true';
+  // After the first screen, so installing the shell does not compete with the first reads.
+  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
 }
 
 start();

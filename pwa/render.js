@@ -196,7 +196,7 @@ function renderObligation(obligation, projected) {
     h('p', { class: 'why-title' }, 'Why is it due then?'),
     h('p', { class: 'explanation' }, obligation.explanation),
     projected && projected.length
-      ? h('p', { class: 'projection' }, `Next due dates if each visit is on time: ${projected.map(formatDate).join(', ')}`)
+      ? h('p', { class: 'projection' }, `Projected due dates, if each visit is made on its due date: ${projected.map(formatDate).join(', ')}`)
       : null,
   );
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -188,3 +189,15 @@ def test_manifest_declares_an_installable_standalone_app_with_maskable_icons() -
     for icon in manifest["icons"]:
         width, height = png_size(PWA / icon["src"].lstrip("/"))
         assert f"{width}x{height}" == icon["sizes"], icon["src"]
+
+
+def test_text_files_are_gzipped_for_browsers_that_ask_and_revalidate_cheaply(web_client: FlaskClient) -> None:
+    original = (PWA / "app.js").read_bytes()
+    plain = get(web_client, "/app.js")
+    zipped = get(web_client, "/app.js", headers={"Accept-Encoding": "gzip, br"})
+    assert plain.get_data() == original and "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.get_data()) == original
+    assert len(zipped.get_data()) < len(original) / 2
+    assert zipped.headers["Vary"] == "Accept-Encoding"
+    again = get(web_client, "/app.js", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304
