@@ -319,6 +319,7 @@ def test_an_unsent_visit_survives_sign_out_when_kept_and_is_sent_after_signing_i
     record_visit(page, world.children["C-0004"], seen=False)
     page.click("nav a[data-route=settings]")
     page.click("#sign-out")
+    page.wait_for_selector("#sign-out-dialog[open]")
     assert "1 visit has not reached the server" in page.inner_text("#sign-out-dialog")
     page.click("#sign-out-dialog button[value=keep]")
     page.wait_for_selector("#sign-in-form")
