@@ -45,11 +45,17 @@ async function toggleReminders() {
   }
 }
 
+function testOutcome({ devices, delivered }) {
+  if (devices === 0) return 'This phone is not registered for reminders any more: turn them off and on again.';
+  if (delivered === 0) return 'The push service did not take the test. Try again later.';
+  return 'Test sent. It should appear in a few seconds.';
+}
+
 async function sendTest() {
   $('reminders-state').textContent = 'Sending a test notification…';
   try {
-    await push.sendTest();
-    $('reminders-state').textContent = 'Test sent. It should appear in a few seconds.';
+    const { body } = await push.sendTest();
+    $('reminders-state').textContent = testOutcome(body || {});
   } catch (error) {
     $('reminders-state').textContent = problemText(error, 'send a test');
   }

@@ -6,16 +6,23 @@ caches and IndexedDB) and a freshly seeded database behind the same loopback ser
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import http_ece
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Playwright, Route
 from sqlalchemy import select
@@ -79,7 +86,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    app = make_app(tmp_path_factory.mktemp("phone-app"))
+    # Loopback http push endpoints are accepted only with this switch (tests and local trials).
+    app = make_app(tmp_path_factory.mktemp("phone-app"), PUSH_ALLOW_HTTP_LOOPBACK=True)
     log = VisitWriteLog(app.wsgi_app)
     app.wsgi_app = log  # type: ignore[method-assign]
     with serve(app) as url:
@@ -486,44 +494,80 @@ STUB_PUSH_MANAGER = """
 """
 
 
-def browser_push_keys() -> dict[str, str]:
-    """A subscriber's real-looking keys: a P-256 public point and a 16-byte auth secret."""
-    import base64
-    import os
+@dataclass
+class Phone:
+    """A subscriber's keys, as a browser would make them: a P-256 key pair and an auth secret."""
 
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    private_key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+    auth: bytes = field(default_factory=lambda: os.urandom(16))
 
-    point = (
-        ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    )
+    def keys(self) -> dict[str, str]:
+        point = self.private_key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+        return {"p256dh": base64url(point), "auth": base64url(self.auth)}
 
-    def encode(raw: bytes) -> str:
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    return {"p256dh": encode(point), "auth": encode(os.urandom(16))}
+    def decrypt(self, body: bytes) -> Any:
+        plaintext = http_ece.decrypt(body, private_key=self.private_key, auth_secret=self.auth, version="aes128gcm")
+        return json.loads(plaintext)
 
 
-def test_turning_reminders_on_registers_this_phone_and_off_removes_it(
+def base64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@contextmanager
+def push_service() -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]]]:
+    """A loopback stand-in for a push service: takes every message with 201 and keeps it."""
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the http.server naming)
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            received.append((dict(self.headers), body))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/push/phone-1", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_turning_reminders_on_registers_this_phone_and_a_test_notification_reaches_it(
     context: BrowserContext, site: Site, world: World
 ) -> None:
-    context.grant_permissions(["notifications"], origin=site.url)
-    context.add_init_script(
-        STUB_PUSH_MANAGER % {"endpoint": "http://127.0.0.1:9/push/phone-1", "keys": json.dumps(browser_push_keys())}
-    )
-    page = context.new_page()
-    sign_in(page, site.url, world.worker_email)
-    if page.evaluate("fetch('/api/push/public-key').then((response) => response.status)") == 404:
-        pytest.skip("the push endpoints (issue 5) are not in this build yet")
-    page.click("nav a[data-route=settings]")
-    page.wait_for_selector("#account-who:not(:empty)")
-    assert page.inner_text("#reminders-state") == "Reminders are off for this phone."
-    with page.expect_response("**/api/push/subscriptions") as registered:
-        page.check("#reminders-toggle")
-    assert registered.value.status in (200, 201)
-    page.wait_for_selector("#reminders-state:text-is('Reminders are on for this phone.')")
-    assert page.is_visible("#push-test")
-    with page.expect_response("**/api/push/subscriptions") as removed:
-        page.uncheck("#reminders-toggle")
-    assert removed.value.request.method == "DELETE" and removed.value.ok
-    page.wait_for_selector("#reminders-state:text-is('Reminders are off for this phone.')")
+    phone = Phone()
+    with push_service() as (endpoint, received):
+        context.grant_permissions(["notifications"], origin=site.url)
+        context.add_init_script(STUB_PUSH_MANAGER % {"endpoint": endpoint, "keys": json.dumps(phone.keys())})
+        page = context.new_page()
+        sign_in(page, site.url, world.worker_email)
+        if page.evaluate("fetch('/api/push/public-key').then((response) => response.status)") == 404:
+            pytest.skip("the push endpoints (issue 5) are not in this build yet")
+        page.click("nav a[data-route=settings]")
+        page.wait_for_selector("#account-who:not(:empty)")
+        assert page.inner_text("#reminders-state") == "Reminders are off for this phone."
+        with page.expect_response("**/api/push/subscriptions") as registered:
+            page.check("#reminders-toggle")
+        assert registered.value.status in (200, 201)
+        page.wait_for_selector("#reminders-state:text-is('Reminders are on for this phone.')")
+
+        page.click("#push-test")
+        page.wait_for_selector("#reminders-state:has-text('Test sent')")
+        [(headers, body)] = received
+        assert headers["Content-Encoding"] == "aes128gcm" and int(headers["TTL"]) > 0
+        message = phone.decrypt(body)
+        assert message["title"] and message["url"].startswith("/")
+        assert not [name for name in world.names.values() if name in json.dumps(message)]
+
+        with page.expect_response("**/api/push/subscriptions") as removed:
+            page.uncheck("#reminders-toggle")
+        assert removed.value.request.method == "DELETE" and removed.value.ok
+        page.wait_for_selector("#reminders-state:text-is('Reminders are off for this phone.')")
