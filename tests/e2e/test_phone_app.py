@@ -209,6 +209,8 @@ def test_two_visits_recorded_offline_reach_the_server_once_each_and_the_list_mov
     ]
     assert "waiting to sync" in row_text(page, overdue_child)
     assert server_visits(site.app) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "phone-offline-pending.png")
 
     context.set_offline(False)
     page.wait_for_selector("#outbox-section", state="hidden", timeout=20000)
@@ -597,10 +599,10 @@ def test_the_calendar_link_can_be_made_copied_opened_and_turned_off(
     page.click("#feed-copy")
     page.wait_for_selector("#feed-status:text-is('Link copied.')")
     assert page.evaluate("navigator.clipboard.readText()") == url
-    feed = page.evaluate("(url) => fetch(url).then((response) => response.text())", url)
+    feed = page.evaluate("(url) => fetch(url, { cache: 'no-store' }).then((response) => response.text())", url)
     assert feed.startswith("BEGIN:VCALENDAR")
     with page.expect_response("**/api/feeds/token") as turned_off:
         page.click("#feed-off")
     assert turned_off.value.request.method == "DELETE" and turned_off.value.ok
     page.wait_for_selector("#feed-link", state="hidden")
-    assert page.evaluate("(url) => fetch(url).then((response) => response.status)", url) == 404
+    assert page.evaluate("(url) => fetch(url, { cache: 'no-store' }).then((response) => response.status)", url) == 404
