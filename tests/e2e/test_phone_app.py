@@ -210,6 +210,7 @@ def test_two_visits_recorded_offline_reach_the_server_once_each_and_the_list_mov
     assert "waiting to sync" in row_text(page, overdue_child)
     assert server_visits(site.app) == []
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=ARTIFACTS / "phone-offline-pending.png")
 
     context.set_offline(False)
