@@ -166,19 +166,20 @@ async function refreshEntries() {
 
 // `reading` may be a request already under way (started at launch, beside the session check).
 async function loadCaseload(reading = api.getCaseload()) {
+  let changed = true;
   try {
     const { body, storedAt } = await reading;
+    // An unchanged list is not rebuilt: rebuilding would move focus and scroll under the worker.
+    changed = JSON.stringify([body, storedAt]) !== JSON.stringify([state.caseload, state.storedAt]);
     Object.assign(state, { caseload: body, storedAt, loadFailed: false });
-    if (!storedAt) {
-      state.lastSync = new Date().toISOString();
-      await outbox.setMeta('last_sync', state.lastSync);
-    }
+    if (!storedAt) state.lastSync = new Date().toISOString();
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
     state.loadFailed = true;
   }
-  if (routeOf(location.pathname).screen === 'visits') renderVisits();
+  if (changed && routeOf(location.pathname).screen === 'visits') renderVisits();
   updateSyncStatus();
+  if (state.lastSync) await outbox.setMeta('last_sync', state.lastSync);
 }
 
 function updateSyncStatus() {
