@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, health, plans, push, session, teams, visits
+from . import caseload, child_facts, children, feeds, health, plans, push, session, teams, visits
 from .problems import ProblemApi
 
 BLUEPRINTS = (
@@ -17,6 +17,7 @@ BLUEPRINTS = (
     plans.blp,
     teams.blp,
     push.blp,
+    feeds.blp,
 )
 
 

@@ -46,7 +46,7 @@ class ReminderPreferencesRow(db.Model):
     mute_weekends: Mapped[bool]
     quiet_start: Mapped[time | None] = mapped_column(Time())
     quiet_end: Mapped[time | None] = mapped_column(Time())
-    # Minutes before a planned contact to remind of it; NULL: never (added with plans, 0003_plans).
+    # Minutes before a planned contact to remind of it; NULL: never (added with plans, 0004_plans).
     plan_lead_minutes: Mapped[int | None] = mapped_column(default=60, server_default="60")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 

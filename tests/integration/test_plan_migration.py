@@ -1,4 +1,4 @@
-"""Migration 0003_plans (plans, visit kinds): reversible, and visits already stored keep counting."""
+"""Migration 0004_plans (plans, visit kinds, plan reminder lead): reversible, and visits already stored keep counting."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_plans_migrate_down_to_the_previous_revision_and_up_again(tmp_path: Path
     app = create_app(config_for(f"sqlite:///{tmp_path / 'plans.sqlite3'}"))
     with app.app_context():
         upgrade()
-        downgrade(revision="0002_push")
+        downgrade(revision="0003_feeds")
         tables = inspect(db.engine).get_table_names()
         visit_columns = {column["name"] for column in inspect(db.engine).get_columns("visits")}
         assert "plans" not in tables and "kind" not in visit_columns
@@ -27,7 +27,7 @@ def test_plans_migrate_down_to_the_previous_revision_and_up_again(tmp_path: Path
 def test_visits_stored_before_kinds_existed_keep_no_kind_which_reads_as_in_person(tmp_path: Path) -> None:
     app = create_app(config_for(f"sqlite:///{tmp_path / 'kinds.sqlite3'}"))
     with app.app_context():
-        upgrade(revision="0002_push")
+        upgrade(revision="0003_feeds")
         db.session.execute(text("INSERT INTO teams (id, name) VALUES ('t', 'T')"))
         db.session.execute(
             text(

@@ -1,7 +1,7 @@
 """plans (planned contacts), the kind of contact on visits, plan reminder lead time
 
-Revision ID: 0003_plans
-Revises: 0002_push
+Revision ID: 0004_plans
+Revises: 0003_feeds
 Create Date: 2026-11-23 12:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0003_plans"
-down_revision = "0002_push"
+revision = "0004_plans"
+down_revision = "0003_feeds"
 branch_labels = None
 depends_on = None
 
