@@ -39,5 +39,7 @@ class PlanRow(db.Model):
     # open plan is judged afresh against the current due date instead.
     answered_due: Mapped[date | None]
     answered_plan_by: Mapped[date | None]
+    # How many times the plan was replaced (moved): a calendar feed's SEQUENCE for its event.
+    revision: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -24,8 +24,10 @@ from sqlalchemy.orm.attributes import get_history
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.feeds import FeedToken
 from ..persistence.people import Worker
+from ..persistence.plans import PlanRow
 
-CHILD_FACTS = (EpisodeRow, EventRow, VisitRow, Allocation)
+# Plans too: a planned contact is a timed event in its planner's feed and replaces the day's "visit due".
+CHILD_FACTS = (EpisodeRow, EventRow, VisitRow, Allocation, PlanRow)
 TRACKED_TABLES = frozenset(model.__table__.name for model in (*CHILD_FACTS, Child, Worker))
 
 

@@ -29,6 +29,7 @@ from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
 from .caseload import CaseloadEntry, scheduler, worker_caseload, workers_caseloads
 from .errors import Forbidden
+from .plan_feed import planned_contact_events, replaced_by_plan
 
 PROJECTED_COUNT = 2
 TEAM_STATUSES = ("overdue", "due_today")
@@ -153,12 +154,15 @@ def _build(worker_id: str, kind: str, today: date, app_url: str) -> bytes:
 def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:
     settings = feed_settings(worker.id)
     caseload = worker_caseload(worker.id, today, today)
+    timed = planned_contact_events(worker.id, caseload, today, app_url, settings.names_allowed)
+    shown = {event.key for event in timed}
+    caseload = [item for item in caseload if not replaced_by_plan(item, shown)]
     cases = _cases_of(caseload, settings.show_projected)
     entries = tuple(
         _entry(item, cases.get(item.child_id), today, app_url, settings.names_allowed, settings.show_projected)
         for item in caseload
     )
-    return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries)
+    return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries, timed=timed)
 
 
 def _team_feed(manager: Worker, today: date, app_url: str) -> Feed:

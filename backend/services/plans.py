@@ -59,6 +59,7 @@ def put_plan(
         role=planning_role(viewer, request.child_id, request.role, today),
         planner_id=viewer.worker_id,
         status="planned",
+        revision=0,
     )
     write_fields(row, request)
     db.session.add(row)
@@ -86,6 +87,7 @@ def replace_plan(viewer: Viewer, row: PlanRow, request: PlanRequest, now: dateti
     if role != row.role:
         row.role = planning_role(viewer, row.child_id, role, now.date())
     write_fields(row, request)
+    row.revision += 1
     note_change(viewer.worker_id, row.child_id, route)
     db.session.commit()
     return plan_as_dict(viewer, row, now)

@@ -31,6 +31,7 @@ def upgrade():
         sa.Column("visit_id", sa.String(length=36), nullable=True),
         sa.Column("answered_due", sa.Date(), nullable=True),
         sa.Column("answered_plan_by", sa.Date(), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
