@@ -101,6 +101,29 @@ export function putVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`, visit);
 }
 
+// PUT /api/plans/<uuid>: 201 created, 200 moved or replayed; answers the plan with on_time and warnings.
+export function putPlan(planId, plan) {
+  return request('PUT', `${API_PREFIX}plans/${encodeURIComponent(planId)}`, plan);
+}
+
+// DELETE /api/plans/<uuid>: 204, also when already cancelled.
+export function deletePlan(planId) {
+  return request('DELETE', `${API_PREFIX}plans/${encodeURIComponent(planId)}`);
+}
+
+// POST /api/plans/<uuid>/complete: records the plan's visit (idempotent with the visit's client id).
+export function completePlan(planId, completion) {
+  return request('POST', `${API_PREFIX}plans/${encodeURIComponent(planId)}/complete`, completion);
+}
+
+export function getPlan(planId) {
+  return request('GET', `${API_PREFIX}plans/${encodeURIComponent(planId)}`);
+}
+
+export function getChildPlans(childId) {
+  return request('GET', `${API_PREFIX}plans?child_id=${encodeURIComponent(childId)}&status=planned`);
+}
+
 export async function getPushPublicKey() {
   const { body } = await request('GET', `${API_PREFIX}push/public-key`);
   return body.public_key;

@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import * as outbox from './outbox.js';
 import * as pages from './pages.js';
+import * as plans from './plans.js';
 import * as render from './render.js';
 import * as visits from './visits.js';
 import { bindSettings, clearReminders, reRegisterReminders, showSettings } from './settings.js';
@@ -197,6 +198,7 @@ async function syncNow({ readSession = true } = {}) {
   if (hasUnsent()) {
     const outcome = await outbox.replay();
     await refreshEntries();
+    await showPlanAnswer();
     if (outcome.needsSignIn > 0) return sessionEnded();
   }
   // The session is read again too, so the service worker keeps a fresh copy for offline starts.
@@ -229,7 +231,64 @@ async function recordVisit(button) {
   if (navigator.onLine) await syncNow();
 }
 
+// ---- planning contacts ------------------------------------------------------------------
+
+function obligationOfRow(button) {
+  const row = button.closest('li.visit');
+  return state.caseload.obligations.find((item) => item.child_id === row.dataset.childId && item.role === row.dataset.role);
+}
+
+function planLabel(obligation) {
+  return { reference: obligation.reference, initials: obligation.initials, child_id: obligation.child_id, role: obligation.role };
+}
+
+// Queue the action like a visit, send it when online, and say what the server made of a plan.
+async function queuePlanAction(action) {
+  await outbox.deleteMeta('last_plan_answer');
+  await outbox.addPlanAction({ ...action, workerId: state.session.worker.id });
+  await refreshEntries();
+  await requestBackgroundSync();
+  if (navigator.onLine) await syncNow();
+}
+
+// The server's verdict on the last plan sent (on time or late, bank holiday, school hours).
+async function showPlanAnswer() {
+  const answer = await outbox.getMeta('last_plan_answer');
+  $('plan-answer').hidden = !answer;
+  if (answer) $('plan-answer').textContent = plans.answerText(answer);
+}
+
+async function planContact(button) {
+  const obligation = obligationOfRow(button);
+  const planId = button.dataset.planId;
+  let existing = null;
+  if (planId) {
+    // The note to self is not in the list: read it, so that moving the plan keeps it.
+    existing = await api.getPlan(planId).then(({ body }) => body, () => ({ ...obligation.next_plan, note: '' }));
+  }
+  const body = await plans.askForPlan(visits.ask, obligation, existing);
+  if (!body) return;
+  await queuePlanAction({ type: 'plan', planId: planId || crypto.randomUUID(), body, label: planLabel(obligation) });
+}
+
+async function cancelPlan(button) {
+  $('confirm-title').textContent = 'Cancel this plan?';
+  $('confirm-text').textContent = 'The plan will be cancelled; the visit is still due.';
+  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  await queuePlanAction({ type: 'cancel_plan', planId: button.dataset.planId, label: planLabel(obligationOfRow(button)) });
+}
+
+// One tap: the visit is recorded on the plan's date (today, if the plan was for later).
+async function completeFromPlan(button) {
+  const obligation = obligationOfRow(button);
+  const today = render.localIsoDate();
+  const date = obligation.next_plan.date <= today ? obligation.next_plan.date : today;
+  const body = { date, visit_id: crypto.randomUUID() };
+  await queuePlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation) });
+}
+
 async function discardEntry(button) {
+  $('confirm-title').textContent = 'Discard this?';
   $('confirm-text').textContent = 'This visit will be removed from this phone and will never reach the server.';
   if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
   await outbox.discardEntry(button.closest('li').dataset.entryId);
@@ -264,8 +323,9 @@ function bindEvents() {
   $('sign-in-form').addEventListener('submit', submitSignIn);
   $('refresh').addEventListener('click', () => syncNow());
   $('visit-groups').addEventListener('click', (event) => {
-    const button = event.target.closest('button[data-action="record"]');
-    if (button) recordVisit(button);
+    const button = event.target.closest('button[data-action]');
+    const actions = { record: recordVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
+    if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
   });
   $('outbox-list').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action="discard"]');
@@ -277,7 +337,9 @@ function bindEvents() {
   navigator.serviceWorker?.addEventListener('controllerchange', () => navigator.onLine && syncNow());
   window.addEventListener('offline', updateSyncStatus);
   navigator.serviceWorker?.addEventListener('message', (event) => {
-    if (event.data?.type === 'outbox-replayed') refreshEntries().then(() => event.data.outcome.sent && loadCaseload());
+    if (event.data?.type === 'outbox-replayed') {
+      refreshEntries().then(showPlanAnswer).then(() => event.data.outcome.sent && loadCaseload());
+    }
   });
   setInterval(() => {
     if (navigator.onLine && state.session && state.entries.some((entry) => entry.state === 'pending')) syncNow();

@@ -1,9 +1,10 @@
-// The outbox: visits recorded on the phone, kept in IndexedDB until the server has them.
-// Each visit carries a client UUID, so sending it twice is harmless (PUT is idempotent on the
-// server). Nothing leaves the outbox except by a 201/200 from the server or the worker's own
+// The outbox: visits recorded on the phone, and plans made, moved, cancelled or completed on it,
+// kept in IndexedDB until the server has them, and sent in the order they were made. Each visit
+// and plan carries a client UUID, so sending it twice is harmless (PUT is idempotent on the
+// server; so are DELETE and completing a plan with its visit's UUID). Nothing leaves the outbox except by a 201/200 from the server or the worker's own
 // decision to discard it. Used by the page and by the service worker's 'sync' handler.
 
-import { ApiError, getSession, putVisit } from './api.js';
+import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit } from './api.js';
 
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
@@ -18,6 +19,13 @@ const REJECTIONS = {
   422: 'The server could not accept this visit. Fix what is named below and record it again, then discard this copy.',
   404: 'You can no longer see this child, so the visit cannot be saved. Tell your manager, then discard this copy.',
   403: 'You are not allowed to record this visit. Tell your manager, then discard this copy.',
+};
+
+const PLAN_REJECTIONS = {
+  409: 'This plan was already completed or cancelled, or its visit was saved differently. Check the child’s page, then discard this copy.',
+  422: 'The server could not accept this plan. Fix what is named below and plan again, then discard this copy.',
+  404: 'You can no longer see this child (or the plan is gone). Discard this copy.',
+  403: 'Only the worker who made this plan can change it. Discard this copy.',
 };
 
 let dbPromise = null;
@@ -68,6 +76,39 @@ export async function addVisit({ childId, date, role, childSeen, seenAlone, work
   return entry;
 }
 
+// Store a plan action: 'plan' (PUT: make or move), 'cancel_plan' (DELETE) or 'complete_plan'
+// (POST .../complete, recording the visit). Its entry id is its own, since one plan can be moved twice.
+export async function addPlanAction({ type, planId, body, workerId, label }) {
+  const entry = {
+    id: crypto.randomUUID(),
+    type,
+    plan_id: planId,
+    body: body ?? null,
+    worker_id: workerId,
+    label,
+    state: 'pending',
+    problem: null,
+    created_at: new Date().toISOString(),
+  };
+  await run(OUTBOX, 'readwrite', (store) => store.put(entry));
+  return entry;
+}
+
+// What one entry asks of the server.
+async function send(entry) {
+  if (entry.type === 'plan') {
+    const { body } = await putPlan(entry.plan_id, entry.body);
+    // The server's verdict (on time, warnings), for the app to show once it has synced.
+    await setMeta('last_plan_answer', body);
+  } else if (entry.type === 'cancel_plan') {
+    await deletePlan(entry.plan_id);
+  } else if (entry.type === 'complete_plan') {
+    await completePlan(entry.plan_id, entry.body);
+  } else {
+    await putVisit(entry.id, entry.visit);
+  }
+}
+
 export function discardEntry(entryId) {
   return run(OUTBOX, 'readwrite', (store) => store.delete(entryId));
 }
@@ -96,10 +137,10 @@ export function clearMeta() {
   return run(META, 'readwrite', (store) => store.clear());
 }
 
-function rejection(error) {
+function rejection(error, entry) {
   return {
     status: error.status,
-    message: REJECTIONS[error.status] || 'The server refused this visit.',
+    message: (entry.type ? PLAN_REJECTIONS[error.status] : REJECTIONS[error.status]) || 'The server refused this.',
     details: error.fieldMessages(),
   };
 }
@@ -107,7 +148,7 @@ function rejection(error) {
 // Send one entry. Returns 'sent', 'rejected', 'needs_sign_in' or 'retry'.
 async function sendEntry(entry) {
   try {
-    await putVisit(entry.id, entry.visit);
+    await send(entry);
     await discardEntry(entry.id);
     return 'sent';
   } catch (error) {
@@ -116,7 +157,7 @@ async function sendEntry(entry) {
       await saveEntry({ ...entry, state: 'needs_sign_in' });
       return 'needs_sign_in';
     }
-    await saveEntry({ ...entry, state: 'rejected', problem: rejection(error) });
+    await saveEntry({ ...entry, state: 'rejected', problem: rejection(error, entry) });
     return 'rejected';
   }
 }

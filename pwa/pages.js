@@ -1,16 +1,27 @@
 // The child and team pages: fetch what each needs and build it. Errors are thrown to the caller.
 
 import * as api from './api.js';
+import * as plans from './plans.js';
 import * as render from './render.js';
 
 export async function childPage(childId) {
-  const [child, obligations, projections] = await Promise.all([
+  const [child, obligations, projections, planned] = await Promise.all([
     api.getChild(childId),
     api.getChildObligations(childId),
     api.getProjections(childId),
+    api.getChildPlans(childId).catch(() => ({ body: { plans: [] } })),
   ]);
   document.title = `${child.body.reference} – Visits`;
-  return render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits());
+  const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits());
+  const upcoming = planned.body.plans;
+  // Placed after "Visits due": what is planned answers what is due.
+  page.splice(
+    5,
+    0,
+    render.h('h2', {}, 'Planned contacts'),
+    upcoming.length ? render.h('ul', { class: 'plans' }, upcoming.map(plans.renderPlan)) : render.h('p', {}, 'Nothing planned. Plan from My visits.'),
+  );
+  return page;
 }
 
 export async function teamPage(teamId) {

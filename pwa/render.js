@@ -152,20 +152,28 @@ const ENTRY_STATE_WORDS = {
   rejected: 'Not saved: needs you',
 };
 
+const PLAN_ACTION_WORDS = { plan: 'plan', cancel_plan: 'plan cancelled', complete_plan: 'visit recorded from the plan' };
+
+function outboxTitle(entry, label) {
+  if (entry.type === 'plan') return `${label}: plan ${formatDate(entry.body.starts_at.slice(0, 10))} ${entry.body.starts_at.slice(11, 16)}`;
+  if (entry.type) return `${label}: ${PLAN_ACTION_WORDS[entry.type]}`;
+  const seen = entry.visit.child_seen ? (entry.visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
+  return `${label}: ${formatDate(entry.visit.date)}, ${seen}`;
+}
+
 export function renderOutboxEntry(entry, currentWorkerId) {
   const label = entry.label ? `${entry.label.reference} · ${entry.label.initials}` : 'Visit';
-  const seen = entry.visit.child_seen ? (entry.visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
   const otherAccount = currentWorkerId && entry.worker_id !== currentWorkerId;
   const problem = entry.problem;
   return h(
     'li',
     { class: `outbox-entry state-${entry.state}`, dataset: { entryId: entry.id } },
-    h('p', { class: 'entry-title' }, `${label}: ${formatDate(entry.visit.date)}, ${seen}`),
+    h('p', { class: 'entry-title' }, outboxTitle(entry, label)),
     h('p', { class: 'entry-state' }, otherAccount ? 'Recorded under another account: sign in as that person to send it' : ENTRY_STATE_WORDS[entry.state]),
     problem ? h('p', { class: 'entry-problem' }, problem.message) : null,
     problem && problem.details.length ? h('ul', { class: 'entry-details' }, problem.details.map((line) => h('li', {}, line))) : null,
     entry.state === 'rejected' || otherAccount
-      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, 'Discard this visit')
+      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, entry.type ? 'Discard this change' : 'Discard this visit')
       : null,
   );
 }
@@ -201,8 +209,13 @@ function renderObligation(obligation, projected) {
   );
 }
 
+const REMOTE_CONTACTS = { phone: 'phone call', video: 'video call', text: 'text message' };
+
 function renderPastVisit(visit) {
   const seen = visit.child_seen ? (visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
+  // Keeping-in-touch contacts are history, but only contact in person counts as a visit.
+  const remote = REMOTE_CONTACTS[visit.kind];
+  if (remote) return h('li', { class: 'remote-contact' }, `${formatLongDate(visit.date)}: ${remote} (${roleWord(visit.role)}), does not count as a visit`);
   return h('li', {}, `${formatLongDate(visit.date)}: ${roleWord(visit.role)}, ${seen}`);
 }
 

@@ -27,6 +27,7 @@ const APP_SHELL = [
   '/settings.js',
   '/pages.js',
   '/visits.js',
+  '/plans.js',
   '/manifest.webmanifest',
   OFFLINE_PAGE,
   '/icons/icon-192.png',

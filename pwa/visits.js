@@ -1,17 +1,32 @@
 // The "My visits" screen and the record-a-visit dialog: state in, DOM out, no network.
 
 import { routes } from './api.js';
+import * as plans from './plans.js';
 import * as render from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
 function pendingFor(obligation, entries) {
-  return entries.filter((entry) => entry.visit.child_id === obligation.child_id && entry.visit.role === obligation.role);
+  return entries.filter((entry) => entry.visit && entry.visit.child_id === obligation.child_id && entry.visit.role === obligation.role);
+}
+
+function planEntriesFor(obligation, entries) {
+  return entries.filter(
+    (entry) => entry.type && entry.state !== 'rejected' && entry.label?.child_id === obligation.child_id && entry.label?.role === obligation.role,
+  );
+}
+
+// The row gains its plan: the next plan (or one waiting to sync) beside the due date, and its buttons.
+function withPlan(row, obligation, entries) {
+  const name = `${obligation.reference} · ${obligation.initials}`;
+  row.querySelector('button.record').before(plans.planLine(obligation, planEntriesFor(obligation, entries).at(-1)));
+  row.append(render.h('div', { class: 'plan-actions' }, plans.planButtons(obligation, name)));
+  return row;
 }
 
 function renderGroup(group, entries) {
   const rows = group.items.map((obligation) =>
-    render.renderVisitRow(obligation, routes.child(obligation.child_id), pendingFor(obligation, entries)),
+    withPlan(render.renderVisitRow(obligation, routes.child(obligation.child_id), pendingFor(obligation, entries)), obligation, entries),
   );
   return render.h(
     'section',

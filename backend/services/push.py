@@ -128,7 +128,12 @@ def preferences_of(worker_ids: list[str]) -> dict[str, ReminderPreferences]:
     rows = db.session.execute(select(ReminderPreferencesRow).where(ReminderPreferencesRow.worker_id.in_(worker_ids)))
     stored = {
         row.worker_id: ReminderPreferences(
-            row.lead_working_days, row.slot_time, row.mute_weekends, row.quiet_start, row.quiet_end, row.plan_lead_minutes
+            row.lead_working_days,
+            row.slot_time,
+            row.mute_weekends,
+            row.quiet_start,
+            row.quiet_end,
+            row.plan_lead_minutes,
         )
         for row in rows.scalars()
     }
