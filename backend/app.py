@@ -47,10 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
-    push_setup.init_app(app)
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    push_setup.init_app(app)
     return app
 
 

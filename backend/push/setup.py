@@ -1,4 +1,4 @@
-"""Wire push into an app: VAPID keys, the one sender, ``/api/push`` and ``send-reminders``."""
+"""Wire push into an app: VAPID keys, the one sender, and the ``send-reminders`` command."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..api import push as push_api
 from .commands import send_reminders_command
 from .context import PushSetup
 from .sender import PushSender, RetryPolicy
@@ -46,4 +45,3 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["push"] = PushSetup(keys, sender, bool(app.config["PUSH_ALLOW_HTTP_LOOPBACK"]))
     app.cli.add_command(send_reminders_command)
-    app.extensions["api"].register_blueprint(push_api.blp)
