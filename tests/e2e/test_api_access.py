@@ -109,6 +109,11 @@ NOT_ADDRESSING_A_CHILD = {
     ("/api/push/test", "POST"),
     ("/api/push/preferences", "GET"),
     ("/api/push/preferences", "PUT"),
+    # The caller's own feed link and settings; what a feed shows: tests/e2e/test_feeds_http.py.
+    ("/api/feeds/token", "POST"),
+    ("/api/feeds/token", "DELETE"),
+    ("/api/feeds/settings", "GET"),
+    ("/api/feeds/settings", "PATCH"),
 }
 
 
