@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, commands
+from . import cli, commands, web
 from .api import feeds, headers, problems, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     feeds.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
+    web.init_app(app)
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
