@@ -51,7 +51,7 @@ function route({ focus = false } = {}) {
   const { screen, childId } = routeOf(location.pathname);
   if (!state.session) return showSignIn({ focus });
   if (screen === 'sign-in') return navigate(api.routes.visits(), { replace: true });
-  if (screen === 'child') return showPage('child', 'Child', () => pages.childPage(childId), focus);
+  if (screen === 'child') return showPage('child', 'Child', () => pages.childPage(childId, state.session.worker.id), focus);
   if (screen === 'settings') {
     showScreen('settings', 'Settings', { focus });
     return showSettings(state.session);
@@ -233,9 +233,12 @@ async function recordVisit(button) {
 
 // ---- planning contacts ------------------------------------------------------------------
 
+// The caseload obligation a plan button is about (the list and the child page carry child and role).
 function obligationOfRow(button) {
-  const row = button.closest('li.visit');
-  return state.caseload.obligations.find((item) => item.child_id === row.dataset.childId && item.role === row.dataset.role);
+  const { childId, role } = button.dataset;
+  const found = state.caseload?.obligations.find((item) => item.child_id === childId && item.role === role);
+  if (!found) throw new Error('not on this worker’s caseload');
+  return found;
 }
 
 function planLabel(obligation) {
@@ -249,6 +252,13 @@ async function queuePlanAction(action) {
   await refreshEntries();
   await requestBackgroundSync();
   if (navigator.onLine) await syncNow();
+  if (routeOf(location.pathname).screen === 'child') route();
+}
+
+function planAction(event) {
+  const button = event.target.closest('button[data-action]');
+  const actions = { record: recordVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
+  if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
 }
 
 // The server's verdict on the last plan sent (on time or late, bank holiday, school hours).
@@ -282,7 +292,8 @@ async function cancelPlan(button) {
 async function completeFromPlan(button) {
   const obligation = obligationOfRow(button);
   const today = render.localIsoDate();
-  const date = obligation.next_plan.date <= today ? obligation.next_plan.date : today;
+  const planDate = button.dataset.planDate;
+  const date = planDate <= today ? planDate : today;
   const body = { date, visit_id: crypto.randomUUID() };
   await queuePlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation) });
 }
@@ -322,11 +333,8 @@ function bindEvents() {
   });
   $('sign-in-form').addEventListener('submit', submitSignIn);
   $('refresh').addEventListener('click', () => syncNow());
-  $('visit-groups').addEventListener('click', (event) => {
-    const button = event.target.closest('button[data-action]');
-    const actions = { record: recordVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
-    if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
-  });
+  $('visit-groups').addEventListener('click', planAction);
+  $('child-content').addEventListener('click', planAction);
   $('outbox-list').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action="discard"]');
     if (button) discardEntry(button);

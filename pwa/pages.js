@@ -4,7 +4,7 @@ import * as api from './api.js';
 import * as plans from './plans.js';
 import * as render from './render.js';
 
-export async function childPage(childId) {
+export async function childPage(childId, workerId) {
   const [child, obligations, projections, planned] = await Promise.all([
     api.getChild(childId),
     api.getChildObligations(childId),
@@ -14,12 +14,15 @@ export async function childPage(childId) {
   document.title = `${child.body.reference} – Visits`;
   const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits());
   const upcoming = planned.body.plans;
+  // Plans are made in a role the worker holds for the child now.
+  const held = child.body.allocations.filter((allocation) => allocation.worker_id === workerId && !allocation.to).map((allocation) => allocation.role);
   // Placed after "Visits due": what is planned answers what is due.
   page.splice(
     5,
     0,
     render.h('h2', {}, 'Planned contacts'),
-    upcoming.length ? render.h('ul', { class: 'plans' }, upcoming.map(plans.renderPlan)) : render.h('p', {}, 'Nothing planned. Plan from My visits.'),
+    upcoming.length ? render.h('ul', { class: 'plans' }, upcoming.map((plan) => plans.renderPlan(plan, workerId))) : render.h('p', {}, 'Nothing planned.'),
+    render.h('div', { class: 'plan-actions' }, obligations.body.obligations.filter((obligation) => held.includes(obligation.role)).map((obligation) => plans.planButtonFor(childId, obligation))),
   );
   return page;
 }

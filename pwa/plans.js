@@ -79,20 +79,28 @@ export function planLine(obligation, waiting) {
 }
 
 // The buttons under a row: plan, or move, cancel and record the visit from the plan in one tap.
+// Each carries the child, role and plan it is about, so the list and the child page share handlers.
 export function planButtons(obligation, name) {
-  if (!obligation.next_plan) {
-    return [h('button', { type: 'button', class: 'secondary', dataset: { action: 'plan' }, 'aria-label': `Plan a visit for ${name}` }, 'Plan')];
+  const about = { childId: obligation.child_id, role: obligation.role };
+  const plan = obligation.next_plan;
+  if (!plan) {
+    return [h('button', { type: 'button', class: 'secondary', dataset: { action: 'plan', ...about }, 'aria-label': `Plan a visit for ${name}` }, 'Plan')];
   }
-  const id = obligation.next_plan.id;
+  return ownPlanButtons({ ...about, planId: plan.id, planDate: plan.date }, name);
+}
+
+function ownPlanButtons(about, name) {
   return [
-    h('button', { type: 'button', class: 'secondary', dataset: { action: 'complete-plan', planId: id }, 'aria-label': `Record the planned visit for ${name}` }, 'Record planned visit'),
-    h('button', { type: 'button', class: 'secondary', dataset: { action: 'plan', planId: id }, 'aria-label': `Move the plan for ${name}` }, 'Move'),
-    h('button', { type: 'button', class: 'quiet', dataset: { action: 'cancel-plan', planId: id }, 'aria-label': `Cancel the plan for ${name}` }, 'Cancel plan'),
+    h('button', { type: 'button', class: 'secondary', dataset: { action: 'complete-plan', ...about }, 'aria-label': `Record the planned visit for ${name}` }, 'Record planned visit'),
+    h('button', { type: 'button', class: 'secondary', dataset: { action: 'plan', ...about }, 'aria-label': `Move the plan for ${name}` }, 'Move'),
+    h('button', { type: 'button', class: 'quiet', dataset: { action: 'cancel-plan', ...about }, 'aria-label': `Cancel the plan for ${name}` }, 'Cancel plan'),
   ];
 }
 
-// A plan on the child page, with the server's warnings.
-export function renderPlan(plan) {
+// A plan on the child page, with the server's warnings; the planner's own get their buttons.
+export function renderPlan(plan, workerId) {
+  const own = plan.planner_id === workerId;
+  const name = `the ${formatDate(plan.date)} plan`;
   return h(
     'li',
     { class: `plan ${plan.on_time ? 'on-time' : 'late'}`, dataset: { planId: plan.id } },
@@ -100,7 +108,13 @@ export function renderPlan(plan) {
     h('p', { class: 'plan-standing' }, plan.on_time ? 'On time' : `Late: after ${formatDate(plan.plan_by)}`),
     plan.warnings.length ? h('ul', { class: 'plan-warnings' }, plan.warnings.map((warning) => h('li', {}, warning.message))) : null,
     plan.note ? h('p', { class: 'plan-note' }, `Note to self: ${plan.note}`) : null,
+    own ? h('div', { class: 'plan-actions' }, ownPlanButtons({ childId: plan.child_id, role: plan.role, planId: plan.id, planDate: plan.date }, name)) : null,
   );
+}
+
+// "Plan a contact" under each of the child's due visits the worker holds.
+export function planButtonFor(childId, obligation) {
+  return h('button', { type: 'button', class: 'secondary', dataset: { action: 'plan', childId, role: obligation.role } }, 'Plan a contact');
 }
 
 // The server's answer to the last plan sent, shown once after syncing.

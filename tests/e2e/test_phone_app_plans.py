@@ -55,7 +55,7 @@ def plan_day(obligation: dict) -> date:
 
 
 def plan_in_app(page: Page, child_id: str, day: date, at: str) -> None:
-    waiting = len(outbox(page))
+    """Plan from the list; the caller waits for the outbox (offline) or the server (online)."""
     page.click(f'li.visit[data-child-id="{child_id}"] button[data-action="plan"]')
     page.fill("#plan-date", day.isoformat())
     page.fill("#plan-time", at)
@@ -63,7 +63,6 @@ def plan_in_app(page: Page, child_id: str, day: date, at: str) -> None:
     page.dispatch_event("#plan-date", "input")
     assert page.inner_text("#plan-check").startswith("On time")
     page.click("#plan-dialog button[value=save]")
-    wait_until(lambda: len(outbox(page)) == waiting + 1, page=page, what="the plan in the outbox")
 
 
 def test_a_plan_made_offline_syncs_once_and_shows_in_the_list_and_the_feed(
@@ -79,6 +78,7 @@ def test_a_plan_made_offline_syncs_once_and_shows_in_the_list_and_the_feed(
 
     context.set_offline(True)
     plan_in_app(page, child, day, "14:00")
+    wait_until(lambda: len(outbox(page)) == 1, page=page, what="the plan in the outbox")
     (entry,) = outbox(page)
     assert entry["type"] == "plan" and entry["body"]["starts_at"] == f"{day.isoformat()}T14:00"
     assert "waiting to sync" in row_text(page, child)
@@ -110,6 +110,7 @@ def test_recording_the_planned_visit_is_one_tap(context: BrowserContext, site: S
     child = world.children["C-0003"]
     obligation = next(item for item in api_get(page, "/api/caseload")["obligations"] if item["child_id"] == child)
     plan_in_app(page, child, today_in_london(), "09:00")
+    wait_until(lambda: server_plans(site.app), page=page, what="the plan on the server")
     page.wait_for_selector(f'li.visit[data-child-id="{child}"] button[data-action="complete-plan"]')
     page.click(f'li.visit[data-child-id="{child}"] button[data-action="complete-plan"]')
     wait_until(
@@ -120,3 +121,29 @@ def test_recording_the_planned_visit_is_one_tap(context: BrowserContext, site: S
     assert (visit.child_id, visit.date, visit.kind) == (child, today_in_london(), "home_visit")
     after = next(item for item in api_get(page, "/api/caseload")["obligations"] if item["child_id"] == child)
     assert after["due"] > obligation["due"] and after["next_plan"] is None
+
+
+def test_a_plan_made_on_the_child_page_shows_there_with_its_warnings_and_can_be_cancelled(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    child = world.children["C-0003"]
+    page.click(f'li.visit[data-child-id="{child}"] a.visit-child')
+    page.wait_for_selector('#child-content button[data-action="plan"]')
+    page.click('#child-content button[data-action="plan"]')
+    saturday = today_in_london() + timedelta(days=(5 - today_in_london().weekday()) % 7 or 7)
+    page.fill("#plan-date", saturday.isoformat())
+    page.fill("#plan-time", "11:00")
+    page.dispatch_event("#plan-date", "input")
+    assert "A weekend day." in page.inner_text("#plan-check")
+    page.click("#plan-dialog button[value=save]")
+    page.wait_for_selector("#child-content li.plan", timeout=20000)
+    shown = page.inner_text("#child-content li.plan")
+    assert "11:00 · Home visit" in shown and "is a weekend day" in shown
+    (stored,) = server_plans(site.app)
+    assert stored.status == "planned"
+    page.click('#child-content li.plan button[data-action="cancel-plan"]')
+    page.click("#confirm-dialog button[value=yes]")
+    wait_until(lambda: server_plans(site.app)[0].status == "cancelled", page=page, what="the plan cancelled")
+    page.wait_for_selector("#child-content li.plan", state="detached", timeout=20000)
