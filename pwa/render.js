@@ -263,12 +263,22 @@ export function renderTimeliness(timeliness) {
   );
 }
 
+// How many overdue and due visits have a plan on time, a late plan, or none (issue 8).
+function renderPlanCounts(plans) {
+  const rows = ['overdue', 'due_today', 'due_soon'].map((status) => {
+    const counts = plans[status];
+    return h('li', { class: `plan-counts status-${status}` }, `${STATUS_WORDS[status]}: ${counts.on_time} planned on time, ${counts.late} planned late, ${counts.none} not planned`);
+  });
+  return h('section', { class: 'plan-summary', 'aria-labelledby': 'plan-summary-title' }, h('h2', { id: 'plan-summary-title' }, 'Planned visits'), h('ul', {}, rows));
+}
+
 export function renderTeam(overview, childHref) {
   const scale = Math.max(1, ...overview.workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
   return [
     h('h1', { tabindex: '-1' }, overview.team.name),
     h('h2', {}, 'Visits in time'),
     renderTimeliness(overview.timeliness),
+    overview.plans ? renderPlanCounts(overview.plans) : null,
     h('h2', {}, 'Each worker'),
     h('p', { class: 'legend' }, ['overdue', 'due_today', 'due_soon'].map((status) => h('span', { class: `key status-${status}` }, STATUS_WORDS[status]))),
     h('ul', { class: 'workers' }, overview.workers.map((worker) => renderWorkerLoad(worker, scale))),

@@ -4,6 +4,7 @@ to the due date it answers and in the worker's calendar feed (read with ical.js)
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -147,3 +148,24 @@ def test_a_plan_made_on_the_child_page_shows_there_with_its_warnings_and_can_be_
     page.click("#confirm-dialog button[value=yes]")
     wait_until(lambda: server_plans(site.app)[0].status == "cancelled", page=page, what="the plan cancelled")
     page.wait_for_selector("#child-content li.plan", state="detached", timeout=20000)
+
+
+def test_the_team_page_counts_due_visits_planned_on_time_late_or_not(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    worker = signed_in(site.app, world.worker_id)
+    starts_at = f"{today_in_london().isoformat()}T23:30"
+    for reference in ("C-0001", "C-0002"):
+        body = {"child_id": world.children[reference], "starts_at": starts_at, "kind": "home_visit"}
+        assert worker.put(f"/api/plans/{uuid.uuid4()}", json=body).status_code == 201
+    page = context.new_page()
+    sign_in(page, site.url, world.manager_email)
+    page.click("nav a[data-route=team]")
+    page.wait_for_selector("#team-content .plan-summary")
+    team_id = api_get(page, "/api/session")["worker"]["team_id"]
+    counts = api_get(page, f"/api/teams/{team_id}/overview")["plans"]
+    shown = page.inner_text("#team-content .plan-summary")
+    assert sum(counts[status]["on_time"] + counts[status]["late"] for status in counts) == 2
+    for status, words in (("overdue", "Overdue"), ("due_today", "Due today"), ("due_soon", "Due soon")):
+        on_time, late, none = (counts[status][standing] for standing in ("on_time", "late", "none"))
+        assert f"{words}: {on_time} planned on time, {late} planned late, {none} not planned" in shown
