@@ -44,7 +44,7 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-class LocalDateTime(fields.Field):
+class LocalDateTime(fields.String):
     """A wall-clock time in Europe/London ("2026-11-24T14:00") unless it carries an offset,
     loaded as an aware datetime; times the clocks skip are refused (core/localtime.py)."""
 
