@@ -1,7 +1,7 @@
 """calendar feeds: feed_tokens, feed_preferences, feed_policy
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_feeds
+Revises: 0002_push
 Create Date: 2026-11-23 12:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0002"
-down_revision = "0001"
+revision = "0003_feeds"
+down_revision = "0002_push"
 branch_labels = None
 depends_on = None
 
