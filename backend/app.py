@@ -11,12 +11,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, commands, web
-from .api import headers, problems, routes
+from .api import feeds, headers, problems, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.sqlite import configure_sqlite
+from .push import setup as push_setup
 from .rules_files import load_profiles
 from .schedules import Scheduler
 
@@ -44,12 +45,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     problems.init_app(app)
     guard.init_app(app)
     headers.init_app(app)
+    feeds.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
     web.init_app(app)
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    push_setup.init_app(app)
     return app
 
 

@@ -40,6 +40,18 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "APP_ENV": ("APP_ENV", str),
     "SESSION_IDLE_DAYS": ("SESSION_IDLE_DAYS", int),
     "PROXY_HOPS": ("PROXY_HOPS", int),
+    # Push reminders (docs/push.md)
+    "VAPID_PRIVATE_KEY": ("VAPID_PRIVATE_KEY", str),
+    "VAPID_PUBLIC_KEY": ("VAPID_PUBLIC_KEY", str),
+    "VAPID_SUBJECT": ("VAPID_SUBJECT", str),
+    "PUSH_ALLOW_HTTP_LOOPBACK": ("PUSH_ALLOW_HTTP_LOOPBACK", lambda text: text.strip().lower() == "true"),
+    "PUSH_MAX_CONCURRENCY": ("PUSH_MAX_CONCURRENCY", int),
+    "PUSH_RETRY_ATTEMPTS": ("PUSH_RETRY_ATTEMPTS", int),
+    "PUSH_RETRY_BASE_DELAY": ("PUSH_RETRY_BASE_DELAY", float),
+    "PUSH_RETRY_MAX_DELAY": ("PUSH_RETRY_MAX_DELAY", float),
+    "PUSH_TIMEOUT_SECONDS": ("PUSH_TIMEOUT_SECONDS", float),
+    # Where calendar clients reach the app (feed links), when it sits behind a proxy.
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
 
 # Environments in which the app is reached over plain HTTP on loopback.

@@ -102,6 +102,18 @@ NOT_ADDRESSING_A_CHILD = {
     ("/api/children", "GET"),
     ("/api/children", "POST"),
     ("/api/caseload", "GET"),
+    # Push: only the caller's own devices and settings, no child in the path (tests/e2e/test_push_api.py).
+    ("/api/push/public-key", "GET"),
+    ("/api/push/subscriptions", "POST"),
+    ("/api/push/subscriptions", "DELETE"),
+    ("/api/push/test", "POST"),
+    ("/api/push/preferences", "GET"),
+    ("/api/push/preferences", "PUT"),
+    # The caller's own feed link and settings; what a feed shows: tests/e2e/test_feeds_http.py.
+    ("/api/feeds/token", "POST"),
+    ("/api/feeds/token", "DELETE"),
+    ("/api/feeds/settings", "GET"),
+    ("/api/feeds/settings", "PATCH"),
 }
 
 
