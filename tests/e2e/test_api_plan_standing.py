@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.e2e.test_api_caseload import counted_statements
+from tests.support.database import empty_tables
 from tests.support.plans import freeze_now, new_plan_id, plan_body
 from tests.support.world import ApiClient, add_child, add_team, add_worker, signed_in
 
@@ -108,3 +110,24 @@ def test_a_visit_recorded_after_the_plan_overtakes_it_in_the_overview(app: Flask
     )
     counts = signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-11-24").json["plans"]
     assert sum(counts["due_soon"].values()) == 0  # due again on 21 December: no longer soon
+
+
+def caseload_statements_with_plans(app: Flask, children: int) -> int:
+    """SQL statements of one caseload request for a worker with ``children`` children, each planned."""
+    worker = add_worker(app)
+    api = signed_in(app, worker)
+    for _ in range(children):
+        child = add_child(app, allocations=[(worker, "social_worker")], episodes=CHILD_IN_NEED)
+        plan(api, child, "2026-11-27T16:00")
+    api.get("/api/caseload?as_of=2026-11-24")
+    with counted_statements(app) as statements:
+        rows = api.get("/api/caseload?as_of=2026-11-24").json["obligations"]
+    assert len(rows) == children and all(row["next_plan"] for row in rows)
+    return len(statements)
+
+
+def test_next_plans_cost_one_statement_whatever_the_caseload_size(app: Flask) -> None:
+    few = caseload_statements_with_plans(app, 3)
+    empty_tables(app)
+    many = caseload_statements_with_plans(app, 40)
+    assert few == many
