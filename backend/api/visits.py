@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import current_viewer
+from ..services.audit import record_read
 from ..services.visits import VisitReport, record_visit, visible_visit
 from .child_schemas import VISIT_ROLE
 from .context import route_name, today
@@ -40,4 +41,7 @@ class Visit(MethodView):
 
     @blp.response(200, VisitSchema)
     def get(self, visit_id: UUID) -> dict[str, Any]:
-        return visible_visit(current_viewer(), str(visit_id), today())
+        viewer = current_viewer()
+        visit = visible_visit(viewer, str(visit_id), today())
+        record_read(viewer.worker_id, visit["child_id"], route_name())
+        return visit
