@@ -15,6 +15,7 @@ from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
+from .persistence.sql_logging import keep_rows_out_of_logs
 from .persistence.sqlite import configure_sqlite
 from .rules_files import load_profiles
 from .schedules import Scheduler
@@ -51,12 +52,14 @@ def configure_database(app: Flask) -> None:
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'visits.sqlite3'}"
     url = normalise_database_url(url)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: statement parameters (names, dates of birth) never reach logs or error messages.
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         # The busy timeout is set as a pragma (persistence/sqlite.py); sqlite3's own 5 s would cut it short.
-        options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        options = {"connect_args": {"timeout": 30, "check_same_thread": False}, "hide_parameters": True}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     db.init_app(app)
+    keep_rows_out_of_logs()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     with app.app_context():
         for engine in db.engines.values():
