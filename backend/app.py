@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, commands
 from .api import headers, problems, routes
@@ -17,6 +18,7 @@ from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.sql_logging import keep_rows_out_of_logs
 from .persistence.sqlite import configure_sqlite
+from .push import setup as push_setup
 from .rules_files import load_profiles
 from .schedules import Scheduler
 
@@ -39,12 +41,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         last_year=app.config["CALENDAR_LAST_YEAR"],
     )
     app.extensions["identity_providers"] = {"local": LocalPasswordProvider()}
-    routes.init_app(app)
+    # Other adapters add their resources with app.extensions["api"].register_blueprint(blp).
+    app.extensions["api"] = routes.init_app(app)
     problems.init_app(app)
     guard.init_app(app)
     headers.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    push_setup.init_app(app)
     return app
 
 

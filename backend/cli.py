@@ -1,18 +1,26 @@
-"""``flask --app wsgi ...`` commands: thin wrappers that parse arguments and call services."""
+"""``flask --app wsgi ...`` commands: thin wrappers that parse arguments and call services.
+
+Errors go to stderr with a non-zero exit and nothing on stdout, so a script piping
+``due`` into another tool never reads half an answer.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .clock import today_in_london
 from .core.cases import parse_case
-from .core.errors import CoreError
+from .core.errors import CoreError, InvalidCase, UnknownProfile
 from .schedules import Scheduler
+
+DEFAULT_PROFILE = "england"
 
 
 def init_app(app: Flask) -> None:
@@ -22,38 +30,62 @@ def init_app(app: Flask) -> None:
 def _iso_date(_ctx: Any, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    # date.fromisoformat also takes '20261123' and week dates like '2026-W48-1'; accept YYYY-MM-DD only.
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param=param)
     try:
-        return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("invalid")
+        return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param=param) from None
+        raise click.BadParameter(f"{value!r} is not a real date (YYYY-MM-DD)", param=param) from None
 
 
 @click.command("due")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+@click.argument("file", type=click.File("rb"))
 @click.option("--today", callback=_iso_date, help="Evaluation date, YYYY-MM-DD (default: today in Europe/London).")
-@click.option("--profile", "profile_name", default=None, help="Rules profile (default: the configured one, england).")
-def due_command(file: Any, today: date | None, profile_name: str | None) -> None:
+@click.option("--profile", "profile_name", default=DEFAULT_PROFILE, show_default=True, help="Rules profile.")
+def due_command(file: Any, today: date | None, profile_name: str) -> None:
     """Print each case's obligations as JSON, from a case file (one object or an array)."""
     scheduler: Scheduler = current_app.extensions["scheduler"]
     try:
-        document = json.load(file)
+        profile = scheduler.profile(profile_name)
+    except UnknownProfile as problem:
+        raise click.BadParameter(str(problem), param_hint="'--profile'") from None
+    try:
+        document = json.loads(file.read().decode("utf-8"))
+    except UnicodeDecodeError as problem:
+        raise click.ClickException(f"{file.name}: not UTF-8 text: {problem}") from None
     except json.JSONDecodeError as problem:
         raise click.ClickException(f"{file.name}: not valid JSON: {problem}") from None
     evaluation_date = today or today_in_london()
-    try:
-        profile = scheduler.profile(profile_name or "england")
-        results = [_case_result(scheduler, raw, evaluation_date, profile.id) for raw in _as_list(document)]
-    except CoreError as problem:
-        raise click.ClickException(str(problem)) from None
-    output = results if isinstance(document, list) else results[0]
-    click.echo(json.dumps(output, indent=2))
+    calendar = scheduler.calendar(profile.id)
+    if not calendar.first_day <= evaluation_date <= calendar.last_day:
+        raise click.BadParameter(
+            f"{evaluation_date.isoformat()} is outside the working-day calendar "
+            f"({calendar.first_day.isoformat()} to {calendar.last_day.isoformat()})",
+            param_hint="'--today'",
+        )
+    results = list(_case_results(scheduler, _as_list(document), evaluation_date, profile.id, file.name))
+    # Printed only once every case has succeeded: one bad case prints nothing at all.
+    click.echo(json.dumps(results if isinstance(document, list) else results[0], indent=2))
 
 
 def _as_list(document: Any) -> list[Any]:
     return document if isinstance(document, list) else [document]
 
 
-def _case_result(scheduler: Scheduler, raw: Any, today: date, profile_name: str) -> dict[str, Any]:
-    case = parse_case(raw)
-    obligations = scheduler.obligations(case, today, profile_name)
-    return {"reference": case.reference, "obligations": [obligation.as_dict() for obligation in obligations]}
+def _case_results(
+    scheduler: Scheduler, documents: list[Any], today: date, profile_name: str, file_name: str
+) -> Iterable[dict[str, Any]]:
+    for position, raw in enumerate(documents):
+        where = f"{file_name}: " if len(documents) == 1 else f"{file_name}: case [{position}]: "
+        try:
+            case = parse_case(raw)
+        except InvalidCase as problem:
+            raise click.ClickException(f"{where}{problem}") from None
+        try:
+            obligations = scheduler.obligations(case, today, profile_name)
+        except CoreError as problem:
+            # Say which case: a visit dated 1899 is a typo in one record, not a broken calendar.
+            raise click.ClickException(f"{where}case {case.reference}: {problem}") from None
+        yield {"reference": case.reference, "obligations": [obligation.as_dict() for obligation in obligations]}

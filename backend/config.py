@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_WINDOW_SECONDS": 300,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust. Behind one,
+    # set it to 1: otherwise every request seems to come from the proxy, and sign-in
+    # throttling by address would lock everybody out together.
+    "PROXY_HOPS": 0,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "API_TITLE": "Visit scheduler",
     "API_VERSION": "1",
@@ -35,6 +39,17 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "APP_ENV": ("APP_ENV", str),
     "SESSION_IDLE_DAYS": ("SESSION_IDLE_DAYS", int),
+    "PROXY_HOPS": ("PROXY_HOPS", int),
+    # Push reminders (docs/push.md)
+    "VAPID_PRIVATE_KEY": ("VAPID_PRIVATE_KEY", str),
+    "VAPID_PUBLIC_KEY": ("VAPID_PUBLIC_KEY", str),
+    "VAPID_SUBJECT": ("VAPID_SUBJECT", str),
+    "PUSH_ALLOW_HTTP_LOOPBACK": ("PUSH_ALLOW_HTTP_LOOPBACK", lambda text: text.strip().lower() == "true"),
+    "PUSH_MAX_CONCURRENCY": ("PUSH_MAX_CONCURRENCY", int),
+    "PUSH_RETRY_ATTEMPTS": ("PUSH_RETRY_ATTEMPTS", int),
+    "PUSH_RETRY_BASE_DELAY": ("PUSH_RETRY_BASE_DELAY", float),
+    "PUSH_RETRY_MAX_DELAY": ("PUSH_RETRY_MAX_DELAY", float),
+    "PUSH_TIMEOUT_SECONDS": ("PUSH_TIMEOUT_SECONDS", float),
 }
 
 # Environments in which the app is reached over plain HTTP on loopback.

@@ -64,7 +64,9 @@ def parse_case(data: Any) -> Case:
     if not isinstance(name, str):
         raise InvalidCase(reference, "name", "expected text")
     dob = _optional_date(reference, "date_of_birth", data.get("date_of_birth"))
-    episodes = tuple(_parse_episode(reference, index, item) for index, item in enumerate(_list(reference, data, "episodes")))
+    episodes = tuple(
+        _parse_episode(reference, index, item) for index, item in enumerate(_list(reference, data, "episodes"))
+    )
     events = tuple(_parse_event(reference, index, item) for index, item in enumerate(_list(reference, data, "events")))
     visits = tuple(_parse_visit(reference, index, item) for index, item in enumerate(_list(reference, data, "visits")))
     return Case(reference, name.strip(), dob, episodes, events, visits)
@@ -118,7 +120,8 @@ def _mapping(reference: str, field: str, item: Any) -> Mapping[str, Any]:
 
 
 def _choice(reference: str, field: str, value: Any, allowed: Mapping[str, str], what: str) -> str:
-    if value not in allowed:
+    # The isinstance check first: a list or object here is unhashable and would crash the lookup.
+    if not isinstance(value, str) or value not in allowed:
         raise InvalidCase(reference, field, f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
     return str(value)
 

@@ -35,12 +35,25 @@ class Basis:
     from_visit: bool = False
 
 
+# English names whatever the process locale (strftime's %a and %b follow it), and a
+# table lookup is several times faster than strftime on the scheduler's hot path.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_month(day: date) -> str:
+    """'25 Dec'."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
 def short_date(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """'18 Dec 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def long_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """'Wed 6 Jan 2027'."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
@@ -84,7 +97,7 @@ def _holiday_clause(interval: Interval, after: date | None, due: date, calendar:
     skipped = calendar.holidays_between(after, due)
     if not skipped:
         return ""
-    days = [f"{day.day} {day:%b}" for day, _ in skipped]
+    days = [day_month(day) for day, _ in skipped]
     listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
     kind = "non-working day" if any(day in calendar.closure_dates for day, _ in skipped) else "bank holiday"
     verb = "is a" if len(days) == 1 else "are"

@@ -9,8 +9,9 @@ Days and weeks are calendar arithmetic; months and years use ``relativedelta``, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
@@ -30,17 +31,39 @@ class Interval:
 
     count: int
     unit: str
+    # Built once: the scheduler adds intervals for every rule of every case.
+    _days: timedelta | None = field(init=False, repr=False, compare=False)
+    _months: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}: expected one of {', '.join(UNITS)}")
+        days = {"days": timedelta(days=self.count), "weeks": timedelta(weeks=self.count)}.get(self.unit)
+        months = {"months": self.count, "years": 12 * self.count}.get(self.unit, 0)
+        object.__setattr__(self, "_days", days)
+        object.__setattr__(self, "_months", months)
 
     def after(self, day: date, calendar: WorkingDayAdder) -> date:
+        """``day`` plus this interval: the latest date a gap of this length allows."""
+        if self._days is not None:
+            return day + self._days
         if self.unit == "working_days":
             return calendar.add_working_days(day, self.count)
-        if self.unit == "days":
-            return day + timedelta(days=self.count)
-        if self.unit == "weeks":
-            return day + timedelta(weeks=self.count)
-        if self.unit == "months":
-            return day + relativedelta(months=self.count)
-        return day + relativedelta(years=self.count)
+        return plus_months(day, self._months)
+
+    def elapsed_on(self, day: date, calendar: WorkingDayAdder) -> date:
+        """The first day on which this much time has fully passed since ``day``: a phase's start.
+
+        Differs from ``after`` only where ``relativedelta`` clamps a month end: one year
+        from 29 February 2024 is 1 March 2025, not 28 February, because in English law a
+        29 February birthday falls on 1 March in common years (and the child's age from
+        ``_age_on`` agrees), and because starting a looser cadence a day later protects
+        the child. A due date (``after``) clamps back instead, which is the earlier visit.
+        """
+        end = self.after(day, calendar)
+        if self.unit in ("months", "years") and end.day != day.day:
+            return end + timedelta(days=1)
+        return end
 
     def describe(self) -> str:
         """'20 working days', '1 week', '3 months'."""
@@ -65,3 +88,12 @@ def parse_interval(text: str) -> Interval:
     words = " ".join(match.group(2).split())
     singular = words[:-1] if words.endswith("s") else words
     return Interval(count, _UNIT_WORDS[singular])
+
+
+# relativedelta is exact but general, and slow (several microseconds an addition, more than
+# the rest of a case's scheduling); the same few thousand dates recur across a caseload, so
+# the answers are memoised. 46 years of days times a handful of month counts fits in the bound.
+@lru_cache(maxsize=1 << 17)
+def plus_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months, ``relativedelta``'s way: 31 Jan + 1 month = 28/29 Feb."""
+    return day + relativedelta(months=months)

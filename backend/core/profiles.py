@@ -257,7 +257,8 @@ class _Reader:
         if not isinstance(values, list) or not values:
             raise self.error(key, "expected a non-empty list")
         for value in values:
-            if value not in allowed:
+            # isinstance first: a nested list is unhashable and would crash the lookup.
+            if not isinstance(value, str) or value not in allowed:
                 raise self.error(key, f"{value!r} is not one of {', '.join(allowed)}")
         return [str(value) for value in values]
 

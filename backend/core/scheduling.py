@@ -19,10 +19,8 @@ The contract, in words:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 from .calendars import WorkingCalendar
 from .cases import Case, Episode, Event, Visit
@@ -57,9 +55,7 @@ class Obligation:
         }
 
 
-def compute_obligations(
-    case: Case, today: date, profile: Profile, calendar: WorkingCalendar
-) -> tuple[Obligation, ...]:
+def compute_obligations(case: Case, today: date, profile: Profile, calendar: WorkingCalendar) -> tuple[Obligation, ...]:
     """Every role's next visit for ``case`` on ``today``, sorted by due date then role."""
     latest = latest_counting_visits(case.visits, today)
     best: dict[str, Basis] = {}
@@ -84,10 +80,11 @@ def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[str, 
     """The latest visit per role in which the child was seen, on or before ``today``."""
     latest: dict[str, date] = {}
     for visit in visits:
-        if visit.child_seen and visit.date <= today:
+        day = visit.date
+        if day <= today and visit.child_seen:
             seen = latest.get(visit.role)
-            if seen is None or visit.date > seen:
-                latest[visit.role] = visit.date
+            if seen is None or day > seen:
+                latest[visit.role] = day
     return latest
 
 
@@ -102,6 +99,7 @@ def earliest_due(
             best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit)
     for trigger in rule.triggers:
         for event in _events_of(case.events, trigger.event_type, episode.start, today):
+            # A visit on the day of the event meets the trigger; only earlier visits leave it open.
             if last_visit is None or last_visit < event.date:
                 due = trigger.within.after(event.date, calendar)
                 if due < best.due:
@@ -121,8 +119,15 @@ def _cadence_due(
         is_last = index == len(phases) - 1
         if (is_last or due < phases[index + 1][0]) and (best is None or due < best.due):
             best = Basis(
-                rule, episode, "phase", due, since, phase.every,
-                phase=phase, phase_start=phase_start, from_visit=last_visit is not None,
+                rule,
+                episode,
+                "phase",
+                due,
+                since,
+                phase.every,
+                phase=phase,
+                phase_start=phase_start,
+                from_visit=last_visit is not None,
             )
     assert best is not None  # the last phase always yields a candidate
     return best
@@ -136,6 +141,9 @@ def phases_in_force(
     A phase never starts before the episode does; of phases starting the same day the
     later-listed one wins, because the earlier one would be in force for no time at all.
     """
+    if len(rule.phases) == 1:
+        # Most rules have one phase, from the start: nothing to resolve or order.
+        return [(episode.start, rule.phases[0])]
     resolved: list[tuple[date, int, Phase]] = []
     for position, phase in enumerate(rule.phases):
         # Events count only once they have happened; birthdays and anniversaries are known ahead.
@@ -162,7 +170,7 @@ def project_due_dates(
     visits = case.visits
     horizon = today
     for _ in range(count):
-        obligations = compute_obligations(Case(case.reference, case.name, case.date_of_birth, case.episodes, case.events, visits), horizon, profile, calendar)
+        obligations = compute_obligations(replace(case, visits=visits), horizon, profile, calendar)
         due = next((obligation.due for obligation in obligations if obligation.role == role), None)
         if due is None:
             break
@@ -181,23 +189,36 @@ def _resolve_anchors(
         if anchor.kind == "start":
             day: date | None = episode.start
         elif anchor.kind == "event":
-            day = next((event.date for event in _events_of(case.events, anchor.event_type, episode.start, today)), None)
+            day = _first_event_date(case.events, anchor.event_type, episode.start, today)
         else:
-            day = case.date_of_birth + relativedelta(years=anchor.years or 0) if case.date_of_birth else None
+            day = _birthday(case.date_of_birth, anchor.years or 0) if case.date_of_birth else None
         if day is None:
             return None
         if anchor.offset is not None:
-            day = anchor.offset.after(day, calendar)
+            day = anchor.offset.elapsed_on(day, calendar)
         latest = day if latest is None or day > latest else latest
     return latest
 
 
 def _events_of(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> list[Event]:
-    """Events of one type on or after ``start`` and on or before ``today``, earliest first."""
-    return sorted(
-        (event for event in events if event.type == event_type and start <= event.date <= today),
-        key=lambda event: event.date,
+    """Events of one type on or after ``start`` and on or before ``today``, in file order."""
+    return [event for event in events if event.type == event_type and start <= event.date <= today]
+
+
+def _first_event_date(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> date | None:
+    """The earliest event of one type on or after ``start`` that has happened by ``today``."""
+    return min(
+        (event.date for event in events if event.type == event_type and start <= event.date <= today), default=None
     )
+
+
+def _birthday(date_of_birth: date, years: int) -> date:
+    """The day a child turns ``years``; for a 29 February birth in a common year, 1 March,
+    as in English law and as ``_age_on`` counts it."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + years)
+    except ValueError:
+        return date(date_of_birth.year + years, 3, 1)
 
 
 def _age_on(date_of_birth: date | None, day: date) -> int | None:
@@ -206,7 +227,9 @@ def _age_on(date_of_birth: date | None, day: date) -> int | None:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def _obligation(basis: Basis, last_visit: date | None, today: date, soon_limit: date, calendar: WorkingCalendar) -> Obligation:
+def _obligation(
+    basis: Basis, last_visit: date | None, today: date, soon_limit: date, calendar: WorkingCalendar
+) -> Obligation:
     due = basis.due
     if due < today:
         status = "overdue"

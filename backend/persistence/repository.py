@@ -20,8 +20,17 @@ from .children import Child, EpisodeRow, EventRow, VisitRow
 
 
 @dataclass(frozen=True)
+class ChildIdentity:
+    """What a caseload row shows about a child; plain values, cheaper to load than ORM rows."""
+
+    id: str
+    reference: str
+    name: str
+
+
+@dataclass(frozen=True)
 class LoadedCase:
-    child: Child
+    child: ChildIdentity
     case: Case
 
 
@@ -33,7 +42,14 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     core/scheduling.py, ``latest_counting_visits``), where the full history is most of what a
     caseload would otherwise load.
     """
-    children = db.session.scalars(select(Child).where(Child.id.in_(child_ids)).order_by(Child.reference)).all()
+    children = [
+        (ChildIdentity(child_id, reference, name), date_of_birth)
+        for child_id, reference, name, date_of_birth in db.session.execute(
+            select(Child.id, Child.reference, Child.name, Child.date_of_birth)
+            .where(Child.id.in_(child_ids))
+            .order_by(Child.reference)
+        )
+    ]
     episodes: dict[str, list[Episode]] = defaultdict(list)
     for child_id, kind, start, end, placement in db.session.execute(
         select(EpisodeRow.child_id, EpisodeRow.type, EpisodeRow.start, EpisodeRow.end, EpisodeRow.placement)
@@ -50,7 +66,8 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     for child_id, day, role, child_seen in db.session.execute(visit_query(child_ids, latest_visits_on)):
         visits[child_id].append(Visit(day, role, child_seen))
     return [
-        LoadedCase(child, case_of(child, episodes[child.id], events[child.id], visits[child.id])) for child in children
+        LoadedCase(child, case_of(child, date_of_birth, episodes[child.id], events[child.id], visits[child.id]))
+        for child, date_of_birth in children
     ]
 
 
@@ -71,11 +88,13 @@ def load_case(child_id: str) -> LoadedCase | None:
     return found[0] if found else None
 
 
-def case_of(child: Child, episodes: list[Episode], events: list[Event], visits: list[Visit]) -> Case:
+def case_of(
+    child: ChildIdentity, date_of_birth: date | None, episodes: list[Episode], events: list[Event], visits: list[Visit]
+) -> Case:
     return Case(
         reference=child.reference,
         name=child.name,
-        date_of_birth=child.date_of_birth,
+        date_of_birth=date_of_birth,
         episodes=tuple(episodes),
         events=tuple(sorted(events, key=lambda event: (event.date, event.type))),
         visits=tuple(sorted(visits, key=lambda visit: (visit.date, visit.role))),

@@ -34,6 +34,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         "foreign_keys=ON",
         "synchronous=FULL",
         f"busy_timeout={BUSY_TIMEOUT_MS}",
+        # 32 MiB of page cache per connection instead of 2 MiB: caseloads touch many children's rows.
+        "cache_size=-32000",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

@@ -63,12 +63,12 @@ def worker_caseload(worker_id: str, as_of: date, today: date | None = None) -> l
 def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = None) -> dict[str, list[CaseloadEntry]]:
     """Caseloads of several workers at once (a team overview), in a fixed number of queries."""
     today = today or today_in_london()
-    allocations = select(Allocation.child_id).where(Allocation.worker_id.in_(worker_ids), current_allocation(today))
+    # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
+    held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
+    allocations = select(Allocation.child_id).where(held_by, current_allocation(today))
     held: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for worker_id, child_id, role in db.session.execute(
-        select(Allocation.worker_id, Allocation.child_id, Allocation.role).where(
-            Allocation.worker_id.in_(worker_ids), current_allocation(today)
-        )
+        select(Allocation.worker_id, Allocation.child_id, Allocation.role).where(held_by, current_allocation(today))
     ):
         held[child_id].add((worker_id, role))
     caseloads: dict[str, list[CaseloadEntry]] = defaultdict(list)

@@ -176,7 +176,7 @@ def age_for(rule: VisitRule, rng: random.Random) -> int:
 def demo_visits(scheduler: Scheduler, rng: random.Random, case: Case, role: str, today: date) -> tuple[Visit, ...]:
     """Visits on or a little before each due date, stopping at a per-child cut-off: a recent
     cut-off leaves the next visit ahead (some due this week), an older one leaves it overdue."""
-    cutoff = today - timedelta(days=rng.choice((0, 1, 2, 3, 5, 8, 12, 20, 35, 60)))
+    cutoff = today - timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 4, 6, 10, 30)))
     visits: tuple[Visit, ...] = ()
     last = case.episodes[0].start
     for _ in range(200):

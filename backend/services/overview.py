@@ -37,6 +37,8 @@ from .errors import InvalidInput, NotFound
 
 DEFAULT_PERIOD = relativedelta(months=3)
 COUNTED_STATUSES = ("overdue", "due_today", "due_soon")
+# Longer than any visiting interval a profile may set (the longest in England is three months).
+ANSWER_HORIZON = timedelta(days=731)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,10 @@ def timeliness(engine: Scheduler, cases: list[Case], start: date, end: date, as_
 def due_dates(engine: Scheduler, case: Case, start: date, end: date, as_of: date) -> dict[tuple[str, date], bool]:
     """This child's due dates in [start, end], by role, each with whether a visit met it in time."""
     results: dict[tuple[str, date], bool] = {}
-    counting_days = sorted({visit.date for visit in case.visits if visit.child_seen and visit.date <= end})
+    # A visit answers the due date standing just before it, which is never further ahead than
+    # one visiting interval; older visits cannot answer a due date in the period.
+    earliest = start - ANSWER_HORIZON
+    counting_days = sorted({visit.date for visit in case.visits if visit.child_seen and earliest <= visit.date <= end})
     for day in counting_days:
         before = replace(case, visits=tuple(visit for visit in case.visits if visit.date < day))
         made_that_day = {visit.role for visit in case.visits if visit.date == day and visit.child_seen}

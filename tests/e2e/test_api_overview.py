@@ -88,3 +88,10 @@ def test_with_no_due_dates_the_percentage_is_null(app: Flask) -> None:
 def test_a_social_worker_cannot_see_their_own_teams_overview(app: Flask) -> None:
     team, _, worker, _ = team_with_one_child(app)
     assert signed_in(app, worker).get(f"/api/teams/{team}/overview").status_code == 404
+
+
+def test_a_visit_made_before_the_period_can_meet_a_due_date_inside_it(app: Flask) -> None:
+    team, manager, _, _ = team_with_one_child(app)
+    query = "as_of=2026-10-31&from=2026-09-15&to=2026-10-31"
+    timeliness = signed_in(app, manager).get(f"/api/teams/{team}/overview?{query}").json["timeliness"]
+    assert (timeliness["fell_due"], timeliness["in_time"]) == (3, 1)

@@ -142,3 +142,51 @@ def test_outside_development_the_cookie_is_secure_and_hsts_is_sent(production_ap
     _, response = sign_in(production_app, "sam@example.org")
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.fixture
+def proxied_app(database_url: str) -> Iterator[Flask]:
+    yield from app_for(database_url, PROXY_HOPS=1)
+
+
+def test_behind_a_trusted_proxy_throttling_counts_the_forwarded_address(proxied_app: Flask) -> None:
+    add_worker(proxied_app, email="sam@example.org")
+    client = proxied_app.test_client()
+    for attempt in range(10):
+        client.post(
+            "/api/session",
+            json={"email": f"g{attempt}@example.org", "password": "x"},
+            headers={"X-Forwarded-For": "203.0.113.5"},
+        )
+    blocked = client.post(
+        "/api/session",
+        json={"email": "sam@example.org", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.5"},
+    )
+    allowed = client.post(
+        "/api/session",
+        json={"email": "sam@example.org", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.6"},
+    )
+    assert (blocked.status_code, allowed.status_code) == (429, 200)
+
+
+def test_an_unknown_email_still_pays_for_one_password_check(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.auth import passwords
+
+    checked: list[str] = []
+
+    class CountingHasher:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def verify(self, stored: str, password: str) -> bool:
+            checked.append(stored)
+            return self.real.verify(stored, password)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(passwords, "HASHER", CountingHasher(passwords.HASHER))
+    sign_in(app, "nobody@example.org", "whatever")
+    assert len(checked) == 1 and checked[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")

@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.core.calendars import REGIONS, build_calendar
-from backend.core.errors import CalendarRangeError
+from backend.core.errors import CalendarRangeError, CoreError
 from tests.builders import d
 
 CALENDARS = {region: build_calendar(region, 2000, 2040) for region in REGIONS}
 HOLIDAY_ARRAYS = {
-    region: np.array(sorted(calendar.non_working_names), dtype="datetime64[D]") for region, calendar in CALENDARS.items()
+    region: np.array(sorted(calendar.non_working_names), dtype="datetime64[D]")
+    for region, calendar in CALENDARS.items()
 }
 
 
@@ -88,8 +89,11 @@ def test_add_working_days_matches_numpy_busday_offset(region: str, start: date, 
 
 
 @settings(max_examples=400, deadline=None)
-@given(region=st.sampled_from(REGIONS), start=st.dates(min_value=date(2000, 6, 1), max_value=date(2040, 12, 31)),
-       count=st.integers(min_value=1, max_value=60))
+@given(
+    region=st.sampled_from(REGIONS),
+    start=st.dates(min_value=date(2000, 6, 1), max_value=date(2040, 12, 31)),
+    count=st.integers(min_value=1, max_value=60),
+)
 def test_subtract_working_days_matches_numpy_busday_offset(region: str, start: date, count: int) -> None:
     expected = np.busday_offset(np.datetime64(start), -count, roll="forward", holidays=HOLIDAY_ARRAYS[region])
     assert CALENDARS[region].subtract_working_days(start, count) == expected.astype(date)
@@ -100,7 +104,9 @@ def test_subtract_working_days_matches_numpy_busday_offset(region: str, start: d
 def test_working_day_on_or_before_matches_numpy_roll_backward(region: str, day: date) -> None:
     expected = np.busday_offset(np.datetime64(day), 0, roll="backward", holidays=HOLIDAY_ARRAYS[region])
     assert CALENDARS[region].working_day_on_or_before(day) == expected.astype(date)
-    assert CALENDARS[region].is_working_day(day) == bool(np.is_busday(np.datetime64(day), holidays=HOLIDAY_ARRAYS[region]))
+    assert CALENDARS[region].is_working_day(day) == bool(
+        np.is_busday(np.datetime64(day), holidays=HOLIDAY_ARRAYS[region])
+    )
 
 
 def test_every_day_of_every_region_agrees_with_numpy_is_busday() -> None:
@@ -110,3 +116,48 @@ def test_every_day_of_every_region_agrees_with_numpy_is_busday() -> None:
         expected = np.is_busday(days, holidays=HOLIDAY_ARRAYS[region])
         actual = np.array([calendar.is_working_day(day) for day in days.astype(date)])
         assert (expected == actual).all(), region
+
+
+def test_a_negative_count_subtracts_working_days() -> None:
+    # Two working days before Tue 29 Dec 2026 skip the observed Boxing Day and Christmas Day.
+    assert CALENDARS["ENG"].add_working_days(d("2026-12-29"), -2) == d("2026-12-23")
+
+
+def test_subtracting_past_the_start_of_the_calendar_raises() -> None:
+    with pytest.raises(CalendarRangeError, match="before 2000-01-01"):
+        CALENDARS["ENG"].subtract_working_days(d("2000-01-05"), 10)
+
+
+def test_plan_by_before_the_first_working_day_raises() -> None:
+    # 1 Jan 2000 is a Saturday: no working day on or before it in the calendar.
+    with pytest.raises(CalendarRangeError, match="no working day"):
+        CALENDARS["ENG"].working_day_on_or_before(d("2000-01-01"))
+
+
+def test_a_datetime_string_is_refused_with_a_clear_error() -> None:
+    with pytest.raises(CoreError, match="expected a date, got str"):
+        CALENDARS["ENG"].add_working_days("2026-01-05", 1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("region", "first", "last", "message"),
+    [("GB", 2000, 2040, "unknown region"), ("ENG", 2041, 2040, "run backwards")],
+)
+def test_a_calendar_for_an_unknown_region_or_backward_years_is_refused(
+    region: str, first: int, last: int, message: str
+) -> None:
+    with pytest.raises(CoreError, match=message):
+        build_calendar(region, first, last)
+
+
+def test_the_next_bank_holiday_after_a_day() -> None:
+    assert CALENDARS["ENG"].next_holiday_on_or_after(d("2026-12-26")) == d("2026-12-28")
+    assert CALENDARS["ENG"].next_holiday_on_or_after(d("2041-01-01")) is None
+
+
+def test_working_day_tables_describe_the_same_calendar() -> None:
+    first, ranks, working_days = CALENDARS["ENG"].working_day_tables()
+    assert first == d("2000-01-01")
+    assert len(ranks) == (d("2040-12-31") - first).days + 1
+    offset = (d("2026-12-18") - first).days
+    assert working_days[ranks[offset] + 10] == d("2027-01-06")

@@ -1,0 +1,302 @@
+"""Deliver Web Push messages (RFC 8030, RFC 8291, RFC 8292) and say what became of each.
+
+``webpush`` 1.0.6 does the aes128gcm encryption and nothing else here: its default TTL
+is 0 and a per-call ``ttl=0`` is ignored, its ``get()`` overwrites the instance's ttl,
+subscriber and expiration (so each pool thread gets its own instance), its VAPID header
+is wrong for a push service on a non-default port, and it sends no Urgency or Topic and
+has no size check. This module owns those: explicit TTL, Urgency, Topic, a correct VAPID
+header (``vapid.py``), a size guard, delivery over a bounded thread pool, retries, and
+the RFC 8030 reading of each answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+
+import requests
+from webpush import WebPush, WebPushSubscription
+
+from .vapid import VapidSigner, endpoint_origin
+
+log = logging.getLogger(__name__)
+
+# A push service accepts 4096 bytes of body (RFC 8030 section 7.2). aes128gcm with one record
+# adds 86 bytes of header (salt 16, record size 4, key id length 1, key id 65), a 1-byte
+# padding delimiter and a 16-byte tag, so 3993 bytes of plaintext is the most that fits.
+MAX_BODY_BYTES = 4096
+MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - 86 - 1 - 16
+URGENCIES = ("very-low", "low", "normal", "high")
+TOPIC_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"  # 201/202
+    GONE = "gone"  # 404/410: the subscription is dead; delete it
+    TOO_LARGE = "too_large"  # our defect: refused before sending, or a 413
+    CONFIG_FAULT = "config_fault"  # 400/401/403: our VAPID keys or headers; alert, keep the subscription
+    REJECTED = "rejected"  # any other 4xx: logged, not retried
+    FAILED = "failed"  # 429/5xx/timeouts that outlasted the retries: try again on a later run
+
+
+class PayloadTooLarge(ValueError):
+    """A message's plaintext exceeds what fits in one push body."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A browser's ``PushSubscription.toJSON()``: endpoint, and keys p256dh and auth (base64url)."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """What to send and how long it is worth delivering (TTL in seconds)."""
+
+    payload: Mapping[str, str]
+    ttl: int
+    urgency: str = "normal"
+    topic: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.ttl < 0:
+            raise ValueError("ttl must not be negative")
+        if self.urgency not in URGENCIES:
+            raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}")
+        if self.topic is not None and not (0 < len(self.topic) <= 32 and set(self.topic) <= TOPIC_ALPHABET):
+            raise ValueError("a topic is 1 to 32 characters of the base64url alphabet (RFC 8030 section 5.4)")
+
+    def plaintext(self) -> bytes:
+        return json.dumps(dict(self.payload), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    endpoint: str
+    outcome: Outcome
+    status: int | None
+    attempts: int
+    detail: str = ""
+
+    @property
+    def subscription_gone(self) -> bool:
+        return self.outcome is Outcome.GONE
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class PreparedPush:
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class _ThreadState:
+    webpush: WebPush
+    session: requests.Session
+
+
+class PushSender:
+    """Encrypts, signs and delivers push messages; one per app, shared by threads.
+
+    Thread-safety: the signer is locked; each thread has its own ``WebPush`` (whose
+    ``get()`` mutates it) and its own HTTP session, which ``close()`` ends: a thread that
+    sends and then finishes (the reminder job's workers) calls it on its way out.
+    """
+
+    def __init__(
+        self,
+        signer: VapidSigner,
+        *,
+        policy: RetryPolicy | None = None,
+        max_workers: int = 8,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.signer = signer
+        self.policy = policy or RetryPolicy()
+        self.max_workers = max_workers
+        self._sleep = sleep
+        self._local = threading.local()
+
+    def encrypt(self, plaintext: bytes, subscription: Subscription) -> bytes:
+        """The aes128gcm body for one subscriber (RFC 8291)."""
+        if len(plaintext) > MAX_PLAINTEXT_BYTES:
+            raise PayloadTooLarge(f"{len(plaintext)} bytes of plaintext; at most {MAX_PLAINTEXT_BYTES} fit in a push")
+        target = WebPushSubscription.model_validate(
+            {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+        )
+        # Only the ciphertext is used; the headers webpush builds beside it are the faulty ones.
+        return self._thread_state().webpush.get(plaintext, target).encrypted
+
+    def prepare(self, message: PushMessage, subscription: Subscription) -> PreparedPush:
+        headers = {
+            "TTL": str(message.ttl),
+            "Urgency": message.urgency,
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            "Authorization": self.signer.authorization(subscription.endpoint),
+        }
+        if message.topic:
+            headers["Topic"] = message.topic
+        return PreparedPush(subscription.endpoint, headers, self.encrypt(message.plaintext(), subscription))
+
+    def send(self, message: PushMessage, subscription: Subscription) -> DeliveryResult:
+        """Deliver one message, retrying 429, 5xx and timeouts; never raises for delivery trouble."""
+        origin = _safe_origin(subscription.endpoint)
+        try:
+            prepared = self.prepare(message, subscription)
+        except PayloadTooLarge as problem:
+            log.error("push defect: message refused before sending to %s: %s", origin, problem)
+            return DeliveryResult(subscription.endpoint, Outcome.TOO_LARGE, None, 0, str(problem))
+        except ValueError as problem:
+            log.error("push to %s not attempted: bad subscription: %s", origin, problem)
+            return DeliveryResult(subscription.endpoint, Outcome.REJECTED, None, 0, "bad subscription")
+        return self._deliver(prepared, origin)
+
+    def send_all(self, deliveries: Iterable[tuple[PushMessage, Subscription]]) -> list[DeliveryResult]:
+        """Send many messages over at most ``max_workers`` concurrent connections, results in order."""
+        pairs = list(deliveries)
+        results: list[DeliveryResult | None] = [None] * len(pairs)
+        positions = iter(range(len(pairs)))
+        take_lock = threading.Lock()
+
+        def work() -> None:
+            try:
+                while True:
+                    with take_lock:
+                        position = next(positions, None)
+                    if position is None:
+                        return
+                    results[position] = self.send(*pairs[position])
+            finally:
+                self.close()  # the pool's threads end here: close their connections with them
+
+        threads = max(1, min(self.max_workers, len(pairs)))
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push") as pool:
+            for future in [pool.submit(work) for _ in range(threads)]:
+                future.result()
+        return [result for result in results if result is not None]
+
+    def close(self) -> None:
+        """Close the calling thread's HTTP connections; a thread that sends again opens new ones."""
+        state: _ThreadState | None = getattr(self._local, "state", None)
+        if state is not None:
+            state.session.close()
+            del self._local.state
+
+    def _deliver(self, prepared: PreparedPush, origin: str) -> DeliveryResult:
+        attempts, status, detail = 0, None, ""
+        while attempts < self.policy.attempts:
+            attempts += 1
+            retry_after: float | None = None
+            try:
+                response = self._post(prepared)
+            except requests.Timeout:
+                status, detail = None, "timed out"
+            except requests.RequestException as problem:
+                status, detail = None, f"connection failed: {type(problem).__name__}"
+            else:
+                status, detail = response.status_code, response.reason or ""
+                outcome = classify(status)
+                if outcome is not None:
+                    return self._finish(prepared.url, origin, outcome, status, attempts, detail)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None and retry_after > self.policy.max_delay:
+                    # Asked to wait longer than we hold a worker thread: leave it to a later run.
+                    detail = f"{detail}; Retry-After {retry_after:.0f}s"
+                    break
+            if attempts < self.policy.attempts:
+                delay = self._delay(attempts, retry_after)
+                log.info("push to %s: %s; retry %d in %.1fs", origin, status or detail, attempts, delay)
+                self._sleep(delay)
+        return self._finish(prepared.url, origin, Outcome.FAILED, status, attempts, detail)
+
+    def _post(self, prepared: PreparedPush) -> requests.Response:
+        timeout = (self.policy.connect_timeout, self.policy.read_timeout)
+        session = self._thread_state().session
+        return session.post(
+            prepared.url, data=prepared.body, headers=prepared.headers, timeout=timeout, allow_redirects=False
+        )
+
+    def _delay(self, attempts: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        backoff = self.policy.base_delay * 2 ** (attempts - 1)
+        # Jitter spreads retries from many workers; it is not used for anything secret.
+        return min(backoff * random.uniform(0.5, 1.0), self.policy.max_delay)  # noqa: S311
+
+    def _finish(
+        self, endpoint: str, origin: str, outcome: Outcome, status: int | None, attempts: int, detail: str
+    ) -> DeliveryResult:
+        if outcome is Outcome.CONFIG_FAULT:
+            log.critical("push configuration fault: %s answered %s (check VAPID keys and subject)", origin, status)
+        elif outcome is Outcome.TOO_LARGE:
+            log.error("push defect: %s answered 413 Payload Too Large", origin)
+        elif outcome in (Outcome.REJECTED, Outcome.FAILED):
+            log.warning("push to %s %s after %d attempts: %s", origin, outcome.value, attempts, status or detail)
+        return DeliveryResult(endpoint, outcome, status, attempts, detail)
+
+    def _thread_state(self) -> _ThreadState:
+        state: _ThreadState | None = getattr(self._local, "state", None)
+        if state is None:
+            keys = self.signer.keys
+            webpush = WebPush(private_key=keys.private_pem, public_key=keys.public_pem, subscriber=self.signer.subject)
+            state = self._local.state = _ThreadState(webpush, requests.Session())
+        return state
+
+
+def classify(status: int) -> Outcome | None:
+    """RFC 8030's meaning of a push service's answer; None means try again."""
+    if 200 <= status < 300:  # 201 Created per RFC 8030; 202 with a receipt; some services say 200
+        return Outcome.DELIVERED
+    if status in (404, 410):
+        return Outcome.GONE
+    if status == 413:
+        return Outcome.TOO_LARGE
+    if status in (400, 401, 403):
+        return Outcome.CONFIG_FAULT
+    if status == 429 or status >= 500:
+        return None
+    return Outcome.REJECTED
+
+
+def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP-date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now()) if when.tzinfo is not None else None
+
+
+def _safe_origin(endpoint: str) -> str:
+    """What logs may say about an endpoint: its origin, never the per-device path."""
+    try:
+        return endpoint_origin(endpoint)
+    except ValueError:
+        return "(malformed endpoint)"

@@ -1,0 +1,282 @@
+"""The reminder job: plan what each worker is owed now, then deliver each message exactly once.
+
+Run from cron every few minutes, perhaps on several hosts at once. Two steps:
+
+1. Plan: for every active worker with a device, ask the core which reminder is due now
+   and insert it into ``sent_reminders`` with INSERT ... ON CONFLICT DO NOTHING on its
+   unique dedupe key. However many processes plan at once, one row per reminder exists.
+2. Deliver: threads each claim one pending row at a time with SELECT ... FOR UPDATE SKIP
+   LOCKED, send it to the worker's devices while holding the row lock, record the outcome
+   and commit. A second process skips locked rows and finds sent ones no longer pending.
+   A crash before the commit rolls the claim back: the next run sends that message again
+   (it may have reached the phone: the one message in flight can repeat), and no other
+   message is lost, since nothing else was marked sent.
+
+SQLite (development) has no row locks: there every transaction here begins IMMEDIATE
+(persistence/sqlite.py) and takes the database's write lock, so delivery is one thread and
+a second process waits its turn; the conditional UPDATE in ``claim_next`` is the claim.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import Insert, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..core.reminders import LONDON, Reminder, ReminderItem, open_slot, reminder_due_at
+from ..extensions import db
+from ..persistence.people import Worker
+from ..persistence.push import EXPIRED, FAILED, NO_DEVICES, PENDING, SENT, PushSubscriptionRow, SentReminderRow
+from ..push.context import push_setup
+from ..push.sender import DeliveryResult, Outcome, PushMessage
+from .caseload import CaseloadEntry, scheduler, workers_caseloads
+from .push import forget_gone, preferences_of, worker_subscriptions
+
+WORKERS_PER_BATCH = 200
+# A reminder whose every device failed for a passing reason is tried on this many runs at most.
+MAX_DELIVERY_RUNS = 5
+RETRY_LATER = timedelta(minutes=5)
+# The log is kept this long (to answer "was I reminded?"), then pruned by the job itself.
+KEEP_LOG = timedelta(days=30)
+
+
+def send_reminders(now: datetime) -> dict[str, int]:
+    """Expire lapsed reminders, plan those due at ``now``, deliver every pending one."""
+    summary: Counter[str] = Counter()
+    summary["expired"] = expire_lapsed(now)
+    prune_log(now)
+    summary["planned"] = plan_reminders(now)
+    summary.update(deliver_pending(now))
+    return {
+        key: summary[key]
+        for key in (
+            "planned",
+            "sent",
+            "no_devices",
+            "retrying",
+            "failed",
+            "expired",
+            "devices_removed",
+            "config_faults",
+        )
+    }
+
+
+def expire_lapsed(now: datetime) -> int:
+    expired = db.session.execute(
+        update(SentReminderRow)
+        .where(SentReminderRow.status == PENDING, SentReminderRow.expires_at <= now)
+        .values(status=EXPIRED, finished_at=now)
+        .returning(SentReminderRow.id)
+    ).all()
+    db.session.commit()
+    return len(expired)
+
+
+def prune_log(now: datetime) -> None:
+    """Forget finished reminders older than KEEP_LOG; their slots closed long ago."""
+    oldest_kept = (now - KEEP_LOG).astimezone(LONDON).date()
+    db.session.execute(
+        delete(SentReminderRow).where(SentReminderRow.status != PENDING, SentReminderRow.slot_day < oldest_kept)
+    )
+    db.session.commit()
+
+
+def plan_reminders(now: datetime) -> int:
+    """Record the reminder each worker with a device is owed at ``now``; the number new."""
+    today = now.astimezone(LONDON).date()
+    calendar = scheduler().calendar()
+    planned = 0
+    for batch in _batches(_workers_with_devices()):
+        preferences = preferences_of(batch)
+        # Most runs fall outside most workers' slots (nights, weekends): skip their caseloads.
+        worker_ids = [worker_id for worker_id in batch if open_slot(preferences[worker_id], calendar, now)]
+        caseloads = workers_caseloads(worker_ids, today, today) if worker_ids else {}
+        reminders = []
+        for worker_id in worker_ids:
+            items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])]
+            reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
+            if reminder is not None:
+                reminders.append(reminder)
+        planned += record_planned(reminders, now)
+    # End the read transaction: on SQLite it holds the write lock the delivery threads need.
+    db.session.commit()
+    return planned
+
+
+def reminder_item(entry: CaseloadEntry) -> ReminderItem:
+    """What a reminder may show of a caseload entry: initials and reference, never the name."""
+    obligation = entry.obligation
+    return ReminderItem(
+        entry.child_id,
+        entry.initials,
+        entry.reference,
+        entry.plan_type,
+        obligation.role,
+        obligation.due,
+        obligation.plan_by,
+    )
+
+
+def record_planned(reminders: list[Reminder], now: datetime) -> int:
+    """Insert reminders not yet recorded; skip one that tells nothing this slot has not already told."""
+    said = _already_said(reminders)
+    rows = [
+        _planned_row(reminder, now)
+        for reminder in reminders
+        if not reminder.visit_identities <= said.get((reminder.worker_id, reminder.slot_day.isoformat()), set())
+    ]
+    if not rows:
+        return 0
+    # RETURNING counts what was inserted: rowcount is -1 for a multi-row insert on psycopg.
+    inserted = db.session.execute(_insert_ignoring_duplicates(rows).returning(SentReminderRow.id)).all()
+    db.session.commit()
+    return len(inserted)
+
+
+def deliver_pending(now: datetime) -> Counter[str]:
+    """Deliver every pending reminder over at most PUSH_MAX_CONCURRENCY threads."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    threads = 1 if db.engine.dialect.name == "sqlite" else push_setup().sender.max_workers
+    totals: Counter[str] = Counter()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="reminders") as pool:
+        for counts in pool.map(lambda _index: _deliver_in_thread(app, now), range(threads)):
+            totals.update(counts)
+    return totals
+
+
+def claim_next(now: datetime) -> tuple[SentReminderRow, int] | None:
+    """Lock one pending reminder for this transaction, with its attempt number, or None."""
+    while True:
+        row = db.session.execute(
+            select(SentReminderRow)
+            .where(SentReminderRow.status == PENDING, SentReminderRow.expires_at > now)
+            .where(SentReminderRow.next_attempt_at.is_(None) | (SentReminderRow.next_attempt_at <= now))
+            .order_by(SentReminderRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).scalar()
+        if row is None:
+            db.session.commit()
+            return None
+        attempt = db.session.execute(
+            update(SentReminderRow)
+            .where(SentReminderRow.id == row.id, SentReminderRow.status == PENDING)
+            .values(attempts=SentReminderRow.attempts + 1)
+            .returning(SentReminderRow.attempts)
+        ).scalar()
+        if attempt is not None:
+            return row, attempt
+        db.session.rollback()
+
+
+def deliver_claimed(row: SentReminderRow, attempt: int, now: datetime) -> Counter[str]:
+    """Send one claimed reminder to each of its worker's devices and record how it went."""
+    sender = push_setup().sender
+    ttl = max(60, int((row.expires_at - now).total_seconds()))
+    message = PushMessage(json.loads(row.payload), ttl, row.urgency, row.topic)
+    results = [sender.send(message, subscription) for subscription in worker_subscriptions(row.worker_id)]
+    counts: Counter[str] = Counter()
+    counts["devices_removed"] = forget_gone(results)
+    counts["config_faults"] = sum(result.outcome is Outcome.CONFIG_FAULT for result in results)
+    row.status = _status_after(results, attempt)
+    row.outcome = _describe(results)
+    if row.status == PENDING:
+        row.next_attempt_at = now + RETRY_LATER
+    else:
+        row.finished_at = now
+    counts["retrying" if row.status == PENDING else row.status] += 1
+    db.session.commit()
+    return counts
+
+
+def _deliver_in_thread(app: Flask, now: datetime) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    with app.app_context():
+        try:
+            while (claimed := claim_next(now)) is not None:
+                counts.update(deliver_claimed(*claimed, now))
+        finally:
+            push_setup().sender.close()
+    return counts
+
+
+def _status_after(results: list[DeliveryResult], attempt: int) -> str:
+    outcomes = {result.outcome for result in results}
+    if Outcome.DELIVERED in outcomes:
+        return SENT
+    if not outcomes or outcomes == {Outcome.GONE}:
+        return NO_DEVICES
+    if outcomes <= {Outcome.FAILED, Outcome.GONE} and attempt < MAX_DELIVERY_RUNS:
+        return PENDING
+    return FAILED
+
+
+def _describe(results: list[DeliveryResult]) -> str:
+    """Counts by outcome ("delivered 1, gone 1"): nothing about the person or the device."""
+    counts = Counter(result.outcome.value for result in results)
+    return ", ".join(f"{outcome} {count}" for outcome, count in sorted(counts.items())) or "no devices"
+
+
+def _workers_with_devices() -> list[str]:
+    query = (
+        select(PushSubscriptionRow.worker_id)
+        .join(Worker, Worker.id == PushSubscriptionRow.worker_id)
+        .where(Worker.active.is_(True))
+        .distinct()
+        .order_by(PushSubscriptionRow.worker_id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def _batches(worker_ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(worker_ids), WORKERS_PER_BATCH):
+        yield worker_ids[start : start + WORKERS_PER_BATCH]
+
+
+def _already_said(reminders: list[Reminder]) -> dict[tuple[str, str], set[str]]:
+    """Visits already covered by reminders recorded for the same workers and slot days."""
+    if not reminders:
+        return {}
+    query = select(SentReminderRow.worker_id, SentReminderRow.slot_day, SentReminderRow.visits).where(
+        SentReminderRow.worker_id.in_({reminder.worker_id for reminder in reminders}),
+        SentReminderRow.slot_day.in_({reminder.slot_day for reminder in reminders}),
+    )
+    said: dict[tuple[str, str], set[str]] = {}
+    for worker_id, slot_day, visits in db.session.execute(query):
+        said.setdefault((worker_id, slot_day.isoformat()), set()).update(visits.splitlines())
+    return said
+
+
+def _planned_row(reminder: Reminder, now: datetime) -> dict[str, Any]:
+    payload = reminder.payload()
+    return {
+        "reminder_key": reminder.key,
+        "worker_id": reminder.worker_id,
+        "slot_day": reminder.slot_day,
+        "visits": "\n".join(sorted(reminder.visit_identities)),
+        "payload": json.dumps(payload, ensure_ascii=False),
+        "urgency": reminder.urgency,
+        "topic": payload["topic"],
+        "expires_at": reminder.expires,
+        "status": PENDING,
+        "attempts": 0,
+        "outcome": "",
+        "created_at": now,
+    }
+
+
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> Insert:
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(SentReminderRow).values(rows).on_conflict_do_nothing(index_elements=["reminder_key"])
+    if dialect == "sqlite":
+        return sqlite.insert(SentReminderRow).values(rows).on_conflict_do_nothing(index_elements=["reminder_key"])
+    raise RuntimeError(f"send-reminders supports PostgreSQL and SQLite, not {dialect}")

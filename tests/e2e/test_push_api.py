@@ -1,0 +1,221 @@
+"""``/api/push/...`` over HTTP: the public key, devices, settings and the test notification."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from backend.extensions import db
+from backend.push.vapid import VapidKeys
+from tests.support.push_app import PASSWORD, add_worker, make_app
+from tests.support.push_service import LoopbackPushService, Reply
+
+
+@pytest.fixture(scope="module")
+def keys() -> VapidKeys:
+    return VapidKeys.generate()
+
+
+@pytest.fixture
+def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
+    with LoopbackPushService(keys.application_server_key) as running:
+        yield running
+
+
+@pytest.fixture
+def push_app(tmp_path, keys: VapidKeys) -> Iterator[Flask]:
+    app = make_app(f"sqlite:///{tmp_path / 'api.sqlite3'}", keys)
+    with app.app_context():
+        add_worker("sam@example.org")
+        add_worker("alex@example.org", "Alex Other-Worker")
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class SignedIn:
+    """A test client signed in as one worker, sending the CSRF header on every write."""
+
+    def __init__(self, app: Flask, email: str) -> None:
+        self.client: FlaskClient = app.test_client()
+        answer = self.client.post("/api/session", json={"email": email, "password": PASSWORD})
+        assert answer.status_code == 200, answer.get_json()
+        self.csrf = answer.get_json()["csrf_token"]
+
+    def get(self, path: str) -> Any:
+        return self.client.get(path)
+
+    def write(self, method: str, path: str, body: Any = None) -> Any:
+        return self.client.open(path, method=method, json=body, headers={"X-CSRF-Token": self.csrf})
+
+
+@pytest.fixture
+def sam(push_app: Flask) -> SignedIn:
+    return SignedIn(push_app, "sam@example.org")
+
+
+def test_the_public_key_is_the_vapid_application_server_key(sam: SignedIn, keys: VapidKeys) -> None:
+    answer = sam.get("/api/push/public-key")
+    assert answer.status_code == 200
+    assert answer.get_json() == {"public_key": keys.application_server_key}
+
+
+def test_push_endpoints_need_a_signed_in_worker(push_app: Flask) -> None:
+    assert push_app.test_client().get("/api/push/public-key").status_code == 401
+
+
+def test_a_device_registers_once_and_again_on_each_app_start(sam: SignedIn, service: LoopbackPushService) -> None:
+    subscription = service.new_subscriber().to_json()
+    first = sam.write("POST", "/api/push/subscriptions", subscription)
+    again = sam.write("POST", "/api/push/subscriptions", subscription)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json() == {"endpoint": subscription["endpoint"]}
+
+
+def test_a_worker_may_register_several_devices_and_the_test_reaches_each(sam: SignedIn, service) -> None:
+    phones = [service.new_subscriber() for _ in range(3)]
+    for phone in phones:
+        assert sam.write("POST", "/api/push/subscriptions", phone.to_json()).status_code == 201
+    answer = sam.write("POST", "/api/push/test")
+    assert answer.get_json() == {"devices": 3, "delivered": 3, "removed": 0, "failed": 0}
+    for phone in phones:
+        [delivery] = service.deliveries_to(phone)
+        assert delivery.message == {
+            "title": "Test notification",
+            "body": "Visit reminders are on for this device.",
+            "tag": "push-test",
+            "url": "/#/visits",
+            "topic": "push-test",
+        }
+        assert delivery.headers["topic"] == "push-test"
+
+
+def test_a_test_notification_to_a_gone_device_removes_it(sam: SignedIn, service) -> None:
+    phone = service.new_subscriber()
+    sam.write("POST", "/api/push/subscriptions", phone.to_json())
+    service.script(phone, Reply(410))
+    assert sam.write("POST", "/api/push/test").get_json() == {"devices": 1, "delivered": 0, "removed": 1, "failed": 0}
+    assert sam.write("POST", "/api/push/test").get_json()["devices"] == 0
+
+
+def test_deleting_a_device_stops_its_notifications(sam: SignedIn, service) -> None:
+    phone = service.new_subscriber()
+    sam.write("POST", "/api/push/subscriptions", phone.to_json())
+    assert sam.write("DELETE", "/api/push/subscriptions", {"endpoint": phone.endpoint}).status_code == 204
+    assert sam.write("POST", "/api/push/test").get_json()["devices"] == 0
+
+
+def test_a_worker_cannot_delete_someone_elses_device(push_app: Flask, sam: SignedIn, service) -> None:
+    alex = SignedIn(push_app, "alex@example.org")
+    phone = service.new_subscriber()
+    alex.write("POST", "/api/push/subscriptions", phone.to_json())
+    sam.write("DELETE", "/api/push/subscriptions", {"endpoint": phone.endpoint})
+    assert alex.write("POST", "/api/push/test").get_json()["delivered"] == 1
+
+
+def test_a_phone_handed_to_another_worker_moves_to_them(push_app: Flask, sam: SignedIn, service) -> None:
+    alex = SignedIn(push_app, "alex@example.org")
+    phone = service.new_subscriber().to_json()
+    sam.write("POST", "/api/push/subscriptions", phone)
+    assert alex.write("POST", "/api/push/subscriptions", phone).status_code == 201
+    assert sam.write("POST", "/api/push/test").get_json()["devices"] == 0
+    assert alex.write("POST", "/api/push/test").get_json()["devices"] == 1
+
+
+def test_writes_without_the_csrf_header_are_refused(sam: SignedIn, service) -> None:
+    answer = sam.client.post("/api/push/subscriptions", json=service.new_subscriber().to_json())
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"keys": {"p256dh": "not-a-key", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "keys.p256dh"),
+        ({"keys": {"p256dh": "BAAA", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "keys.p256dh"),
+        ({"keys": {"p256dh": None, "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "keys.p256dh"),
+        ({"keys": {"auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "keys.p256dh"),
+        ({"keys": "flat"}, "keys"),
+        ({"endpoint": "ftp://127.0.0.1/push/x"}, "endpoint"),
+        ({"endpoint": "not a url"}, "endpoint"),
+        ({"endpoint": None}, "endpoint"),
+    ],
+)
+def test_a_malformed_subscription_is_a_422_naming_the_field(sam: SignedIn, service, change: dict, field: str) -> None:
+    subscription = service.new_subscriber().to_json()
+    bad = {**subscription, **change}
+    answer = sam.write("POST", "/api/push/subscriptions", bad)
+    assert answer.status_code == 422
+    assert field in answer.get_json()["errors"]
+
+
+def test_a_bad_auth_secret_is_a_422_naming_it(sam: SignedIn, service) -> None:
+    subscription = service.new_subscriber().to_json()
+    subscription["keys"]["auth"] = "c2hvcnQ"  # 5 bytes
+    answer = sam.write("POST", "/api/push/subscriptions", subscription)
+    assert answer.status_code == 422 and "keys.auth" in answer.get_json()["errors"]
+
+
+def test_plain_http_is_refused_unless_loopback_is_allowed(tmp_path, keys: VapidKeys, service) -> None:
+    strict = make_app(f"sqlite:///{tmp_path / 'strict.sqlite3'}", keys, PUSH_ALLOW_HTTP_LOOPBACK=False)
+    with strict.app_context():
+        add_worker("sam@example.org")
+        db.session.remove()
+    client = SignedIn(strict, "sam@example.org")
+    answer = client.write("POST", "/api/push/subscriptions", service.new_subscriber().to_json())
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {"endpoint": ["Push endpoints must use https."]}
+    https = {**service.new_subscriber().to_json(), "endpoint": "https://push.example.org/abc"}
+    assert client.write("POST", "/api/push/subscriptions", https).status_code == 201
+    with strict.app_context():
+        db.engine.dispose()
+
+
+def test_loopback_http_means_127_0_0_1_only(sam: SignedIn, service) -> None:
+    elsewhere = {**service.new_subscriber().to_json(), "endpoint": "http://push.example.org:8080/abc"}
+    assert sam.write("POST", "/api/push/subscriptions", elsewhere).status_code == 422
+
+
+def test_reminder_settings_start_at_the_defaults(sam: SignedIn) -> None:
+    assert sam.get("/api/push/preferences").get_json() == {
+        "lead_working_days": 2,
+        "slot_time": "08:00",
+        "mute_weekends": True,
+        "quiet_start": "20:00",
+        "quiet_end": "07:00",
+    }
+
+
+def test_reminder_settings_change_only_the_fields_given(sam: SignedIn) -> None:
+    answer = sam.write("PUT", "/api/push/preferences", {"lead_working_days": 3, "slot_time": "07:30"})
+    assert answer.status_code == 200
+    assert answer.get_json()["lead_working_days"] == 3
+    stored = sam.get("/api/push/preferences").get_json()
+    assert (stored["slot_time"], stored["quiet_start"]) == ("07:30", "20:00")
+
+
+def test_quiet_hours_can_be_switched_off(sam: SignedIn) -> None:
+    answer = sam.write("PUT", "/api/push/preferences", {"quiet_start": None, "quiet_end": None})
+    assert answer.get_json()["quiet_start"] is None and answer.get_json()["quiet_end"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"lead_working_days": 11}, "lead_working_days"),
+        ({"lead_working_days": "2"}, "lead_working_days"),
+        ({"slot_time": "8am"}, "slot_time"),
+        ({"slot_time": "24:00"}, "slot_time"),
+        ({"mute_weekends": "yes"}, "mute_weekends"),
+        ({"quiet_start": None}, "quiet_start"),
+        ({"quiet_start": "07:00", "quiet_end": "07:00"}, "quiet_end"),
+    ],
+)
+def test_bad_reminder_settings_are_a_422_naming_the_field(sam: SignedIn, body: dict, field: str) -> None:
+    answer = sam.write("PUT", "/api/push/preferences", body)
+    assert answer.status_code == 422
+    assert list(answer.get_json()["errors"]) == [field]

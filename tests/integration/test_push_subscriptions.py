@@ -1,0 +1,51 @@
+"""Devices stored by the push service layer, on SQLite and PostgreSQL (the suite's ``app`` fixture)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask
+from sqlalchemy import func, select
+
+from backend.extensions import db
+from backend.persistence.push import PushSubscriptionRow
+from backend.services.push import register_subscription
+from tests.support.push_service import Subscriber
+from tests.support.reminder_builders import london
+from tests.support.world import add_worker
+
+NOW = london("2026-11-23 09:00")
+
+
+def phone_keys() -> dict[str, str]:
+    """A phone's p256dh and auth, as ``PushSubscription.toJSON()`` gives them."""
+    phone = Subscriber("t", "https://push.example.org/t", ec.generate_private_key(ec.SECP256R1()), os.urandom(16))
+    return phone.to_json()["keys"]
+
+
+def test_one_phone_registering_from_several_requests_at_once_is_stored_once(app: Flask) -> None:
+    worker_id = add_worker(app)
+    keys = phone_keys()
+    problems: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def register() -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                register_subscription(
+                    worker_id, "https://push.example.org/same-phone", keys["p256dh"], keys["auth"], NOW
+                )
+            except BaseException as problem:  # noqa: BLE001 (reported below)
+                problems.append(problem)
+
+    threads = [threading.Thread(target=register) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PushSubscriptionRow)) == 1

@@ -1,0 +1,225 @@
+"""``flask --app wsgi send-reminders`` against the loopback push service, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.persistence.push import PushSubscriptionRow, SentReminderRow
+from backend.push.vapid import VapidKeys
+from tests.support.push_app import (
+    IMPORTED_ON,
+    PLANTED_NAME,
+    SEEN_ON_2_NOVEMBER,
+    add_child,
+    add_device,
+    add_worker,
+    app_settings,
+    make_app,
+    postgres_database_url,
+    run_send_reminders,
+    worker_with_device,
+)
+from tests.support.push_service import ACCEPT_THEN_HANG, LoopbackPushService, Reply, Subscriber
+
+OVERDUE_SLOT = "2026-12-01T08:05"  # Tuesday: overdue since Monday
+LEAD_SLOT = "2026-11-26T08:05"  # Thursday: two working days before Mon 30 Nov
+
+
+@pytest.fixture(scope="module")
+def keys() -> VapidKeys:
+    return VapidKeys.generate()
+
+
+@pytest.fixture
+def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
+    with LoopbackPushService(keys.application_server_key, hang_seconds=20) as running:
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'push.sqlite3'}"
+    else:
+        with postgres_database_url() as url:
+            yield url
+
+
+@pytest.fixture
+def app(database_url: str, keys: VapidKeys) -> Iterator[Flask]:
+    application = make_app(database_url, keys)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def send(app: Flask, now: str) -> dict[str, int]:
+    result = app.test_cli_runner().invoke(args=["send-reminders", "--now", now])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_an_overdue_reminder_arrives_decrypted_and_a_second_run_sends_nothing(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    first = send(app, OVERDUE_SLOT)
+    again = send(app, "2026-12-01T08:10")
+    assert (first["planned"], first["sent"]) == (1, 1)
+    assert (again["planned"], again["sent"]) == (0, 0)
+    [delivery] = service.deliveries_to(subscriber)
+    assert delivery.message["body"] == "Overdue: ZQ (CIN) since Mon"
+    assert delivery.message["title"] == "1 visit overdue"
+    assert delivery.message["url"].startswith("/#/children/")
+    assert (delivery.headers["urgency"], delivery.headers["topic"]) == ("high", "visit-reminders")
+    assert 0 < int(delivery.headers["ttl"]) <= 12 * 3600
+
+
+def test_the_lead_day_reminder_names_the_visit_day(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    assert send(app, LEAD_SLOT)["sent"] == 1
+    [delivery] = service.deliveries_to(subscriber)
+    assert delivery.message["body"] == "1 visit due by Mon 30 Nov: ZQ (CIN) Mon"
+    assert delivery.headers["urgency"] == "normal"
+
+
+def test_no_reminder_on_a_day_without_a_slot(app, service) -> None:
+    worker_with_device(service)
+    assert send(app, "2026-11-27T08:05")["planned"] == 0  # Friday: neither lead day nor plan_by
+    assert service.deliveries == []
+
+
+def test_each_device_of_the_worker_gets_the_reminder(app, service) -> None:
+    worker_id, first_phone = worker_with_device(service)
+    second_phone = service.new_subscriber()
+    add_device(worker_id, second_phone)
+    assert send(app, OVERDUE_SLOT)["sent"] == 1
+    assert len(service.deliveries_to(first_phone)) == len(service.deliveries_to(second_phone)) == 1
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_device_the_push_service_says_is_gone_is_deleted(app, service, status: int) -> None:
+    _, subscriber = worker_with_device(service)
+    service.script(subscriber, Reply(status))
+    summary = send(app, OVERDUE_SLOT)
+    assert (summary["devices_removed"], summary["no_devices"]) == (1, 1)
+    assert db.session.execute(select(PushSubscriptionRow)).first() is None
+
+
+def test_a_configuration_fault_keeps_the_device_and_fails_the_command(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    service.script(subscriber, Reply(403))
+    result = app.test_cli_runner().invoke(args=["send-reminders", "--now", OVERDUE_SLOT])
+    assert result.exit_code == 1
+    assert json.loads(result.output.splitlines()[0])["config_faults"] == 1
+    assert db.session.execute(select(PushSubscriptionRow)).first() is not None
+
+
+def test_server_errors_are_retried_within_the_run(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    service.script(subscriber, Reply(500), Reply(429, {"Retry-After": "0"}))
+    assert send(app, OVERDUE_SLOT)["sent"] == 1
+    assert [attempt.status for attempt in service.attempts_to(subscriber)] == [500, 429, 201]
+
+
+def test_a_push_service_still_failing_after_the_retries_gets_the_reminder_on_a_later_run(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    service.script(subscriber, *[Reply(503)] * 4)
+    first = send(app, OVERDUE_SLOT)
+    too_soon = send(app, "2026-12-01T08:07")
+    later = send(app, "2026-12-01T08:15")
+    assert (first["retrying"], too_soon["sent"], later["sent"]) == (1, 0, 1)
+    assert len(service.deliveries_to(subscriber)) == 1
+
+
+def test_a_reminder_not_sent_before_its_slot_lapses_is_expired_not_sent_late(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    service.script(subscriber, *[Reply(503)] * 4)
+    send(app, OVERDUE_SLOT)
+    assert send(app, "2026-12-01T20:01")["expired"] == 1
+    assert service.deliveries_to(subscriber) == []
+
+
+def test_a_visit_recorded_after_the_reminder_does_not_send_a_second_smaller_one(app, service) -> None:
+    worker_id, subscriber = worker_with_device(service)
+    add_child("C-7100", "worker1@example.org", IMPORTED_ON, visits=SEEN_ON_2_NOVEMBER)
+    assert send(app, OVERDUE_SLOT)["sent"] == 1
+    add_child(
+        "C-7100", "worker1@example.org", date(2026, 12, 1), visits=[{"date": "2026-12-01", "role": "social_worker"}]
+    )
+    assert send(app, "2026-12-01T10:00")["planned"] == 0
+    assert len(service.deliveries_to(subscriber)) == 1
+
+
+def test_nothing_personal_is_in_any_payload_or_stored_message(app, service) -> None:
+    _, subscriber = worker_with_device(service)
+    send(app, LEAD_SLOT)
+    send(app, OVERDUE_SLOT)
+    stored = db.session.execute(select(SentReminderRow.payload)).scalars().all()
+    delivered = [delivery.plaintext.decode("utf-8") for delivery in service.deliveries_to(subscriber)]
+    assert len(delivered) == 2 and len(stored) == 2
+    for text in delivered + stored:
+        for fragment in (PLANTED_NAME, "Zebedee", "Quillfeather", "2015-03-02", "2015"):
+            assert fragment not in text
+
+
+def test_a_worker_without_a_device_is_not_planned_for(app, service) -> None:
+    add_worker("nophone@example.org")
+    add_child("C-7200", "nophone@example.org", IMPORTED_ON, visits=SEEN_ON_2_NOVEMBER)
+    assert send(app, OVERDUE_SLOT)["planned"] == 0
+
+
+def test_a_crash_mid_send_repeats_only_the_message_in_flight(app, service, database_url, keys) -> None:
+    phones = [worker_with_device(service, number)[1] for number in range(1, 5)]
+    for phone in phones:
+        service.script(phone, ACCEPT_THEN_HANG)
+    settings = app_settings(database_url, keys)
+    crashing = run_send_reminders(settings, OVERDUE_SLOT, PUSH_MAX_CONCURRENCY="1", PUSH_TIMEOUT_SECONDS="30")
+    in_flight = _first_phone_reached(service, phones)
+    crashing.kill()
+    crashing.communicate(timeout=10)
+    service.clear_scripts()
+    rerun = run_send_reminders(settings, "2026-12-01T08:06")
+    _output, errors = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, errors
+    counts = {phone.token: len(service.deliveries_to(phone)) for phone in phones}
+    assert counts.pop(in_flight.token) == 2  # taken by the phone before the crash, and again after it
+    assert list(counts.values()) == [1, 1, 1]
+
+
+def _first_phone_reached(service: LoopbackPushService, phones: list[Subscriber]) -> Subscriber:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        reached = [phone for phone in phones if service.attempts_to(phone)]
+        if reached:
+            assert len(reached) == 1
+            return reached[0]
+        time.sleep(0.02)
+    raise AssertionError("send-reminders never reached the push service")
+
+
+def test_the_log_of_sent_reminders_is_pruned_after_thirty_days(app, service) -> None:
+    worker_with_device(service)
+    send(app, OVERDUE_SLOT)
+    send(app, "2026-12-31T08:05")  # 30 days on: the 1 December reminder is kept
+    assert "2026-12-01" in logged_slot_days()
+    send(app, "2027-01-01T08:05")
+    assert "2026-12-01" not in logged_slot_days()
+
+
+def logged_slot_days() -> list[str]:
+    return sorted(day.isoformat() for day in db.session.execute(select(SentReminderRow.slot_day)).scalars())
+
+
+def test_nothing_is_planned_outside_the_slot_or_in_quiet_hours(app, service) -> None:
+    worker_with_device(service)
+    assert send(app, "2026-12-01T07:55")["planned"] == 0
+    assert send(app, "2026-12-01T21:00")["planned"] == 0
+    assert service.deliveries == []
