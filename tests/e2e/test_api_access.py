@@ -7,11 +7,15 @@ reveal nothing about children the caller may not see.
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from backend.extensions import db
@@ -139,6 +143,7 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
 # Routes that address no child, visit, episode or team: (rule, method) -> (request, status by role).
 def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str, Any], Callable[[str], int]]]:
     new_child = {"reference": "C-NEW-1", "name": "New Child", "episodes": []}
+    device = push_subscription(f"https://push.example.org/send/{new_visit_id()}")
     return {
         ("/api/health", "GET"): (("/api/health", None), lambda role: 200),
         ("/api/openapi.json", "GET"): (("/api/openapi.json", None), lambda role: 200),
@@ -153,9 +158,35 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
             ("/api/children", new_child),
             lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,
         ),
+        # Push: the caller's own devices and settings; another worker's device is never reached
+        # (tests/e2e/test_push_api.py), and no child is named.
+        ("/api/push/public-key", "GET"): (("/api/push/public-key", None), signed_in_gets(200)),
+        ("/api/push/preferences", "GET"): (("/api/push/preferences", None), signed_in_gets(200)),
+        ("/api/push/preferences", "PUT"): (("/api/push/preferences", {"mute_weekends": False}), signed_in_gets(200)),
+        ("/api/push/subscriptions", "POST"): (("/api/push/subscriptions", device), signed_in_gets(201)),
+        ("/api/push/subscriptions", "DELETE"): (
+            ("/api/push/subscriptions", {"endpoint": device["endpoint"]}),
+            signed_in_gets(204),
+        ),
+        ("/api/push/test", "POST"): (("/api/push/test", None), signed_in_gets(200)),
         # Last: it ends the caller's session.
         ("/api/session", "DELETE"): (("/api/session", None), lambda role: 401 if role in NO_SESSION else 204),
     }
+
+
+def signed_in_gets(status: int) -> Callable[[str], int]:
+    return lambda role: 401 if role in NO_SESSION else status
+
+
+def push_subscription(endpoint: str) -> dict[str, Any]:
+    """A browser's PushSubscription.toJSON(), with a real P-256 key (only registered, never sent to)."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    point = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+
+    def b64url(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+    return {"endpoint": endpoint, "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
 
 
 def api_routes(app: Flask) -> set[tuple[str, str]]:

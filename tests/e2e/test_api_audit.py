@@ -30,6 +30,13 @@ NO_CHILD_DATA = {
     ("/api/session", "GET"),
     ("/api/session", "POST"),
     ("/api/session", "DELETE"),
+    # Push: the caller's own devices and reminder settings.
+    ("/api/push/public-key", "GET"),
+    ("/api/push/preferences", "GET"),
+    ("/api/push/preferences", "PUT"),
+    ("/api/push/subscriptions", "POST"),
+    ("/api/push/subscriptions", "DELETE"),
+    ("/api/push/test", "POST"),
 }
 # Listings answer many children at once: audited as one read with no child id.
 LISTINGS = {("/api/children", "GET"), ("/api/caseload", "GET"), ("/api/teams/<team_id>/overview", "GET")}
