@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, commands
-from .api import headers, problems, routes
+from .api import headers, input_guard, problems, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["api"] = routes.init_app(app)
     problems.init_app(app)
     guard.init_app(app)
+    input_guard.init_app(app)
     headers.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
