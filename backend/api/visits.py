@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from ..auth import current_viewer
 from ..services.audit import record_read
 from ..services.visits import VisitReport, record_visit, visible_visit
-from .child_schemas import VISIT_ROLE
+from .child_schemas import ID, VISIT_ROLE
 from .context import route_name, today
 from .fields import IsoDate, StrictBoolean
 from .schemas import VisitSchema
@@ -21,7 +21,7 @@ blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="Visit
 
 
 class VisitReportSchema(Schema):
-    child_id = fields.String(required=True)
+    child_id = fields.String(required=True, validate=ID)
     date = IsoDate(required=True)
     role = fields.String(required=True, validate=VISIT_ROLE)
     child_seen = StrictBoolean(required=True)
