@@ -10,8 +10,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, commands
-from .api import headers, input_guard, problems, routes
+from . import cli, commands, web
+from .api import feeds, headers, input_guard, problems, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
@@ -47,8 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     guard.init_app(app)
     input_guard.init_app(app)
     headers.init_app(app)
+    feeds.init_app(app)
     cli.init_app(app)
     commands.init_app(app)
+    web.init_app(app)
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

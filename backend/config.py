@@ -50,6 +50,8 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "PUSH_RETRY_BASE_DELAY": ("PUSH_RETRY_BASE_DELAY", float),
     "PUSH_RETRY_MAX_DELAY": ("PUSH_RETRY_MAX_DELAY", float),
     "PUSH_TIMEOUT_SECONDS": ("PUSH_TIMEOUT_SECONDS", float),
+    # Where calendar clients reach the app (feed links), when it sits behind a proxy.
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
 
 # Environments in which the app is reached over plain HTTP on loopback.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, health, push, session, teams, visits
+from . import caseload, child_facts, children, feeds, health, push, session, teams, visits
 from .problems import ProblemApi
 
-BLUEPRINTS = (session.blp, health.blp, caseload.blp, children.blp, child_facts.blp, visits.blp, teams.blp, push.blp)
+BLUEPRINTS = (
+    session.blp, health.blp, caseload.blp, children.blp, child_facts.blp, visits.blp, teams.blp, push.blp, feeds.blp,
+)
 
 
 def init_app(app: Flask) -> ProblemApi:

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from backend.extensions import db
-from backend.persistence.children import EpisodeRow, VisitRow
+from backend.persistence.children import Child, EpisodeRow, VisitRow
+from tests.support.routes import every_route
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 MADE_UP_ID = "f" * 32
@@ -169,6 +170,23 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
             signed_in_gets(204),
         ),
         ("/api/push/test", "POST"): (("/api/push/test", None), signed_in_gets(200)),
+        # Feeds: the caller's own link and settings (what a feed shows: tests/e2e/test_feeds_http.py).
+        ("/api/feeds/settings", "GET"): (("/api/feeds/settings", None), signed_in_gets(200)),
+        ("/api/feeds/settings", "PATCH"): (("/api/feeds/settings", {"show_projected": True}), signed_in_gets(200)),
+        ("/api/feeds/token", "POST"): (("/api/feeds/token", {"kind": "worker"}), signed_in_gets(201)),
+        ("/api/feeds/token", "DELETE"): (("/api/feeds/token?kind=worker", None), signed_in_gets(204)),
+        # A feed's secret URL is its only credential: a made-up one is a 404 whoever asks.
+        ("/feeds/<token>.ics", "GET"): (("/feeds/" + "A" * 43 + ".ics", None), lambda role: 404),
+        # The phone app's shell and files hold no child data: the same for everyone.
+        ("/", "GET"): (("/", None), lambda role: 200),
+        ("/sign-in", "GET"): (("/sign-in", None), lambda role: 200),
+        ("/settings", "GET"): (("/settings", None), lambda role: 200),
+        ("/team", "GET"): (("/team", None), lambda role: 200),
+        ("/children/<child_id>", "GET"): ((f"/children/{world.team_a.child}", None), lambda role: 200),
+        ("/sw.js", "GET"): (("/sw.js", None), lambda role: 200),
+        ("/<filename>", "GET"): (("/app.js", None), lambda role: 200),
+        ("/icons/<filename>", "GET"): (("/icons/icon-192.png", None), lambda role: 200),
+        ("/static/<path:filename>", "GET"): (("/static/app.js", None), lambda role: 404),
         # Last: it ends the caller's session.
         ("/api/session", "DELETE"): (("/api/session", None), lambda role: 401 if role in NO_SESSION else 204),
     }
@@ -189,15 +207,6 @@ def push_subscription(endpoint: str) -> dict[str, Any]:
     return {"endpoint": endpoint, "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
 
 
-def api_routes(app: Flask) -> set[tuple[str, str]]:
-    return {
-        (rule.rule, method)
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-
-
 def client_for(app: Flask, world: World, role: str) -> ApiClient:
     if role == "signed_out":
         return ApiClient(app.test_client(), None)
@@ -207,7 +216,7 @@ def client_for(app: Flask, world: World, role: str) -> ApiClient:
 def test_every_api_route_is_covered_by_the_access_matrix(app: Flask) -> None:
     world = build_world(app)
     covered = set(ADDRESSING) | set(unaddressed_requests(world))
-    assert api_routes(app) - covered == set(), "add the new route to the access matrix"
+    assert set(every_route(app)) - covered == set(), "add the new route to the access matrix"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -268,9 +277,38 @@ def test_listings_caseload_and_team_overviews_leave_out_foreign_children(app: Fl
     overdue = overview.json["overdue"] if overview.status_code == 200 else []
     in_overview = {row["child_id"] for row in overdue}
     assert foreign.child not in listed | in_caseload | in_overview
+    feed_url = api.post("/api/feeds/token", json={"kind": "worker"}).json["url"]
+    feed = api.client.get(feed_path(feed_url))
+    assert feed.status_code == 200
+    assert reference_of(app, foreign.child) not in feed.get_data(as_text=True)
+    if role == "social_worker":  # (a child in need has no personal-adviser visits to show)
+        assert reference_of(app, own.child) in feed.get_data(as_text=True)
     assert own.child in listed  # the caller does see their own child
     if role.startswith("manager"):
         assert own.child in in_overview  # overdue by mid-2027, so listed: the check above is not vacuous
+
+
+def reference_of(app: Flask, child_id: str) -> str:
+    with app.app_context():
+        return db.session.get(Child, child_id).reference
+
+
+def feed_path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_a_revoked_or_rotated_feed_link_answers_exactly_as_a_made_up_one(app: Flask) -> None:
+    world = build_world(app)
+    api = signed_in(app, world.callers["social_worker"])
+    first = feed_path(api.post("/api/feeds/token", json={"kind": "worker"}).json["url"])
+    assert api.client.get(first).status_code == 200
+    second = feed_path(api.post("/api/feeds/token", json={"kind": "worker"}).json["url"])
+    rotated, live = api.client.get(first), api.client.get(second)
+    assert live.status_code == 200
+    assert api.delete("/api/feeds/token?kind=worker").status_code == 204
+    revoked, made_up_feed = api.client.get(second), api.client.get("/feeds/" + "A" * 43 + ".ics")
+    assert rotated.status_code == revoked.status_code == made_up_feed.status_code == 404
+    assert rotated.get_data() == revoked.get_data() == made_up_feed.get_data()
 
 
 def test_an_admin_reaches_every_child_and_team(app: Flask) -> None:

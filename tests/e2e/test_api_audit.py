@@ -37,6 +37,11 @@ NO_CHILD_DATA = {
     ("/api/push/subscriptions", "POST"),
     ("/api/push/subscriptions", "DELETE"),
     ("/api/push/test", "POST"),
+    # Feeds: the caller's own link and settings (the .ics polls are outside /api: see the README).
+    ("/api/feeds/settings", "GET"),
+    ("/api/feeds/settings", "PATCH"),
+    ("/api/feeds/token", "POST"),
+    ("/api/feeds/token", "DELETE"),
 }
 # Listings answer many children at once: audited as one read with no child id.
 LISTINGS = {("/api/children", "GET"), ("/api/caseload", "GET"), ("/api/teams/<team_id>/overview", "GET")}
@@ -121,8 +126,9 @@ def served(app: Flask) -> Iterator[str]:
     thread.join()
 
 
-def walk_everything(app: Flask, base: str) -> int:
-    """Sign in, then every route with real ids and a canary-laden body; returns the requests made."""
+def walk_everything(app: Flask, base: str) -> tuple[int, str]:
+    """Sign in, then every route with real ids and a canary-laden body, then a feed poll;
+    returns the requests made and the feed's token."""
     team = add_team(app, "Canary Team")
     admin = add_worker(app, "admin", team, email="canary.admin@example.org")
     child = add_child(
@@ -149,19 +155,25 @@ def walk_everything(app: Flask, base: str) -> int:
     for _ in range(2):
         http.post(f"{base}/api/children", json=canary_bodies[("/api/children", "POST")], timeout=10)
     http.get(f"{base}/api/children/{child}", timeout=10)
+    feed_url = http.post(f"{base}/api/feeds/token", json={"kind": "worker"}, timeout=10).json()["url"]
+    token = feed_url.rsplit("/", 1)[1].removesuffix(".ics")
+    feed = requests.get(f"{base}/feeds/{token}.ics", timeout=10)
+    assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
     http.delete(f"{base}/api/session", timeout=10)
-    return made + 4
+    return made + 6, token
 
 
-def test_no_log_line_holds_a_childs_name_birth_date_or_a_password(
+def test_no_log_line_holds_a_childs_name_birth_date_a_password_or_a_feed_token(
     app: Flask, served: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     for name in list(logging.root.manager.loggerDict):
         caplog.set_level(logging.DEBUG, logger=name)
-    requests_made = walk_everything(app, served)
-    lines = [record.getMessage() for record in caplog.records]
-    access_lines = [line for line in lines if '"GET /api/' in line or '"PUT /api/' in line]
-    assert len(access_lines) > requests_made // 2  # werkzeug's access log was captured
-    for canary in (CANARY_NAME, CANARY_BIRTH_DATE, "Quattlebaum", CANARY_PASSWORD):
+    requests_made, feed_token = walk_everything(app, served)
+    # urllib3 is this test's own HTTP client, not the service.
+    lines = [record.getMessage() for record in caplog.records if not record.name.startswith("urllib3")]
+    access_lines = [line for line in lines if " HTTP/1.1" in line]
+    assert len(access_lines) >= requests_made  # werkzeug's access log was captured
+    assert any("/feeds/" in line for line in lines)  # the feed poll was logged, scrubbed
+    for canary in (CANARY_NAME, CANARY_BIRTH_DATE, "Quattlebaum", CANARY_PASSWORD, feed_token):
         assert [line for line in lines if canary in line] == []

@@ -1,0 +1,52 @@
+"""From the engine's obligations to feed entries: what a calendar provider may be shown.
+
+Least data by default: initials (or the case reference when a child has none) and the
+plan type; a full name only when an admin has allowed names, because calendar providers
+store whatever a feed carries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backend.core.scheduling import Obligation
+from backend.core.vocabulary import PLAN_TYPE_SHORT
+
+from .model import OVERDUE, FeedEntry
+
+
+def child_label(reference: str, initials: str | None, full_name: str | None, names_allowed: bool) -> str:
+    if names_allowed and full_name:
+        return full_name
+    return initials or reference
+
+
+def entry_from_obligation(
+    *,
+    child_key: str,
+    label: str,
+    reference: str,
+    obligation: Obligation,
+    url: str,
+    episode_start: date,
+    projected: tuple[date, ...] = (),
+    assignee: str | None = None,
+) -> FeedEntry:
+    """One feed entry. Its cycle starts at the last counting visit or, before the first one, ``episode_start``."""
+    return FeedEntry(
+        child_key=child_key,
+        label=label,
+        reference=reference,
+        plan_label=PLAN_TYPE_SHORT.get(obligation.plan_type, obligation.plan_type),
+        role=obligation.role,
+        due=obligation.due,
+        plan_by=obligation.plan_by,
+        status=obligation.status,
+        explanation=obligation.explanation,
+        url=url,
+        cycle_start=obligation.last_visit or episode_start,
+        # The engine projects as if each visit is made on its due date; once that date has
+        # passed the projection would sit too early, so it is shown again after the next visit.
+        projected=() if obligation.status == OVERDUE else projected,
+        assignee=assignee,
+    )

@@ -1,0 +1,223 @@
+"""Calendar feeds: minting and revoking secret links, and answering a poll from cache when nothing changed.
+
+A poll costs one indexed query (the token's row, joined to its worker) and a dictionary
+lookup: the cached bytes are reused while the row's ``version`` and today's date are
+what they were built from. Anything that can change what a feed shows bumps the version
+of the feeds it touches in the same transaction (see ``feeds_versioning.py``).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import bindparam, delete, select, update
+
+from ..core.cases import Case
+from ..extensions import db
+from ..feeds.cache import FeedCache, RenderedFeed
+from ..feeds.entries import child_label, entry_from_obligation
+from ..feeds.model import Feed, FeedEntry
+from ..feeds.render import render_feed
+from ..feeds.tokens import looks_like_token, mint_token, token_hash
+from ..persistence.children import Child
+from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
+from ..persistence.people import Team, Worker
+from ..persistence.repository import load_cases
+from ..persistence.types import utc_now
+from .caseload import CaseloadEntry, scheduler, worker_caseload, workers_caseloads
+from .errors import Forbidden
+
+PROJECTED_COUNT = 2
+TEAM_STATUSES = ("overdue", "due_today")
+NAMES_WARNING = (
+    "Calendar providers (Google, Microsoft, Apple) keep a copy of everything a subscribed feed carries. "
+    "With names allowed, children's full names are stored by them, outside the council's systems."
+)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    show_projected: bool
+    names_allowed: bool
+    active_feeds: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "show_projected": self.show_projected,
+            "names_allowed": self.names_allowed,
+            "names_warning": NAMES_WARNING,
+            "active_feeds": list(self.active_feeds),
+        }
+
+
+def feed_cache() -> FeedCache:
+    return current_app.extensions["feed_cache"]
+
+
+# Links -----------------------------------------------------------------------------------
+
+
+def issue_feed_token(worker_id: str, role: str, kind: str) -> str:
+    """A new secret for the worker's feed of ``kind``; any earlier one stops working at once."""
+    if kind == "team" and role != "team_manager":
+        raise Forbidden("Only a team manager can subscribe to a team feed.")
+    token = mint_token()
+    db.session.execute(delete(FeedToken).where(FeedToken.worker_id == worker_id, FeedToken.kind == kind))
+    db.session.add(FeedToken(worker_id=worker_id, kind=kind, token_hash=token_hash(token)))
+    db.session.commit()
+    return token
+
+
+def revoke_feed_token(worker_id: str, kind: str) -> None:
+    db.session.execute(delete(FeedToken).where(FeedToken.worker_id == worker_id, FeedToken.kind == kind))
+    db.session.commit()
+
+
+# Settings --------------------------------------------------------------------------------
+
+
+def feed_settings(worker_id: str, *, with_links: bool = False) -> FeedSettings:
+    """The worker's feed settings; ``with_links`` adds which of their feeds have a live link (for the app)."""
+    preference = db.session.get(FeedPreference, worker_id)
+    active: tuple[str, ...] = ()
+    if with_links:
+        kinds = db.session.scalars(select(FeedToken.kind).where(FeedToken.worker_id == worker_id))
+        active = tuple(sorted(kinds))
+    return FeedSettings(bool(preference and preference.show_projected), names_allowed(), active)
+
+
+def names_allowed() -> bool:
+    return bool(db.session.scalar(select(FeedPolicy.names_allowed).where(FeedPolicy.id == 1)))
+
+
+def change_feed_settings(
+    worker_id: str, role: str, show_projected: bool | None = None, allow_names: bool | None = None
+) -> FeedSettings:
+    if allow_names is not None and role != "admin":
+        raise Forbidden("Only an admin can allow children's names in calendar feeds.")
+    if show_projected is not None:
+        preference = db.session.get(FeedPreference, worker_id) or FeedPreference(worker_id=worker_id)
+        preference.show_projected = show_projected
+        db.session.add(preference)
+        db.session.execute(
+            update(FeedToken).where(FeedToken.worker_id == worker_id).values(version=FeedToken.version + 1)
+        )
+    if allow_names is not None:
+        policy = db.session.get(FeedPolicy, 1) or FeedPolicy(id=1)
+        policy.names_allowed, policy.changed_by = allow_names, worker_id
+        policy.changed_at = utc_now()
+        db.session.add(policy)
+        db.session.execute(update(FeedToken).values(version=FeedToken.version + 1))
+    db.session.commit()
+    return feed_settings(worker_id, with_links=True)
+
+
+# Polls -----------------------------------------------------------------------------------
+
+_TOKEN_ROW = select(FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, FeedToken.kind, FeedToken.version).where(
+    FeedToken.token_hash == bindparam("digest")
+)
+
+
+def feed_for_token(token: str, today: date, app_url: str) -> RenderedFeed | None:
+    """The feed a secret link shows today, or None for a link that is unknown, rotated or off."""
+    if not looks_like_token(token):
+        return None
+    digest = token_hash(token)
+    # A Core connection rather than the ORM session: this is the only query of an unchanged
+    # poll, and the session's bookkeeping would cost more than the query itself.
+    with db.engine.connect() as connection:
+        row = connection.execute(_TOKEN_ROW, {"digest": digest}).first()
+    # The index lookup already matched; comparing again in constant time costs nothing and
+    # keeps the check independent of how the database compares strings.
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
+        return None
+    fingerprint = (row.version, today, app_url)
+    return feed_cache().get(row.id, fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url))
+
+
+def _build(worker_id: str, kind: str, today: date, app_url: str) -> bytes:
+    worker = db.session.get(Worker, worker_id)
+    if worker is None or not worker.active or (kind == "team" and worker.role != "team_manager"):
+        # An empty calendar rather than a 404: clients keep a failing feed's last events, and
+        # a disabled worker's children (or a former manager's team) must disappear from it.
+        return render_feed(Feed(name="Visits due", today=today))
+    if kind == "team":
+        return render_feed(_team_feed(worker, today, app_url))
+    return render_feed(_worker_feed(worker, today, app_url))
+
+
+def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:
+    settings = feed_settings(worker.id)
+    caseload = worker_caseload(worker.id, today, today)
+    cases = _cases_of(caseload, settings.show_projected)
+    entries = tuple(
+        _entry(item, cases.get(item.child_id), today, app_url, settings.names_allowed, settings.show_projected)
+        for item in caseload
+    )
+    return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries)
+
+
+def _team_feed(manager: Worker, today: date, app_url: str) -> Feed:
+    team = db.session.get(Team, manager.team_id) if manager.team_id else None
+    if team is None:
+        return Feed(name="Team visits", today=today, scope="team")
+    workers = db.session.execute(
+        select(Worker.id, Worker.name).where(Worker.team_id == team.id, Worker.active.is_(True))
+    ).all()
+    names = {worker_id: name for worker_id, name in workers}
+    allowed = names_allowed()
+    entries: list[FeedEntry] = []
+    for worker_id, caseload in workers_caseloads(list(names), today, today).items():
+        for item in caseload:
+            if item.obligation.status in TEAM_STATUSES:
+                entries.append(_entry(item, None, today, app_url, allowed, False, assignee=names[worker_id]))
+    return Feed(
+        name=f"Team visits overdue or due today: {team.name}", today=today, entries=tuple(entries), scope="team"
+    )
+
+
+def _cases_of(caseload: list[CaseloadEntry], show_projected: bool) -> dict[str, Case]:
+    """The cases projections or a cycle's start need, loaded in four queries, and only when needed:
+    a cycle starts at the last visit, so only never-visited children need their episodes."""
+    wanted = {item.child_id for item in caseload if show_projected or item.obligation.last_visit is None}
+    if not wanted:
+        return {}
+    return {loaded.child.id: loaded.case for loaded in load_cases(select(Child.id).where(Child.id.in_(wanted)))}
+
+
+def _entry(
+    item: CaseloadEntry,
+    case: Case | None,
+    today: date,
+    app_url: str,
+    allow_names: bool,
+    show_projected: bool,
+    assignee: str | None = None,
+) -> FeedEntry:
+    obligation = item.obligation
+    projected: tuple[date, ...] = ()
+    if show_projected and case is not None:
+        upcoming = scheduler().projections(case, today, obligation.role, PROJECTED_COUNT + 1)[1:]
+        calendar = scheduler().calendar()
+        projected = tuple(calendar.working_day_on_or_before(due) for due in upcoming)
+    return entry_from_obligation(
+        child_key=item.child_id,
+        label=child_label(item.reference, item.initials, item.full_name, allow_names),
+        reference=item.reference,
+        obligation=obligation,
+        url=f"{app_url}/children/{item.child_id}",
+        episode_start=_episode_start(case, obligation.plan_type, today) or obligation.due,
+        projected=projected,
+        assignee=assignee,
+    )
+
+
+def _episode_start(case: Case | None, plan_type: str, today: date) -> date | None:
+    if case is None:
+        return None
+    starts = [episode.start for episode in case.episodes if episode.type == plan_type and episode.is_active(today)]
+    return min(starts, default=None)

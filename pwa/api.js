@@ -1,0 +1,138 @@
+// The only module that knows the server's URLs. Works in the page and in the service worker
+// (no DOM here), so the worker's Background Sync replay sends exactly what the page would.
+
+export const API_PREFIX = '/api/';
+// Header the service worker adds to a response it served from its cache: when it was stored.
+export const FROM_CACHE_HEADER = 'X-From-Cache';
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+
+  // "field: message" lines from a problem's errors, for showing the worker what to fix.
+  fieldMessages() {
+    const errors = this.problem.errors || {};
+    return Object.entries(errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`);
+  }
+}
+
+export function isApiRead(request) {
+  const url = new URL(request.url);
+  return request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith(API_PREFIX);
+}
+
+async function readBody(response) {
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') || '';
+  return type.includes('json') ? response.json() : null;
+}
+
+async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = await readBody(response);
+  if (!response.ok) throw new ApiError(response.status, payload);
+  const storedAt = response.headers.get(FROM_CACHE_HEADER);
+  return { status: response.status, body: payload, storedAt: storedAt || null };
+}
+
+function remember(session) {
+  csrfToken = session.csrf_token;
+  return session;
+}
+
+// GET /api/session: the signed-in worker, or an ApiError with status 401.
+export async function getSession() {
+  const { body, storedAt } = await request('GET', `${API_PREFIX}session`);
+  return { ...remember(body), storedAt };
+}
+
+export async function signIn(email, password) {
+  const { body } = await request('POST', `${API_PREFIX}session`, { email, password });
+  return remember(body);
+}
+
+export async function signOut() {
+  try {
+    await request('DELETE', `${API_PREFIX}session`);
+  } finally {
+    csrfToken = null;
+  }
+}
+
+export function hasSession() {
+  return csrfToken !== null;
+}
+
+export function getCaseload() {
+  return request('GET', `${API_PREFIX}caseload`);
+}
+
+export function getChild(childId) {
+  return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}`);
+}
+
+export function getChildObligations(childId) {
+  return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/obligations`);
+}
+
+export function getProjections(childId, count = 3) {
+  return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/projections?count=${count}`);
+}
+
+export function getTeamOverview(teamId) {
+  return request('GET', `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview`);
+}
+
+// PUT /api/visits/<uuid>: 201 created, 200 identical replay; anything else throws ApiError.
+export function putVisit(visitId, visit) {
+  return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`, visit);
+}
+
+export async function getPushPublicKey() {
+  const { body } = await request('GET', `${API_PREFIX}push/public-key`);
+  return body.public_key;
+}
+
+export function registerPushSubscription(subscriptionJson) {
+  return request('POST', `${API_PREFIX}push/subscriptions`, subscriptionJson);
+}
+
+export function deletePushSubscription(endpoint) {
+  return request('DELETE', `${API_PREFIX}push/subscriptions`, { endpoint });
+}
+
+export function sendTestPush() {
+  return request('POST', `${API_PREFIX}push/test`, {});
+}
+
+// POST /api/feeds/token -> {url, webcal_url}; calling it again rotates the link.
+export async function createFeedLink() {
+  const { body } = await request('POST', `${API_PREFIX}feeds/token`, {});
+  return body;
+}
+
+export function deleteFeedLink() {
+  return request('DELETE', `${API_PREFIX}feeds/token`);
+}
+
+// In-app routes (paths the server answers with the app shell), for links and notifications.
+export const routes = {
+  visits: () => '/',
+  child: (childId) => `/children/${encodeURIComponent(childId)}`,
+  settings: () => '/settings',
+  team: () => '/team',
+  signIn: () => '/sign-in',
+};

@@ -1,0 +1,169 @@
+// The outbox: visits recorded on the phone, kept in IndexedDB until the server has them.
+// Each visit carries a client UUID, so sending it twice is harmless (PUT is idempotent on the
+// server). Nothing leaves the outbox except by a 201/200 from the server or the worker's own
+// decision to discard it. Used by the page and by the service worker's 'sync' handler.
+
+import { ApiError, getSession, putVisit } from './api.js';
+
+const DB_NAME = 'visit-app';
+const DB_VERSION = 1;
+const OUTBOX = 'outbox';
+const META = 'meta'; // small non-outbox facts (last sync time, worker id): wiped on sign-out
+export const SYNC_TAG = 'outbox';
+
+// Entry states: 'pending' (will be sent), 'rejected' (the server said no: the worker decides),
+// 'needs_sign_in' (session expired: sent after signing in again).
+const REJECTIONS = {
+  409: 'This visit was already saved with different details. Check the child’s page; if this copy is wrong, discard it.',
+  422: 'The server could not accept this visit. Fix what is named below and record it again, then discard this copy.',
+  404: 'You can no longer see this child, so the visit cannot be saved. Tell your manager, then discard this copy.',
+  403: 'You are not allowed to record this visit. Tell your manager, then discard this copy.',
+};
+
+let dbPromise = null;
+
+function openDb() {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const opening = indexedDB.open(DB_NAME, DB_VERSION);
+    opening.onupgradeneeded = () => {
+      opening.result.createObjectStore(OUTBOX, { keyPath: 'id' });
+      opening.result.createObjectStore(META);
+    };
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  return dbPromise;
+}
+
+async function run(storeName, mode, action) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(storeName, mode);
+    const result = action(transaction.objectStore(storeName));
+    transaction.oncomplete = () => resolve(result?.result);
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+export function listEntries() {
+  return run(OUTBOX, 'readonly', (store) => store.getAll()).then((entries) =>
+    entries.sort((a, b) => a.created_at.localeCompare(b.created_at)),
+  );
+}
+
+// Store a visit for sending. `label` holds what the list shows while it waits (reference,
+// initials, plan label): the least the worker needs to recognise it.
+export async function addVisit({ childId, date, role, childSeen, seenAlone, workerId, label }) {
+  const entry = {
+    id: crypto.randomUUID(),
+    visit: { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone },
+    worker_id: workerId,
+    label,
+    state: 'pending',
+    problem: null,
+    created_at: new Date().toISOString(),
+  };
+  await run(OUTBOX, 'readwrite', (store) => store.put(entry));
+  return entry;
+}
+
+export function discardEntry(entryId) {
+  return run(OUTBOX, 'readwrite', (store) => store.delete(entryId));
+}
+
+export function discardAll() {
+  return run(OUTBOX, 'readwrite', (store) => store.clear());
+}
+
+function saveEntry(entry) {
+  return run(OUTBOX, 'readwrite', (store) => store.put(entry));
+}
+
+export function getMeta(key) {
+  return run(META, 'readonly', (store) => store.get(key));
+}
+
+export function setMeta(key, value) {
+  return run(META, 'readwrite', (store) => store.put(value, key));
+}
+
+export function deleteMeta(key) {
+  return run(META, 'readwrite', (store) => store.delete(key));
+}
+
+export function clearMeta() {
+  return run(META, 'readwrite', (store) => store.clear());
+}
+
+function rejection(error) {
+  return {
+    status: error.status,
+    message: REJECTIONS[error.status] || 'The server refused this visit.',
+    details: error.fieldMessages(),
+  };
+}
+
+// Send one entry. Returns 'sent', 'rejected', 'needs_sign_in' or 'retry'.
+async function sendEntry(entry) {
+  try {
+    await putVisit(entry.id, entry.visit);
+    await discardEntry(entry.id);
+    return 'sent';
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) return 'retry';
+    if (error.status === 401) {
+      await saveEntry({ ...entry, state: 'needs_sign_in' });
+      return 'needs_sign_in';
+    }
+    await saveEntry({ ...entry, state: 'rejected', problem: rejection(error) });
+    return 'rejected';
+  }
+}
+
+// The signed-in worker's id; null when the session has expired; undefined when unreachable.
+async function currentWorkerId() {
+  try {
+    return (await getSession()).worker.id;
+  } catch (error) {
+    return error instanceof ApiError && error.status === 401 ? null : undefined;
+  }
+}
+
+async function replayEntries() {
+  const outcome = { sent: 0, rejected: 0, needsSignIn: 0, retry: 0, otherAccount: 0 };
+  const entries = (await listEntries()).filter((entry) => entry.state !== 'rejected');
+  if (entries.length === 0) return outcome;
+  const workerId = await currentWorkerId();
+  if (workerId === undefined) return { ...outcome, retry: entries.length };
+  for (const entry of entries) {
+    if (workerId === null) {
+      await saveEntry({ ...entry, state: 'needs_sign_in' });
+      outcome.needsSignIn += 1;
+    } else if (entry.worker_id !== workerId) {
+      // Another account's visit waits for that account: the server would credit it to this one.
+      outcome.otherAccount += 1;
+    } else {
+      const result = await sendEntry(entry);
+      outcome[{ sent: 'sent', rejected: 'rejected', needs_sign_in: 'needsSignIn', retry: 'retry' }[result]] += 1;
+      if (result === 'retry') break;
+    }
+  }
+  return outcome;
+}
+
+// Send every sendable entry once. One replay at a time across the page and the service worker
+// (Web Locks), although the server's idempotent PUT would make overlapping replays harmless.
+export function replay() {
+  if (self.navigator?.locks) {
+    return navigator.locks.request('outbox-replay', replayEntries);
+  }
+  return replayEntries();
+}
+
+// After signing in again, entries parked for sign-in become pending again.
+export async function resumeAfterSignIn() {
+  for (const entry of await listEntries()) {
+    if (entry.state === 'needs_sign_in') await saveEntry({ ...entry, state: 'pending' });
+  }
+}

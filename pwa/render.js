@@ -1,0 +1,278 @@
+// Building DOM from API data. No network and no state here: data in, nodes out. Text always
+// goes in through textContent (never innerHTML), so nothing from the server can become markup.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export const STATUS_WORDS = {
+  overdue: 'Overdue',
+  due_today: 'Due today',
+  due_soon: 'Due soon',
+  ok: 'On track',
+};
+
+const ROLE_WORDS = {
+  social_worker: 'social worker',
+  personal_adviser: 'personal adviser',
+  supervising_social_worker: 'supervising social worker',
+  early_help_practitioner: 'early help practitioner',
+};
+
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === 'class') element.className = value;
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? '' : value);
+  }
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  return element;
+}
+
+function svg(tag, attributes = {}, ...children) {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+// Dates from the API are calendar dates: parse them as UTC noon so no time zone shifts the day.
+function isoToDate(iso) {
+  return new Date(`${iso}T12:00:00Z`);
+}
+
+export function formatDate(iso) {
+  if (!iso) return '—';
+  return isoToDate(iso).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+}
+
+export function formatLongDate(iso) {
+  return isoToDate(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function formatTime(when) {
+  return new Date(when).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatAge(when, now = Date.now()) {
+  const minutes = Math.max(0, Math.round((now - new Date(when).getTime()) / 60000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+// The phone's own calendar date, for the default visit date.
+export function localIsoDate(now = new Date()) {
+  const pad = (number) => String(number).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function addDays(iso, days) {
+  const day = isoToDate(iso);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
+}
+
+// Today's and overdue visits, then the rest of this week (to Sunday), then later. The API's
+// order (soonest first) is kept inside and across groups, because the groups are date ranges.
+export function groupObligations(obligations, asOf) {
+  const sunday = addDays(asOf, (7 - isoToDate(asOf).getUTCDay()) % 7);
+  const groups = [
+    { id: 'now', title: 'Today and overdue', items: [] },
+    { id: 'week', title: 'Later this week', items: [] },
+    { id: 'later', title: 'Later', items: [] },
+  ];
+  for (const obligation of obligations) {
+    const group = obligation.due <= asOf ? 0 : obligation.due <= sunday ? 1 : 2;
+    groups[group].items.push(obligation);
+  }
+  return groups.filter((group) => group.items.length > 0);
+}
+
+export function countByStatus(obligations) {
+  const counts = { overdue: 0, due_today: 0, due_soon: 0, ok: 0 };
+  for (const obligation of obligations) counts[obligation.status] = (counts[obligation.status] || 0) + 1;
+  return counts;
+}
+
+export function statusBadge(status) {
+  return h('span', { class: `badge status-${status}` }, STATUS_WORDS[status] || status);
+}
+
+export function renderCounts(obligations) {
+  const counts = countByStatus(obligations);
+  return ['overdue', 'due_today', 'due_soon'].map((status) =>
+    h('li', { class: `count status-${status}` }, h('strong', {}, String(counts[status])), ` ${STATUS_WORDS[status]}`),
+  ).concat(h('li', { class: 'count' }, h('strong', {}, String(obligations.length)), ' in total'));
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function roleWord(role) {
+  return ROLE_WORDS[role] || role.replaceAll('_', ' ');
+}
+
+function pendingNote(pending) {
+  if (pending.length === 0) return null;
+  const latest = pending[pending.length - 1];
+  const seen = latest.visit.child_seen ? 'child seen' : 'no access';
+  return h('p', { class: 'pending-note' }, `Visit ${formatDate(latest.visit.date)} (${seen}) waiting to sync`);
+}
+
+// One row of "My visits". `childHref` links to the child's page; `pending` are outbox entries.
+export function renderVisitRow(obligation, childHref, pending) {
+  const name = `${obligation.reference} · ${obligation.initials}`;
+  return h(
+    'li',
+    { class: `visit status-${obligation.status}`, dataset: { childId: obligation.child_id, role: obligation.role } },
+    h(
+      'div',
+      { class: 'visit-main' },
+      h('a', { href: childHref, class: 'visit-child' }, name),
+      statusBadge(obligation.status),
+    ),
+    h('p', { class: 'visit-plan' }, `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
+    h('p', { class: 'visit-dates' }, `Due ${formatDate(obligation.due)} · plan by ${formatDate(obligation.plan_by)}`),
+    pendingNote(pending),
+    h(
+      'button',
+      { type: 'button', class: 'record', dataset: { action: 'record' }, 'aria-label': `Record visit for ${name}` },
+      'Record visit',
+    ),
+  );
+}
+
+const ENTRY_STATE_WORDS = {
+  pending: 'Waiting to sync',
+  needs_sign_in: 'Waiting: sign in again to send',
+  rejected: 'Not saved: needs you',
+};
+
+export function renderOutboxEntry(entry, currentWorkerId) {
+  const label = entry.label ? `${entry.label.reference} · ${entry.label.initials}` : 'Visit';
+  const seen = entry.visit.child_seen ? (entry.visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
+  const otherAccount = currentWorkerId && entry.worker_id !== currentWorkerId;
+  const problem = entry.problem;
+  return h(
+    'li',
+    { class: `outbox-entry state-${entry.state}`, dataset: { entryId: entry.id } },
+    h('p', { class: 'entry-title' }, `${label}: ${formatDate(entry.visit.date)}, ${seen}`),
+    h('p', { class: 'entry-state' }, otherAccount ? 'Recorded under another account: sign in as that person to send it' : ENTRY_STATE_WORDS[entry.state]),
+    problem ? h('p', { class: 'entry-problem' }, problem.message) : null,
+    problem && problem.details.length ? h('ul', { class: 'entry-details' }, problem.details.map((line) => h('li', {}, line))) : null,
+    entry.state === 'rejected' || otherAccount
+      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, 'Discard this visit')
+      : null,
+  );
+}
+
+export function renderChild(child, obligations, projections, visitsHref) {
+  const projectionsByRole = Object.fromEntries(projections.map((projection) => [projection.role, projection.dates]));
+  return [
+    h('p', { class: 'back' }, h('a', { href: visitsHref }, '← My visits')),
+    h('h1', { tabindex: '-1' }, child.name),
+    h('p', { class: 'child-ref' }, `${child.reference} · ${child.initials}`),
+    h('h2', {}, 'Visits due'),
+    obligations.length
+      ? h('ul', { class: 'obligations' }, obligations.map((obligation) => renderObligation(obligation, projectionsByRole[obligation.role])))
+      : h('p', {}, 'No visits are due for this child.'),
+    h('h2', {}, 'Last visits'),
+    child.visits.length
+      ? h('ul', { class: 'past-visits' }, child.visits.slice(0, 5).map(renderPastVisit))
+      : h('p', {}, 'No visits recorded yet.'),
+  ];
+}
+
+function renderObligation(obligation, projected) {
+  return h(
+    'li',
+    { class: `obligation status-${obligation.status}` },
+    h('div', { class: 'visit-main' }, h('h3', {}, `${capitalise(roleWord(obligation.role))} visit`), statusBadge(obligation.status)),
+    h('p', {}, `Due ${formatDate(obligation.due)} · plan by ${formatDate(obligation.plan_by)}`),
+    h('p', { class: 'why-title' }, 'Why is it due then?'),
+    h('p', { class: 'explanation' }, obligation.explanation),
+    projected && projected.length
+      ? h('p', { class: 'projection' }, `Projected due dates, if each visit is made on its due date: ${projected.map(formatDate).join(', ')}`)
+      : null,
+  );
+}
+
+function renderPastVisit(visit) {
+  const seen = visit.child_seen ? (visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
+  return h('li', {}, `${formatLongDate(visit.date)}: ${roleWord(visit.role)}, ${seen}`);
+}
+
+// A horizontal bar per worker: overdue, due today and due soon, with the numbers in words beside it.
+export function renderWorkerLoad(worker, scale) {
+  const parts = [
+    ['overdue', worker.overdue],
+    ['due_today', worker.due_today],
+    ['due_soon', worker.due_soon],
+  ];
+  const words = parts.map(([status, count]) => `${count} ${STATUS_WORDS[status].toLowerCase()}`).join(', ');
+  let x = 0;
+  const bars = parts.map(([status, count]) => {
+    const width = scale > 0 ? (count / scale) * 200 : 0;
+    const rect = svg('rect', { x: String(x), y: '0', width: String(width), height: '16', class: `bar status-${status}` });
+    x += width;
+    return rect;
+  });
+  return h(
+    'li',
+    { class: 'worker-load' },
+    h('p', { class: 'worker-name' }, worker.name),
+    svg('svg', { viewBox: '0 0 200 16', preserveAspectRatio: 'none', width: '100%', height: '16', 'aria-hidden': 'true', class: 'load-chart' }, ...bars),
+    h('p', { class: 'worker-counts' }, words),
+  );
+}
+
+export function renderTimeliness(timeliness) {
+  const percent = timeliness.percent === null || timeliness.percent === undefined ? null : Number(timeliness.percent);
+  const label =
+    percent === null
+      ? `No visits fell due between ${formatDate(timeliness.from)} and ${formatDate(timeliness.to)}`
+      : `${Math.round(percent)}% of visits in time: ${timeliness.in_time} of ${timeliness.fell_due} between ${formatDate(timeliness.from)} and ${formatDate(timeliness.to)}`;
+  const filled = percent === null ? 0 : Math.max(0, Math.min(100, percent)) * 2;
+  return h(
+    'figure',
+    { class: 'timeliness' },
+    svg(
+      'svg',
+      { viewBox: '0 0 200 24', preserveAspectRatio: 'none', width: '100%', height: '24', role: 'img', 'aria-label': label, class: 'timeliness-chart' },
+      svg('rect', { x: '0', y: '0', width: '200', height: '24', class: 'track' }),
+      svg('rect', { x: '0', y: '0', width: String(filled), height: '24', class: 'fill' }),
+    ),
+    h('figcaption', {}, label),
+  );
+}
+
+export function renderTeam(overview, childHref) {
+  const scale = Math.max(1, ...overview.workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
+  return [
+    h('h1', { tabindex: '-1' }, overview.team.name),
+    h('h2', {}, 'Visits in time'),
+    renderTimeliness(overview.timeliness),
+    h('h2', {}, 'Each worker'),
+    h('p', { class: 'legend' }, ['overdue', 'due_today', 'due_soon'].map((status) => h('span', { class: `key status-${status}` }, STATUS_WORDS[status]))),
+    h('ul', { class: 'workers' }, overview.workers.map((worker) => renderWorkerLoad(worker, scale))),
+    h('h2', {}, `Overdue (${overview.overdue.length})`),
+    overview.overdue.length
+      ? h(
+          'ul',
+          { class: 'overdue-list' },
+          overview.overdue.map((item) =>
+            h(
+              'li',
+              {},
+              h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`),
+              ` ${item.plan_label || item.plan_type}, due ${formatDate(item.due)}, ${item.worker_name}`,
+            ),
+          ),
+        )
+      : h('p', {}, 'Nothing is overdue.'),
+  ];
+}

@@ -1,0 +1,351 @@
+"""Calendar-feed figures, in one run:
+
+- render times for 25 and 10,000 events (goal: under 5 ms and under 0.5 s), with the ETag
+  computed over the bytes as a request does; best of several runs; beside icalendar's own
+  time for the same 25 events;
+- in-process time to rebuild a changed feed from the database (token lookup, caseload,
+  engine, render): a worker's 25 events, and a team feed of 10,000 overdue visits;
+- requests per second, gunicorn (2 workers) on loopback driven by wrk: an unchanged
+  25-event feed polled with and without If-None-Match, a changed 25-event feed (the cache
+  turned off, so every request loads the caseload, runs the engine and renders), and the
+  trivial JSON endpoint /api/health on the same server (goal: unchanged polls at least half
+  its rate).
+
+    .venv/bin/python scripts/bench_feeds.py [--seconds 10] [--connections 16] [--rounds 2]
+                                            [--team-children 10000] [--render-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from backend.feeds.model import Feed, FeedEntry  # noqa: E402
+from backend.feeds.render import feed_etag, render_feed  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+
+
+def synthetic_entries(count: int) -> tuple[FeedEntry, ...]:
+    plan_types = ("CP", "CIN", "cared for", "care leaver")
+    return tuple(
+        FeedEntry(
+            child_key=f"{index:032x}",
+            label=f"{chr(65 + index % 26)}.{chr(65 + index // 26 % 26)}.",
+            reference=f"C-{10000 + index}",
+            plan_label=plan_types[index % 4],
+            role="social_worker",
+            due=TODAY + timedelta(days=index % 60 - 10),
+            plan_by=TODAY + timedelta(days=index % 60 - 10),
+            status="overdue" if index % 60 < 10 else "ok",
+            explanation="Child in need plan: every 20 working days since the visit on 12 Oct 2026, so due Mon 9 Nov "
+            "2026. Source: Working Together to Safeguard Children 2023, Chapter 3: Child in need plans.",
+            url=f"https://visits.example.gov.uk/children/{index:032x}",
+            cycle_start=TODAY - timedelta(days=20 + index % 30),
+        )
+        for index in range(count)
+    )
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def icalendar_seconds(entries: tuple[FeedEntry, ...]) -> float:
+    """The same events built and serialised by icalendar, for comparison only."""
+    from icalendar import Calendar, Event
+
+    def build() -> bytes:
+        calendar = Calendar.new(prodid="-//bench//EN", uid="bench", method="PUBLISH")
+        for entry in entries:
+            event = Event.new(
+                uid=entry.child_key,
+                stamp=datetime(2026, 11, 23),
+                start=entry.plan_by,
+                end=entry.plan_by + timedelta(days=1),
+                summary=f"Visit due: {entry.label} ({entry.plan_label})",
+                description=entry.explanation,
+                url=entry.url,
+                sequence=3,
+            )
+            calendar.add_component(event)
+        return calendar.to_ical()
+
+    return best_of(20, build)
+
+
+def render_figures() -> dict[str, float]:
+    figures = {}
+    for count, runs in ((25, 200), (10_000, 5)):
+        feed = Feed(name="Bench", today=TODAY, entries=synthetic_entries(count))
+        figures[f"render_{count}_ms"] = best_of(runs, lambda feed=feed: feed_etag(render_feed(feed))) * 1000
+    figures["icalendar_25_ms"] = icalendar_seconds(synthetic_entries(25)) * 1000
+    return figures
+
+
+def seed_caseload(database_url: str, children: int = 25) -> str:
+    """A SQLite database with one worker holding ``children`` children; returns the feed's token."""
+    from datetime import date as day
+
+    from backend.app import create_app
+    from backend.core.cases import parse_case
+    from backend.extensions import db
+    from backend.persistence.children import Allocation, Child
+    from backend.persistence.people import Team, Worker
+    from backend.services.children import store_case_facts
+    from backend.services.feeds import issue_feed_token
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"})
+    with app.app_context():
+        db.create_all()
+        team = Team(name="Bench")
+        db.session.add(team)
+        db.session.flush()
+        worker = Worker(email="bench@example.org", name="Bench Worker", role="social_worker", team_id=team.id)
+        db.session.add(worker)
+        db.session.flush()
+        for index in range(children):
+            case = parse_case(
+                {
+                    "reference": f"B-{index:05d}",
+                    "name": f"Child {chr(65 + index % 26)} Bench",
+                    "episodes": [{"type": "child_in_need" if index % 2 else "child_protection", "start": "2026-06-01"}],
+                    "visits": [
+                        {"date": (day(2026, 10, 20) + timedelta(days=index)).isoformat(), "role": "social_worker"}
+                    ],
+                }
+            )
+            child = Child(reference=case.reference, name=case.name, team_id=team.id)
+            db.session.add(child)
+            db.session.flush()
+            store_case_facts(child.id, case)
+            db.session.add(
+                Allocation(child_id=child.id, worker_id=worker.id, role="social_worker", starts_on=day(2026, 1, 1))
+            )
+        db.session.commit()
+        return issue_feed_token(worker.id, worker.role, "worker")
+
+
+def seed_team(database_url: str, children: int, workers: int = 40) -> str:
+    """A team of ``workers`` whose ``children`` children are all overdue; returns the manager's team-feed token."""
+    from datetime import date as day
+
+    from sqlalchemy import insert
+
+    from backend.app import create_app
+    from backend.extensions import db
+    from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
+    from backend.persistence.people import Team, Worker
+    from backend.persistence.types import new_id
+    from backend.services.feeds import issue_feed_token
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"})
+    with app.app_context():
+        db.create_all()
+        team = Team(name="Big team")
+        db.session.add(team)
+        db.session.flush()
+        manager = Worker(email="manager@example.org", name="Manager", role="team_manager", team_id=team.id)
+        staff = [
+            Worker(email=f"w{index}@example.org", name=f"Worker {index}", role="social_worker", team_id=team.id)
+            for index in range(workers)
+        ]
+        db.session.add_all([manager, *staff])
+        db.session.flush()
+        ids = [new_id() for _ in range(children)]
+        db.session.execute(
+            insert(Child),
+            [
+                {"id": child, "reference": f"T-{n:06d}", "name": "Big Team Child", "team_id": team.id}
+                for n, child in enumerate(ids)
+            ],
+        )
+        db.session.execute(
+            insert(EpisodeRow),
+            [{"child_id": child, "type": "child_in_need", "start": day(2026, 6, 1)} for child in ids],
+        )
+        db.session.execute(
+            insert(VisitRow),
+            [
+                {
+                    "id": new_id(),
+                    "child_id": child,
+                    "date": day(2026, 9, 1),
+                    "role": "social_worker",
+                    "child_seen": True,
+                }
+                for child in ids
+            ],
+        )
+        db.session.execute(
+            insert(Allocation),
+            [
+                {
+                    "child_id": child,
+                    "worker_id": staff[n % workers].id,
+                    "role": "social_worker",
+                    "starts_on": day(2026, 1, 1),
+                }
+                for n, child in enumerate(ids)
+            ],
+        )
+        db.session.commit()
+        return issue_feed_token(manager.id, manager.role, "team")
+
+
+def rebuild_ms(database_url: str, token: str, runs: int) -> tuple[float, int]:
+    """In-process time to answer a poll whose feed changed: lookup, caseload, engine, render (best of ``runs``)."""
+    from backend.app import create_app
+    from backend.services.feeds import feed_for_token
+
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing", "FEED_CACHE_MAX_FEEDS": 0}
+    )
+    with app.test_request_context():
+        rendered = feed_for_token(token, TODAY, "http://127.0.0.1")
+        assert rendered is not None
+        seconds = best_of(runs, lambda: feed_for_token(token, TODAY, "http://127.0.0.1"))
+    return seconds * 1000, rendered.body.count(b"BEGIN:VEVENT")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(database_url: str, app_spec: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", app_spec],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=10):
+                return server, base
+        except OSError:  # refused, reset or timed out while the workers boot
+            if time.monotonic() > deadline:
+                server.kill()
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def wrk(url: str, seconds: int, connections: int, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {
+        "rate": rate,
+        "p50": percentiles.get("50", "?"),
+        "p99": percentiles.get("99", "?"),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def http_figures(seconds: int, connections: int, rounds: int) -> list[tuple[str, dict[str, Any]]]:
+    """Each scenario ``rounds`` times, interleaved, keeping the best rate: the machine is shared."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    with tempfile.TemporaryDirectory(prefix="bench-feeds-") as directory:
+        database_url = f"sqlite:///{directory}/bench.sqlite3"
+        path = f"/feeds/{seed_caseload(database_url)}.ics"
+        best: dict[str, dict[str, Any]] = {}
+
+        def keep(name: str, figures: dict[str, Any]) -> None:
+            if name not in best or figures["rate"] > best[name]["rate"]:
+                best[name] = figures
+
+        # With no room in the cache every request is a changed feed: token lookup, caseload, engine, render.
+        servers = {"cached": "wsgi:app", "uncached": 'backend.app:create_app({"FEED_CACHE_MAX_FEEDS": 0})'}
+        for _ in range(rounds):
+            for kind, spec in servers.items():
+                server, base = start_gunicorn(database_url, spec)
+                try:
+                    with urllib.request.urlopen(base + path) as response:
+                        etag = response.headers["ETag"]
+                        events = response.read().count(b"BEGIN:VEVENT")
+                    if kind == "uncached":
+                        keep(
+                            f"changed feed ({events} events), rebuilt per request",
+                            wrk(base + path, seconds, connections),
+                        )
+                        continue
+                    keep("trivial JSON /api/health", wrk(f"{base}/api/health", seconds, connections))
+                    keep(f"unchanged feed ({events} events), no If-None-Match", wrk(base + path, seconds, connections))
+                    keep(
+                        f"unchanged feed ({events} events), If-None-Match -> 304",
+                        wrk(base + path, seconds, connections, {"If-None-Match": etag}),
+                    )
+                finally:
+                    server.send_signal(signal.SIGTERM)
+                    server.wait(timeout=30)
+        trivial = "trivial JSON /api/health"
+        return [(trivial, best.pop(trivial)), *sorted(best.items(), key=lambda item: item[0], reverse=True)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--render-only", action="store_true")
+    parser.add_argument("--team-children", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    arguments = parser.parse_args()
+    for name, value in render_figures().items():
+        print(f"{name:>24}: {value:8.2f}")
+    if arguments.render_only:
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-feeds-") as directory:
+        worker_url = f"sqlite:///{directory}/worker.sqlite3"
+        milliseconds, events = rebuild_ms(worker_url, seed_caseload(worker_url), 50)
+        print(f"{'rebuild_worker_ms':>24}: {milliseconds:8.2f}  ({events} events: lookup, caseload, engine, render)")
+        team_url = f"sqlite:///{directory}/team.sqlite3"
+        milliseconds, events = rebuild_ms(team_url, seed_team(team_url, arguments.team_children), 3)
+        print(f"{'rebuild_team_ms':>24}: {milliseconds:8.2f}  ({events} events: lookup, caseload, engine, render)")
+    rows = http_figures(arguments.seconds, arguments.connections, arguments.rounds)
+    trivial = rows[0][1]["rate"]
+    title = f"gunicorn, 2 workers, wrk -t2 -c{arguments.connections}"
+    print(f"\n{title:<52} {'req/s':>9} {'vs trivial':>10} {'p50':>9} {'p99':>9}")
+    for name, figures in rows:
+        share = figures["rate"] / trivial
+        print(
+            f"{name:<52} {figures['rate']:>9.0f} {share:>10.2f} {figures['p50']:>9} {figures['p99']:>9}"
+            + (f"  ({figures['errors']} non-2xx/3xx)" if figures["errors"] else "")
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Steps a worker takes in the phone app, and what the browser holds, for the browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import BrowserContext, CDPSession, Page
+
+from tests.e2e.browser import wait_until
+from tests.support.world import PASSWORD
+
+READ_STORES = """
+(storeNames) => new Promise((resolve, reject) => {
+  const opening = indexedDB.open('visit-app');
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const db = opening.result;
+    const present = storeNames.filter((name) => db.objectStoreNames.contains(name));
+    if (present.length === 0) { db.close(); resolve({}); return; }
+    const transaction = db.transaction(present, 'readonly');
+    const result = {};
+    for (const name of present) {
+      const request = transaction.objectStore(name).getAll();
+      request.onsuccess = () => { result[name] = request.result; };
+    }
+    transaction.oncomplete = () => { db.close(); resolve(result); };
+  };
+})
+"""
+
+CACHED_URLS = """
+async () => {
+  const result = {};
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    result[name] = (await cache.keys()).map((request) => new URL(request.url).pathname);
+  }
+  return result;
+}
+"""
+
+
+def wait_ready(page: Page) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def wait_controlled(page: Page) -> None:
+    wait_until(
+        lambda: page.evaluate("navigator.serviceWorker.controller !== null"),
+        page=page,
+        what="the service worker to control the page",
+    )
+
+
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(base_url + "/")
+    page.wait_for_selector("#sign-in-form")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#screen-visits:not([hidden]) li.visit, #screen-visits:not([hidden]) #visit-groups p")
+    wait_controlled(page)
+
+
+def wait_for_offline_copy(page: Page) -> None:
+    """The list has been read through the service worker, so it is there with no network."""
+    wait_until(
+        lambda: page.evaluate("caches.open('api-data').then((cache) => cache.match('/api/caseload')).then(Boolean)"),
+        page=page,
+        what="the service worker's copy of the caseload",
+    )
+
+
+def api_get(page: Page, path: str) -> Any:
+    return page.evaluate("(path) => fetch(path).then((response) => response.json())", path)
+
+
+def shown_rows(page: Page) -> list[tuple[str, str]]:
+    rows = page.eval_on_selector_all("li.visit", "rows => rows.map((row) => [row.dataset.childId, row.dataset.role])")
+    return [(child_id, role) for child_id, role in rows]
+
+
+def row_text(page: Page, child_id: str) -> str:
+    return page.inner_text(f'li.visit[data-child-id="{child_id}"]')
+
+
+def record_visit(page: Page, child_id: str, *, seen: bool = True, alone: bool = False) -> None:
+    """Two taps: 'Record visit' on the row, then 'Child seen' or 'No access' (today's date)."""
+    waiting = len(outbox(page))
+    page.click(f'li.visit[data-child-id="{child_id}"] button.record')
+    if alone:
+        page.check("#record-alone")
+    page.click(f"#record-dialog button[value={'seen' if seen else 'no-access'}]")
+    wait_until(lambda: len(outbox(page)) == waiting + 1, page=page, what="the visit in the outbox")
+
+
+def stores(page: Page) -> dict[str, list[Any]]:
+    return page.evaluate(READ_STORES, ["outbox", "meta"])
+
+
+def outbox(page: Page) -> list[dict[str, Any]]:
+    return stores(page).get("outbox", [])
+
+
+def cached_urls(page: Page) -> dict[str, list[str]]:
+    return page.evaluate(CACHED_URLS)
+
+
+def notifications(page: Page) -> list[dict[str, Any]]:
+    return page.evaluate(
+        """navigator.serviceWorker.ready
+          .then((registration) => registration.getNotifications())
+          .then((shown) => shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url })))"""
+    )
+
+
+def service_worker_registration(context: BrowserContext, page: Page, base_url: str) -> tuple[CDPSession, str]:
+    """A DevTools session and the app's service worker registration id, for ServiceWorker.* commands."""
+    session = context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    session.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    session.send("ServiceWorker.enable")
+
+    def registration_id() -> str | None:
+        return next((item["registrationId"] for item in registrations if item["scopeURL"] == base_url + "/"), None)
+
+    return session, wait_until(registration_id, page=page, what="the service worker registration")
