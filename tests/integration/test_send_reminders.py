@@ -223,3 +223,10 @@ def test_nothing_is_planned_outside_the_slot_or_in_quiet_hours(app, service) -> 
     assert send(app, "2026-12-01T07:55")["planned"] == 0
     assert send(app, "2026-12-01T21:00")["planned"] == 0
     assert service.deliveries == []
+
+
+@pytest.mark.parametrize("value", ["2026-12-01", "tomorrow", "2026-12-01T25:00"])
+def test_a_now_that_is_not_a_date_time_is_refused_naming_the_option(app, value: str) -> None:
+    result = app.test_cli_runner().invoke(args=["send-reminders", "--now", value])
+    assert result.exit_code == 2
+    assert "--now" in result.output
