@@ -10,8 +10,9 @@ from marshmallow import Schema, fields, validate
 
 from ..auth import current_viewer
 from ..core.scheduling import STATUSES
+from ..services.audit import record_read
 from ..services.caseload import worker_caseload
-from .context import today
+from .context import route_name, today
 from .fields import IsoDate
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema
 
@@ -36,7 +37,9 @@ class Caseload(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         now = today()
         as_of = query.get("as_of") or now
-        entries = worker_caseload(current_viewer().worker_id, as_of, now)
+        worker_id = current_viewer().worker_id
+        entries = worker_caseload(worker_id, as_of, now)
+        record_read(worker_id, None, route_name())
         wanted = query.get("status")
         return {
             "as_of": as_of,

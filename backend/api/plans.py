@@ -16,7 +16,8 @@ from ..services.audit import record_read
 from ..services.plan_completion import Completion, complete_plan
 from ..services.plans import PlanRequest, cancel_plan, list_plans, put_plan, visible_plan
 from .context import now, route_name
-from .fields import IsoDate, LocalDateTime, StrictBoolean
+from .child_schemas import ID
+from .fields import IsoDate, LocalDateTime, StrictBoolean, plain_text
 from .schemas import VisitSchema
 
 blp = Blueprint("plans", __name__, url_prefix="/api/plans", description="Planned contacts with children.")
@@ -25,7 +26,7 @@ MAX_DURATION_MINUTES = 12 * 60
 
 
 class PlanRequestSchema(Schema):
-    child_id = fields.String(required=True)
+    child_id = fields.String(required=True, validate=ID)
     starts_at = LocalDateTime(
         required=True,
         metadata={"description": "Local time in Europe/London (2026-11-24T14:00) unless it carries an offset"},
@@ -34,7 +35,7 @@ class PlanRequestSchema(Schema):
         strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_DURATION_MINUTES)
     )
     kind = fields.String(required=True, validate=validate.OneOf(list(CONTACT_KINDS)))
-    note = fields.String(allow_none=True, validate=validate.Length(max=NOTE_LENGTH))
+    note = fields.String(allow_none=True, validate=[validate.Length(max=NOTE_LENGTH), plain_text])
     role = fields.String(validate=validate.OneOf(list(VISIT_ROLES)), metadata={"description": "Default: the caller's"})
 
     @post_load
@@ -74,7 +75,9 @@ class PlanListSchema(Schema):
 
 
 class PlanQueryArgsSchema(Schema):
-    child_id = fields.String(metadata={"description": "That child's plans; without it, the caller's own plans"})
+    child_id = fields.String(
+        validate=ID, metadata={"description": "That child's plans; without it, the caller's own plans"}
+    )
     status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
 
 

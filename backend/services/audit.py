@@ -14,6 +14,8 @@ CHANGE = "change"
 
 
 def record_read(worker_id: str, child_id: str | None, route: str) -> None:
+    """A read of one child's record, or (child_id None) of a listing: the caseload, the children
+    list or a team overview, whose rows follow from the allocations in force at that moment."""
     db.session.commit()
     db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=READ, route=route))
     db.session.commit()

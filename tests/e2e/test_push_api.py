@@ -193,7 +193,8 @@ def test_reminder_settings_start_at_the_defaults(sam: SignedIn) -> None:
 
 def test_the_lead_time_for_planned_contacts_can_be_chosen_or_switched_off(sam: SignedIn) -> None:
     assert sam.write("PUT", "/api/push/preferences", {"plan_lead_minutes": 30}).get_json()["plan_lead_minutes"] == 30
-    assert sam.write("PUT", "/api/push/preferences", {"plan_lead_minutes": None}).get_json()["plan_lead_minutes"] is None
+    switched_off = sam.write("PUT", "/api/push/preferences", {"plan_lead_minutes": None}).get_json()
+    assert switched_off["plan_lead_minutes"] is None
     assert sam.get("/api/push/preferences").get_json()["plan_lead_minutes"] is None
 
 

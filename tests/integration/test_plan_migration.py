@@ -1,4 +1,4 @@
-"""Migration 0004_plans (plans, visit kinds, plan reminder lead): reversible, and visits already stored keep counting."""
+"""Migration 0004_plans (plans, visit kinds, plan reminder lead): reversible; stored visits keep counting."""
 
 from __future__ import annotations
 
