@@ -15,8 +15,8 @@ from ..persistence.plans import NOTE_LENGTH, PLAN_STATUSES
 from ..services.audit import record_read
 from ..services.plan_completion import Completion, complete_plan
 from ..services.plans import PlanRequest, cancel_plan, list_plans, put_plan, visible_plan
-from .context import now, route_name
 from .child_schemas import ID
+from .context import now, route_name
 from .fields import IsoDate, LocalDateTime, StrictBoolean, plain_text
 from .schemas import VisitSchema
 

@@ -136,6 +136,7 @@ def test_an_id_already_used_for_another_childs_plan_is_a_conflict(app: Flask, te
         ({"duration_minutes": "60"}, "duration_minutes"),
         ({"duration_minutes": 721}, "duration_minutes"),
         ({"note": "x" * 501}, "note"),
+        ({"note": "right\u202eleft"}, "note"),  # a bidirectional override
         ({"role": "wizard"}, "role"),
         ({"role": "personal_adviser"}, "role"),  # a role the worker does not hold for the child
     ],
