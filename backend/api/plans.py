@@ -105,8 +105,8 @@ class Plans(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         viewer = current_viewer()
         plans = list_plans(viewer, query.get("child_id"), query.get("status"), now())
-        if query.get("child_id"):
-            record_read(viewer.worker_id, query["child_id"], route_name())
+        # One child's plans are a read of that child; the caller's own plans, a listing (no child id).
+        record_read(viewer.worker_id, query.get("child_id"), route_name())
         return {"plans": plans}
 
 
@@ -124,7 +124,10 @@ class Plan(MethodView):
 
     @blp.response(200, PlanSchema)
     def get(self, plan_id: UUID) -> dict[str, Any]:
-        return visible_plan(current_viewer(), str(plan_id), now())
+        viewer = current_viewer()
+        plan = visible_plan(viewer, str(plan_id), now())
+        record_read(viewer.worker_id, plan["child_id"], route_name())
+        return plan
 
     @blp.response(204)
     @blp.alt_response(409, description="The plan is completed")

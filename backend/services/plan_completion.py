@@ -57,7 +57,8 @@ def complete_plan(
     if row.status == "planned":
         close_plan(row, "completed", deadline)
         row.visit_id = visit_id
-        note_change(viewer.worker_id, row.child_id, route)
+        if not created:  # a new visit was already audited as this request's change
+            note_change(viewer.worker_id, row.child_id, route)
         db.session.commit()
     return {"plan": plan_as_dict(viewer, row, now), "visit": visit}, created
 

@@ -20,6 +20,7 @@ from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import EpisodeRow
 from backend.persistence.types import utc_now
+from tests.support.plans import add_plan, new_plan_id, plan_body
 from tests.support.routes import every_route, fill_path
 from tests.support.world import PASSWORD, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
@@ -44,7 +45,12 @@ NO_CHILD_DATA = {
     ("/api/feeds/token", "DELETE"),
 }
 # Listings answer many children at once: audited as one read with no child id.
-LISTINGS = {("/api/children", "GET"), ("/api/caseload", "GET"), ("/api/teams/<team_id>/overview", "GET")}
+LISTINGS = {
+    ("/api/children", "GET"),
+    ("/api/caseload", "GET"),
+    ("/api/teams/<team_id>/overview", "GET"),
+    ("/api/plans", "GET"),  # without child_id: the caller's own plans
+}
 
 
 def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
@@ -56,6 +62,9 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/children/<child_id>/events", "POST"): {"type": "birth", "date": "2026-11-02"},
         ("/api/children/<child_id>/allocations", "POST"): {"worker_id": spare_worker, "role": "personal_adviser"},
         ("/api/visits/<uuid:visit_id>", "PUT"): visit_body(child, date="2026-11-02"),
+        ("/api/plans/<uuid:plan_id>", "PUT"): plan_body(child),
+        ("/api/plans/<uuid:plan_id>", "DELETE"): None,
+        ("/api/plans/<uuid:plan_id>/complete", "POST"): {"date": "2026-11-20"},
     }
 
 
@@ -75,7 +84,8 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
     api = signed_in(app, admin)
     visit_id = new_visit_id()
     assert api.put(f"/api/visits/{visit_id}", json=visit_body(child)).status_code == 201
-    values = {"child_id": child, "team_id": team, "episode_id": episode, "visit_id": visit_id}
+    plan_id, plan_to_complete = add_plan(app, child, admin), add_plan(app, child, admin)
+    values = {"child_id": child, "team_id": team, "episode_id": episode, "visit_id": visit_id, "plan_id": plan_id}
     request_bodies = bodies(child, spare)
     for rule, method in every_route(app):
         if not rule.startswith("/api/") or (rule, method) in NO_CHILD_DATA:
@@ -85,6 +95,10 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
         path = fill_path(rule, values)
         if rule == "/api/visits/<uuid:visit_id>" and method == "PUT":
             path = f"/api/visits/{new_visit_id()}"
+        if rule == "/api/plans/<uuid:plan_id>" and method == "PUT":
+            path = f"/api/plans/{new_plan_id()}"
+        if rule == "/api/plans/<uuid:plan_id>/complete":
+            path = f"/api/plans/{plan_to_complete}/complete"
         response = api.request(method, path, json=request_bodies.get((rule, method)))
         assert response.status_code < 300, (method, rule, response.json)
         new = audit_rows(app)[seen:]
