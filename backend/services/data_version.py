@@ -57,7 +57,10 @@ def register() -> None:
 
 def current_token(session: Session) -> str | None:
     """The token now, or None when the row is missing (then nothing may be served from a cache)."""
-    return session.execute(select(DataVersion.token).where(DataVersion.id == ROW_ID)).scalar()
+    # Through the Core connection: this runs on every cached request, and the ORM's own
+    # statement handling would cost more than the query.
+    table = DataVersion.__table__
+    return session.connection().execute(select(table.c.token).where(table.c.id == ROW_ID)).scalar()
 
 
 def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
@@ -80,7 +83,8 @@ def _tracked(table_name: str | None) -> bool:
 
 
 def _before_commit(session: Session) -> None:
-    session.flush()  # pending rows mark the transaction in _after_flush
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # pending rows mark the transaction in _after_flush
     if not session.info.pop(CHANGED, False):
         return
     token = secrets.token_hex(16)
