@@ -20,7 +20,6 @@ from typing import Any
 
 from flask import Response, current_app
 
-from ..extensions import db
 from ..services.data_version import current_token
 
 
@@ -72,7 +71,7 @@ def cached_json(key: Hashable, document: Callable[[], dict[str, Any]]) -> Respon
     ``key`` must hold everything else the document depends on: the viewer, the dates, the filters.
     """
     cache: RenderedCache = current_app.extensions["rendered_cache"]
-    body = cache.get(key, current_token(db.session), lambda: render_json(document()))
+    body = cache.get(key, current_token(), lambda: render_json(document()))
     return current_app.response_class(body, mimetype="application/json")
 
 

@@ -27,5 +27,5 @@ class DataVersion(db.Model):
 event.listen(
     DataVersion.__table__,
     "after_create",
-    DDL(f"INSERT INTO data_version (id, token) VALUES ({ROW_ID}, 'initial')"),
+    DDL("INSERT INTO data_version (id, token) VALUES (1, 'initial')"),  # id: ROW_ID
 )

@@ -23,9 +23,11 @@ app servers, or run ``UPDATE data_version SET token = 'x'`` with them.
 from __future__ import annotations
 
 import secrets
+
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
+from ..extensions import db
 from ..persistence.versions import ROW_ID, DataVersion
 
 UNTRACKED_TABLES = frozenset(
@@ -55,12 +57,12 @@ def register() -> None:
         event.listen(Session, "after_transaction_end", _after_transaction_end)
 
 
-def current_token(session: Session) -> str | None:
+def current_token() -> str | None:
     """The token now, or None when the row is missing (then nothing may be served from a cache)."""
     # Through the Core connection: this runs on every cached request, and the ORM's own
     # statement handling would cost more than the query.
     table = DataVersion.__table__
-    return session.connection().execute(select(table.c.token).where(table.c.id == ROW_ID)).scalar()
+    return db.session.connection().execute(select(table.c.token).where(table.c.id == ROW_ID)).scalar()
 
 
 def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
