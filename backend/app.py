@@ -11,11 +11,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, commands, web
-from .api import feeds, headers, problems, rendered, routes
+from .api import feeds, headers, input_guard, problems, rendered, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
+from .persistence.sql_logging import keep_rows_out_of_logs
 from .persistence.sqlite import configure_sqlite
 from .push import setup as push_setup
 from .rules_files import load_profiles
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["api"] = routes.init_app(app)
     problems.init_app(app)
     guard.init_app(app)
+    input_guard.init_app(app)
     headers.init_app(app)
     feeds.init_app(app)
     rendered.init_app(app)
@@ -63,12 +65,14 @@ def configure_database(app: Flask) -> None:
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'visits.sqlite3'}"
     url = normalise_database_url(url)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: statement parameters (names, dates of birth) never reach logs or error messages.
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         # The busy timeout is set as a pragma (persistence/sqlite.py); sqlite3's own 5 s would cut it short.
-        options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        options = {"connect_args": {"timeout": 30, "check_same_thread": False}, "hide_parameters": True}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     db.init_app(app)
+    keep_rows_out_of_logs()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     with app.app_context():
         for engine in db.engines.values():

@@ -12,8 +12,9 @@ from marshmallow import Schema, fields, validate
 
 from ..auth import current_viewer
 from ..core.scheduling import STATUSES
+from ..services.audit import record_read
 from ..services.caseload import worker_caseload
-from .context import today
+from .context import route_name, today
 from .fields import IsoDate
 from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema
@@ -39,9 +40,11 @@ class Caseload(MethodView):
     def get(self, query: dict[str, Any]) -> Response:
         worker_id, now = current_viewer().worker_id, today()
         as_of, wanted = query.get("as_of") or now, query.get("status")
-        return cached_json(
+        response = cached_json(
             ("caseload", worker_id, as_of, now, wanted), lambda: caseload_document(worker_id, as_of, now, wanted)
         )
+        record_read(worker_id, None, route_name())
+        return response
 
 
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..core.vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
-from .fields import IsoDate, StrictBoolean
+from .fields import IsoDate, StrictBoolean, plain_text
 from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
 
 PLAN_TYPE = validate.OneOf(list(PLAN_TYPES))
 PLACEMENT = validate.OneOf(list(PLACEMENTS))
 EVENT_TYPE = validate.OneOf(list(EVENT_TYPES))
 VISIT_ROLE = validate.OneOf(list(VISIT_ROLES))
-REFERENCE = validate.Length(min=1, max=64)
-NAME = validate.Length(max=200)
+REFERENCE = [validate.Length(min=1, max=64), plain_text]
+NAME = [validate.Length(max=200), plain_text]
+EMAIL = [validate.Length(min=1, max=320), plain_text]
+ID = [validate.Length(min=1, max=32), plain_text]
 
 
 class EpisodeInSchema(Schema):
@@ -35,7 +37,7 @@ class CaseVisitSchema(Schema):
 
 
 class AllocationRequestSchema(Schema):
-    worker_email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    worker_email = fields.String(required=True, validate=EMAIL)
     role = fields.String(required=True, validate=VISIT_ROLE)
 
 
@@ -102,8 +104,8 @@ class AllocationSchema(Schema):
 class ReallocationSchema(Schema):
     """Give a role to a worker (by id or email) from a date on; the current holder's allocation ends then."""
 
-    worker_id = fields.String(validate=validate.Length(min=1, max=32))
-    worker_email = fields.String(validate=validate.Length(min=1, max=320))
+    worker_id = fields.String(validate=ID)
+    worker_email = fields.String(validate=EMAIL)
     role = fields.String(required=True, validate=VISIT_ROLE)
     from_ = IsoDate(data_key="from", attribute="from", metadata={"description": "Default: today"})
 

@@ -32,7 +32,10 @@ blp = Blueprint("children", __name__, url_prefix="/api/children", description="C
 class Children(MethodView):
     @blp.response(200, ChildListSchema)
     def get(self) -> dict[str, Any]:
-        return {"children": service.visible_children(current_viewer(), today())}
+        viewer = current_viewer()
+        children = service.visible_children(viewer, today())
+        record_read(viewer.worker_id, None, route_name())
+        return {"children": children}
 
     @blp.arguments(ChildCreateSchema)
     @blp.response(201, CreatedSchema)

@@ -6,9 +6,19 @@ import re
 from datetime import date
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
+
+# C0 and C1 controls (tab, CR and LF included: no field here holds more than one line), and the
+# bidirectional overrides that make text display other than it reads.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def plain_text(value: str) -> None:
+    """A marshmallow validator: one line of printable text."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError("Contains control characters.")
 
 
 class IsoDate(fields.Date):

@@ -15,13 +15,14 @@ from ..auth.guard import current_session
 from ..auth.sessions import csrf_token_for, hash_token
 from ..auth.sign_in import sign_in, sign_out
 from ..persistence.people import Worker
+from .fields import plain_text
 from .problems import problem
 
 blp = Blueprint("session", __name__, url_prefix="/api/session", description="Signing in and out.")
 
 
 class SignInSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    email = fields.String(required=True, validate=[validate.Length(min=1, max=320), plain_text])
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 

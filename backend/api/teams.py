@@ -9,8 +9,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import current_viewer
+from ..services.audit import record_read
 from ..services.overview import team_overview
-from .context import today
+from .context import route_name, today
 from .fields import IsoDate
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema
 
@@ -69,4 +70,7 @@ class TeamOverview(MethodView):
     def get(self, query: dict[str, Any], team_id: str) -> dict[str, Any]:
         now = today()
         as_of = query.get("as_of") or now
-        return team_overview(current_viewer(), team_id, as_of, query.get("from"), query.get("to"), now)
+        viewer = current_viewer()
+        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), now)
+        record_read(viewer.worker_id, None, route_name())
+        return overview

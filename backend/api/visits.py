@@ -10,8 +10,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import current_viewer
+from ..services.audit import record_read
 from ..services.visits import VisitReport, record_visit, visible_visit
-from .child_schemas import VISIT_ROLE
+from .child_schemas import ID, VISIT_ROLE
 from .context import route_name, today
 from .fields import IsoDate, StrictBoolean
 from .schemas import VisitSchema
@@ -20,7 +21,7 @@ blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="Visit
 
 
 class VisitReportSchema(Schema):
-    child_id = fields.String(required=True)
+    child_id = fields.String(required=True, validate=ID)
     date = IsoDate(required=True)
     role = fields.String(required=True, validate=VISIT_ROLE)
     child_seen = StrictBoolean(required=True)
@@ -40,4 +41,7 @@ class Visit(MethodView):
 
     @blp.response(200, VisitSchema)
     def get(self, visit_id: UUID) -> dict[str, Any]:
-        return visible_visit(current_viewer(), str(visit_id), today())
+        viewer = current_viewer()
+        visit = visible_visit(viewer, str(visit_id), today())
+        record_read(viewer.worker_id, visit["child_id"], route_name())
+        return visit

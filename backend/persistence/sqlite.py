@@ -20,9 +20,30 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
 
 
+# PRAGMA synchronous answers a number: 2 is FULL.
+SYNCHRONOUS_FULL = 2
+
+
+class UnsafeSqlite(RuntimeError):
+    """SQLite would not run as configured; serving on it could lose acknowledged visits."""
+
+
 def configure_sqlite(engine: Engine) -> None:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    verify_sqlite(engine)
+
+
+def verify_sqlite(engine: Engine) -> None:
+    """At start-up: refuse to serve unless the pragmas took. SQLite ignores a journal mode it
+    cannot use (an in-memory database, some network filesystems) without raising, and
+    synchronous=FULL is what makes a commit survive a power cut in WAL mode."""
+    with engine.connect() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        connection.rollback()
+    if str(journal).lower() != "wal" or synchronous != SYNCHRONOUS_FULL:
+        raise UnsafeSqlite(f"SQLite runs with journal_mode={journal}, synchronous={synchronous}; need wal and FULL (2)")
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:

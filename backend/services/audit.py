@@ -17,6 +17,8 @@ CHANGE = "change"
 
 
 def record_read(worker_id: str, child_id: str | None, route: str) -> None:
+    """A read of one child's record, or (child_id None) of a listing: the caseload, the children
+    list or a team overview, whose rows follow from the allocations in force at that moment."""
     db.session.commit()
     # A plain INSERT rather than an ORM object: reads are the hot path (a cached caseload or
     # obligations response costs little more than this entry), and nothing reads the row back.

@@ -57,7 +57,7 @@ def serve(app: Flask) -> Iterator[str]:
 
 
 def wait_until(
-    check: Callable[[], Any], *, page: Page | None = None, timeout: float = 10.0, what: str = "condition"
+    check: Callable[[], Any], *, page: Page | None = None, timeout: float = 20.0, what: str = "condition"
 ) -> Any:
     """Poll from Python: the app's CSP forbids the eval that page.wait_for_function relies on.
 

@@ -25,11 +25,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Playwright, Route
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.children import VisitRow
+from backend.persistence.security import SessionRow
 from tests.e2e.apps import make_app
 from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, PHONE, chromium_path, serve, wait_until
 from tests.e2e.phone import (
@@ -48,7 +49,7 @@ from tests.e2e.phone import (
     wait_ready,
 )
 from tests.support.database import empty_tables
-from tests.support.world import add_child, add_team, add_worker, signed_in
+from tests.support.world import PASSWORD, add_child, add_team, add_worker, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -342,6 +343,31 @@ def test_an_unsent_visit_survives_sign_out_when_kept_and_is_sent_after_signing_i
     page.wait_for_selector("#outbox-section", state="hidden", timeout=20000)
     [stored] = server_visits(site.app)
     assert (stored.child_id, stored.child_seen) == (world.children["C-0004"], False)
+
+
+def test_a_visit_waits_through_an_expired_session_and_is_sent_after_signing_in_again(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    context.set_offline(True)
+    record_visit(page, world.children["C-0003"])
+    with site.app.app_context():  # every session ends, as after the idle limit
+        db.session.execute(delete(SessionRow))
+        db.session.commit()
+    context.set_offline(False)
+    page.wait_for_selector("#sign-in-form")
+    assert page.inner_text("#sign-in-outbox") == "1 visit on this phone will be sent once you sign in."
+    assert [entry["state"] for entry in outbox(page)] == ["needs_sign_in"]
+    assert server_visits(site.app) == []
+
+    page.fill("#email", world.worker_email)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, timeout=20, what="the visit after signing in")
+    assert stored.child_id == world.children["C-0003"]
+    page.wait_for_selector("#screen-visits:not([hidden]) #outbox-section", state="hidden")
 
 
 # ---- the phone itself -------------------------------------------------------------------
