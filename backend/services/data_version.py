@@ -12,7 +12,7 @@ sign-in, logging, push and feed bookkeeping, which neither endpoint reads.
 - A flush of new, changed or deleted rows of any other table marks the transaction.
 - An INSERT, UPDATE or DELETE statement run through the session (bulk imports, the
   benchmark's seeding) on any other table marks it too, and so does any textual statement
-  (TRUNCATE in tests), as it cannot be told apart.
+  but a SELECT (TRUNCATE in tests), as its tables are not known.
 - The token is written just before the commit, the transaction's last write, so that on
   PostgreSQL the row lock is held only while committing and cannot be part of a deadlock.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import TextClause, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from ..extensions import db
@@ -44,6 +44,8 @@ UNTRACKED_TABLES = frozenset(
         "feed_policy",
     }
 )
+# Textual statements that begin so only read; any other text counts as a change.
+READING_WORDS = ("SELECT", "PRAGMA", "SHOW", "EXPLAIN")
 CHANGED = "data_version_changed"
 OWN_WRITE = "data_version_write"
 
@@ -75,7 +77,12 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
 def _after_statement(state: ORMExecuteState) -> None:
     if state.is_select or state.execution_options.get(OWN_WRITE):
         return
-    table = getattr(state.statement, "table", None)
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        if not statement.text.lstrip().upper().startswith(READING_WORDS):
+            state.session.info[CHANGED] = True
+        return
+    table = getattr(statement, "table", None)
     if _tracked(getattr(table, "name", None)):
         state.session.info[CHANGED] = True
 

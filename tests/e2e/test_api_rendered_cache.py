@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from backend.api.caseload import CaseloadSchema
 from backend.api.child_schemas import ObligationListSchema
@@ -171,6 +171,17 @@ def test_a_bulk_insert_changes_the_data_version(app: Flask) -> None:
         before = current_token()
         assert before is not None
         db.session.execute(insert(Team), [{"id": "bulk-team", "name": "Bulk"}])
+        db.session.commit()
+        assert current_token() != before
+
+
+def test_a_textual_write_changes_the_data_version_and_a_textual_select_does_not(app: Flask) -> None:
+    with app.app_context():
+        before = current_token()
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+        assert current_token() == before
+        db.session.execute(text("DELETE FROM events"))
         db.session.commit()
         assert current_token() != before
 
