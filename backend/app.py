@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, commands, web
-from .api import feeds, headers, input_guard, problems, routes
+from .api import feeds, headers, input_guard, problems, rendered, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
@@ -21,6 +21,7 @@ from .persistence.sqlite import configure_sqlite
 from .push import setup as push_setup
 from .rules_files import load_profiles
 from .schedules import Scheduler
+from .services import data_version
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -48,6 +49,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     input_guard.init_app(app)
     headers.init_app(app)
     feeds.init_app(app)
+    rendered.init_app(app)
+    data_version.register()
     cli.init_app(app)
     commands.init_app(app)
     web.init_app(app)

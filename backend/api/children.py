@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,6 +22,7 @@ from .child_schemas import (
     ProjectionQueryArgsSchema,
 )
 from .context import route_name, today
+from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema
 
 blp = Blueprint("children", __name__, url_prefix="/api/children", description="Children and their schedules.")
@@ -63,11 +65,16 @@ class ChildRecord(MethodView):
 class ChildObligations(MethodView):
     @blp.arguments(AsOfQueryArgsSchema, location="query")
     @blp.response(200, ObligationListSchema)
-    def get(self, query: dict[str, Any], child_id: str) -> dict[str, Any]:
+    def get(self, query: dict[str, Any], child_id: str) -> Response:
         viewer, now = current_viewer(), today()
-        obligations = service.child_obligations(viewer, child_id, query.get("as_of") or now, now)
+        as_of = query.get("as_of") or now
+        # The viewer is part of the key: whether they may see the child is checked when rendering.
+        response = cached_json(
+            ("obligations", viewer, child_id, as_of, now),
+            lambda: {"obligations": service.child_obligations(viewer, child_id, as_of, now)},
+        )
         record_read(viewer.worker_id, child_id, route_name())
-        return {"obligations": obligations}
+        return response
 
 
 @blp.route("/<child_id>/projections")

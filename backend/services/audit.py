@@ -6,8 +6,11 @@ insert opens a fresh write transaction instead of upgrading a stale read snapsho
 
 from __future__ import annotations
 
+from sqlalchemy import insert
+
 from ..extensions import db
 from ..persistence.audit import AuditEntry
+from ..persistence.types import utc_now
 
 READ = "read"
 CHANGE = "change"
@@ -17,7 +20,11 @@ def record_read(worker_id: str, child_id: str | None, route: str) -> None:
     """A read of one child's record, or (child_id None) of a listing: the caseload, the children
     list or a team overview, whose rows follow from the allocations in force at that moment."""
     db.session.commit()
-    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=READ, route=route))
+    # A plain INSERT rather than an ORM object: reads are the hot path (a cached caseload or
+    # obligations response costs little more than this entry), and nothing reads the row back.
+    db.session.execute(
+        insert(AuditEntry).values(worker_id=worker_id, child_id=child_id, action=READ, route=route, at=utc_now())
+    )
     db.session.commit()
 
 

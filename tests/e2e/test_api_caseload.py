@@ -137,10 +137,15 @@ def caseload_statements(app: Flask, children: int) -> tuple[int, int]:
     worker = add_worker(app)
     add_many_children(app, worker, children)
     api = signed_in(app, worker)
-    api.get("/api/caseload?as_of=2026-11-20")  # warm: the first request of a session touches it
+    # Warm: the first request of a session touches it. Another date, so that the counted request
+    # renders the caseload rather than reusing this one (api/rendered.py).
+    api.get("/api/caseload?as_of=2026-11-19")
     with counted_statements(app) as statements:
         response = api.get("/api/caseload?as_of=2026-11-20")
     assert len(response.json["obligations"]) == children
+    with counted_statements(app) as cached:
+        assert api.get("/api/caseload?as_of=2026-11-20").json == response.json
+    assert len(cached) < len(statements), "the repeated request was not served from the cache"
     return len(statements), children
 
 
