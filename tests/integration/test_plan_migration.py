@@ -28,19 +28,20 @@ def test_visits_stored_before_kinds_existed_keep_no_kind_which_reads_as_in_perso
     app = create_app(config_for(f"sqlite:///{tmp_path / 'kinds.sqlite3'}"))
     with app.app_context():
         upgrade(revision="0003_feeds")
-        db.session.execute(text("INSERT INTO teams (id, name) VALUES ('t', 'T')"))
-        db.session.execute(
-            text(
-                "INSERT INTO children (id, reference, name, created_at) "
-                "VALUES ('c', 'C-1', 'A B', '2026-11-01 00:00:00')"
+        # A plain connection: the schema is older than the data-version row the session would bump.
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO teams (id, name) VALUES ('t', 'T')"))
+            connection.execute(
+                text(
+                    "INSERT INTO children (id, reference, name, created_at) "
+                    "VALUES ('c', 'C-1', 'A B', '2026-11-01 00:00:00')"
+                )
             )
-        )
-        db.session.execute(
-            text(
-                "INSERT INTO visits (id, child_id, date, role, child_seen, recorded_at) "
-                "VALUES ('v', 'c', '2026-11-02', 'social_worker', 1, '2026-11-02 12:00:00')"
+            connection.execute(
+                text(
+                    "INSERT INTO visits (id, child_id, date, role, child_seen, recorded_at) "
+                    "VALUES ('v', 'c', '2026-11-02', 'social_worker', 1, '2026-11-02 12:00:00')"
+                )
             )
-        )
-        db.session.commit()
         upgrade()
         assert db.session.execute(text("SELECT kind FROM visits WHERE id = 'v'")).scalar_one() is None
