@@ -224,10 +224,10 @@ def rebuild_ms(database_url: str, token: str, runs: int) -> tuple[float, int]:
         {"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing", "FEED_CACHE_MAX_FEEDS": 0}
     )
     with app.test_request_context():
-        rendered = feed_for_token(token, TODAY, "http://127.0.0.1")
-        assert rendered is not None
+        delivery = feed_for_token(token, TODAY, "http://127.0.0.1")
+        assert delivery is not None
         seconds = best_of(runs, lambda: feed_for_token(token, TODAY, "http://127.0.0.1"))
-    return seconds * 1000, rendered.body.count(b"BEGIN:VEVENT")
+    return seconds * 1000, delivery.feed.body.count(b"BEGIN:VEVENT")
 
 
 def free_port() -> int:

@@ -20,7 +20,9 @@ from ..feeds import logscrub
 from ..feeds.cache import FeedCache
 from ..persistence.feeds import FEED_KINDS
 from ..services import feed_versions
+from ..services.audit import record_read
 from ..services.feeds import change_feed_settings, feed_for_token, feed_settings, issue_feed_token, revoke_feed_token
+from .context import route_name
 from .problems import problem
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/feeds", description="Calendar feed links and settings.")
@@ -93,15 +95,19 @@ class FeedSettingsResource(MethodView):
 
 @files.get("/feeds/<token>.ics")
 def feed_file(token: str) -> Response:
-    rendered = feed_for_token(token, today_in_london(), public_base_url())
-    if rendered is None:
+    delivery = feed_for_token(token, today_in_london(), public_base_url())
+    if delivery is None:
         response = problem(404, "No such feed.")
         response.headers["Cache-Control"] = "no-store"
         return response
+    rendered = delivery.feed
     if request.if_none_match.contains_weak(rendered.etag.strip('"')):
+        # Nothing is disclosed that the client does not hold already, so a 304 is not a read.
         response = Response(status=304)
     else:
         response = Response(rendered.body, status=200, content_type="text/calendar; charset=utf-8")
+        # A delivered feed is a listing of the worker's children: audited like the caseload.
+        record_read(delivery.worker_id, None, route_name())
     response.headers["ETag"] = rendered.etag
     response.headers["Cache-Control"] = FEED_CACHE_CONTROL
     response.headers["Referrer-Policy"] = "no-referrer"

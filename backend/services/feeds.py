@@ -123,8 +123,16 @@ _TOKEN_ROW = select(FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, Fee
 )
 
 
-def feed_for_token(token: str, today: date, app_url: str) -> RenderedFeed | None:
-    """The feed a secret link shows today, or None for a link that is unknown, rotated or off."""
+@dataclass(frozen=True)
+class FeedDelivery:
+    """A rendered feed and the worker whose link asked for it (for the audit log)."""
+
+    worker_id: str
+    feed: RenderedFeed
+
+
+def feed_for_token(token: str, today: date, app_url: str) -> FeedDelivery | None:
+    """The feed a secret link shows today and whose it is, or None for a link that is unknown, rotated or off."""
     if not looks_like_token(token):
         return None
     digest = token_hash(token)
@@ -137,7 +145,8 @@ def feed_for_token(token: str, today: date, app_url: str) -> RenderedFeed | None
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
     fingerprint = (row.version, today, app_url)
-    return feed_cache().get(row.id, fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url))
+    rendered = feed_cache().get(row.id, fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url))
+    return FeedDelivery(row.worker_id, rendered)
 
 
 def _build(worker_id: str, kind: str, today: date, app_url: str) -> bytes:

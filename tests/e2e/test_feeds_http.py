@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from flask import Flask
 from icalendar import Calendar
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from backend.api import feeds as feeds_api
 from backend.extensions import db
+from backend.persistence.audit import AuditEntry
 from backend.persistence.children import Allocation
 from backend.persistence.people import Worker
 from tests.icaljs import parse_with_icaljs
@@ -305,3 +306,16 @@ def test_feeds_show_no_child_of_another_worker_or_team(app: Flask) -> None:
     assert summaries(client.get(feed_path(signed_in(app, sam))).data) == ["Visit due: JS (CP)"]
     assert summaries(client.get(feed_path(signed_in(app, manager), "team")).data) == ["Visit due: JS (CP) - Sam Patel"]
     assert summaries(client.get(feed_path(signed_in(app, other))).data) == ["Visit due: AK (CP)"]
+
+
+def test_a_delivered_feed_is_audited_as_a_listing_read_and_a_304_is_not(app: Flask, worker_with_child) -> None:
+    worker, _, api = worker_with_child
+    path = feed_path(api)
+    poller = app.test_client()
+    first = poller.get(path)
+    assert first.status_code == 200
+    assert poller.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    with app.app_context():
+        feed_reads = select(AuditEntry).where(AuditEntry.route == "GET /feeds/<token>.ics")
+        reads = db.session.execute(feed_reads).scalars().all()
+    assert [(entry.worker_id, entry.child_id) for entry in reads] == [(worker, None)]
