@@ -168,7 +168,8 @@ def test_signing_in_shows_the_caseload_in_the_order_the_api_gives(
     assert page.eval_on_selector_all("li.visit .badge", "badges => badges.map((badge) => badge.textContent)") == [
         words[item["status"]] for item in obligations
     ]
-    listing = page.inner_text("#screen-visits")
+    # text_content, not inner_text: rows below the fold are not laid out, and this check must see them all.
+    listing = page.text_content("#screen-visits") or ""
     assert not [name for name in world.names.values() if name in listing], "full names belong on the child page only"
     assert "last synced" in page.inner_text("#sync-status")
 
