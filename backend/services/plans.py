@@ -18,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 
 from ..clock import LONDON
 from ..core.localtime import as_local_text
@@ -31,6 +30,7 @@ from ..persistence.types import utc_now
 from .access import Viewer, current_allocation, visible_child, visible_child_ids
 from .audit import note_change
 from .caseload import scheduler
+from .client_ids import commit_new_or_find_winner
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
@@ -62,15 +62,9 @@ def put_plan(
         revision=0,
     )
     write_fields(row, request)
-    db.session.add(row)
     note_change(viewer.worker_id, request.child_id, route)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        winner = db.session.get(PlanRow, plan_id)
-        if winner is None:
-            raise
+    winner = commit_new_or_find_winner(row, PlanRow, plan_id)
+    if winner is not None:
         return replace_plan(viewer, winner, request, now, route), False
     return plan_as_dict(viewer, row, now), True
 

@@ -13,12 +13,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..persistence.children import VisitRow
 from .access import Viewer, visible_child, visible_child_ids
 from .audit import note_change
+from .client_ids import commit_new_or_find_winner
 from .errors import Conflict, InvalidInput, NotFound
 
 
@@ -56,15 +56,9 @@ def record_visit(
         kind=report.kind,
         visitor_id=viewer.worker_id,
     )
-    db.session.add(row)
     note_change(viewer.worker_id, report.child_id, route)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        winner = db.session.get(VisitRow, visit_id)
-        if winner is None:
-            raise
+    winner = commit_new_or_find_winner(row, VisitRow, visit_id)
+    if winner is not None:
         return settle_replay(viewer, winner, report, today), False
     return visit_as_dict(row), True
 
