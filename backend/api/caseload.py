@@ -35,7 +35,7 @@ class CaseloadSchema(Schema):
 
 @blp.route("")
 class Caseload(MethodView):
-    @blp.arguments(CaseloadQueryArgsSchema, location="query")
+    @blp.arguments(CaseloadQueryArgsSchema(), location="query")
     @blp.response(200, CaseloadSchema)
     def get(self, query: dict[str, Any]) -> Response:
         worker_id, now = current_viewer().worker_id, today()

@@ -25,7 +25,7 @@ blp = Blueprint("child_facts", __name__, url_prefix="/api/children", description
 
 @blp.route("/<child_id>/episodes")
 class Episodes(MethodView):
-    @blp.arguments(EpisodeInSchema)
+    @blp.arguments(EpisodeInSchema())
     @blp.response(201, EpisodeSchema)
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.add_episode(current_viewer(), child_id, fields, today(), route_name())
@@ -33,7 +33,7 @@ class Episodes(MethodView):
 
 @blp.route("/<child_id>/episodes/<episode_id>")
 class Episode(MethodView):
-    @blp.arguments(EpisodeChangeSchema)
+    @blp.arguments(EpisodeChangeSchema())
     @blp.response(200, EpisodeSchema)
     def patch(self, fields: dict[str, Any], child_id: str, episode_id: str) -> dict[str, Any]:
         return service.change_episode(current_viewer(), child_id, episode_id, fields, today(), route_name())
@@ -41,7 +41,7 @@ class Episode(MethodView):
 
 @blp.route("/<child_id>/events")
 class Events(MethodView):
-    @blp.arguments(EventInSchema)
+    @blp.arguments(EventInSchema())
     @blp.response(201, EventSchema)
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.add_event(current_viewer(), child_id, fields, today(), route_name())
@@ -49,7 +49,7 @@ class Events(MethodView):
 
 @blp.route("/<child_id>/allocations")
 class Allocations(MethodView):
-    @blp.arguments(ReallocationSchema)
+    @blp.arguments(ReallocationSchema())
     @blp.response(201, AllocationSchema)
     @blp.alt_response(403, description="Only team managers and admins reallocate")
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:

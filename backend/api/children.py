@@ -37,7 +37,7 @@ class Children(MethodView):
         record_read(viewer.worker_id, None, route_name())
         return {"children": children}
 
-    @blp.arguments(ChildCreateSchema)
+    @blp.arguments(ChildCreateSchema())
     @blp.response(201, CreatedSchema)
     @blp.alt_response(403, description="Only team managers and admins add children")
     @blp.alt_response(409, description="The case reference is taken")
@@ -55,7 +55,7 @@ class ChildRecord(MethodView):
         record_read(viewer.worker_id, child_id, route_name())
         return detail
 
-    @blp.arguments(ChildChangeSchema)
+    @blp.arguments(ChildChangeSchema())
     @blp.response(200, ChildSchema)
     def patch(self, changes: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.update_child(current_viewer(), child_id, changes, today(), route_name())
@@ -63,7 +63,7 @@ class ChildRecord(MethodView):
 
 @blp.route("/<child_id>/obligations")
 class ChildObligations(MethodView):
-    @blp.arguments(AsOfQueryArgsSchema, location="query")
+    @blp.arguments(AsOfQueryArgsSchema(), location="query")
     @blp.response(200, ObligationListSchema)
     def get(self, query: dict[str, Any], child_id: str) -> Response:
         viewer, now = current_viewer(), today()
@@ -79,7 +79,7 @@ class ChildObligations(MethodView):
 
 @blp.route("/<child_id>/projections")
 class ChildProjections(MethodView):
-    @blp.arguments(ProjectionQueryArgsSchema, location="query")
+    @blp.arguments(ProjectionQueryArgsSchema(), location="query")
     @blp.response(200, ProjectionListSchema)
     def get(self, query: dict[str, Any], child_id: str) -> dict[str, Any]:
         viewer, now = current_viewer(), today()

@@ -58,7 +58,7 @@ class FeedSettingsSchema(Schema):
 
 @blp.route("/token")
 class FeedTokenResource(MethodView):
-    @blp.arguments(FeedKindSchema, required=False)
+    @blp.arguments(FeedKindSchema(), required=False)
     @blp.response(201, FeedLinkSchema)
     @blp.alt_response(403, description="A team feed for someone who is not a team manager")
     def post(self, body: dict[str, Any]) -> dict[str, str]:
@@ -69,7 +69,7 @@ class FeedTokenResource(MethodView):
         url = f"{public_base_url()}/feeds/{token}.ics"
         return {"kind": kind, "url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
 
-    @blp.arguments(FeedKindSchema, location="query")
+    @blp.arguments(FeedKindSchema(), location="query")
     @blp.response(204)
     def delete(self, query: dict[str, Any]) -> None:
         """Turn the feed off: its link answers 404 from now on."""
@@ -82,7 +82,7 @@ class FeedSettingsResource(MethodView):
     def get(self) -> dict[str, object]:
         return feed_settings(current_viewer().worker_id, with_links=True).as_dict()
 
-    @blp.arguments(FeedSettingsSchema)
+    @blp.arguments(FeedSettingsSchema())
     @blp.response(200, FeedSettingsSchema)
     @blp.alt_response(403, description="names_allowed changed by someone who is not an admin")
     def patch(self, body: dict[str, Any]) -> dict[str, object]:

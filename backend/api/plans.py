@@ -100,7 +100,7 @@ class CompletedSchema(Schema):
 
 @blp.route("")
 class Plans(MethodView):
-    @blp.arguments(PlanQueryArgsSchema, location="query")
+    @blp.arguments(PlanQueryArgsSchema(), location="query")
     @blp.response(200, PlanListSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         viewer = current_viewer()
@@ -112,7 +112,7 @@ class Plans(MethodView):
 
 @blp.route("/<uuid:plan_id>")
 class Plan(MethodView):
-    @blp.arguments(PlanRequestSchema)
+    @blp.arguments(PlanRequestSchema())
     @blp.response(201, PlanSchema, description="Created")
     @blp.alt_response(200, schema=PlanSchema, description="Replaced (moved), or the same plan again: nothing changed")
     @blp.alt_response(403, description="Another worker's plan")
@@ -137,7 +137,7 @@ class Plan(MethodView):
 
 @blp.route("/<uuid:plan_id>/complete")
 class PlanCompletion(MethodView):
-    @blp.arguments(CompletionSchema)
+    @blp.arguments(CompletionSchema())
     @blp.response(201, CompletedSchema, description="The visit was recorded and the plan completed")
     @blp.alt_response(200, schema=CompletedSchema, description="Already completed with this visit: nothing changed")
     @blp.alt_response(409, description="The plan was cancelled, or completed with another visit")

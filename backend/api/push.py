@@ -88,7 +88,7 @@ class PublicKey(MethodView):
 
 @blp.route("/subscriptions")
 class Subscriptions(MethodView):
-    @blp.arguments(SubscriptionSchema)
+    @blp.arguments(SubscriptionSchema())
     @blp.response(201, EndpointSchema, description="Registered")
     @blp.alt_response(200, schema=EndpointSchema, description="Already registered to this worker")
     @blp.alt_response(422, description="Malformed keys, or an endpoint that is not https")
@@ -99,7 +99,7 @@ class Subscriptions(MethodView):
         )
         return {"endpoint": body["endpoint"]}, 201 if created else 200
 
-    @blp.arguments(EndpointSchema)
+    @blp.arguments(EndpointSchema())
     @blp.response(204)
     def delete(self, body: dict[str, str]) -> None:
         push_service.remove_subscription(current_viewer().worker_id, body["endpoint"])
@@ -118,7 +118,7 @@ class Preferences(MethodView):
     def get(self) -> Any:
         return push_service.reminder_preferences(current_viewer().worker_id)
 
-    @blp.arguments(ReminderPreferencesSchema)
+    @blp.arguments(ReminderPreferencesSchema())
     @blp.response(200, ReminderPreferencesSchema)
     def put(self, body: dict[str, Any]) -> Any:
         return push_service.update_reminder_preferences(current_viewer().worker_id, body, now_in_london())

@@ -3,9 +3,9 @@
 Working out a caseload loads every child's case and runs the engine over it; workers' phones
 ask again and again while nothing has changed. A body is served again only while the data
 version token (services/data_version.py) is the one it was rendered under, and the token is
-read from the database on every request, so a change made through any app server shows on
-the next request to every other. Today's date is part of every key, so nothing outlives the
-day it was computed for either.
+read from the database on every request (with the session, auth/sessions.py), so a change
+made through any app server shows on the next request to every other. Today's date is part
+of every key, so nothing outlives the day it was computed for either.
 
 Views still do their own access checks and audit logging around a cached body: only the
 rendering is cached, never the decision to serve it.
@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import Response, current_app
 
+from ..auth.guard import current_session
 from ..services.data_version import current_token
 
 
@@ -71,8 +72,16 @@ def cached_json(key: Hashable, document: Callable[[], dict[str, Any]]) -> Respon
     ``key`` must hold everything else the document depends on: the viewer, the dates, the filters.
     """
     cache: RenderedCache = current_app.extensions["rendered_cache"]
-    body = cache.get(key, current_token(), lambda: render_json(document()))
+    body = cache.get(key, _data_version(), lambda: render_json(document()))
     return current_app.response_class(body, mimetype="application/json")
+
+
+def _data_version() -> str | None:
+    """The token as read with the caller's session at the start of the request, which is
+    early enough: a body rendered after a later change is newer than its token, never staler,
+    and the next request, reading the new token, renders again."""
+    session = current_session()
+    return session.data_version if session is not None else current_token()
 
 
 def render_json(document: dict[str, Any]) -> bytes:

@@ -55,7 +55,7 @@ def worker_as_dict(worker: Worker) -> dict[str, Any]:
 class Session(MethodView):
     @public
     @csrf_exempt
-    @blp.arguments(SignInSchema)
+    @blp.arguments(SignInSchema())
     @blp.response(200, SessionSchema)
     @blp.alt_response(401, description="Wrong email or password (the same answer for both)")
     @blp.alt_response(429, description="Too many failed sign-ins for this account or address")

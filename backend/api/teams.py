@@ -77,7 +77,7 @@ class OverviewSchema(Schema):
 
 @blp.route("/<team_id>/overview")
 class TeamOverview(MethodView):
-    @blp.arguments(OverviewQueryArgsSchema, location="query")
+    @blp.arguments(OverviewQueryArgsSchema(), location="query")
     @blp.response(200, OverviewSchema)
     @blp.alt_response(404, description="No such team, or not one the caller manages")
     def get(self, query: dict[str, Any], team_id: str) -> dict[str, Any]:

@@ -36,7 +36,7 @@ class VisitReportSchema(Schema):
 
 @blp.route("/<uuid:visit_id>")
 class Visit(MethodView):
-    @blp.arguments(VisitReportSchema)
+    @blp.arguments(VisitReportSchema())
     @blp.response(201, VisitSchema, description="Created")
     @blp.alt_response(200, schema=VisitSchema, description="The same visit again: nothing changed")
     @blp.alt_response(404, description="No such child, or not one the caller may see")

@@ -12,7 +12,8 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from flask.sessions import SessionInterface
 
 from ..api.problems import problem
 from ..extensions import db
@@ -44,16 +45,18 @@ def current_session() -> ActiveSession | None:
 
 
 def current_worker() -> Worker | None:
+    """The signed-in worker's whole row, loaded on demand: most requests need only the
+    id, role and team that the session lookup already read (``current_viewer``)."""
     session = current_session()
-    return session.worker if session else None
+    return db.session.get(Worker, session.worker_id) if session else None
 
 
 def current_viewer() -> Viewer:
     """The signed-in worker as the plain value services take; only called behind the guard."""
-    worker = current_worker()
-    if worker is None:
+    session = current_session()
+    if session is None:
         raise RuntimeError("current_viewer() outside a signed-in request")
-    return Viewer(worker_id=worker.id, role=worker.role, team_id=worker.team_id)
+    return Viewer(worker_id=session.worker_id, role=session.role, team_id=session.team_id)
 
 
 def login_required(view: F) -> F:
@@ -61,14 +64,27 @@ def login_required(view: F) -> F:
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if current_worker() is None:
+        if current_session() is None:
             return problem(401, "Sign in first.")
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]
 
 
+class NoFlaskSession(SessionInterface):
+    """Sign-in lives in server-side sessions; Flask's own session, a signed cookie, is unused.
+    Left in place, it would try to decode our session cookie (the same configured name) as
+    one of its own on every request. Anything that writes ``flask.session`` now fails loudly."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask puts a NullSession in its place
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        return None
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = NoFlaskSession()
     app.before_request(_load_session)
     app.before_request(_guard_api)
     app.after_request(_refresh_session)
@@ -80,8 +96,6 @@ def _load_session() -> None:
         return
     idle_limit = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
     session = resolve_session(token, idle_limit)
-    # End the read so that a later write in a GET starts its own transaction (see persistence/sqlite.py).
-    db.session.commit()
     if session is not None and session.needs_touch:
         touch_session(session.token_hash)
         db.session.commit()

@@ -13,12 +13,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from ..extensions import db
+from ..persistence.lone_statements import LoneStatement, read_alone
 from ..persistence.people import Worker
 from ..persistence.security import SessionRow
 from ..persistence.types import utc_now
+from ..persistence.versions import ROW_ID, DataVersion
 
 # last_seen_at is written at most this often, so reads do not turn into writes.
 TOUCH_INTERVAL = timedelta(hours=1)
@@ -26,9 +28,30 @@ TOUCH_INTERVAL = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class ActiveSession:
+    """A live session and what every request needs of its worker, read in one statement."""
+
     token_hash: str
-    worker: Worker
+    worker_id: str
+    role: str
+    team_id: str | None
     needs_touch: bool
+    # The data version as the session was read (services/data_version.py): read here because
+    # a cached caseload needs nothing else from the database, so it costs no second query.
+    data_version: str | None
+
+
+def _session_lookup() -> LoneStatement:
+    """Built once per process: this runs on every request (persistence/lone_statements.py)."""
+    sessions, workers, versions = SessionRow.__table__.c, Worker.__table__.c, DataVersion.__table__.c
+    data_version = select(versions.token).where(versions.id == ROW_ID).scalar_subquery()
+    return LoneStatement(
+        select(sessions.last_seen_at, workers.id, workers.role, workers.team_id, workers.active, data_version)
+        .join_from(SessionRow.__table__, Worker.__table__, workers.id == sessions.worker_id)
+        .where(sessions.token_hash == bindparam("token_hash"))
+    )
+
+
+SESSION_LOOKUP = _session_lookup()
 
 
 def hash_token(token: str) -> str:
@@ -45,18 +68,16 @@ def start_session(worker_id: str, provider: str) -> str:
 def resolve_session(token: str, idle_limit: timedelta) -> ActiveSession | None:
     """The live session behind a cookie token: unknown, idle too long or a disabled worker is none."""
     token_hash = hash_token(token)
-    row = db.session.execute(
-        select(SessionRow.last_seen_at, Worker)
-        .join(Worker, Worker.id == SessionRow.worker_id)
-        .where(SessionRow.token_hash == token_hash)
-    ).first()
+    row = read_alone(db.engine, SESSION_LOOKUP, {"token_hash": token_hash})
     if row is None:
         return None
-    last_seen, worker = row
+    last_seen, worker_id, role, team_id, active, data_version = row
     now = utc_now()
-    if not worker.active or now - last_seen > idle_limit:
+    if not active or now - last_seen > idle_limit:
         return None
-    return ActiveSession(token_hash, worker, needs_touch=now - last_seen > TOUCH_INTERVAL)
+    return ActiveSession(
+        token_hash, worker_id, role, team_id, needs_touch=now - last_seen > TOUCH_INTERVAL, data_version=data_version
+    )
 
 
 def touch_session(token_hash: str) -> None:

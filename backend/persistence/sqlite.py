@@ -16,12 +16,15 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
 
 
 # PRAGMA synchronous answers a number: 2 is FULL.
 SYNCHRONOUS_FULL = 2
+# The connection's synchronous level as last set, kept in the pool's per-connection info.
+SYNCHRONOUS_LEVEL = "synchronous_level"
 
 
 class UnsafeSqlite(RuntimeError):
@@ -46,7 +49,7 @@ def verify_sqlite(engine: Engine) -> None:
         raise UnsafeSqlite(f"SQLite runs with journal_mode={journal}, synchronous={synchronous}; need wal and FULL (2)")
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # Hand transaction control to the "begin" listener below.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -60,10 +63,22 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+    connection_record.info[SYNCHRONOUS_LEVEL] = "FULL"
 
 
 def _on_begin(connection: Connection) -> None:
+    set_synchronous(connection.connection, "FULL")
     connection.exec_driver_sql("BEGIN DEFERRED" if _read_only_request() else "BEGIN IMMEDIATE")
+
+
+def set_synchronous(connection: Any, level: str) -> None:
+    """Every transaction commits fully synchronously but the audit entries of reads
+    (persistence/lone_statements.py). The pragma stays with the connection, and SQLite refuses
+    to change it inside a transaction, so it is set, out of any, whenever the level wanted
+    differs from the last. ``connection`` is the pool's proxy for the driver's connection."""
+    if connection.info.get(SYNCHRONOUS_LEVEL) != level:
+        connection.execute(f"PRAGMA synchronous={level}")
+        connection.info[SYNCHRONOUS_LEVEL] = level
 
 
 def _read_only_request() -> bool:
