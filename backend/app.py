@@ -17,6 +17,7 @@ from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.sql_logging import keep_rows_out_of_logs
+from .persistence.lone_statements import LONE_BIND, lone_engine_options
 from .persistence.sqlite import configure_sqlite
 from .push import setup as push_setup
 from .rules_files import load_profiles
@@ -71,13 +72,14 @@ def configure_database(app: Flask) -> None:
         # The busy timeout is set as a pragma (persistence/sqlite.py); sqlite3's own 5 s would cut it short.
         options = {"connect_args": {"timeout": 30, "check_same_thread": False}, "hide_parameters": True}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+    app.config.setdefault("SQLALCHEMY_BINDS", {LONE_BIND: lone_engine_options(url, options)})
     db.init_app(app)
     keep_rows_out_of_logs()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     with app.app_context():
-        for engine in db.engines.values():
+        for bind, engine in db.engines.items():
             if engine.dialect.name == "sqlite":
-                configure_sqlite(engine)
+                configure_sqlite(engine, synchronous="NORMAL" if bind == LONE_BIND else "FULL")
 
 
 def instance_secret_key(path: Path) -> str:

@@ -27,3 +27,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 # flask-smorest's Api keeps one spec per instance, so each app builds its own (backend/api/routes.py).
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine of the current app: its own and the one
+    for lone statements (persistence/lone_statements.py)."""
+    for engine in db.engines.values():
+        engine.dispose()

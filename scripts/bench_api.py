@@ -41,7 +41,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from backend.app import create_app  # noqa: E402
 from backend.auth.sessions import start_session  # noqa: E402
-from backend.extensions import db  # noqa: E402
+from backend.extensions import db, dispose_engines  # noqa: E402
 from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow  # noqa: E402
 from backend.persistence.people import Team, Worker  # noqa: E402
 from backend.persistence.types import new_id  # noqa: E402
@@ -166,7 +166,7 @@ def seed(app_config: dict[str, object], rng: random.Random) -> list[tuple[str, l
         for worker in caseworkers:
             sessions.append((start_session(worker, "local"), caseloads[worker]))
         db.session.commit()
-        db.engine.dispose()
+        dispose_engines()
     return sessions
 
 

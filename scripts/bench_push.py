@@ -112,7 +112,7 @@ def job_figures(count: int, pool: int, database_url: str | None) -> None:
     from sqlalchemy import insert
 
     from backend.app import create_app
-    from backend.extensions import db
+    from backend.extensions import db, dispose_engines
     from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
     from backend.persistence.people import Team, Worker
     from backend.persistence.push import PushSubscriptionRow
@@ -216,7 +216,7 @@ def job_figures(count: int, pool: int, database_url: str | None) -> None:
             rate(f"send-reminders: delivery (claim, send, record; {threads} thread(s))", count, seconds)
             print(f"planned {planned[0]}, outcome {dict(delivered[0])}")  # type: ignore[call-overload]
             db.session.remove()
-            db.engine.dispose()
+            dispose_engines()
     finally:
         assert process.stdin is not None
         process.stdin.close()

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_api import seed  # noqa: E402
 
 from backend.app import create_app  # noqa: E402
-from backend.extensions import db  # noqa: E402
+from backend.extensions import db, dispose_engines  # noqa: E402
 from backend.persistence.security import SessionRow  # noqa: E402
 from backend.services.feeds import issue_feed_token  # noqa: E402
 
@@ -130,7 +130,7 @@ def prepare(url: str) -> list[dict[str, object]]:
             feed = issue_feed_token(worker, "social_worker", "worker")
             phones.append({"cookie": token, "csrf": csrf_for(token), "children": children[:40], "feed": feed})
         db.session.commit()
-        db.engine.dispose()
+        dispose_engines()
     return phones
 
 

@@ -68,7 +68,7 @@ def start_session(worker_id: str, provider: str) -> str:
 def resolve_session(token: str, idle_limit: timedelta) -> ActiveSession | None:
     """The live session behind a cookie token: unknown, idle too long or a disabled worker is none."""
     token_hash = hash_token(token)
-    row = read_alone(db.engine, SESSION_LOOKUP, {"token_hash": token_hash})
+    row = read_alone(SESSION_LOOKUP, {"token_hash": token_hash})
     if row is None:
         return None
     last_seen, worker_id, role, team_id, active, data_version = row

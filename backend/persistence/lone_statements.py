@@ -1,28 +1,29 @@
 """Lone statements: the two that every signed-in request runs, kept as cheap as they can be.
 
 Looking up the session (auth/sessions.py) and recording a read in the audit log
-(services/audit.py) are each one statement, complete on its own. Run through SQLAlchemy,
-each cost several times the statement itself (a connection object, a transaction, an
-execution context, a result object: about 70 us of the 90 us), and together they were most
-of the cost of serving a cached caseload. Here each is compiled by SQLAlchemy once per
-dialect, with the column types' own conversions, and run on a pooled driver connection as
-its own transaction:
+(services/audit.py) are each one statement, complete on its own. Run through SQLAlchemy's
+session each cost several times the statement itself (a session transaction, a connection
+object, an execution context, a result object; on PostgreSQL BEGIN, a ping and COMMIT or
+ROLLBACK as extra round trips), and together they were most of the cost of serving a cached
+caseload. Here each is compiled by SQLAlchemy once per dialect, keeping the column types' own
+conversions, and run on a pooled driver connection of an engine of their own (the ``lone``
+bind), on which every statement is its own transaction (autocommit) and commits with relaxed
+durability.
 
-- A lone read takes no BEGIN on SQLite (the one statement is its own consistent snapshot);
-  on PostgreSQL the pool's reset on return ends the transaction the driver began.
-- A lone write commits itself with relaxed durability, the one kind of write whose loss on a
-  power cut is acceptable: the audit entry of a read. Every other transaction commits fully
-  synchronously: a recorded visit, or any change and its audit entry, survives a power cut
-  once acknowledged. Relaxed means:
-  - SQLite: ``synchronous=NORMAL`` (persistence/sqlite.py). In WAL mode the commit is written
-    to the log before it returns, so it survives the app process being killed; it reaches the
-    disk with the next fully synchronous commit or checkpoint, and only a power cut or an
-    operating-system crash before then loses it.
-  - PostgreSQL: ``SET LOCAL synchronous_commit TO OFF``. The commit returns before its WAL
-    record is flushed; a crash of the database server loses at most about three
-    ``wal_writer_delay`` periods (600 ms by default) of such commits and nothing else.
-  In both, what is lost is lost whole and in order: never a half-written row, never a later
-  entry without an earlier one.
+Relaxed durability is acceptable for the one kind of write this engine makes, the audit entry
+of a read. Every other write goes through the app's engine and commits fully synchronously: a
+recorded visit, or any change and its audit entry, survives a power cut once acknowledged.
+
+- SQLite: ``synchronous=NORMAL`` on this engine's connections. In WAL mode a commit is
+  written to the log before it returns, so it survives the app process being killed; it
+  reaches the disk with the next fully synchronous commit (from the app's engine) or
+  checkpoint, and only a power cut or an operating-system crash before then loses it.
+- PostgreSQL: ``synchronous_commit=off`` for this engine's sessions. A commit returns before
+  its WAL record is flushed; a crash of the database server loses at most about three
+  ``wal_writer_delay`` periods (600 ms by default) of such commits and nothing else.
+
+In both, what is lost is lost whole and in order: never a half-written row, never a later
+entry without an earlier one.
 """
 
 from __future__ import annotations
@@ -33,11 +34,28 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import Delete, Insert, Select, Update
+from sqlalchemy.sql import Insert, Select
 
-from .sqlite import set_synchronous
+from ..extensions import db
 
+LONE_BIND = "lone"
 Processor = Callable[[Any], Any] | None
+
+
+def lone_engine_options(url: str, app_engine_options: dict[str, Any]) -> dict[str, Any]:
+    """Flask-SQLAlchemy bind options for the lone statements' engine, beside the app's own.
+
+    No ping before each use: on PostgreSQL a ping is a round trip, as costly as the statement.
+    A connection found dropped instead is replaced and the statement run again (``_run``), and
+    the pool hands out the most recently returned connection first, so a request's audit
+    entry goes over the connection its session lookup has just used."""
+    options = {**app_engine_options, "url": url, "pool_pre_ping": False, "pool_use_lifo": True}
+    if url.startswith("postgresql"):
+        options["isolation_level"] = "AUTOCOMMIT"
+        options["connect_args"] = {**options.get("connect_args", {}), "options": "-c synchronous_commit=off"}
+    # SQLite: every connection already runs in autocommit mode until a BEGIN (persistence/sqlite.py),
+    # and the app sets synchronous=NORMAL on this engine's connections when it configures them.
+    return options
 
 
 @dataclass(frozen=True)
@@ -60,9 +78,9 @@ class _Compiled:
 
 
 class LoneStatement:
-    """A Core statement, compiled on first use for the engine's dialect."""
+    """A Core SELECT or INSERT, compiled on first use for the engine's dialect."""
 
-    def __init__(self, statement: Select[Any] | Insert | Update | Delete) -> None:
+    def __init__(self, statement: Select[Any] | Insert) -> None:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
 
@@ -73,7 +91,7 @@ class LoneStatement:
         return compiled
 
 
-def _compile(statement: Select[Any] | Insert | Update | Delete, dialect: Dialect) -> _Compiled:
+def _compile(statement: Select[Any] | Insert, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
     binds = compiled.binds
     columns = statement.selected_columns if isinstance(statement, Select) else ()
@@ -86,33 +104,48 @@ def _compile(statement: Select[Any] | Insert | Update | Delete, dialect: Dialect
     )
 
 
-def read_alone(engine: Engine, statement: LoneStatement, values: dict[str, Any]) -> tuple[Any, ...] | None:
-    """The first row of one SELECT, run as its own snapshot."""
+def lone_engine() -> Engine:
+    return db.engines[LONE_BIND]
+
+
+def read_alone(statement: LoneStatement, values: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The first row of one SELECT, which is its own transaction and so its own snapshot."""
+    return _run(statement, values, fetch=True)
+
+
+def write_alone(statement: LoneStatement, values: dict[str, Any]) -> None:
+    """One INSERT, committed on its own with relaxed durability (see above)."""
+    _run(statement, values, fetch=False)
+
+
+class DroppedConnection(Exception):
+    """The database had dropped the pooled connection (a restart, an idle timeout)."""
+
+
+def _run(statement: LoneStatement, values: dict[str, Any], fetch: bool) -> tuple[Any, ...] | None:
+    engine = lone_engine()
     compiled = statement.compiled_for(engine.dialect)
+    parameters = compiled.parameters(values)
+    try:
+        return _execute(engine, compiled, parameters, fetch)
+    except DroppedConnection:
+        # Once more on a new connection. A dropped connection almost always fails before the
+        # statement reaches the server: at worst a read's audit entry is written twice.
+        return _execute(engine, compiled, parameters, fetch)
+
+
+def _execute(engine: Engine, compiled: _Compiled, parameters: Any, fetch: bool) -> tuple[Any, ...] | None:
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(compiled.sql, compiled.parameters(values))
-        row = cursor.fetchone()
+        cursor.execute(compiled.sql, parameters)
+        row = cursor.fetchone() if fetch else None
         cursor.close()
-    finally:
-        connection.close()  # back to the pool, which rolls back whatever the driver began
-    return None if row is None else compiled.row(row)
-
-
-def write_alone_relaxed(engine: Engine, statement: LoneStatement, values: dict[str, Any]) -> None:
-    """One write, committed on its own with relaxed durability (see above)."""
-    compiled = statement.compiled_for(engine.dialect)
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        if engine.dialect.name == "sqlite":
-            # Out of any transaction, as SQLite requires; the statement then commits itself.
-            set_synchronous(connection, "NORMAL")
-        else:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(compiled.sql, compiled.parameters(values))
-        cursor.close()
-        connection.commit()
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+            connection.invalidate(error)
+            raise DroppedConnection from error
+        raise
     finally:
         connection.close()
+    return None if row is None else compiled.row(row)

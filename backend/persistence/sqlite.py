@@ -16,28 +16,30 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30_000
 
 
-# PRAGMA synchronous answers a number: 2 is FULL.
-SYNCHRONOUS_FULL = 2
-# The connection's synchronous level as last set, kept in the pool's per-connection info.
-SYNCHRONOUS_LEVEL = "synchronous_level"
+# What PRAGMA synchronous answers for each level.
+SYNCHRONOUS_LEVELS = {"NORMAL": 1, "FULL": 2}
 
 
 class UnsafeSqlite(RuntimeError):
     """SQLite would not run as configured; serving on it could lose acknowledged visits."""
 
 
-def configure_sqlite(engine: Engine) -> None:
-    event.listen(engine, "connect", _on_connect)
+def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
+    """FULL for the app's engine; NORMAL only for the engine of lone statements, which write
+    nothing but the audit entries of reads (persistence/lone_statements.py)."""
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _prepare_connection(dbapi_connection, synchronous)
+
+    event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", _on_begin)
-    verify_sqlite(engine)
+    verify_sqlite(engine, synchronous)
 
 
-def verify_sqlite(engine: Engine) -> None:
+def verify_sqlite(engine: Engine, synchronous_wanted: str = "FULL") -> None:
     """At start-up: refuse to serve unless the pragmas took. SQLite ignores a journal mode it
     cannot use (an in-memory database, some network filesystems) without raising, and
     synchronous=FULL is what makes a commit survive a power cut in WAL mode."""
@@ -45,40 +47,31 @@ def verify_sqlite(engine: Engine) -> None:
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
         connection.rollback()
-    if str(journal).lower() != "wal" or synchronous != SYNCHRONOUS_FULL:
-        raise UnsafeSqlite(f"SQLite runs with journal_mode={journal}, synchronous={synchronous}; need wal and FULL (2)")
+    wanted = SYNCHRONOUS_LEVELS[synchronous_wanted]
+    if str(journal).lower() != "wal" or synchronous != wanted:
+        raise UnsafeSqlite(
+            f"SQLite runs with journal_mode={journal}, synchronous={synchronous}; need wal and {synchronous_wanted} ({wanted})"
+        )
 
 
-def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+def _prepare_connection(dbapi_connection: Any, synchronous: str) -> None:
     # Hand transaction control to the "begin" listener below.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
         "foreign_keys=ON",
-        "synchronous=FULL",
+        f"synchronous={synchronous}",
         f"busy_timeout={BUSY_TIMEOUT_MS}",
         # 32 MiB of page cache per connection instead of 2 MiB: caseloads touch many children's rows.
         "cache_size=-32000",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
-    connection_record.info[SYNCHRONOUS_LEVEL] = "FULL"
 
 
 def _on_begin(connection: Connection) -> None:
-    set_synchronous(connection.connection, "FULL")
     connection.exec_driver_sql("BEGIN DEFERRED" if _read_only_request() else "BEGIN IMMEDIATE")
-
-
-def set_synchronous(connection: Any, level: str) -> None:
-    """Every transaction commits fully synchronously but the audit entries of reads
-    (persistence/lone_statements.py). The pragma stays with the connection, and SQLite refuses
-    to change it inside a transaction, so it is set, out of any, whenever the level wanted
-    differs from the last. ``connection`` is the pool's proxy for the driver's connection."""
-    if connection.info.get(SYNCHRONOUS_LEVEL) != level:
-        connection.execute(f"PRAGMA synchronous={level}")
-        connection.info[SYNCHRONOUS_LEVEL] = level
 
 
 def _read_only_request() -> bool:

@@ -1,11 +1,10 @@
 """The audit trail: who read or changed which child's record, when, through which route.
 
-A read is recorded once the read's own transaction has ended, as a lone statement on a
-connection of its own (a plain INSERT: reads are the hot path, and a cached caseload costs
-little more than this entry), committed with relaxed durability
-(persistence/lone_statements.py): the entry survives the app being killed at any moment, and only
-a power cut in the moment after it can lose it. A change is recorded in the change's own,
-fully durable, transaction.
+A change is recorded in the change's own, fully durable, transaction. A read is recorded
+once the read's own transaction has ended, as a lone statement (persistence/lone_statements.py):
+a plain INSERT, since reads are the hot path and a cached caseload costs little more than
+this entry, committed on its own with relaxed durability. The entry survives the app being
+killed at any moment; only a power cut in the moment after it can lose it.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ from sqlalchemy import bindparam
 
 from ..extensions import db
 from ..persistence.audit import AuditEntry
-from ..persistence.lone_statements import LoneStatement, write_alone_relaxed
+from ..persistence.lone_statements import LoneStatement, write_alone
 from ..persistence.types import utc_now
 
 READ = "read"
 CHANGE = "change"
-# Built once: building a statement costs more than running this one.
 ENTRY_COLUMNS = ("worker_id", "child_id", "action", "route", "at")
+# Built once: building a statement costs more than running this one.
 READ_ENTRY = LoneStatement(AuditEntry.__table__.insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))
 
 
@@ -30,7 +29,7 @@ def record_read(worker_id: str, child_id: str | None, route: str) -> None:
     if db.session().in_transaction():  # a cached response read nothing through the session
         db.session.commit()
     entry = {"worker_id": worker_id, "child_id": child_id, "action": READ, "route": route, "at": utc_now()}
-    write_alone_relaxed(db.engine, READ_ENTRY, entry)
+    write_alone(READ_ENTRY, entry)
 
 
 def note_change(worker_id: str, child_id: str, route: str) -> None:

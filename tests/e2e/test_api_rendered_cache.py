@@ -18,7 +18,7 @@ from backend.api.child_schemas import ObligationListSchema
 from backend.api.rendered import RenderedCache
 from backend.api.schemas import CaseloadObligationSchema
 from backend.app import create_app
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import EpisodeRow
 from backend.persistence.people import Team
@@ -37,7 +37,7 @@ def other_app(app: Flask, database_url: str) -> Iterator[Flask]:
     yield second
     with second.app_context():
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 def renders(app: Flask) -> int:

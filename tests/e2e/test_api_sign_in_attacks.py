@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import update
 
 from backend.app import create_app
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.children import VisitRow
 from backend.persistence.security import LoginFailure, SessionRow
 from backend.persistence.types import utc_now
@@ -84,7 +84,7 @@ def second_app(app: Flask) -> Iterator[Flask]:
     yield other
     with other.app_context():
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 def on(app: Flask, api: ApiClient) -> ApiClient:

@@ -26,7 +26,7 @@ import requests
 
 from backend.app import create_app
 from backend.auth.sessions import csrf_token_for, hash_token, start_session
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from tests.support.database import prepared_database
 from tests.support.world import add_child, add_team, add_worker
 
@@ -103,7 +103,7 @@ def phones(sqlite_url: str) -> list[Phone]:
             db.session.commit()
         made.append(Phone(token, csrf_token_for(hash_token(token), SECRET), child))
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
     per_phone = VISITS // PHONES
     for phone in made:
         phone.outbox = [str(uuid.uuid4()) for _ in range(per_phone)]

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.push.vapid import VapidKeys
 from tests.support.push_app import PASSWORD, add_worker, make_app
 from tests.support.push_service import LoopbackPushService, Reply
@@ -35,7 +35,7 @@ def push_app(tmp_path, keys: VapidKeys) -> Iterator[Flask]:
         db.session.remove()
     yield app
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 class SignedIn:
@@ -172,7 +172,7 @@ def test_plain_http_is_refused_unless_loopback_is_allowed(tmp_path, keys: VapidK
     https = {**service.new_subscriber().to_json(), "endpoint": "https://push.example.org/abc"}
     assert client.write("POST", "/api/push/subscriptions", https).status_code == 201
     with strict.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_loopback_http_means_127_0_0_1_only(sam: SignedIn, service) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import Connection, func, select, text
 
 from backend.auth.sessions import SESSION_LOOKUP, resolve_session, start_session
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
-from backend.persistence.lone_statements import read_alone
+from backend.persistence.lone_statements import lone_engine, read_alone
 from backend.persistence.people import Team, Worker
 from backend.persistence.security import SessionRow
 from backend.services.audit import READ, record_read
@@ -31,7 +32,7 @@ def test_the_session_lookup_reads_what_sqlalchemy_reads(app: Flask) -> None:
         token = start_session(worker_id, "local")
         db.session.commit()
         token_hash = resolve_session(token, timedelta(days=1)).token_hash  # type: ignore[union-attr]
-        lone = read_alone(db.engine, SESSION_LOOKUP, {"token_hash": token_hash})
+        lone = read_alone(SESSION_LOOKUP, {"token_hash": token_hash})
         with db.engine.connect() as connection:
             core = connection.execute(SESSION_LOOKUP.statement, {"token_hash": token_hash}).one()
     assert lone == tuple(core)
@@ -46,7 +47,7 @@ def test_an_unknown_token_finds_nothing_and_a_disabled_worker_no_session(app: Fl
         worker_id = add_worker(active=False)
         token = start_session(worker_id, "local")
         db.session.commit()
-        assert read_alone(db.engine, SESSION_LOOKUP, {"token_hash": "0" * 64}) is None
+        assert read_alone(SESSION_LOOKUP, {"token_hash": "0" * 64}) is None
         assert resolve_session(token, timedelta(days=1)) is None
 
 
@@ -75,18 +76,40 @@ def test_a_read_is_recorded_at_once_and_whole(app: Flask) -> None:
     assert abs(datetime.now(UTC) - entry.at.replace(tzinfo=entry.at.tzinfo or UTC)) < timedelta(minutes=1)
 
 
-def test_a_relaxed_audit_commit_leaves_every_other_transaction_fully_durable(app: Flask) -> None:
-    """The pool hands the audit entry's connection to the next transaction: that one must
-    commit at full durability again (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit on)."""
+def durability_setting(connection: Connection) -> object:
+    setting = "PRAGMA synchronous" if connection.dialect.name == "sqlite" else "SHOW synchronous_commit"
+    return connection.exec_driver_sql(setting).scalar()
+
+
+def test_only_the_lone_statements_engine_commits_with_relaxed_durability(app: Flask) -> None:
+    """SQLite: synchronous 1 (NORMAL) against 2 (FULL); PostgreSQL: synchronous_commit off against on."""
     with app.app_context():
-        dialect = db.engine.dialect.name
-        setting = "PRAGMA synchronous" if dialect == "sqlite" else "SHOW synchronous_commit"
         for number in range(3):
             record_read("worker-1", None, "GET /api/caseload")
-            with db.engine.connect() as connection:  # the connection the entry just used
-                level = connection.execute(text(setting)).scalar()
-            assert level in (2, "on")
+            with lone_engine().connect() as connection:  # the connection the entry just used
+                assert durability_setting(connection) in (1, "off")
+            with db.engine.connect() as connection:
+                assert durability_setting(connection) in (2, "on")
             db.session.add(Team(name=f"Durable {number}"))
-            level_in_orm_write = db.session.execute(text(setting)).scalar()
+            assert durability_setting(db.session.connection()) in (2, "on")
             db.session.commit()
-            assert level_in_orm_write in (2, "on")
+
+
+def test_a_connection_the_database_dropped_is_replaced_without_failing_the_request(app: Flask) -> None:
+    """Lone statements skip the pool's ping (a round trip on PostgreSQL): a connection the
+    server has dropped (a restart, an idle timeout) is found by the statement and replaced."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("only a server can drop a connection")
+        token = start_session(add_worker(), "local")
+        db.session.commit()
+        record_read("worker-1", None, "GET /api/caseload")
+        pooled = lone_engine().raw_connection()
+        backend_pid = pooled.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+        pooled.close()  # back to the pool, which hands it out first (last in, first out)
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend_pid})
+        db.session.commit()
+        assert resolve_session(token, timedelta(days=1)) is not None
+        record_read("worker-1", None, "GET /api/caseload")
+        entries = db.session.scalar(select(func.count()).select_from(AuditEntry.__table__))
+    assert entries == 2

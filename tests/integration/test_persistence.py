@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
 from backend.app import create_app, instance_secret_key
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.people import Team
 from backend.persistence.security import LoginFailure
 from tests.support.database import config_for, postgres_url
@@ -47,7 +47,7 @@ def test_db_upgrade_brings_an_empty_postgresql_schema_to_the_models_schema() -> 
         assert schema_differences(app) == []
     finally:
         with app.app_context():
-            db.engine.dispose()
+            dispose_engines()
         with admin.begin() as connection:
             connection.execute(text("DROP SCHEMA migration_check CASCADE"))
         admin.dispose()

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.children import Allocation
 from backend.persistence.plans import PlanRow
 from backend.push.vapid import VapidKeys
@@ -50,7 +50,7 @@ def app_on(url: str, keys: VapidKeys) -> Iterator[Flask]:
     with application.app_context():
         yield application
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 def send(app: Flask, now: str) -> dict[str, int]:

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.push import PushSubscriptionRow, SentReminderRow
 from backend.push.vapid import VapidKeys
 from tests.support.push_app import (
@@ -59,7 +59,7 @@ def app(database_url: str, keys: VapidKeys) -> Iterator[Flask]:
     with application.app_context():
         yield application
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 def send(app: Flask, now: str) -> dict[str, int]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.push.vapid import VapidKeys
 from tests.support.push_app import app_settings, make_app, postgres_database_url, run_send_reminders, worker_with_device
 from tests.support.push_service import LoopbackPushService
@@ -41,7 +41,7 @@ def test_three_processes_at_once_send_each_reminder_exactly_once(service, databa
     with app.app_context():
         phones = [worker_with_device(service, number)[1] for number in range(1, WORKERS + 1)]
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
     service.latency = 0.1  # long enough that the three runs overlap
     settings = app_settings(database_url, keys)
     processes = [run_send_reminders(settings, "2026-12-01T08:05") for _ in range(3)]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, event
 
 from backend.app import create_app
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.sqlite import UnsafeSqlite, configure_sqlite
 
 
@@ -23,7 +23,7 @@ def test_an_app_on_sqlite_runs_in_wal_with_full_sync_and_writes_begin_immediate(
             connection.commit()
         db.session.execute(db.text("SELECT 1"))
         db.session.commit()
-        db.engine.dispose()
+        dispose_engines()
     assert "BEGIN IMMEDIATE" in statements  # outside a read-only request, every transaction takes the write lock
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from backend.app import create_app
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 
 BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 
@@ -46,7 +46,7 @@ def prepared_database(backend: str, directory: Path) -> str:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        db.engine.dispose()
+        dispose_engines()
     return url
 
 
@@ -68,4 +68,4 @@ def app_for(url: str, **overrides: Any) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
