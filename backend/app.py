@@ -16,8 +16,8 @@ from .auth import guard
 from .auth.providers import LocalPasswordProvider
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
-from .persistence.sql_logging import keep_rows_out_of_logs
 from .persistence.lone_statements import LONE_BIND, lone_engine_options
+from .persistence.sql_logging import keep_rows_out_of_logs
 from .persistence.sqlite import configure_sqlite
 from .push import setup as push_setup
 from .rules_files import load_profiles

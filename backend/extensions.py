@@ -21,9 +21,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# Rows stay readable after a commit: a request commits its read before writing an audit
-# entry (see persistence/sqlite.py), and reloading the signed-in worker each time would
-# cost a query per request for nothing.
+# Rows stay readable after a commit: a request commits its read before its audit entry is
+# written (services/audit.py), and reloading what it read would cost queries for nothing.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 # flask-smorest's Api keeps one spec per instance, so each app builds its own (backend/api/routes.py).

@@ -44,6 +44,8 @@ class Scheduler:
         profile = self.profile(profile_name)
         return compute_obligations(case, today, profile, self._calendars[profile.id])
 
-    def projections(self, case: Case, today: date, role: str, count: int, profile_name: str | None = None) -> list[date]:
+    def projections(
+        self, case: Case, today: date, role: str, count: int, profile_name: str | None = None
+    ) -> list[date]:
         profile = self.profile(profile_name)
         return project_due_dates(case, today, profile, self._calendars[profile.id], role, count)

@@ -22,7 +22,9 @@ def make_case(
 ) -> Case:
     """episodes: (type, start[, end[, placement]]); events: (type, date); visits: (date[, role[, child_seen]])."""
     built_episodes = tuple(
-        Episode(item[0], d(item[1]), d(item[2]) if len(item) > 2 and item[2] else None, item[3] if len(item) > 3 else None)
+        Episode(
+            item[0], d(item[1]), d(item[2]) if len(item) > 2 and item[2] else None, item[3] if len(item) > 3 else None
+        )
         for item in (episodes or [])
     )
     built_events = tuple(Event(kind, d(when)) for kind, when in (events or []))
@@ -30,7 +32,9 @@ def make_case(
         Visit(d(item[0]), item[1] if len(item) > 1 else "social_worker", item[2] if len(item) > 2 else True)
         for item in (visits or [])
     )
-    return Case(reference, "Jo Smith", d(date_of_birth) if date_of_birth else None, built_episodes, built_events, built_visits)
+    return Case(
+        reference, "Jo Smith", d(date_of_birth) if date_of_birth else None, built_episodes, built_events, built_visits
+    )
 
 
 def make_case_json(**overrides: Any) -> dict[str, Any]:

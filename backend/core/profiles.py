@@ -172,7 +172,9 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         min_age_at_start=reader.optional_int("min_age_at_start"),
         max_age_at_start=reader.optional_int("max_age_at_start"),
         first_visit=reader.optional_interval("first_visit"),
-        triggers=tuple(_parse_trigger(reader, position, item) for position, item in enumerate(reader.items("triggers", []))),
+        triggers=tuple(
+            _parse_trigger(reader, position, item) for position, item in enumerate(reader.items("triggers", []))
+        ),
         decision=reader.text("decision", default=None),
     )
 

@@ -74,7 +74,10 @@ class _Compiled:
         return merged if self.positions is None else [merged[name] for name in self.positions]
 
     def row(self, values: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(value if process is None else process(value) for process, value in zip(self.result_processors, values))
+        return tuple(
+            value if process is None else process(value)
+            for process, value in zip(self.result_processors, values, strict=True)
+        )
 
 
 class LoneStatement:
@@ -100,7 +103,9 @@ def _compile(statement: Select[Any] | Insert, dialect: Dialect) -> _Compiled:
         positions=compiled.positiontup if compiled.positional else None,
         literals={name: bind.value for name, bind in binds.items() if bind.value is not None},
         bind_processors={name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in binds.items()},
-        result_processors=tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns),
+        result_processors=tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        ),
     )
 
 

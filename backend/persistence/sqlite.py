@@ -31,6 +31,7 @@ class UnsafeSqlite(RuntimeError):
 def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
     """FULL for the app's engine; NORMAL only for the engine of lone statements, which write
     nothing but the audit entries of reads (persistence/lone_statements.py)."""
+
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         _prepare_connection(dbapi_connection, synchronous)
 
@@ -49,9 +50,8 @@ def verify_sqlite(engine: Engine, synchronous_wanted: str = "FULL") -> None:
         connection.rollback()
     wanted = SYNCHRONOUS_LEVELS[synchronous_wanted]
     if str(journal).lower() != "wal" or synchronous != wanted:
-        raise UnsafeSqlite(
-            f"SQLite runs with journal_mode={journal}, synchronous={synchronous}; need wal and {synchronous_wanted} ({wanted})"
-        )
+        found = f"journal_mode={journal}, synchronous={synchronous}"
+        raise UnsafeSqlite(f"SQLite runs with {found}; need wal and {synchronous_wanted} ({wanted})")
 
 
 def _prepare_connection(dbapi_connection: Any, synchronous: str) -> None:

@@ -13,8 +13,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bandit_finds_no_high_severity_issue_in_the_backend() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bandit", "-r", "backend", "wsgi.py", "-f", "json", "-q"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     report = json.loads(result.stdout)
     high = [issue for issue in report["results"] if issue["issue_severity"] == "HIGH"]
     assert high == [], [f"{issue['filename']}:{issue['line_number']} {issue['issue_text']}" for issue in high]
+
+
+def test_ruff_finds_nothing_to_lint_or_reformat() -> None:
+    """The lint rules and formatting in pyproject.toml hold for every Python file we keep."""
+    folders = ["backend", "tests", "scripts", "wsgi.py"]
+    for check in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *check, *folders], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout[-3000:]

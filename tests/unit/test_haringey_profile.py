@@ -40,9 +40,13 @@ def obligations_on(today: str, profile: Profile, calendar: WorkingCalendar, **ca
 
 def test_early_help_practitioner_visits_3_weekly(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Children in Need (Early Help or CiN), Early Help Visits."""
-    found = obligations_on("2026-11-23", haringey, england_calendar,
-                           episodes=[("early_help", "2026-11-02")],
-                           visits=[("2026-11-20", "early_help_practitioner"), ("2026-11-23", "social_worker")])
+    found = obligations_on(
+        "2026-11-23",
+        haringey,
+        england_calendar,
+        episodes=[("early_help", "2026-11-02")],
+        visits=[("2026-11-20", "early_help_practitioner"), ("2026-11-23", "social_worker")],
+    )
     assert found["early_help_practitioner"].due == d("2026-12-11")
     assert found["early_help_practitioner"].rule == "haringey.early_help"
 
@@ -60,8 +64,9 @@ def test_cin_visits_are_calendar_monthly_not_4_weekly(
     haringey, england_calendar, visited, due, four_weeks_later
 ) -> None:
     """Our Practice Standards, Timescales and Standards: Children in Need (Early Help or CiN), CIN Visits."""
-    found = obligations_on(visited, haringey, england_calendar,
-                           episodes=[("child_in_need", "2026-01-01")], visits=[(visited,)])
+    found = obligations_on(
+        visited, haringey, england_calendar, episodes=[("child_in_need", "2026-01-01")], visits=[(visited,)]
+    )
     assert found["social_worker"].due == d(due)
     assert found["social_worker"].rule == "haringey.child_in_need"
     assert (d(due) - d(visited)).days >= (d(four_weeks_later) - d(visited)).days
@@ -98,8 +103,9 @@ def test_section_47_child_seen_within_24_hours_then_every_10_working_days(haring
     assert first["social_worker"].due == d("2026-11-28")
     assert first["social_worker"].plan_by == d("2026-11-27")
     assert first["social_worker"].rule == "haringey.section_47"
-    later = obligations_on("2026-11-30", haringey, england_calendar,
-                           episodes=[("section_47", "2026-11-27")], visits=[("2026-11-28",)])
+    later = obligations_on(
+        "2026-11-30", haringey, england_calendar, episodes=[("section_47", "2026-11-27")], visits=[("2026-11-28",)]
+    )
     assert later["social_worker"].due == d("2026-12-11")
 
 
@@ -118,47 +124,78 @@ def test_looked_after_children_are_visited_weekly_for_the_first_4_weeks(
     haringey, england_calendar, visited, due
 ) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, Looked After Children Visits."""
-    found = obligations_on(visited, haringey, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, "foster_care")], visits=[(visited,)])
+    found = obligations_on(
+        visited,
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "foster_care")],
+        visits=[(visited,)],
+    )
     assert found["social_worker"].due == d(due)
     assert found["social_worker"].rule == "haringey.cared_for"
 
 
 def test_looked_after_first_visit_within_7_days_of_every_placement(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, Looked After Children Visits."""
-    found = obligations_on("2026-11-20", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-06-01", "2026-11-16", "foster_care"),
-                                     ("cared_for", "2026-11-16", None, "residential")],
-                           visits=[("2026-11-13",)])
+    found = obligations_on(
+        "2026-11-20",
+        haringey,
+        england_calendar,
+        episodes=[
+            ("cared_for", "2026-06-01", "2026-11-16", "foster_care"),
+            ("cared_for", "2026-11-16", None, "residential"),
+        ],
+        visits=[("2026-11-13",)],
+    )
     assert found["social_worker"].due == d("2026-11-23")
 
 
 def test_looked_after_3_monthly_once_permanent_but_not_inside_the_first_year(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, Looked After Children Visits."""
-    permanent = obligations_on("2026-05-21", haringey, england_calendar,
-                               episodes=[("cared_for", "2025-06-10", None, "foster_care")],
-                               events=[("permanence_ratified", "2026-01-15")], visits=[("2026-05-20",)])
+    permanent = obligations_on(
+        "2026-05-21",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2025-06-10", None, "foster_care")],
+        events=[("permanence_ratified", "2026-01-15")],
+        visits=[("2026-05-20",)],
+    )
     assert permanent["social_worker"].due == d("2026-08-20")
     # Permanence confirmed three months in: 6-weekly still binds for the rest of the first year (reg 28(2)).
-    early = obligations_on("2026-10-02", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-06-01", None, "foster_care")],
-                           events=[("permanence_ratified", "2026-09-01")], visits=[("2026-10-01",)])
+    early = obligations_on(
+        "2026-10-02",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-06-01", None, "foster_care")],
+        events=[("permanence_ratified", "2026-09-01")],
+        visits=[("2026-10-01",)],
+    )
     assert early["social_worker"].due == d("2026-11-12")
 
 
 def test_regulation_24_stays_weekly_for_4_weeks_even_after_an_early_first_review(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, Visits - Regulation 24."""
-    found = obligations_on("2026-11-20", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, "regulation_24")],
-                           events=[("first_cared_for_review", "2026-11-16")], visits=[("2026-11-19",)])
+    found = obligations_on(
+        "2026-11-20",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "regulation_24")],
+        events=[("first_cared_for_review", "2026-11-16")],
+        visits=[("2026-11-19",)],
+    )
     assert found["social_worker"].due == d("2026-11-26")
 
 
 def test_regulation_24_after_the_first_review_is_4_weekly_not_6_weekly(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, Visits - Regulation 24. Statute wins."""
-    found = obligations_on("2026-11-27", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, "regulation_24")],
-                           events=[("first_cared_for_review", "2026-11-16")], visits=[("2026-11-26",)])
+    found = obligations_on(
+        "2026-11-27",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "regulation_24")],
+        events=[("first_cared_for_review", "2026-11-16")],
+        visits=[("2026-11-26",)],
+    )
     # Haringey's 'minimum Looked After Child standards' would allow 6 weeks (7 Jan); reg 28(4) allows 4.
     assert found["social_worker"].due == d("2026-12-24")
     assert found["social_worker"].rule == "haringey.cared_for.regulation_24"
@@ -170,22 +207,34 @@ def test_placed_with_parents_or_for_adoption_weekly_until_a_late_first_review(
 ) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, P W P visits. Statute fills the gap."""
     episodes = [("cared_for", "2026-11-02", None, placement)]
-    before_review = obligations_on("2026-12-02", haringey, england_calendar,
-                                   episodes=episodes, visits=[("2026-12-01",)])
+    before_review = obligations_on(
+        "2026-12-02", haringey, england_calendar, episodes=episodes, visits=[("2026-12-01",)]
+    )
     # Day 29: past Haringey's 4 weekly weeks, but the first review has not happened, so still weekly.
     assert before_review["social_worker"].due == d("2026-12-08")
     assert before_review["social_worker"].rule == "haringey.cared_for.weekly_until_first_review"
-    after_review = obligations_on("2026-12-08", haringey, england_calendar, episodes=episodes,
-                                  events=[("first_cared_for_review", "2026-12-07")], visits=[("2026-12-07",)])
+    after_review = obligations_on(
+        "2026-12-08",
+        haringey,
+        england_calendar,
+        episodes=episodes,
+        events=[("first_cared_for_review", "2026-12-07")],
+        visits=[("2026-12-07",)],
+    )
     assert after_review["social_worker"].due == d("2027-01-18")
 
 
 @pytest.mark.parametrize("date_of_birth", ["2005-01-01", "2009-06-01"])
 def test_care_leavers_are_seen_every_8_weeks_not_2_months(haringey, england_calendar, date_of_birth) -> None:
     """Our Practice Standards, Timescales and Standards: Looked After Children, Visits - Care leavers 18+."""
-    found = obligations_on("2027-01-04", haringey, england_calendar,
-                           episodes=[("care_leaver", "2026-06-01")], date_of_birth=date_of_birth,
-                           visits=[("2026-12-31", "personal_adviser")])
+    found = obligations_on(
+        "2027-01-04",
+        haringey,
+        england_calendar,
+        episodes=[("care_leaver", "2026-06-01")],
+        date_of_birth=date_of_birth,
+        visits=[("2026-12-31", "personal_adviser")],
+    )
     # 31 Dec + 8 weeks = 25 Feb; 2 months would be 28 Feb. A 17-year-old care leaver is not left out.
     assert found["personal_adviser"].due == d("2027-02-25")
     assert found["personal_adviser"].rule == "haringey.care_leaver"
@@ -196,9 +245,13 @@ def test_care_leavers_are_seen_every_8_weeks_not_2_months(haringey, england_cale
 
 def test_supervising_social_worker_visits_short_term_carers_3_weekly(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Fostering and Adoption, Supervising Social Worker Visits."""
-    found = obligations_on("2026-11-05", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, "foster_care")],
-                           visits=[("2026-11-04", "supervising_social_worker"), ("2026-11-04",)])
+    found = obligations_on(
+        "2026-11-05",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "foster_care")],
+        visits=[("2026-11-04", "supervising_social_worker"), ("2026-11-04",)],
+    )
     assert found["supervising_social_worker"].due == d("2026-11-25")
     assert found["supervising_social_worker"].rule == "haringey.supervising_social_worker.short_term"
     assert found["social_worker"].due == d("2026-11-11")
@@ -206,21 +259,30 @@ def test_supervising_social_worker_visits_short_term_carers_3_weekly(haringey, e
 
 def test_supervising_social_worker_visits_long_term_carers_6_weekly(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Fostering and Adoption, Supervising Social Worker Visits."""
-    found = obligations_on("2026-11-05", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, "long_term_foster_care")],
-                           visits=[("2026-11-04", "supervising_social_worker")])
+    found = obligations_on(
+        "2026-11-05",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "long_term_foster_care")],
+        visits=[("2026-11-04", "supervising_social_worker")],
+    )
     assert found["supervising_social_worker"].due == d("2026-12-16")
     assert found["supervising_social_worker"].rule == "haringey.supervising_social_worker.long_term"
-    residential = obligations_on("2026-11-05", haringey, england_calendar,
-                                 episodes=[("cared_for", "2026-11-02", None, "residential")])
+    residential = obligations_on(
+        "2026-11-05", haringey, england_calendar, episodes=[("cared_for", "2026-11-02", None, "residential")]
+    )
     assert "supervising_social_worker" not in residential
 
 
 def test_temporarily_approved_connected_carers_are_visited_monthly(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Connected Person/Kinship Placements, visiting frequency."""
-    found = obligations_on("2027-02-01", haringey, england_calendar,
-                           episodes=[("cared_for", "2026-12-15", None, "regulation_24")],
-                           visits=[("2027-01-31", "supervising_social_worker")])
+    found = obligations_on(
+        "2027-02-01",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-12-15", None, "regulation_24")],
+        visits=[("2027-01-31", "supervising_social_worker")],
+    )
     # A calendar month from 31 Jan is Sun 28 Feb: plan by Fri 26 Feb.
     assert found["supervising_social_worker"].due == d("2027-02-28")
     assert found["supervising_social_worker"].plan_by == d("2027-02-26")
@@ -230,16 +292,22 @@ def test_temporarily_approved_connected_carers_are_visited_monthly(haringey, eng
 def test_connected_carers_are_visited_6_weekly_once_approved(haringey, england_calendar) -> None:
     """Our Practice Standards, Timescales and Standards: Connected Person/Kinship Placements, visiting frequency."""
     approved_in_placement = obligations_on(
-        "2027-02-16", haringey, england_calendar,
+        "2027-02-16",
+        haringey,
+        england_calendar,
         episodes=[("cared_for", "2026-12-15", None, "regulation_24")],
         events=[("connected_carer_approved", "2027-02-15")],
         visits=[("2027-01-20", "supervising_social_worker")],
     )
     # Monthly would give 20 Feb, after approval; 6 weeks from 20 Jan is 3 Mar.
     assert approved_in_placement["supervising_social_worker"].due == d("2027-03-03")
-    kinship = obligations_on("2026-11-05", haringey, england_calendar,
-                             episodes=[("cared_for", "2026-06-01", None, "kinship_care")],
-                             visits=[("2026-11-04", "supervising_social_worker")])
+    kinship = obligations_on(
+        "2026-11-05",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-06-01", None, "kinship_care")],
+        visits=[("2026-11-04", "supervising_social_worker")],
+    )
     assert kinship["supervising_social_worker"].due == d("2026-12-16")
     assert kinship["supervising_social_worker"].rule == "haringey.kinship.approved"
 

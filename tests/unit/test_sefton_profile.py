@@ -54,8 +54,9 @@ def test_assessment_first_visit_gives_a_five_year_old_3_working_days(
 ) -> None:
     """Assessment/Help & Protection: Visits. '5 and under' and '5 and over' overlap at 5: 3 working days wins."""
     # Start Thu 19 Nov 2026: 3 working days is Tue 24 Nov, 5 working days is Thu 26 Nov.
-    found = obligations_on("2026-11-19", sefton, england_calendar,
-                           episodes=[("assessment", "2026-11-19")], date_of_birth=date_of_birth)
+    found = obligations_on(
+        "2026-11-19", sefton, england_calendar, episodes=[("assessment", "2026-11-19")], date_of_birth=date_of_birth
+    )
     assert found["social_worker"].due == d(due)
     assert found["social_worker"].rule == rule
 
@@ -70,9 +71,14 @@ def test_assessment_first_visit_of_5_working_days_skips_christmas_and_new_year(s
 
 def test_assessment_visits_are_4_weekly_after_the_first(sefton, england_calendar) -> None:
     """Assessment/Help & Protection: Visits. Thereafter at least every 4 weeks during the assessment."""
-    found = obligations_on("2026-11-25", sefton, england_calendar,
-                           episodes=[("assessment", "2026-11-19")], visits=[("2026-11-24",)],
-                           date_of_birth="2021-06-01")
+    found = obligations_on(
+        "2026-11-25",
+        sefton,
+        england_calendar,
+        episodes=[("assessment", "2026-11-19")],
+        visits=[("2026-11-24",)],
+        date_of_birth="2021-06-01",
+    )
     assert found["social_worker"].due == d("2026-12-22")
     assert found["social_worker"].rule == "sefton.assessment.under_6"
 
@@ -84,8 +90,9 @@ def test_section_47_child_seen_within_24_hours_then_weekly(sefton, england_calen
     assert first["social_worker"].due == d("2026-11-28")
     assert first["social_worker"].plan_by == d("2026-11-27")
     assert first["social_worker"].rule == "sefton.section_47"
-    weekly = obligations_on("2026-11-30", sefton, england_calendar,
-                            episodes=[("section_47", "2026-11-27")], visits=[("2026-11-28",)])
+    weekly = obligations_on(
+        "2026-11-30", sefton, england_calendar, episodes=[("section_47", "2026-11-27")], visits=[("2026-11-28",)]
+    )
     assert weekly["social_worker"].due == d("2026-12-05")
 
 
@@ -94,8 +101,9 @@ def test_section_47_child_seen_within_24_hours_then_weekly(sefton, england_calen
 
 def test_child_in_need_every_20_working_days_over_christmas(sefton, england_calendar) -> None:
     """Children in Need: Visits. Every 20 working days."""
-    found = obligations_on("2026-12-18", sefton, england_calendar,
-                           episodes=[("child_in_need", "2026-09-01")], visits=[("2026-12-18",)])
+    found = obligations_on(
+        "2026-12-18", sefton, england_calendar, episodes=[("child_in_need", "2026-09-01")], visits=[("2026-12-18",)]
+    )
     # 21-24 Dec (4), 29-31 Dec (7), 4-8 Jan (12), 11-15 Jan (17), 18-20 Jan (20).
     assert found["social_worker"].due == d("2027-01-20")
     assert found["social_worker"].rule == "sefton.child_in_need"
@@ -103,8 +111,9 @@ def test_child_in_need_every_20_working_days_over_christmas(sefton, england_cale
 
 def test_child_protection_every_20_working_days_not_10(sefton, england_calendar) -> None:
     """Child Protection: Child Protection Visits. Sefton keeps 20 working days (Haringey and England: 10)."""
-    found = obligations_on("2026-04-30", sefton, england_calendar,
-                           episodes=[("child_protection", "2026-03-01")], visits=[("2026-04-30",)])
+    found = obligations_on(
+        "2026-04-30", sefton, england_calendar, episodes=[("child_protection", "2026-03-01")], visits=[("2026-04-30",)]
+    )
     # 1 May (1), 5-8 May (5), 11-15 (10), 18-22 (15), 26-29 (19), Mon 1 Jun (20): 4 and 25 May are bank holidays.
     assert found["social_worker"].due == d("2026-06-01")
     assert found["social_worker"].rule == "sefton.child_protection"
@@ -148,13 +157,18 @@ def test_baby_on_a_cp_plan_is_visited_within_2_days_of_discharge(sefton, england
 
 def test_baby_on_a_cp_plan_is_visited_weekly_until_the_review_conference(sefton, england_calendar) -> None:
     """Pre-Birth Assessment: Visits. Weekly until the review Child Protection Conference, then 20 working days."""
-    weekly = obligations_on("2026-11-16", sefton, england_calendar,
-                            **baby_case(visits=[("2026-11-06",), ("2026-11-14",)]))
+    weekly = obligations_on(
+        "2026-11-16", sefton, england_calendar, **baby_case(visits=[("2026-11-06",), ("2026-11-14",)])
+    )
     assert weekly["social_worker"].due == d("2026-11-21")
     after_review = obligations_on(
-        "2026-12-02", sefton, england_calendar,
-        **baby_case(events=[("hospital_discharge", "2026-11-13"), ("review_child_protection_conference", "2026-12-01")],
-                    visits=[("2026-11-28",)]),
+        "2026-12-02",
+        sefton,
+        england_calendar,
+        **baby_case(
+            events=[("hospital_discharge", "2026-11-13"), ("review_child_protection_conference", "2026-12-01")],
+            visits=[("2026-11-28",)],
+        ),
     )
     # 20 working days from Sat 28 Nov: 30 Nov (1) ... 24 Dec (19), 25 and 28 Dec are bank holidays, Tue 29 Dec (20).
     assert after_review["social_worker"].due == d("2026-12-29")
@@ -173,9 +187,13 @@ def test_discharge_of_an_older_child_does_not_trigger_the_baby_standard(sefton, 
 
 def test_care_package_review_key_worker_visits_12_weekly(sefton, england_calendar) -> None:
     """Children with Complex Needs: Care Package Reviews - Visiting. 12-weekly by the key worker."""
-    found = obligations_on("2026-11-02", sefton, england_calendar,
-                           episodes=[("complex_needs_care_package", "2026-09-01")],
-                           visits=[("2026-10-01", "key_worker"), ("2026-11-01", "social_worker")])
+    found = obligations_on(
+        "2026-11-02",
+        sefton,
+        england_calendar,
+        episodes=[("complex_needs_care_package", "2026-09-01")],
+        visits=[("2026-10-01", "key_worker"), ("2026-11-01", "social_worker")],
+    )
     # A social worker's visit does not satisfy the key worker's cadence: 1 Oct + 84 days.
     assert found["key_worker"].due == d("2026-12-24")
     assert found["key_worker"].rule == "sefton.complex_needs_care_package"
@@ -184,20 +202,27 @@ def test_care_package_review_key_worker_visits_12_weekly(sefton, england_calenda
 
 def test_short_breaks_visited_in_the_respite_home_6_monthly(sefton, england_calendar) -> None:
     """Children with Complex Needs: Short Breaks. At least every 6 months, in calendar months."""
-    found = obligations_on("2026-04-01", sefton, england_calendar,
-                           episodes=[("short_breaks", "2026-01-10")], visits=[("2026-03-31",)])
+    found = obligations_on(
+        "2026-04-01", sefton, england_calendar, episodes=[("short_breaks", "2026-01-10")], visits=[("2026-03-31",)]
+    )
     assert found["social_worker"].due == d("2026-09-30")
     assert found["social_worker"].rule == "sefton.short_breaks"
 
 
 def test_regulation_48_short_breaks_of_at_most_75_days_get_the_lighter_regime(sefton, england_calendar) -> None:
     """Children with Complex Needs: Short Breaks. Reg 48 (at most 75 days): within 3 months, then 6-monthly."""
-    first = obligations_on("2026-01-12", sefton, england_calendar,
-                           episodes=[("short_breaks", "2026-01-10", None, "regulation_48")])
+    first = obligations_on(
+        "2026-01-12", sefton, england_calendar, episodes=[("short_breaks", "2026-01-10", None, "regulation_48")]
+    )
     assert first["social_worker"].due == d("2026-04-10")
     assert first["social_worker"].rule == "sefton.short_breaks.regulation_48"
-    later = obligations_on("2026-03-01", sefton, england_calendar,
-                           episodes=[("short_breaks", "2026-01-10", None, "regulation_48")], visits=[("2026-02-27",)])
+    later = obligations_on(
+        "2026-03-01",
+        sefton,
+        england_calendar,
+        episodes=[("short_breaks", "2026-01-10", None, "regulation_48")],
+        visits=[("2026-02-27",)],
+    )
     assert later["social_worker"].due == d("2026-08-27")
 
 
@@ -253,8 +278,9 @@ def test_cared_for_first_visit_within_7_days_then_6_weekly(sefton, england_calen
 def test_stable_home_drops_to_12_weeks_after_a_year_once_permanence_is_ratified(sefton, england_calendar) -> None:
     """Cared for Children: Visits - Children in Long Term Stable Homes. 12 weeks after 12 months and ratification."""
     case = dict(episodes=[("cared_for", "2025-06-10", None, "foster_care")], visits=[("2026-05-20",)])
-    ratified = obligations_on("2026-05-21", sefton, england_calendar,
-                              events=[("permanence_ratified", "2026-01-15")], **case)
+    ratified = obligations_on(
+        "2026-05-21", sefton, england_calendar, events=[("permanence_ratified", "2026-01-15")], **case
+    )
     # Six weeks from 20 May is 1 Jul, after the 10 Jun anniversary, so 12 weeks (84 days) applies.
     assert ratified["social_worker"].due == d("2026-08-12")
     not_ratified = obligations_on("2026-05-21", sefton, england_calendar, **case)
@@ -264,13 +290,18 @@ def test_stable_home_drops_to_12_weeks_after_a_year_once_permanence_is_ratified(
 def test_long_term_foster_home_with_consent_drops_to_26_weeks(sefton, england_calendar) -> None:
     """Cared for Children: Visits - Children in Long Term Stable Homes. 26 weeks with consent and ratification."""
     case = dict(episodes=[("cared_for", "2025-06-10", None, "long_term_foster_care")], visits=[("2026-07-01",)])
-    agreed = obligations_on("2026-07-02", sefton, england_calendar,
-                            events=[("permanence_ratified", "2026-01-15"), ("long_term_visits_agreed", "2026-03-01")],
-                            **case)
+    agreed = obligations_on(
+        "2026-07-02",
+        sefton,
+        england_calendar,
+        events=[("permanence_ratified", "2026-01-15"), ("long_term_visits_agreed", "2026-03-01")],
+        **case,
+    )
     assert agreed["social_worker"].due == d("2026-12-30")  # 182 days; 6 months would be 1 Jan
     assert agreed["social_worker"].rule == "sefton.cared_for.long_term_foster_care"
-    without_consent = obligations_on("2026-07-02", sefton, england_calendar,
-                                     events=[("permanence_ratified", "2026-01-15")], **case)
+    without_consent = obligations_on(
+        "2026-07-02", sefton, england_calendar, events=[("permanence_ratified", "2026-01-15")], **case
+    )
     assert without_consent["social_worker"].due == d("2026-09-23")  # 12 weeks
 
 
@@ -291,7 +322,9 @@ def test_26_weeks_never_runs_past_the_statutory_6_months_across_february(
 ) -> None:
     """Cared for Children: Visits - Children in Long Term Stable Homes. 26 weeks capped at reg 28's 6 months."""
     found = obligations_on(
-        visited, sefton, england_calendar,
+        visited,
+        sefton,
+        england_calendar,
         episodes=[("cared_for", "2025-06-10", None, "long_term_foster_care")],
         events=[("permanence_ratified", "2026-01-15"), ("long_term_visits_agreed", "2026-03-01")],
         visits=[(visited,)],
@@ -304,7 +337,9 @@ def test_26_weeks_never_runs_past_the_statutory_6_months_across_february(
 def test_the_6_month_limit_is_planned_for_the_friday_before_a_sunday(sefton, england_calendar) -> None:
     """Cared for Children: Visits - Children in Long Term Stable Homes. Due Sun 28 Feb 2027: plan by Fri 26 Feb."""
     found = obligations_on(
-        "2026-09-01", sefton, england_calendar,
+        "2026-09-01",
+        sefton,
+        england_calendar,
         episodes=[("cared_for", "2025-06-10", None, "long_term_foster_care")],
         events=[("permanence_ratified", "2026-01-15"), ("long_term_visits_agreed", "2026-03-01")],
         visits=[("2026-08-31",)],
@@ -319,16 +354,25 @@ def test_placed_with_parents_weekly_until_the_first_review_then_4_weeks_not_a_mo
     weekly = obligations_on("2026-11-06", sefton, england_calendar, episodes=episodes, visits=[("2026-11-05",)])
     assert weekly["social_worker"].due == d("2026-11-12")
     assert weekly["social_worker"].rule == "sefton.cared_for.placed_with_parents"
-    after_review = obligations_on("2027-01-04", sefton, england_calendar, episodes=episodes,
-                                  events=[("first_cared_for_review", "2026-12-01")], visits=[("2026-12-31",)])
+    after_review = obligations_on(
+        "2027-01-04",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        events=[("first_cared_for_review", "2026-12-01")],
+        visits=[("2026-12-31",)],
+    )
     # 4 weeks from 31 Dec is 28 Jan; a calendar month would have allowed 31 Jan.
     assert after_review["social_worker"].due == d("2027-01-28")
 
 
 def test_placed_for_adoption_is_4_weekly_after_the_first_review(sefton, england, england_calendar) -> None:
     """Cared for Children: Visits - Children with Plans (Placed) for Adoption. Weekly, then 4-weekly."""
-    case = dict(episodes=[("cared_for", "2026-11-02", None, "placed_for_adoption")],
-                events=[("first_cared_for_review", "2026-11-20")], visits=[("2026-11-19",)])
+    case = dict(
+        episodes=[("cared_for", "2026-11-02", None, "placed_for_adoption")],
+        events=[("first_cared_for_review", "2026-11-20")],
+        visits=[("2026-11-19",)],
+    )
     found = obligations_on("2026-11-23", sefton, england_calendar, **case)
     assert found["social_worker"].due == d("2026-12-17")
     assert found["social_worker"].rule == "sefton.cared_for.placed_for_adoption"
@@ -341,32 +385,53 @@ def test_regulation_24_weekly_until_the_first_review_then_4_weekly(sefton, engla
     episodes = [("cared_for", "2026-11-02", None, "regulation_24")]
     before = obligations_on("2026-11-10", sefton, england_calendar, episodes=episodes, visits=[("2026-11-05",)])
     assert before["social_worker"].due == d("2026-11-12")
-    after = obligations_on("2026-11-23", sefton, england_calendar, episodes=episodes,
-                           events=[("first_cared_for_review", "2026-11-20")], visits=[("2026-11-19",)])
+    after = obligations_on(
+        "2026-11-23",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        events=[("first_cared_for_review", "2026-11-20")],
+        visits=[("2026-11-19",)],
+    )
     assert after["social_worker"].due == d("2026-12-17")
     assert after["social_worker"].rule == "sefton.cared_for.regulation_24"
 
 
 def test_a_move_into_a_regulation_24_placement_is_due_within_7_days_not_on_the_day(sefton, england_calendar) -> None:
     """Cared for Children: Visits - Children Placed under Regulation 24. The first week runs from the move."""
-    found = obligations_on("2026-11-16", sefton, england_calendar,
-                           episodes=[("cared_for", "2026-06-01", "2026-11-16", "foster_care"),
-                                     ("cared_for", "2026-11-16", None, "regulation_24")],
-                           visits=[("2026-11-01",)])
+    found = obligations_on(
+        "2026-11-16",
+        sefton,
+        england_calendar,
+        episodes=[
+            ("cared_for", "2026-06-01", "2026-11-16", "foster_care"),
+            ("cared_for", "2026-11-16", None, "regulation_24"),
+        ],
+        visits=[("2026-11-01",)],
+    )
     # Last seen 15 days before the move: the weekly clock starts 7 days after the move, on 23 Nov.
     assert found["social_worker"].due == d("2026-11-23")
     assert found["social_worker"].rule == "sefton.cared_for.regulation_24"
-    in_first_week = obligations_on("2026-11-18", sefton, england_calendar,
-                                   episodes=[("cared_for", "2026-11-16", None, "regulation_24")],
-                                   visits=[("2026-11-17",)])
+    in_first_week = obligations_on(
+        "2026-11-18",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-16", None, "regulation_24")],
+        visits=[("2026-11-17",)],
+    )
     assert in_first_week["social_worker"].due == d("2026-11-24")
 
 
 def test_under_16_in_an_unregulated_setting_is_weekly_and_flagged(sefton, england_calendar) -> None:
     """Cared for Children: Visits - Children in Unregulated Settings. Under 16: weekly, flagged as prohibited."""
-    found = obligations_on("2026-11-06", sefton, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, "unregulated_support")],
-                           date_of_birth="2011-03-02", visits=[("2026-11-05",)])
+    found = obligations_on(
+        "2026-11-06",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "unregulated_support")],
+        date_of_birth="2011-03-02",
+        visits=[("2026-11-05",)],
+    )
     assert found["social_worker"].due == d("2026-11-12")
     assert found["social_worker"].rule == "sefton.cared_for.unregulated_under_16"
     assert "prohibited since 2021" in found["social_worker"].explanation
@@ -379,9 +444,14 @@ def test_unregulated_visits_after_the_16th_birthday_depend_on_care_or_support(
     sefton, england_calendar, placement, due
 ) -> None:
     """Cared for Children: Visits - Children in Unregulated Settings. From 16: care weekly, support 4-weekly."""
-    found = obligations_on("2027-03-02", sefton, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, placement)],
-                           date_of_birth="2011-03-02", visits=[("2027-03-01",)])
+    found = obligations_on(
+        "2027-03-02",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, placement)],
+        date_of_birth="2011-03-02",
+        visits=[("2027-03-01",)],
+    )
     assert found["social_worker"].due == d(due)
 
 
@@ -397,9 +467,14 @@ def test_sixteen_year_old_in_an_unregulated_setting_by_care_or_support(
     sefton, england_calendar, placement, due, rule
 ) -> None:
     """Cared for Children: Visits - Children in Unregulated Settings. 'Over 16' includes exactly 16."""
-    found = obligations_on("2026-11-06", sefton, england_calendar,
-                           episodes=[("cared_for", "2026-11-02", None, placement)],
-                           date_of_birth="2010-11-02", visits=[("2026-11-05",)])
+    found = obligations_on(
+        "2026-11-06",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, placement)],
+        date_of_birth="2010-11-02",
+        visits=[("2026-11-05",)],
+    )
     assert found["social_worker"].due == d(due)
     assert found["social_worker"].rule == rule
 
@@ -407,10 +482,15 @@ def test_sixteen_year_old_in_an_unregulated_setting_by_care_or_support(
 @pytest.mark.parametrize("placement", ["foster_care", "long_term_foster_care", "regulation_24", "unregulated_support"])
 def test_cared_for_child_entering_custody_is_visited_within_5_days(sefton, england_calendar, placement) -> None:
     """Youth Justice Service: Custody Where the Child/Young Person is Already Cared For. Within 5 days."""
-    found = obligations_on("2026-11-10", sefton, england_calendar,
-                           episodes=[("cared_for", "2026-06-01", None, placement)],
-                           date_of_birth="2009-01-01",
-                           events=[("entered_custody", "2026-11-10")], visits=[("2026-11-09",)])
+    found = obligations_on(
+        "2026-11-10",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-06-01", None, placement)],
+        date_of_birth="2009-01-01",
+        events=[("entered_custody", "2026-11-10")],
+        visits=[("2026-11-09",)],
+    )
     # Tue 10 Nov + 5 calendar days = Sun 15 Nov: plan by Fri 13 Nov.
     assert found["social_worker"].due == d("2026-11-15")
     assert found["social_worker"].plan_by == d("2026-11-13")
@@ -422,22 +502,34 @@ def test_cared_for_child_entering_custody_is_visited_within_5_days(sefton, engla
 
 def test_personal_adviser_for_a_16_year_old_in_care_runs_alongside_the_social_worker(sefton, england_calendar) -> None:
     """Care Experienced Team: Allocation; Visiting. PA co-allocated at 16: visit within 4 weeks, then 8-weekly."""
-    case = dict(episodes=[("cared_for", "2026-06-01", None, "foster_care"), ("care_leaver", "2026-11-02")],
-                date_of_birth="2010-01-15", visits=[("2026-10-20", "social_worker")])
+    case = dict(
+        episodes=[("cared_for", "2026-06-01", None, "foster_care"), ("care_leaver", "2026-11-02")],
+        date_of_birth="2010-01-15",
+        visits=[("2026-10-20", "social_worker")],
+    )
     first = obligations_on("2026-11-02", sefton, england_calendar, **case)
     assert first["personal_adviser"].due == d("2026-11-30")
     assert first["personal_adviser"].rule == "sefton.care_leaver.16_17"
     assert first["social_worker"].due == d("2026-12-01")  # the cared-for cadence is unchanged
-    later = obligations_on("2026-11-21", sefton, england_calendar,
-                           **{**case, "visits": [("2026-10-20", "social_worker"), ("2026-11-20", "personal_adviser")]})
+    later = obligations_on(
+        "2026-11-21",
+        sefton,
+        england_calendar,
+        **{**case, "visits": [("2026-10-20", "social_worker"), ("2026-11-20", "personal_adviser")]},
+    )
     assert later["personal_adviser"].due == d("2027-01-15")
 
 
 def test_personal_adviser_for_18_plus_every_8_weeks_not_2_months(sefton, england_calendar) -> None:
     """Care Experienced Team: Visiting. 18 plus: 'every 2 months' and 'every 8 weeks'; 8 weeks is used."""
-    found = obligations_on("2027-01-04", sefton, england_calendar,
-                           episodes=[("care_leaver", "2026-01-01")], date_of_birth="2005-01-01",
-                           visits=[("2026-12-31", "personal_adviser")])
+    found = obligations_on(
+        "2027-01-04",
+        sefton,
+        england_calendar,
+        episodes=[("care_leaver", "2026-01-01")],
+        date_of_birth="2005-01-01",
+        visits=[("2026-12-31", "personal_adviser")],
+    )
     # 31 Dec + 8 weeks = 25 Feb; 2 months would be 28 Feb.
     assert found["personal_adviser"].due == d("2027-02-25")
     assert found["personal_adviser"].rule == "sefton.care_leaver.18_plus"
@@ -445,9 +537,14 @@ def test_personal_adviser_for_18_plus_every_8_weeks_not_2_months(sefton, england
 
 def test_personal_adviser_keeps_in_touch_past_21(sefton, england_calendar) -> None:
     """Care Experienced Team: Visiting. 'Keep in touch until 21' is extended to 25 by the 2017 Act."""
-    found = obligations_on("2026-11-02", sefton, england_calendar,
-                           episodes=[("care_leaver", "2024-01-01")], date_of_birth="2003-05-01",
-                           visits=[("2026-11-01", "personal_adviser")])
+    found = obligations_on(
+        "2026-11-02",
+        sefton,
+        england_calendar,
+        episodes=[("care_leaver", "2024-01-01")],
+        date_of_birth="2003-05-01",
+        visits=[("2026-11-01", "personal_adviser")],
+    )
     assert found["personal_adviser"].due == d("2026-12-27")
     assert found["personal_adviser"].rule == "sefton.care_leaver.18_plus"
 
@@ -463,9 +560,15 @@ def test_personal_adviser_keeps_in_touch_past_21(sefton, england_calendar) -> No
 def test_personal_adviser_sees_a_young_person_in_new_accommodation(sefton, england_calendar, moved, due) -> None:
     """Care Experienced Team: Visiting. New accommodation: within 5 working days, never more than 7 days."""
     day_before = (d(moved) - timedelta(days=1)).isoformat()
-    found = obligations_on(moved, sefton, england_calendar,
-                           episodes=[("care_leaver", "2026-01-01")], date_of_birth="2005-01-01",
-                           events=[("accommodation_change", moved)], visits=[(day_before, "personal_adviser")])
+    found = obligations_on(
+        moved,
+        sefton,
+        england_calendar,
+        episodes=[("care_leaver", "2026-01-01")],
+        date_of_birth="2005-01-01",
+        events=[("accommodation_change", moved)],
+        visits=[(day_before, "personal_adviser")],
+    )
     assert found["personal_adviser"].due == d(due)
     assert "move to new accommodation" in found["personal_adviser"].explanation
 
@@ -487,18 +590,21 @@ def test_supervising_social_worker_visits_within_1_working_day_of_a_placement(se
 
 def test_supervising_social_worker_visits_then_at_most_2_months_apart(sefton, england_calendar) -> None:
     """Fostering Service: Supervisory Visits. A minimum of 6 a year, read as at most 2 months apart."""
-    found = obligations_on("2027-01-27", sefton, england_calendar,
-                           episodes=[("cared_for", "2026-12-24", None, "foster_care")],
-                           visits=[("2026-12-29", "supervising_social_worker"),
-                                   ("2027-01-26", "supervising_social_worker")])
+    found = obligations_on(
+        "2027-01-27",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-12-24", None, "foster_care")],
+        visits=[("2026-12-29", "supervising_social_worker"), ("2027-01-26", "supervising_social_worker")],
+    )
     assert found["supervising_social_worker"].due == d("2027-03-26")
-    residential = obligations_on("2027-01-27", sefton, england_calendar,
-                                 episodes=[("cared_for", "2026-12-24", None, "residential")])
+    residential = obligations_on(
+        "2027-01-27", sefton, england_calendar, episodes=[("cared_for", "2026-12-24", None, "residential")]
+    )
     assert "supervising_social_worker" not in residential
 
 
 # --- Every rule is covered ----------------------------------------------------------------------------------------
-
 
 
 def test_every_sefton_rule_has_a_test_naming_its_seed_section(sefton) -> None:
