@@ -3,7 +3,9 @@
 Prints p50/p95 latency and requests per second for the caseload and the child-obligations
 endpoints beside GET /api/health (a trivial JSON endpoint) on the same server in the same run.
 Goal: p95 under 50 ms, and at least half the trivial endpoint's throughput. It also prints
-the gunicorn workers' CPU time per request, which load from other processes does not distort.
+the gunicorn workers' CPU time per request, which load from other processes does not distort,
+and on PostgreSQL the database server's ("DB CPU"), which on one machine competes for the
+same cores as the app servers and wrk.
 
 Caseloads and obligations are cached per app server until the data changes (api/rendered.py),
 so each endpoint is first asked for every target a few times, one request at a time: the
@@ -192,9 +194,22 @@ def worker_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
     """User + system CPU of the gunicorn workers so far (Linux /proc): a figure that other
     load on the machine does not distort, unlike latency and throughput."""
     children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    return cpu_seconds(children)
+
+
+def database_cpu_seconds() -> float:
+    """CPU of every PostgreSQL server process on the machine so far: on a shared machine the
+    database competes with the app servers and wrk for the same cores."""
+    return cpu_seconds(subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split())
+
+
+def cpu_seconds(pids: list[str]) -> float:
     total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a process that has just ended
+            continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -265,10 +280,11 @@ def main() -> None:
             lua = lua_script(work, name, targets)
             cold_ms = warm_up(server, base, targets) if name != "health" else float("nan")
             wrk(base + targets[0][0], lua, 2, args.connections)  # warm-up
-            cpu_before = worker_cpu_seconds(server)
+            cpu_before, database_before = worker_cpu_seconds(server), database_cpu_seconds()
             results[name] = wrk(base + targets[0][0], lua, args.duration, args.connections)
-            requests = results[name]["rps"] * args.duration
-            results[name]["cpu_ms"] = (worker_cpu_seconds(server) - cpu_before) * 1000 / max(requests, 1)
+            requests = max(results[name]["rps"] * args.duration, 1)
+            results[name]["cpu_ms"] = (worker_cpu_seconds(server) - cpu_before) * 1000 / requests
+            results[name]["db_cpu_ms"] = (database_cpu_seconds() - database_before) * 1000 / requests
             results[name]["cold_cpu_ms"] = cold_ms
     finally:
         server.terminate()
@@ -277,6 +293,7 @@ def main() -> None:
     print(f"\nDatabase: {url.split(':')[0]}; gunicorn 2 workers; {load}")
     print(f"Average caseload: {CHILDREN / len(sessions):.0f} children per social worker")
     columns = ("p50 ms", 9), ("p95 ms", 9), ("req/s", 9), ("vs health", 11), ("CPU ms/req", 12), ("cold CPU", 10)
+    columns += (("DB CPU", 8),)  # PostgreSQL's server processes; SQLite's share is in the workers' CPU
     print(f"{'endpoint':<26}" + "".join(f"{title:>{width}}" for title, width in columns) + f"{'errors':>8}")
     for name, label in (
         ("health", "GET /api/health"),
@@ -285,9 +302,10 @@ def main() -> None:
     ):
         row = results[name]
         share = row["rps"] / results["health"]["rps"]
+        database = f"{row['db_cpu_ms']:.2f}" if url.startswith("postgresql") else "-"
         print(
             f"{label:<26}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['rps']:>9.0f}{share:>10.0%}"
-            f"{row['cpu_ms']:>12.2f}{row['cold_cpu_ms']:>10.2f}{row['errors']:>8}"
+            f"{row['cpu_ms']:>12.2f}{row['cold_cpu_ms']:>10.2f}{database:>8}{row['errors']:>8}"
         )
     shutil.rmtree(work, ignore_errors=True)
 

@@ -26,7 +26,8 @@ READ_ENTRY = LoneStatement(AuditEntry.__table__.insert().values({name: bindparam
 def record_read(worker_id: str, child_id: str | None, route: str) -> None:
     """A read of one child's record, or (child_id None) of a listing: the caseload, the children
     list or a team overview, whose rows follow from the allocations in force at that moment."""
-    if db.session().in_transaction():  # a cached response read nothing through the session
+    # A cached response read nothing through the request's session, which then was never made.
+    if db.session.registry.has() and db.session().in_transaction():
         db.session.commit()
     entry = {"worker_id": worker_id, "child_id": child_id, "action": READ, "route": route, "at": utc_now()}
     write_alone(READ_ENTRY, entry)
