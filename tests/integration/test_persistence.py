@@ -121,3 +121,23 @@ def test_a_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None
 def test_the_app_takes_its_secret_key_from_the_instance_folder_when_none_is_configured(tmp_path: Path) -> None:
     app = create_app(config_for(f"sqlite:///{tmp_path / 'key.sqlite3'}", SECRET_KEY=None))
     assert app.config["SECRET_KEY"] == (Path(app.instance_path) / "secret_key").read_text().strip()
+
+
+def test_the_audit_log_is_indexed_for_who_read_a_child_and_nothing_more(tmp_path: Path) -> None:
+    """Each index is a page written on every request that shows child data (migration 0006)."""
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'audit.sqlite3'}"))
+    with app.app_context():
+        upgrade()
+        indexes = db.session.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = 'audit_log' AND sql IS NOT NULL"
+            )
+        ).all()
+        plan = db.session.execute(
+            text("EXPLAIN QUERY PLAN SELECT worker_id, at FROM audit_log WHERE child_id = :child ORDER BY at"),
+            {"child": "c1"},
+        ).all()
+    assert [name for name, _ in indexes] == ["ix_audit_log_child_at"]
+    assert "WHERE child_id IS NOT NULL" in indexes[0][1]
+    assert any("ix_audit_log_child_at" in str(step) for step in plan), plan
