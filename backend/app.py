@@ -79,7 +79,7 @@ def configure_database(app: Flask) -> None:
     with app.app_context():
         for bind, engine in db.engines.items():
             if engine.dialect.name == "sqlite":
-                configure_sqlite(engine, synchronous="NORMAL" if bind == LONE_BIND else "FULL")
+                configure_sqlite(engine, lone=bind == LONE_BIND)
 
 
 def instance_secret_key(path: Path) -> str:

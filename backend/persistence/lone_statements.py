@@ -8,7 +8,8 @@ ROLLBACK as extra round trips), and together they were most of the cost of servi
 caseload. Here each is compiled by SQLAlchemy once per dialect, keeping the column types' own
 conversions, and run on a pooled driver connection of an engine of their own (the ``lone``
 bind), on which every statement is its own transaction (autocommit) and commits with relaxed
-durability.
+durability. On SQLite a statement that finds the write lock taken waits for it in finer steps
+than SQLite's own (``sqlite.execute_when_free``).
 
 Relaxed durability is acceptable for the one kind of write this engine makes, the audit entry
 of a read. Every other write goes through the app's engine and commits fully synchronously: a
@@ -37,6 +38,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Insert, Select
 
 from ..extensions import db
+from .sqlite import execute_when_free
 
 LONE_BIND = "lone"
 Processor = Callable[[Any], Any] | None
@@ -143,7 +145,10 @@ def _execute(engine: Engine, compiled: _Compiled, parameters: Any, fetch: bool) 
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(compiled.sql, parameters)
+        if engine.dialect.name == "sqlite":
+            execute_when_free(cursor, compiled.sql, parameters)
+        else:
+            cursor.execute(compiled.sql, parameters)
         row = cursor.fetchone() if fetch else None
         cursor.close()
     except engine.dialect.loaded_dbapi.Error as error:

@@ -3,19 +3,24 @@ they must give exactly what SQLAlchemy gives, and relaxing one commit must never
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import Connection, func, select, text
 
+from backend.app import create_app
 from backend.auth.sessions import SESSION_LOOKUP, resolve_session, start_session
-from backend.extensions import db
+from backend.extensions import db, dispose_engines
 from backend.persistence.audit import AuditEntry
 from backend.persistence.lone_statements import lone_engine, read_alone
 from backend.persistence.people import Team, Worker
 from backend.persistence.security import SessionRow
 from backend.services.audit import READ, record_read
+from tests.support.database import config_for
 
 
 def add_worker(active: bool = True) -> str:
@@ -113,3 +118,53 @@ def test_a_connection_the_database_dropped_is_replaced_without_failing_the_reque
         record_read("worker-1", None, "GET /api/caseload")
         entries = db.session.scalar(select(func.count()).select_from(AuditEntry.__table__))
     assert entries == 2
+
+
+def test_app_servers_recording_reads_at_once_wait_for_each_other_and_lose_none(app: Flask) -> None:
+    """On SQLite a lone write refused as busy (another connection holds the write lock) waits
+    and runs again (persistence/lone_statements.py); every entry is written exactly once."""
+    writers, entries_each = 6, 40
+    start = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def record_reads(number: int) -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                for entry in range(entries_each):
+                    record_read(f"worker-{number}", f"child-{entry}", "GET /api/children/<child_id>")
+        except BaseException as failure:  # reported below
+            failures.append(failure)
+
+    threads = [threading.Thread(target=record_reads, args=(number,)) for number in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with app.app_context():
+        written = db.session.execute(select(AuditEntry.worker_id, AuditEntry.child_id)).all()
+    assert sorted(written) == sorted((f"worker-{n}", f"child-{e}") for n in range(writers) for e in range(entries_each))
+
+
+def test_an_app_server_starts_and_records_reads_while_another_holds_the_write_lock(tmp_path: Path) -> None:
+    """Another app server mid-write must neither stop this one starting (its checks take no
+    lock) nor fail its audit entry (which waits for the lock, as a busy timeout would)."""
+    path = tmp_path / "locked.sqlite3"
+    with create_app(config_for(f"sqlite:///{path}")).app_context():
+        db.create_all()
+        dispose_engines()
+    other_server = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other_server.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, other_server.execute, args=("COMMIT",))
+    try:
+        app = create_app(config_for(f"sqlite:///{path}"))  # would fail at once if it took the lock
+        release.start()
+        with app.app_context():
+            record_read("worker-1", None, "GET /api/caseload")
+            entries = db.session.scalar(select(func.count()).select_from(AuditEntry.__table__))
+            dispose_engines()
+    finally:
+        release.join()
+        other_server.close()
+    assert entries == 1
