@@ -55,8 +55,8 @@ def lone_engine_options(url: str, app_engine_options: dict[str, Any]) -> dict[st
     if url.startswith("postgresql"):
         options["isolation_level"] = "AUTOCOMMIT"
         options["connect_args"] = {**options.get("connect_args", {}), "options": "-c synchronous_commit=off"}
-    # SQLite: every connection already runs in autocommit mode until a BEGIN (persistence/sqlite.py),
-    # and the app sets synchronous=NORMAL on this engine's connections when it configures them.
+    # SQLite: the app configures this engine's connections itself (configure_sqlite(lone=True)):
+    # autocommit with no BEGIN, synchronous=NORMAL, and no busy timeout.
     return options
 
 
