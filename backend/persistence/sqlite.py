@@ -86,7 +86,8 @@ def execute_when_free(cursor: Any, sql: str, parameters: Any = ()) -> Any:
 
 
 def _prepare_connection(dbapi_connection: Any, synchronous: str, busy_timeout_ms: int) -> None:
-    # Hand transaction control to the "begin" listener below.
+    # Hand transaction control to the "begin" listener below (the lone statements' engine has
+    # none: each of its statements is its own transaction).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in (

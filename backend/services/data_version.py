@@ -1,9 +1,10 @@
 """Change the data version in every transaction that writes data caseloads and obligations read.
 
 Rendered caseloads and obligations are cached per app server, keyed by the version token
-(api/rendered.py). A request reads the token with one query and gets a cached body only if
-nothing changed since it was rendered, on any app server, because the token lives in the
-database and changes in the very transaction that makes the change.
+(api/rendered.py). A request reads the token with its session (auth/sessions.py, one
+statement for both) and gets a cached body only if nothing changed since it was rendered,
+on any app server, because the token lives in the database and changes in the very
+transaction that makes the change.
 
 A denylist rather than a list of tables that matter: a table added later (plans, say) changes
 the version until someone decides it cannot affect a caseload. The tables below hold only
@@ -60,9 +61,9 @@ def register() -> None:
 
 
 def current_token() -> str | None:
-    """The token now, or None when the row is missing (then nothing may be served from a cache)."""
-    # Through the Core connection: this runs on every cached request, and the ORM's own
-    # statement handling would cost more than the query.
+    """The token now, or None when the row is missing (then nothing may be served from a cache).
+
+    Signed-in requests have it already, read with their session; this is for the rest."""
     table = DataVersion.__table__
     return db.session.connection().execute(select(table.c.token).where(table.c.id == ROW_ID)).scalar()
 
