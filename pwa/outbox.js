@@ -62,28 +62,22 @@ export function listEntries() {
 
 // Store a visit for sending. `label` holds what the list shows while it waits (reference,
 // initials, plan label): the least the worker needs to recognise it.
-export async function addVisit({ childId, date, role, childSeen, seenAlone, workerId, label }) {
-  const entry = {
-    id: crypto.randomUUID(),
-    visit: { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone },
-    worker_id: workerId,
-    label,
-    state: 'pending',
-    problem: null,
-    created_at: new Date().toISOString(),
-  };
-  await run(OUTBOX, 'readwrite', (store) => store.put(entry));
-  return entry;
+export function addVisit({ childId, date, role, childSeen, seenAlone, workerId, label }) {
+  const visit = { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone };
+  return queue({ visit }, workerId, label);
 }
 
 // Store a plan action: 'plan' (PUT: make or move), 'cancel_plan' (DELETE) or 'complete_plan'
 // (POST .../complete, recording the visit). Its entry id is its own, since one plan can be moved twice.
-export async function addPlanAction({ type, planId, body, workerId, label }) {
+export function addPlanAction({ type, planId, body, workerId, label }) {
+  return queue({ type, plan_id: planId, body: body ?? null }, workerId, label);
+}
+
+// One new pending entry: what it asks of the server, and who queued it and how to show it.
+async function queue(request, workerId, label) {
   const entry = {
     id: crypto.randomUUID(),
-    type,
-    plan_id: planId,
-    body: body ?? null,
+    ...request,
     worker_id: workerId,
     label,
     state: 'pending',
