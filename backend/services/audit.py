@@ -18,6 +18,8 @@ from ..persistence.types import utc_now
 
 READ = "read"
 CHANGE = "change"
+# A child added by an import (the API records its additions as changes, as it always has).
+CREATE = "create"
 ENTRY_COLUMNS = ("worker_id", "child_id", "action", "route", "at")
 # Built once: building a statement costs more than running this one.
 READ_ENTRY = LoneStatement(AuditEntry.__table__.insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))

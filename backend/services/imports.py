@@ -1,48 +1,49 @@
-"""Importing case files: a JSON array of cases, or a CSV with one row per plan episode.
+"""Importing case files (services/import_files.py reads them): check every row, then write.
 
-All or nothing: every row is checked first; if any is wrong, nothing is written and each
-problem is reported by row. Children are matched by case reference (an upsert).
+Validate everything first: each row meets the checks a ``POST /api/children`` body meets
+(the caller passes the API's schema as ``check_row``) and then the core's; if any row is
+wrong nothing is written and every problem is reported by row and field. Only then is the
+file written, in batches of ``BATCH_SIZE`` cases, each its own short transaction, so the
+write lock (SQLite) is never held for long and a phone's visit saved meanwhile waits a
+fraction of a second, not the whole import. The price: a failure while writing (the disk
+full, the process killed) leaves the batches already committed in place. Each is whole and
+an upsert by case reference, so running the same file again completes the import.
 
-CSV columns (header row required, in any order):
-  reference, name, date_of_birth, plan_type, plan_start, plan_end, placement,
-  social_worker_email, personal_adviser_email
-Rows sharing a reference are one child with several episodes; empty cells mean none.
+Children are matched by case reference (an upsert); each child created or changed gets an
+audit entry (action create or change, route ``IMPORT_ROUTE``, no worker).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 
 from ..core.cases import Case, parse_case
 from ..core.errors import InvalidCase
-from ..core.vocabulary import VISIT_ROLES
 from ..extensions import db
+from ..persistence.audit import AuditEntry
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.people import Worker
-from .children import store_case_facts
+from ..persistence.types import new_id, utc_now
+from .audit import CHANGE, CREATE
+from .children import case_json
+from .errors import InvalidInput
 
-CSV_COLUMNS = (
-    "reference",
-    "name",
-    "date_of_birth",
-    "plan_type",
-    "plan_start",
-    "plan_end",
-    "placement",
-    "social_worker_email",
-    "personal_adviser_email",
-)
-CSV_ALLOCATION_COLUMNS = {"social_worker_email": "social_worker", "personal_adviser_email": "personal_adviser"}
 IMPORT_ROUTE = "CLI import-cases"
+BATCH_SIZE = 250
+# Between batches on SQLite: a writer waiting for the lock naps in SQLite's busy handler (up to
+# 100 ms at a time) and must find it free when it wakes, or an import starves it.
+SQLITE_PAUSE_S = 0.05
+# Well under every database's limit on bound parameters in one statement.
+LOOKUP_CHUNK = 500
+
+RowCheck = Callable[[Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -79,68 +80,30 @@ class ImportPlan:
         return len(self.cases) - self.creates
 
 
-def read_case_rows(text: str, filename: str) -> list[tuple[int, Any]]:
-    """(row number, case mapping) for each case in a JSON array or a CSV file."""
-    if filename.lower().endswith(".csv"):
-        return csv_cases(text)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as problem:
-        raise InvalidCase(None, "(file)", f"not valid JSON: {problem}") from None
-    if not isinstance(document, list):
-        raise InvalidCase(None, "(file)", "expected a JSON array of cases")
-    return list(enumerate(document, start=1))
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
 
 
-def csv_cases(text: str) -> list[tuple[int, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidCase(None, "(header)", f"missing columns: {', '.join(missing)}")
-    merged: dict[str, tuple[int, dict[str, Any]]] = {}
-    for number, row in enumerate(reader, start=2):
-        cells = {key: (value or "").strip() for key, value in row.items() if key}
-        first_row, case = merged.setdefault(cells["reference"] or f"(row {number})", (number, csv_case(cells)))
-        if first_row != number:
-            more = csv_case(cells)
-            case["episodes"].extend(more["episodes"])
-            held = {allocation["role"] for allocation in case["allocations"]}
-            case["allocations"].extend(item for item in more["allocations"] if item["role"] not in held)
-    return list(merged.values())
+def plan_import(rows: Iterable[tuple[int, Any]], today: date, check_row: RowCheck | None = None) -> ImportPlan:
+    """Check every row; nothing is written, and no transaction is left open.
 
-
-def csv_case(cells: dict[str, str]) -> dict[str, Any]:
-    episode = {
-        "type": cells["plan_type"] or None,
-        "start": cells["plan_start"] or None,
-        "end": cells["plan_end"] or None,
-        "placement": cells["placement"] or None,
-    }
-    allocations = [
-        {"worker_email": cells[column], "role": role}
-        for column, role in CSV_ALLOCATION_COLUMNS.items()
-        if cells[column]
-    ]
-    return {
-        "reference": cells["reference"],
-        "name": cells["name"],
-        "date_of_birth": cells["date_of_birth"] or None,
-        "episodes": [episode] if cells["plan_type"] or cells["plan_start"] else [],
-        "allocations": allocations,
-    }
-
-
-def plan_import(rows: Iterable[tuple[int, Any]], today: date) -> ImportPlan:
-    """Check every row; nothing is written."""
+    ``check_row`` loads one raw row as the API would (raising InvalidInput by field); without
+    it, rows are trusted to be what the API's schema yields (tests build them so)."""
     plan = ImportPlan()
     seen: dict[str, int] = {}
-    workers = {
-        email: worker_id
-        for email, worker_id in db.session.execute(select(Worker.email, Worker.id).where(Worker.active))
-    }
+    workers = dict(db.session.execute(select(Worker.email, Worker.id).where(Worker.active)).all())
+    db.session.commit()  # the checks below read nothing; on SQLite this transaction holds the write lock
     for number, raw in rows:
         try:
-            imported = import_case(number, raw, workers, today)
+            imported = import_case(number, check_row(raw) if check_row else raw, workers, today)
+        except InvalidInput as problem:
+            reference = shown_reference(raw)
+            plan.problems.extend(
+                RowProblem(number, reference, name, " ".join(why)) for name, why in problem.errors.items()
+            )
+            continue
         except InvalidCase as problem:
             plan.problems.append(RowProblem(number, problem.reference, problem.field, problem.problem))
             continue
@@ -150,77 +113,171 @@ def plan_import(rows: Iterable[tuple[int, Any]], today: date) -> ImportPlan:
             continue
         seen[reference] = number
         plan.cases.append(imported)
-    references = list(seen)
-    plan.existing = (
-        set(db.session.scalars(select(Child.reference).where(Child.reference.in_(references)))) if references else set()
-    )
+    plan.existing = existing_references(list(seen))
     return plan
 
 
-def import_case(number: int, raw: Any, workers: dict[str, str], today: date) -> ImportedCase:
-    case = parse_case(raw)
+def shown_reference(raw: Any) -> str | None:
+    """The row's reference for a problem report, when it is one printable line of sane length."""
+    reference = raw.get("reference") if isinstance(raw, dict) else None
+    if isinstance(reference, str) and 0 < len(reference) <= 64 and reference.isprintable():
+        return reference.strip()
+    return None
+
+
+def existing_references(references: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(references, LOOKUP_CHUNK):
+        found.update(db.session.scalars(select(Child.reference).where(Child.reference.in_(chunk))))
+        db.session.commit()
+    return found
+
+
+def import_case(number: int, payload: Any, workers: dict[str, str], today: date) -> ImportedCase:
+    if not isinstance(payload, dict):
+        raise InvalidCase(None, "(case)", "expected a JSON object")
+    case = parse_case(case_json(payload))
     for index, visit in enumerate(case.visits):
         if visit.date > today:
             raise InvalidCase(case.reference, f"visits[{index}].date", "is in the future")
-    allocations = []
-    for index, allocation in enumerate(raw.get("allocations") or []):
+    allocations: list[tuple[str, str]] = []
+    for index, allocation in enumerate(payload.get("allocations") or []):
         email = str(allocation.get("worker_email", "")).strip().lower() if isinstance(allocation, dict) else ""
         role = allocation.get("role") if isinstance(allocation, dict) else None
         if email not in workers:
             raise InvalidCase(case.reference, f"allocations[{index}].worker_email", "no active worker has this email")
-        if role not in VISIT_ROLES:
-            raise InvalidCase(case.reference, f"allocations[{index}].role", f"unknown role {role!r}")
-        allocations.append((role, workers[email]))
+        if any(role == held for held, _ in allocations):
+            raise InvalidCase(case.reference, f"allocations[{index}].role", "only one worker per role")
+        allocations.append((str(role), workers[email]))
     return ImportedCase(number, case, tuple(allocations))
 
 
-def apply_import(plan: ImportPlan, today: date) -> None:
-    """Write a checked plan in one transaction."""
+def apply_import(
+    plan: ImportPlan,
+    today: date,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Write a checked plan, ``batch_size`` cases per transaction; ``progress(done, total)`` after each."""
     if plan.problems:
         raise ValueError("an import with problems is never applied")
-    teams = {worker_id: team_id for worker_id, team_id in db.session.execute(select(Worker.id, Worker.team_id))}
-    for imported in plan.cases:
-        upsert_case(imported, teams, today)
+    teams = dict(db.session.execute(select(Worker.id, Worker.team_id)).all())
     db.session.commit()
+    pause = SQLITE_PAUSE_S if db.engine.dialect.name == "sqlite" else 0.0
+    result, done = ImportResult(), 0
+    for batch in chunks(plan.cases, batch_size):
+        created = write_batch(batch, teams, today)
+        db.session.commit()
+        result.created += created
+        result.updated += len(batch) - created
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(plan.cases))
+        if done < len(plan.cases):
+            time.sleep(pause)
+    return result
 
 
-def upsert_case(imported: ImportedCase, teams: dict[str, str | None], today: date) -> None:
+def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], today: date) -> int:
+    """Upsert one batch in the open transaction, a few statements for all its cases; the count created."""
+    references = [imported.case.reference for imported in batch]
+    stored = dict(db.session.execute(select(Child.reference, Child.id).where(Child.reference.in_(references))).all())
+    ids = {reference: stored.get(reference) or new_id() for reference in references}
+    new = [imported for imported in batch if imported.case.reference not in stored]
+    kept = [imported for imported in batch if imported.case.reference in stored]
+    if new:
+        db.session.execute(insert(Child), [child_row(ids, imported, teams) for imported in new])
+    if kept:
+        db.session.execute(update(Child), [child_row(ids, imported) for imported in kept])
+        kept_ids = [ids[imported.case.reference] for imported in kept]
+        db.session.execute(delete(EpisodeRow).where(EpisodeRow.child_id.in_(kept_ids)))
+        db.session.execute(delete(EventRow).where(EventRow.child_id.in_(kept_ids)))
+    insert_facts(batch, ids, stored_visits(list(stored.values())))
+    allocate(batch, ids, today)
+    now = utc_now()
+    db.session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "worker_id": None,
+                "child_id": ids[imported.case.reference],
+                "action": CHANGE if imported.case.reference in stored else CREATE,
+                "route": IMPORT_ROUTE,
+                "at": now,
+            }
+            for imported in batch
+        ],
+    )
+    return len(new)
+
+
+def child_row(ids: dict[str, str], imported: ImportedCase, teams: dict[str, str | None] | None = None) -> dict:
     case = imported.case
-    child = db.session.scalar(select(Child).where(Child.reference == case.reference))
-    if child is None:
+    row = {"id": ids[case.reference], "name": case.name, "date_of_birth": case.date_of_birth}
+    if teams is not None:  # a new child belongs to the team of its first allocated worker
         team_id = next((teams.get(worker_id) for _, worker_id in imported.allocations), None)
-        child = Child(reference=case.reference, name=case.name, date_of_birth=case.date_of_birth, team_id=team_id)
-        db.session.add(child)
-        db.session.flush()
-        store_case_facts(child.id, case)
-    else:
-        child.name, child.date_of_birth = case.name, case.date_of_birth
-        replace_case_facts(child.id, case)
-    for role, worker_id in imported.allocations:
-        allocate(child.id, role, worker_id, today)
+        row.update(reference=case.reference, team_id=team_id)
+    return row
 
 
-def replace_case_facts(child_id: str, case: Case) -> None:
+def stored_visits(child_ids: list[str]) -> set[tuple[str, date, str, bool]]:
+    if not child_ids:
+        return set()
+    query = select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen)
+    return {tuple(row) for row in db.session.execute(query.where(VisitRow.child_id.in_(child_ids)))}
+
+
+def insert_facts(batch: Sequence[ImportedCase], ids: dict[str, str], visits_held: set[tuple]) -> None:
     """The file's episodes and events replace the stored ones; its visits are added when new
     (visits recorded on phones are never dropped by an import)."""
-    db.session.execute(delete(EpisodeRow).where(EpisodeRow.child_id == child_id))
-    db.session.execute(delete(EventRow).where(EventRow.child_id == child_id))
-    stored_visits = select(VisitRow.date, VisitRow.role, VisitRow.child_seen).where(VisitRow.child_id == child_id)
-    stored = {tuple(row) for row in db.session.execute(stored_visits)}
-    store_case_facts(child_id, Case(case.reference, case.name, case.date_of_birth, case.episodes, case.events, ()))
+    episodes, events, visits = [], [], []
+    for imported in batch:
+        case, child_id = imported.case, ids[imported.case.reference]
+        episodes.extend(
+            {
+                "child_id": child_id,
+                "type": e.type,
+                "start": e.start,
+                "end": e.end,
+                "placement": e.placement,
+                "position": n,
+            }
+            for n, e in enumerate(case.episodes)
+        )
+        events.extend({"child_id": child_id, "type": event.type, "date": event.date} for event in case.events)
+        visits.extend(
+            {"id": str(uuid.uuid4()), "child_id": child_id, "date": v.date, "role": v.role, "child_seen": v.child_seen}
+            for v in case.visits
+            if (child_id, v.date, v.role, v.child_seen) not in visits_held
+        )
+    for model, rows in ((EpisodeRow, episodes), (EventRow, events), (VisitRow, visits)):
+        if rows:
+            db.session.execute(insert(model), rows)
+
+
+def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) -> None:
+    """A listed allocation replaces the current holder of that role (history is kept)."""
+    wanted = {(ids[item.case.reference], role): worker_id for item in batch for role, worker_id in item.allocations}
+    if not wanted:
+        return
+    current = db.session.scalars(
+        select(Allocation).where(
+            Allocation.child_id.in_({child_id for child_id, _ in wanted}), Allocation.ends_on.is_(None)
+        )
+    ).all()
+    held = {(allocation.child_id, allocation.role, allocation.worker_id) for allocation in current}
+    for allocation in current:
+        worker_id = wanted.get((allocation.child_id, allocation.role))
+        if worker_id is not None and worker_id != allocation.worker_id:
+            allocation.ends_on = max(today, allocation.starts_on)
     db.session.add_all(
-        VisitRow(id=str(uuid.uuid4()), child_id=child_id, date=visit.date, role=visit.role, child_seen=visit.child_seen)
-        for visit in case.visits
-        if (visit.date, visit.role, visit.child_seen) not in stored
+        Allocation(child_id=child_id, worker_id=worker_id, role=role, starts_on=today)
+        for (child_id, role), worker_id in wanted.items()
+        if (child_id, role, worker_id) not in held
     )
 
 
-def allocate(child_id: str, role: str, worker_id: str, today: date) -> None:
-    current = db.session.scalars(
-        select(Allocation).where(Allocation.child_id == child_id, Allocation.role == role, Allocation.ends_on.is_(None))
-    ).all()
-    if any(allocation.worker_id == worker_id for allocation in current):
-        return
-    for allocation in current:
-        allocation.ends_on = max(today, allocation.starts_on)
-    db.session.add(Allocation(child_id=child_id, worker_id=worker_id, role=role, starts_on=today))
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
