@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from ..core.cases import Case, parse_case
 from ..core.errors import InvalidCase
@@ -187,7 +187,7 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
     new = [imported for imported in batch if imported.case.reference not in stored]
     kept = [imported for imported in batch if imported.case.reference in stored]
     if new:
-        db.session.execute(insert(Child), [child_row(ids, imported, teams) for imported in new])
+        db.session.execute(Child.__table__.insert(), [child_row(ids, imported, teams) for imported in new])
     if kept:
         db.session.execute(update(Child), [child_row(ids, imported) for imported in kept])
         kept_ids = [ids[imported.case.reference] for imported in kept]
@@ -197,7 +197,7 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
     allocate(batch, ids, today)
     now = utc_now()
     db.session.execute(
-        insert(AuditEntry),
+        AuditEntry.__table__.insert(),
         [
             {
                 "worker_id": None,
@@ -251,9 +251,11 @@ def insert_facts(batch: Sequence[ImportedCase], ids: dict[str, str], visits_held
             for v in case.visits
             if (child_id, v.date, v.role, v.child_seen) not in visits_held
         )
+    # Statements on the tables, not the ORM's bulk insert, which runs one INSERT per row to
+    # learn the ids it generated; executemany runs one statement for all.
     for model, rows in ((EpisodeRow, episodes), (EventRow, events), (VisitRow, visits)):
         if rows:
-            db.session.execute(insert(model), rows)
+            db.session.execute(model.__table__.insert(), rows)
 
 
 def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) -> None:
@@ -271,11 +273,13 @@ def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) ->
         worker_id = wanted.get((allocation.child_id, allocation.role))
         if worker_id is not None and worker_id != allocation.worker_id:
             allocation.ends_on = max(today, allocation.starts_on)
-    db.session.add_all(
-        Allocation(child_id=child_id, worker_id=worker_id, role=role, starts_on=today)
+    added = [
+        {"child_id": child_id, "worker_id": worker_id, "role": role, "starts_on": today}
         for (child_id, role), worker_id in wanted.items()
         if (child_id, role, worker_id) not in held
-    )
+    ]
+    if added:
+        db.session.execute(Allocation.__table__.insert(), added)
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
