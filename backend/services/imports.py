@@ -156,10 +156,11 @@ def apply_import(
     plan: ImportPlan,
     today: date,
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Write a checked plan, ``batch_size`` cases per transaction; ``progress(done, total)`` after each."""
+    batch_size = batch_size or BATCH_SIZE
     if plan.problems:
         raise ValueError("an import with problems is never applied")
     teams = dict(db.session.execute(select(Worker.id, Worker.team_id)).all())
