@@ -97,6 +97,8 @@ def import_cases_command(file: Path, dry_run: bool) -> None:
         rows = read_case_rows(decode_case_file(file.read_bytes()), file.name)
     except CoreError as problem:
         raise click.ClickException(f"{file.name}: {problem}") from None
+    if sys.stderr.isatty():
+        click.echo(f"Checking {len(rows)} cases...", err=True)
     # One schema for every row: building one costs more than loading a row with it.
     plan = plan_import(rows, today, partial(check_case_row, ChildCreateSchema()))
     for problem in plan.problems:
@@ -141,7 +143,7 @@ def write_import(plan: ImportPlan, today: date) -> None:
             "written, in whole batches; run the same file again to finish it."
         ) from None
     seconds = time.monotonic() - started
-    click.echo(f"Imported: {result.created} created, {result.updated} updated in {seconds:.1f} s.")
+    click.echo(f"Imported: {result.created} created, {result.updated} updated. Written in {seconds:.1f} s.")
 
 
 @click.command("seed-demo")

@@ -55,6 +55,7 @@ def json_file(tmp_path: Path, cases: object) -> Path:
         ({"episodes": "child_in_need"}, "episodes"),
         ({"visits": [{"date": "2026-10-05", "role": "social_worker", "child_seen": "yes"}]}, "visits[0].child_seen"),
         ({"allocations": [{"worker_email": {"a": 1}, "role": "social_worker"}]}, "allocations[0].worker_email"),
+        ({"allocations": [{"worker_email": "sw@example.org", "role": ["social_worker"]}]}, "allocations[0].role"),
         ({"date_of_birth": "20150302"}, "date_of_birth"),
         ({"notes": "an unknown key"}, "notes"),
     ],
