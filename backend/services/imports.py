@@ -197,21 +197,24 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
         db.session.execute(delete(EventRow).where(EventRow.child_id.in_(kept_ids)))
     insert_facts(batch, ids, stored_visits(list(stored.values())))
     allocate(batch, ids, today)
-    now = utc_now()
-    db.session.execute(
-        AuditEntry.__table__.insert(),
-        [
-            {
-                "worker_id": None,
-                "child_id": ids[imported.case.reference],
-                "action": CHANGE if imported.case.reference in stored else CREATE,
-                "route": IMPORT_ROUTE,
-                "at": now,
-            }
-            for imported in batch
-        ],
-    )
+    audit(batch, ids, set(stored))
     return len(new)
+
+
+def audit(batch: Sequence[ImportedCase], ids: dict[str, str], changed: set[str]) -> None:
+    """One entry per child, in the batch's own transaction: committed with the change or not at all."""
+    now = utc_now()
+    entries = [
+        {
+            "worker_id": None,  # the command line acts for no worker; the route names it
+            "child_id": ids[imported.case.reference],
+            "action": CHANGE if imported.case.reference in changed else CREATE,
+            "route": IMPORT_ROUTE,
+            "at": now,
+        }
+        for imported in batch
+    ]
+    db.session.execute(AuditEntry.__table__.insert(), entries)
 
 
 def child_row(ids: dict[str, str], imported: ImportedCase, teams: dict[str, str | None] | None = None) -> dict:
