@@ -10,7 +10,7 @@ from ..persistence.people import Worker
 from ..services.errors import Unauthenticated
 from .providers import IdentityProvider
 from .sessions import end_session, start_session
-from .throttle import ensure_not_throttled, forget_failures, record_failure, throttle_keys
+from .throttle import release_attempt, reserve_attempt, throttle_keys
 
 WRONG_CREDENTIALS = "Email or password is wrong."
 
@@ -19,19 +19,27 @@ def sign_in(
     provider: IdentityProvider, email: str, secret: str, address: str | None, config: Mapping[str, Any]
 ) -> tuple[str, Worker]:
     """A new session token and its worker; Throttled or Unauthenticated otherwise."""
-    keys = throttle_keys(email, address)
-    window = config["LOGIN_WINDOW_SECONDS"]
-    ensure_not_throttled(keys, config["LOGIN_MAX_FAILURES"], window)
-    worker = provider.authenticate(email, secret)
+    worker = throttled_authenticate(provider, email, secret, address, config)
     if worker is None:
-        db.session.rollback()
-        record_failure(keys, window)
-        db.session.commit()
         raise Unauthenticated(WRONG_CREDENTIALS)
-    forget_failures(keys[0])
     token = start_session(worker.id, provider.name)
     db.session.commit()
     return token, worker
+
+
+def throttled_authenticate(
+    provider: IdentityProvider, email: str, secret: str, address: str | None, config: Mapping[str, Any]
+) -> Worker | None:
+    """The worker these credentials prove, or None (the attempt then counts as a failure);
+    Throttled once the account or the address has used up its attempts. The caller commits."""
+    keys = throttle_keys(email, address)
+    attempt = reserve_attempt(keys, config["LOGIN_MAX_FAILURES"], config["LOGIN_WINDOW_SECONDS"])
+    worker = provider.authenticate(email, secret)
+    if worker is None:
+        db.session.rollback()
+        return None
+    release_attempt(attempt, keys[0])
+    return worker
 
 
 def sign_out(token_hash: str) -> None:
