@@ -29,6 +29,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    # Werkzeug would answer /feeds//<token>.ics with a redirect naming the token in its Location
+    # header, and log the token; a path with doubled slashes answers 404 instead, on every route.
+    app.url_map.merge_slashes = False
     app.config.update(DEFAULTS)
     app.config.update(from_environment())
     app.config.update(config or {})
