@@ -1,4 +1,5 @@
-"""Signing in and out with any identity provider; throttled per account and per address."""
+"""Signing in and out with any identity provider, and changing one's own password;
+throttled per account and per address."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import Any
 
 from ..extensions import db
 from ..persistence.people import Worker
-from ..services.errors import Unauthenticated
+from ..services.errors import InvalidInput, Unauthenticated
+from ..services.workers import ensure_password_allowed
+from .passwords import hash_password
 from .providers import IdentityProvider
-from .sessions import end_session, start_session
+from .sessions import end_session, end_worker_sessions, start_session
 from .throttle import release_attempt, reserve_attempt, throttle_keys
 
 WRONG_CREDENTIALS = "Email or password is wrong."
+NOT_CURRENT = "This is not your current password."
 
 
 def sign_in(
@@ -44,4 +48,29 @@ def throttled_authenticate(
 
 def sign_out(token_hash: str) -> None:
     end_session(token_hash)
+    db.session.commit()
+
+
+def change_password(
+    provider: IdentityProvider,
+    worker: Worker,
+    current: str,
+    new: str,
+    session: tuple[str, str | None],
+    config: Mapping[str, Any],
+) -> None:
+    """The worker's new password, proven by the current one (throttled like signing in);
+    every other session of theirs ends. ``session``: the asking session's token hash and address."""
+    token_hash, address = session
+    email, name = worker.email, worker.name
+    ensure_password_allowed(new, email, name, "new_password")
+    if new == current:
+        raise InvalidInput.field("new_password", "Choose a password different from the current one.")
+    new_hash = hash_password(new)  # before any transaction: hashing takes a while
+    db.session.rollback()
+    proven = throttled_authenticate(provider, email, current, address, config)
+    if proven is None:
+        raise InvalidInput.field("current_password", NOT_CURRENT)
+    proven.password_hash = new_hash
+    end_worker_sessions(proven.id, keep_token_hash=token_hash)
     db.session.commit()
