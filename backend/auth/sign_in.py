@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import update
+
 from ..extensions import db
 from ..persistence.people import Worker
 from ..services.errors import InvalidInput, Unauthenticated
@@ -66,11 +68,15 @@ def change_password(
     ensure_password_allowed(new, email, name, "new_password")
     if new == current:
         raise InvalidInput.field("new_password", "Choose a password different from the current one.")
-    new_hash = hash_password(new)  # before any transaction: hashing takes a while
     db.session.rollback()
     proven = throttled_authenticate(provider, email, current, address, config)
     if proven is None:
         raise InvalidInput.field("current_password", NOT_CURRENT)
-    proven.password_hash = new_hash
-    end_worker_sessions(proven.id, keep_token_hash=token_hash)
+    worker_id = proven.id
+    db.session.commit()
+    # Hashed only once the current password is proven (a throttled caller makes no argon2 work),
+    # and outside any transaction: on SQLite one would hold the write lock while it ran.
+    new_hash = hash_password(new)
+    db.session.execute(update(Worker).where(Worker.id == worker_id).values(password_hash=new_hash))
+    end_worker_sessions(worker_id, keep_token_hash=token_hash)
     db.session.commit()
