@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, commands, web
+from . import cli, commands, serving, web
 from .api import feeds, headers, input_guard, problems, rendered, routes
 from .auth import guard
 from .auth.providers import LocalPasswordProvider
@@ -18,7 +18,7 @@ from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.lone_statements import LONE_BIND, lone_engine_options
 from .persistence.sql_logging import keep_rows_out_of_logs
-from .persistence.sqlite import configure_sqlite
+from .persistence.sqlite import configure_sqlite, create_private_database_file
 from .push import setup as push_setup
 from .rules_files import load_profiles
 from .schedules import Scheduler
@@ -29,10 +29,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    # Werkzeug would answer /feeds//<token>.ics with a redirect naming the token in its Location
+    # header, and log the token; a path with doubled slashes answers 404 instead, on every route.
+    app.url_map.merge_slashes = False
     app.config.update(DEFAULTS)
     app.config.update(from_environment())
     app.config.update(config or {})
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Private: it holds the secret key, the VAPID keys and, by default, the SQLite database.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     configure_database(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path) / "secret_key")
@@ -55,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     commands.init_app(app)
     web.init_app(app)
+    serving.quiet_development_server()
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -73,6 +78,8 @@ def configure_database(app: Flask) -> None:
         options = {"connect_args": {"timeout": 30, "check_same_thread": False}, "hide_parameters": True}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     app.config.setdefault("SQLALCHEMY_BINDS", {LONE_BIND: lone_engine_options(url, options)})
+    if url.startswith("sqlite"):
+        create_private_database_file(url)
     db.init_app(app)
     keep_rows_out_of_logs()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)

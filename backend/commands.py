@@ -29,13 +29,19 @@ from .services.demo import database_is_empty, seed_demo
 from .services.errors import InvalidInput
 from .services.import_files import decode_case_file, read_case_rows
 from .services.imports import ImportPlan, apply_import, plan_import
-from .services.workers import create_worker, set_worker_active
+from .services.workers import create_worker, set_password, set_worker_active
 
 
 def init_app(app: Flask) -> None:
     from . import persistence  # noqa: F401  (registers every table for `flask db`)
 
-    for command in (create_user_command, disable_user_command, import_cases_command, seed_demo_command):
+    for command in (
+        create_user_command,
+        disable_user_command,
+        set_password_command,
+        import_cases_command,
+        seed_demo_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -79,6 +85,21 @@ def disable_user_command(email: str, enable: bool) -> None:
     except CoreError:
         raise click.ClickException("No worker has this email.") from None
     click.echo(f"{worker.email} is now {'enabled' if worker.active else 'disabled'}")
+
+
+@click.command("set-password")
+@with_appcontext
+@click.argument("email")
+def set_password_command(email: str) -> None:
+    """Set a worker's password (read from stdin when piped); every session they have ends."""
+    password = read_password()
+    try:
+        worker = set_password(email, password)
+    except InvalidInput as problem:
+        raise click.ClickException(str(problem)) from None
+    except CoreError:
+        raise click.ClickException("No worker has this email.") from None
+    click.echo(f"New password set for {worker.email}; their sessions have ended.")
 
 
 @click.command("import-cases")

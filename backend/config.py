@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULTS: dict[str, Any] = {
     "RULES_PROFILE": "england",
@@ -50,12 +51,36 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "PUSH_RETRY_BASE_DELAY": ("PUSH_RETRY_BASE_DELAY", float),
     "PUSH_RETRY_MAX_DELAY": ("PUSH_RETRY_MAX_DELAY", float),
     "PUSH_TIMEOUT_SECONDS": ("PUSH_TIMEOUT_SECONDS", float),
-    # Where calendar clients reach the app (feed links), when it sits behind a proxy.
+    # Where calendar clients reach the app (feed links). Required in production: otherwise
+    # links would copy whatever Host header a request carried.
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
 
 # Environments in which the app is reached over plain HTTP on loopback.
 INSECURE_TRANSPORT_ENVS = ("development", "testing")
+
+
+class ConfigurationError(RuntimeError):
+    """The app may not serve requests as configured; the message says what to set."""
+
+
+def serving_problem(config: dict[str, Any]) -> str | None:
+    """What must change before this configuration may serve HTTP, or None. Checked when a
+    server starts (gunicorn.conf.py) rather than in create_app, so that command-line jobs
+    such as ``flask due`` keep working on a machine with no public address."""
+    base_url = config.get("PUBLIC_BASE_URL")
+    if not base_url:
+        if config.get("APP_ENV", "production") in INSECURE_TRANSPORT_ENVS:
+            return None
+        return (
+            "PUBLIC_BASE_URL is not set. In production feed links must not copy the request's Host "
+            "header: set PUBLIC_BASE_URL to where clients reach the app (e.g. https://visits.example.gov.uk), "
+            "or APP_ENV=development on a machine of your own."
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        return f"PUBLIC_BASE_URL must be a scheme and host such as https://visits.example.gov.uk, not {base_url!r}."
+    return None
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from marshmallow import Schema, fields, validate
 
 from ..auth import current_viewer
 from ..clock import today_in_london
+from ..config import ConfigurationError, serving_problem
 from ..feeds import logscrub
 from ..feeds.cache import FeedCache
 from ..persistence.feeds import FEED_KINDS
@@ -116,9 +117,16 @@ def feed_file(token: str) -> Response:
 
 
 def public_base_url() -> str:
-    """Where clients reach the app: PUBLIC_BASE_URL when set (behind a proxy), else this request's host."""
+    """Where clients reach the app: PUBLIC_BASE_URL; in development and testing, when it is
+    unset, this request's host. Never the Host header in production, where anyone may set it."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
-    return (configured or request.host_url).rstrip("/")
+    if configured:
+        return str(configured).rstrip("/")
+    problem = serving_problem(current_app.config)
+    if problem:
+        current_app.logger.error(problem)
+        raise ConfigurationError(problem)
+    return request.host_url.rstrip("/")
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""``/api/session``: sign in, find out who is signed in, sign out."""
+"""``/api/session``: sign in, find out who is signed in, sign out, change one's password."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..auth import csrf_exempt, current_worker, public
 from ..auth.cookies import clear_session_cookie, set_session_cookie
 from ..auth.guard import current_session
 from ..auth.sessions import csrf_token_for, hash_token
-from ..auth.sign_in import sign_in, sign_out
+from ..auth.sign_in import change_password, sign_in, sign_out
 from ..persistence.people import Worker
 from .fields import plain_text
 from .problems import problem
@@ -24,6 +24,18 @@ blp = Blueprint("session", __name__, url_prefix="/api/session", description="Sig
 class SignInSchema(Schema):
     email = fields.String(required=True, validate=[validate.Length(min=1, max=320), plain_text])
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=1024),
+        metadata={
+            "description": "At least 12 characters, not only spaces, not too repetitive or common, "
+            "not the worker's email or name"
+        },
+    )
 
 
 class WorkerSchema(Schema):
@@ -96,3 +108,25 @@ class Session(MethodView):
         response.headers["Clear-Site-Data"] = '"cache"'
         clear_session_cookie(response)
         return response
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @blp.arguments(PasswordChangeSchema())
+    @blp.response(204)
+    @blp.alt_response(422, description="The current password is wrong, or the new one is not allowed")
+    @blp.alt_response(429, description="Too many wrong current passwords for this account or address")
+    def post(self, passwords: dict[str, str]) -> Response:
+        """Change the signed-in worker's password; their other sessions end, this one stays."""
+        session, worker = current_session(), current_worker()
+        assert session is not None and worker is not None  # the guard lets only signed-in requests through
+        provider = current_app.extensions["identity_providers"]["local"]
+        change_password(
+            provider,
+            worker,
+            passwords["current_password"],
+            passwords["new_password"],
+            (session.token_hash, request.remote_addr),
+            current_app.config,
+        )
+        return Response(status=204)

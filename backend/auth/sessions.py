@@ -88,8 +88,12 @@ def end_session(token_hash: str) -> None:
     db.session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
 
 
-def end_worker_sessions(worker_id: str) -> None:
-    db.session.execute(delete(SessionRow).where(SessionRow.worker_id == worker_id))
+def end_worker_sessions(worker_id: str, keep_token_hash: str | None = None) -> None:
+    """Every session of the worker ends, except the one that asked (after a password change)."""
+    ending = delete(SessionRow).where(SessionRow.worker_id == worker_id)
+    if keep_token_hash is not None:
+        ending = ending.where(SessionRow.token_hash != keep_token_hash)
+    db.session.execute(ending)
 
 
 def csrf_token_for(token_hash: str, secret_key: str) -> str:

@@ -12,7 +12,8 @@ import logging
 import re
 from typing import Any
 
-_FEED_PATH = re.compile(r"(/feeds/)[^/\s?\"'.]+(\.ics)?")
+# Extra slashes after /feeds/ are skipped too: /feeds//<token>.ics must not slip past.
+_FEED_PATH = re.compile(r"(/feeds/)/*[^/\s?\"'.]+(\.ics)?")
 REPLACEMENT = r"\1[token]\2"
 SCRUBBED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 

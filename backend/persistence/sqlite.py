@@ -10,12 +10,13 @@ transaction except those of read-only HTTP requests. Reads in WAL mode never blo
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection, Engine
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +30,19 @@ SYNCHRONOUS_LEVELS = {"NORMAL": 1, "FULL": 2}
 
 class UnsafeSqlite(RuntimeError):
     """SQLite would not run as configured; serving on it could lose acknowledged visits."""
+
+
+def create_private_database_file(url: str) -> None:
+    """Creates a missing database file readable by its owner alone. SQLite would create it 0644
+    (readable by every local user), and gives its -wal and -shm files the database's mode."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except (FileExistsError, FileNotFoundError):  # a missing folder: SQLite's own error says so
+        return
+    os.close(descriptor)
 
 
 def configure_sqlite(engine: Engine, lone: bool = False) -> None:

@@ -1,14 +1,17 @@
-"""Adding and disabling workers (the CLI's create-user and disable-user)."""
+"""Adding and disabling workers and setting their passwords (the CLI's create-user,
+disable-user and set-password; the API's password change)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from ..auth.passwords import hash_password, password_problem
 from ..auth.sessions import end_worker_sessions
 from ..extensions import db
 from ..persistence.people import WORKER_ROLES, Team, Worker
 from .errors import Conflict, InvalidInput, NotFound
+
+NAME_MAX_LENGTH = 200  # the column's length
 
 
 def team_named(name: str) -> Team:
@@ -22,19 +25,22 @@ def team_named(name: str) -> Team:
 
 
 def create_worker(email: str, name: str, role: str, team_name: str | None, password: str) -> Worker:
-    email = email.strip().lower()
+    email, name = email.strip().lower(), name.strip()
+    if not name:
+        raise InvalidInput.field("name", "Give the worker's name.")
+    if len(name) > NAME_MAX_LENGTH or not name.isprintable():
+        raise InvalidInput.field("name", f"Use up to {NAME_MAX_LENGTH} printable characters.")
     if role not in WORKER_ROLES:
         raise InvalidInput.field("role", f"Expected one of {', '.join(WORKER_ROLES)}.")
     if "@" not in email:
         raise InvalidInput.field("email", "Not an email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput.field("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    ensure_password_allowed(password, email, name, "password")
     if db.session.scalar(select(Worker.id).where(Worker.email == email)) is not None:
         raise Conflict("A worker with this email already exists.")
     team = team_named(team_name) if team_name else None
     worker = Worker(
         email=email,
-        name=name.strip(),
+        name=name,
         role=role,
         team_id=team.id if team else None,
         password_hash=hash_password(password),
@@ -52,5 +58,23 @@ def set_worker_active(email: str, active: bool) -> Worker:
     worker.active = active
     if not active:
         end_worker_sessions(worker.id)
+    db.session.commit()
+    return worker
+
+
+def ensure_password_allowed(password: str, email: str, name: str, field: str) -> None:
+    problem = password_problem(password, email, name)
+    if problem is not None:
+        raise InvalidInput.field(field, problem)
+
+
+def set_password(email: str, password: str) -> Worker:
+    """An operator's reset: the new password, and every session of the worker ends."""
+    worker = db.session.scalar(select(Worker).where(Worker.email == email.strip().lower()))
+    if worker is None:
+        raise NotFound(email)
+    ensure_password_allowed(password, worker.email, worker.name, "password")
+    worker.password_hash = hash_password(password)
+    end_worker_sessions(worker.id)
     db.session.commit()
     return worker

@@ -172,6 +172,11 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
             ("/api/session", {"email": "nobody@example.org", "password": "wrong"}),
             lambda role: 401,
         ),
+        # One's own password only: a wrong current password is refused, whoever asks (test_api_password.py).
+        ("/api/session/password", "POST"): (
+            ("/api/session/password", {"current_password": "not it at all", "new_password": "a brand new passphrase"}),
+            signed_in_gets(422),
+        ),
         ("/api/children", "GET"): (("/api/children", None), lambda role: 401 if role in NO_SESSION else 200),
         ("/api/caseload", "GET"): (("/api/caseload", None), lambda role: 401 if role in NO_SESSION else 200),
         ("/api/children", "POST"): (

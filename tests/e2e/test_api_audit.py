@@ -31,6 +31,7 @@ NO_CHILD_DATA = {
     ("/api/session", "GET"),
     ("/api/session", "POST"),
     ("/api/session", "DELETE"),
+    ("/api/session/password", "POST"),
     # Push: the caller's own devices and reminder settings.
     ("/api/push/public-key", "GET"),
     ("/api/push/preferences", "GET"),
@@ -157,6 +158,7 @@ def walk_everything(app: Flask, base: str) -> tuple[int, str]:
     canary_bodies = {
         ("/api/children", "POST"): {"reference": "C-CANARY", "name": CANARY_NAME, "date_of_birth": CANARY_BIRTH_DATE},
         ("/api/children/<child_id>", "PATCH"): {"name": CANARY_NAME, "date_of_birth": "2013-02-30"},
+        ("/api/session/password", "POST"): {"current_password": CANARY_NAME, "new_password": PASSWORD},
     }
     made = 2
     for rule, method in every_route(app):

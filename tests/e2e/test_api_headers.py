@@ -16,7 +16,8 @@ from tests.support.world import ApiClient, add_child, add_team, add_worker, sign
 
 @pytest.fixture(params=["production", "development"])
 def app_env(request: pytest.FixtureRequest, database_url: str) -> Iterator[Flask]:
-    yield from app_for(database_url, APP_ENV=request.param)
+    # Production serves only with its public address set (gunicorn.conf.py refuses otherwise).
+    yield from app_for(database_url, APP_ENV=request.param, PUBLIC_BASE_URL="https://visits.example.gov.uk")
 
 
 def every_response(app: Flask) -> Iterator[tuple[str, str, TestResponse]]:

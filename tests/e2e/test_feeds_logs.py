@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import signal
@@ -61,6 +62,36 @@ def test_werkzeug_request_lines_show_no_token(tmp_path: Path, caplog: pytest.Log
     assert token not in caplog.text and token[::-1] not in caplog.text
 
 
+def raw_get(port: int, path: str) -> http.client.HTTPResponse:
+    """The answer itself, redirects not followed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+@pytest.mark.parametrize("path", ["/feeds//{token}.ics", "/feeds///{token}.ics", "//feeds//{token}.ics"])
+def test_doubled_slashes_answer_404_with_no_redirect_and_log_no_token(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    app, _, token = prepared_app(tmp_path)
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    try:
+        response = raw_get(server.port, path.format(token=token))
+    finally:
+        server.shutdown()
+        thread.join()
+    assert response.status == 404
+    assert response.getheader("Location") is None
+    assert token not in str(response.headers)
+    assert "/feeds/" in caplog.text and token not in caplog.text
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -103,6 +134,8 @@ def test_gunicorn_access_log_shows_no_token(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert status == 200
         assert fetch(f"http://127.0.0.1:{port}/feeds/{token[::-1]}.ics") == 404
+        doubled = raw_get(port, f"/feeds//{token}.ics")
+        assert doubled.status == 404 and doubled.getheader("Location") is None
     finally:
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)

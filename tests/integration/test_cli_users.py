@@ -1,4 +1,4 @@
-"""flask create-user and disable-user."""
+"""flask create-user, disable-user and set-password."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from sqlalchemy import select
 from backend.auth.passwords import verify_password
 from backend.extensions import db
 from backend.persistence.people import Team, Worker
+from backend.persistence.security import SessionRow
+from tests.support.world import signed_in
 
 
 def stored_worker(app: Flask, email: str) -> Worker:
@@ -67,11 +69,57 @@ def test_create_user_on_a_terminal_asks_twice(app: Flask, runner, monkeypatch: p
         (["--email", "x@example.org", "--name", "X", "--role", "wizard"], "a long enough password", "wizard"),
         (["--email", "x@example.org", "--name", "X", "--role", "admin"], "short", "12 characters"),
         (["--email", "not-an-email", "--name", "X", "--role", "admin"], "a long enough password", "email"),
+        (["--email", "x@example.org", "--name", "X", "--role", "admin"], " " * 12, "only spaces"),
+        (["--email", "x@example.org", "--name", "X", "--role", "admin"], "\t" * 12, "only spaces"),
+        (["--email", "x@example.org", "--name", "X", "--role", "admin"], "abababababab", "repetitive"),
+        (["--email", "x@example.org", "--name", "X", "--role", "admin"], "Password 1234", "common"),
+        (["--email", "sam.patel@example.org", "--name", "X", "--role", "admin"], "sam.patel@example.org", "email"),
+        (["--email", "sam.patel@example.org", "--name", "X", "--role", "admin"], "SAM.PATEL", "12 characters"),
+        (["--email", "x@example.org", "--name", "Samantha Patel", "--role", "admin"], "samantha patel", "name"),
+        (["--email", "x@example.org", "--name", "", "--role", "admin"], "a long enough password", "name"),
+        (["--email", "x@example.org", "--name", "   ", "--role", "admin"], "a long enough password", "name"),
+        (["--email", "x@example.org", "--name", "X\u202e", "--role", "admin"], "a long enough password", "name"),
     ],
 )
-def test_create_user_refuses_bad_input(runner, args: list[str], password: str, message: str) -> None:  # noqa: ANN001
+def test_create_user_refuses_bad_input(app: Flask, runner, args: list[str], password: str, message: str) -> None:  # noqa: ANN001
     result = runner.invoke(args=["create-user", *args], input=password + "\n")
     assert result.exit_code != 0 and message in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Worker)) == 0
+
+
+def test_set_password_replaces_it_and_ends_every_session(app: Flask, runner) -> None:  # noqa: ANN001
+    create = ["create-user", "--email", "x@example.org", "--name", "X", "--role", "admin"]
+    assert runner.invoke(args=create, input="a long enough password\n").exit_code == 0
+    worker = stored_worker(app, "x@example.org")
+    signed_in(app, worker.id)
+    result = runner.invoke(args=["set-password", "X@example.org"], input="another long password\n")
+    assert result.exit_code == 0, result.output
+    assert verify_password(stored_worker(app, "x@example.org").password_hash, "another long password")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(SessionRow)) == 0
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("x@example.org", "short", "12 characters"),
+        ("x@example.org", " " * 20, "only spaces"),
+        ("nobody@example.org", "another long password", "No worker"),
+    ],
+)
+def test_set_password_refuses_a_bad_password_or_an_unknown_email(
+    app: Flask,
+    runner,
+    email: str,
+    password: str,
+    message: str,  # noqa: ANN001
+) -> None:
+    create = ["create-user", "--email", "x@example.org", "--name", "X", "--role", "admin"]
+    assert runner.invoke(args=create, input="a long enough password\n").exit_code == 0
+    result = runner.invoke(args=["set-password", email], input=password + "\n")
+    assert result.exit_code == 1 and message in result.output
+    assert verify_password(stored_worker(app, "x@example.org").password_hash, "a long enough password")
 
 
 def test_create_user_refuses_a_taken_email(runner) -> None:  # noqa: ANN001
