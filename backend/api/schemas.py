@@ -47,6 +47,16 @@ class CaseloadObligationSchema(ObligationSchema):
     next_plan = fields.Nested(NextPlanSchema, allow_none=True)
 
 
+class UnscheduledSchema(Schema):
+    """A child held in a role whose obligations could not be worked out: listed, never dropped."""
+
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    role = fields.String()
+    problem = fields.String(metadata={"description": "What is wrong and what to do, in words"})
+
+
 class VisitSchema(Schema):
     id = fields.String()
     child_id = fields.String()

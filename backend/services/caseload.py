@@ -6,14 +6,16 @@ and in access.py, never in a view.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
 from ..clock import today_in_london
+from ..core.errors import CalendarRangeError
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
@@ -21,7 +23,19 @@ from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from ..schedules import Scheduler
 from .access import current_allocation
-from .next_plans import NextPlan, next_plan, open_plans_in_person
+from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
+
+log = logging.getLogger(__name__)
+
+# What one child's stored dates can make the engine raise: a date outside the calendar's years,
+# or arithmetic past the years a ``date`` holds (9999-12-31 plus six weeks). The API refuses such
+# dates (core/date_ranges.py); rows stored before it did, or written around it, are shown as
+# unscheduled rather than breaking every other child's list.
+BAD_DATES = (CalendarRangeError, OverflowError, ValueError)
+UNSCHEDULED_PROBLEM = (
+    "The service cannot work out this child's visits: a date in the record lies outside the years "
+    "it schedules. Correct the dates in the child's record."
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,34 @@ class CaseloadEntry:
         }
 
 
+@dataclass(frozen=True)
+class Unscheduled:
+    """A child the worker holds whose obligations could not be worked out, so listed with a marker."""
+
+    child_id: str
+    reference: str
+    initials: str
+    full_name: str
+    role: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "child_id": self.child_id,
+            "reference": self.reference,
+            "initials": self.initials,
+            "role": self.role,
+            "problem": UNSCHEDULED_PROBLEM,
+        }
+
+
+@dataclass
+class Caseloads:
+    """Each worker's entries, and the children each holds whose dates the engine could not use."""
+
+    entries: dict[str, list[CaseloadEntry]] = field(default_factory=lambda: defaultdict(list))
+    unscheduled: dict[str, list[Unscheduled]] = field(default_factory=lambda: defaultdict(list))
+
+
 def initials_of(name: str) -> str:
     """ "Jo Smith" -> "JS": enough for a worker to recognise a child on a lock screen, no more."""
     return "".join(part[0] for part in name.split() if part[:1].isalpha()).upper()[:3]
@@ -66,6 +108,11 @@ def worker_caseload(worker_id: str, as_of: date, today: date | None = None) -> l
 
 def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = None) -> dict[str, list[CaseloadEntry]]:
     """Caseloads of several workers at once (a team overview), in a fixed number of queries."""
+    return dict(caseload_report(worker_ids, as_of, today).entries)
+
+
+def caseload_report(worker_ids: list[str], as_of: date, today: date | None = None) -> Caseloads:
+    """Like ``workers_caseloads``, with the children whose dates could not be scheduled listed apart."""
     today = today or today_in_london()
     # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
     held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
@@ -76,16 +123,44 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     ):
         held[child_id].add((worker_id, role))
     plans = open_plans_in_person(worker_ids, allocations)
-    caseloads: dict[str, list[CaseloadEntry]] = defaultdict(list)
+    report = Caseloads()
     for loaded in load_cases(allocations, latest_visits_on=as_of):
-        for obligation in scheduler().obligations(loaded.case, as_of):
-            for worker_id, role in held[loaded.child.id]:
-                if role == obligation.role:
-                    planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
-                    caseloads[worker_id].append(entry_for(loaded, obligation, planned))
-    for entries in caseloads.values():
+        holders = held[loaded.child.id]
+        try:
+            entries = entries_of(loaded, holders, plans, as_of)
+        except BAD_DATES as error:
+            log_unschedulable(loaded.child.id, error)
+            for worker_id, role in sorted(holders):
+                report.unscheduled[worker_id].append(unscheduled_for(loaded, role))
+            continue
+        for worker_id, entry in entries:
+            report.entries[worker_id].append(entry)
+    for entries in report.entries.values():
         entries.sort(key=sort_key)
-    return dict(caseloads)
+    return report
+
+
+def entries_of(
+    loaded: LoadedCase, holders: set[tuple[str, str]], plans: dict[PlanKey, list[OpenPlan]], as_of: date
+) -> list[tuple[str, CaseloadEntry]]:
+    """One child's entries, by the worker holding each role; raises BAD_DATES for unusable dates."""
+    entries = []
+    for obligation in scheduler().obligations(loaded.case, as_of):
+        for worker_id, role in holders:
+            if role == obligation.role:
+                planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
+                entries.append((worker_id, entry_for(loaded, obligation, planned)))
+    return entries
+
+
+def log_unschedulable(child_id: str, error: Exception) -> None:
+    # The id and the error's type only: the message quotes the dates.
+    log.warning("child %s left unscheduled: its dates gave %s", child_id, type(error).__name__)
+
+
+def unscheduled_for(loaded: LoadedCase, role: str) -> Unscheduled:
+    child = loaded.child
+    return Unscheduled(child.id, child.reference, initials_of(child.name), child.name, role)
 
 
 def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:

@@ -101,11 +101,15 @@ def worker_open_plans(worker_id: str, today: date) -> list[FeedPlan]:
 def timed_event(plan: FeedPlan, entry: CaseloadEntry | None, app_url: str, names_allowed: bool) -> TimedEvent:
     label = child_label(plan.reference, initials_of(plan.name), plan.name, names_allowed)
     duration = timedelta(minutes=plan.duration_minutes) if plan.duration_minutes else DEFAULT_DURATION
+    try:
+        ends_at = plan.starts_at + duration
+    except OverflowError:  # a time stored before the API kept plans inside the calendar's years
+        ends_at = plan.starts_at
     return TimedEvent(
         key=plan.id,
         summary=f"{CONTACT_KINDS[plan.kind]}: {label}",
         starts_at=plan.starts_at,
-        ends_at=plan.starts_at + duration,
+        ends_at=ends_at,
         description="\n".join(description_lines(plan, entry)),
         url=f"{app_url}/children/{plan.child_id}",
         revised_at=plan.updated_at,
