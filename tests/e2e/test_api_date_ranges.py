@@ -64,7 +64,9 @@ def world(app: Flask) -> World:
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
     api = signed_in(app, manager)
     plan = str(uuid.uuid4())
-    made = api.put(f"/api/plans/{plan}", json={"child_id": child, "starts_at": "2026-12-01T10:00", "kind": "home_visit"})
+    made = api.put(
+        f"/api/plans/{plan}", json={"child_id": child, "starts_at": "2026-12-01T10:00", "kind": "home_visit"}
+    )
     assert made.status_code == 201, made.json
     return World(team, manager, api, child, episode, plan)
 
