@@ -13,11 +13,11 @@ from marshmallow import Schema, fields, validate
 from ..auth import current_viewer
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
-from ..services.caseload import caseload_report
+from ..services.caseload import worker_caseload_in_full
 from .context import route_name, today
 from .fields import IsoDate
 from .rendered import cached_json
-from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledSchema
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 
 blp = Blueprint("caseload", __name__, url_prefix="/api/caseload", description="A worker's caseload.")
 
@@ -32,8 +32,8 @@ class CaseloadSchema(Schema):
     as_of = IsoDate()
     obligations = fields.List(fields.Nested(CaseloadObligationSchema))
     unscheduled = fields.List(
-        fields.Nested(UnscheduledSchema),
-        metadata={"description": "The worker's children whose record holds dates the service cannot schedule from"},
+        fields.Nested(UnscheduledChildSchema),
+        metadata={"description": "Children with an active plan no visiting rule covers: check each one"},
     )
 
 
@@ -54,10 +54,10 @@ class Caseload(MethodView):
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:
     """What ``CaseloadSchema`` dumps, built directly: a schema walks each of hundreds of fields
     per caseload in Python, several times the cost of the engine (a test holds them equal)."""
-    report = caseload_report([worker_id], as_of, today)
-    entries = report.entries.get(worker_id, [])
+    caseloads = worker_caseload_in_full(worker_id, as_of, today)
+    entries = caseloads.entries.get(worker_id, [])
     return {
         "as_of": as_of.isoformat(),
         "obligations": [entry.as_dict() for entry in entries if wanted is None or entry.obligation.status == wanted],
-        "unscheduled": [child.as_dict() for child in report.unscheduled.get(worker_id, [])],
+        "unscheduled": [entry.as_dict() for entry in caseloads.unscheduled.get(worker_id, [])],
     }

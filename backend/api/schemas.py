@@ -47,14 +47,17 @@ class CaseloadObligationSchema(ObligationSchema):
     next_plan = fields.Nested(NextPlanSchema, allow_none=True)
 
 
-class UnscheduledSchema(Schema):
-    """A child held in a role whose obligations could not be worked out: listed, never dropped."""
+class UnscheduledChildSchema(Schema):
+    """A child with an active plan that no rule of the profile covers: no visiting rule, check this child."""
 
     child_id = fields.String()
     reference = fields.String()
     initials = fields.String()
-    role = fields.String()
-    problem = fields.String(metadata={"description": "What is wrong and what to do, in words"})
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    plan_label = fields.String()
+    reason = fields.String(
+        metadata={"description": "Why no rule covers it, starting 'no visiting rule: check this child'"}
+    )
 
 
 class VisitSchema(Schema):

@@ -13,7 +13,7 @@ from ..services.audit import record_read
 from ..services.overview import team_overview
 from .context import route_name, today
 from .fields import IsoDate
-from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledSchema
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")
 
@@ -46,7 +46,7 @@ class OverdueObligationSchema(CaseloadObligationSchema):
     worker_name = fields.String()
 
 
-class UnscheduledHeldSchema(UnscheduledSchema):
+class UnscheduledTeamChildSchema(UnscheduledChildSchema):
     worker_id = fields.String()
     worker_name = fields.String()
 
@@ -77,8 +77,8 @@ class OverviewSchema(Schema):
     workers = fields.List(fields.Nested(WorkerCountsSchema))
     overdue = fields.List(fields.Nested(OverdueObligationSchema))
     unscheduled = fields.List(
-        fields.Nested(UnscheduledHeldSchema),
-        metadata={"description": "The team's children whose record holds dates the service cannot schedule from"},
+        fields.Nested(UnscheduledTeamChildSchema),
+        metadata={"description": "Children with an active plan no visiting rule covers, by allocated worker"},
     )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -29,12 +29,12 @@ log = logging.getLogger(__name__)
 
 # What one child's stored dates can make the engine raise: a date outside the calendar's years,
 # or arithmetic past the years a ``date`` holds (9999-12-31 plus six weeks). The API refuses such
-# dates (core/date_ranges.py); rows stored before it did, or written around it, are shown as
-# unscheduled rather than breaking every other child's list.
+# dates (core/date_ranges.py); a child with rows stored before it did, or written around it, is
+# listed as unscheduled rather than breaking every other child's list.
 BAD_DATES = (CalendarRangeError, OverflowError, ValueError)
-UNSCHEDULED_PROBLEM = (
-    "The service cannot work out this child's visits: a date in the record lies outside the years "
-    "it schedules. Correct the dates in the child's record."
+CHECK_THIS_CHILDS_DATES = (
+    "dates out of range: check this child's record. A date in it lies outside the years the service "
+    "schedules, so its visits cannot be worked out: correct the date."
 )
 
 
@@ -64,31 +64,33 @@ class CaseloadEntry:
 
 
 @dataclass(frozen=True)
-class Unscheduled:
-    """A child the worker holds whose obligations could not be worked out, so listed with a marker."""
+class UnscheduledEntry:
+    """A child on the worker's caseload with an active plan no rule schedules: shown, never dropped."""
 
     child_id: str
     reference: str
     initials: str
-    full_name: str
-    role: str
+    plan_type: str
+    plan_label: str
+    reason: str
 
     def as_dict(self) -> dict[str, object]:
         return {
             "child_id": self.child_id,
             "reference": self.reference,
             "initials": self.initials,
-            "role": self.role,
-            "problem": UNSCHEDULED_PROBLEM,
+            "plan_type": self.plan_type,
+            "plan_label": self.plan_label,
+            "reason": self.reason,
         }
 
 
 @dataclass
 class Caseloads:
-    """Each worker's entries, and the children each holds whose dates the engine could not use."""
+    """Each worker's obligations, and the children of theirs that no rule schedules."""
 
-    entries: dict[str, list[CaseloadEntry]] = field(default_factory=lambda: defaultdict(list))
-    unscheduled: dict[str, list[Unscheduled]] = field(default_factory=lambda: defaultdict(list))
+    entries: dict[str, list[CaseloadEntry]]
+    unscheduled: dict[str, list[UnscheduledEntry]]
 
 
 def initials_of(name: str) -> str:
@@ -108,11 +110,15 @@ def worker_caseload(worker_id: str, as_of: date, today: date | None = None) -> l
 
 def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = None) -> dict[str, list[CaseloadEntry]]:
     """Caseloads of several workers at once (a team overview), in a fixed number of queries."""
-    return dict(caseload_report(worker_ids, as_of, today).entries)
+    return workers_caseloads_in_full(worker_ids, as_of, today).entries
 
 
-def caseload_report(worker_ids: list[str], as_of: date, today: date | None = None) -> Caseloads:
-    """Like ``workers_caseloads``, with the children whose dates could not be scheduled listed apart."""
+def worker_caseload_in_full(worker_id: str, as_of: date, today: date | None = None) -> Caseloads:
+    return workers_caseloads_in_full([worker_id], as_of, today)
+
+
+def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | None = None) -> Caseloads:
+    """``workers_caseloads``, with each worker's unscheduled children as well."""
     today = today or today_in_london()
     # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
     held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
@@ -123,27 +129,28 @@ def caseload_report(worker_ids: list[str], as_of: date, today: date | None = Non
     ):
         held[child_id].add((worker_id, role))
     plans = open_plans_in_person(worker_ids, allocations)
-    report = Caseloads()
+    result = Caseloads(defaultdict(list), defaultdict(list))
     for loaded in load_cases(allocations, latest_visits_on=as_of):
-        holders = held[loaded.child.id]
         try:
-            entries = entries_of(loaded, holders, plans, as_of)
+            entries = entries_of(loaded, held[loaded.child.id], plans, as_of)
         except BAD_DATES as error:
             log_unschedulable(loaded.child.id, error)
-            for worker_id, role in sorted(holders):
-                report.unscheduled[worker_id].append(unscheduled_for(loaded, role))
+            for worker_id in sorted({worker_id for worker_id, _ in held[loaded.child.id]}):
+                result.unscheduled[worker_id].extend(bad_dates_entries(loaded, as_of))
             continue
         for worker_id, entry in entries:
-            report.entries[worker_id].append(entry)
-    for entries in report.entries.values():
+            result.entries[worker_id].append(entry)
+    for entries in result.entries.values():
         entries.sort(key=sort_key)
-    return report
+    for gaps in result.unscheduled.values():
+        gaps.sort(key=lambda gap: (gap.reference, gap.plan_type))
+    return Caseloads(dict(result.entries), dict(result.unscheduled))
 
 
 def entries_of(
     loaded: LoadedCase, holders: set[tuple[str, str]], plans: dict[PlanKey, list[OpenPlan]], as_of: date
 ) -> list[tuple[str, CaseloadEntry]]:
-    """One child's entries, by the worker holding each role; raises BAD_DATES for unusable dates."""
+    """One child's entries, by the worker holding each role; raises BAD_DATES for dates it cannot use."""
     entries = []
     for obligation in scheduler().obligations(loaded.case, as_of):
         for worker_id, role in holders:
@@ -153,14 +160,25 @@ def entries_of(
     return entries
 
 
+def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]:
+    """One entry per plan type the child is on, for a child whose dates the engine could not use."""
+    plan_types = sorted({episode.type for episode in loaded.case.episodes if episode.is_active(as_of)})
+    return [
+        UnscheduledEntry(
+            child_id=loaded.child.id,
+            reference=loaded.child.reference,
+            initials=initials_of(loaded.child.name),
+            plan_type=plan_type,
+            plan_label=PLAN_TYPES[plan_type],
+            reason=CHECK_THIS_CHILDS_DATES,
+        )
+        for plan_type in plan_types
+    ]
+
+
 def log_unschedulable(child_id: str, error: Exception) -> None:
     # The id and the error's type only: the message quotes the dates.
     log.warning("child %s left unscheduled: its dates gave %s", child_id, type(error).__name__)
-
-
-def unscheduled_for(loaded: LoadedCase, role: str) -> Unscheduled:
-    child = loaded.child
-    return Unscheduled(child.id, child.reference, initials_of(child.name), child.name, role)
 
 
 def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:

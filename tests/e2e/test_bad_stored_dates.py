@@ -80,8 +80,8 @@ def test_the_caseload_keeps_the_good_child_and_lists_the_bad_ones_as_unscheduled
     unscheduled = {entry["reference"]: entry for entry in response.json["unscheduled"]}
     assert set(unscheduled) == set(BAD_CASES)
     for reference, entry in unscheduled.items():
-        assert entry["child_id"] == team.bad[reference] and entry["role"] == "social_worker"
-        assert "outside the years" in entry["problem"]
+        assert entry["child_id"] == team.bad[reference] and entry["plan_type"] == "child_in_need"
+        assert entry["reason"].startswith("dates out of range: check this child's record")
 
 
 def test_the_team_overview_answers_and_names_the_unscheduled_children(team: Team) -> None:
