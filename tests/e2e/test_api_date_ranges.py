@@ -265,9 +265,25 @@ def test_query_dates_at_the_ends_of_the_range_answer(app: Flask, world: World, a
         f"/api/teams/{world.team}/overview?as_of={as_of}&from={FIRST_STORED}&to={as_of}",
         f"/api/caseload?as_of={as_of}",
         f"/api/children/{world.child}/obligations?as_of={as_of}",
+        f"/api/children/{world.child}/projections?as_of={as_of}&count=12",
     ]:
         response = world.api.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+
+
+def test_projections_stop_at_the_calendars_last_year(app: Flask, world: World) -> None:
+    late = add_child(
+        app,
+        team_id=world.team,
+        allocations=[(world.manager, "social_worker")],
+        # Six-weekly, then three-monthly: twelve visits run well past 2045.
+        episodes=[{"type": "cared_for", "start": "2044-12-01", "end": None, "placement": "foster_care"}],
+    )
+    response = world.api.get(f"/api/children/{late}/projections?as_of={LAST_STORED}&count=12")
+    assert response.status_code == 200, response.json
+    [projection] = response.json["projections"]
+    assert 1 <= len(projection["dates"]) < 12
+    assert projection["dates"][-1] <= "2045-12-31"
 
 
 def assert_every_read_answers(app: Flask, world: World) -> None:
