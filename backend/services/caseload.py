@@ -161,8 +161,12 @@ def entries_of(
 
 
 def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]:
-    """One entry per plan type the child is on, for a child whose dates the engine could not use."""
-    plan_types = sorted({episode.type for episode in loaded.case.episodes if episode.is_active(as_of)})
+    """One entry per plan type the child is on (any it was ever on, if the bad date hides which), for a
+    child whose dates the engine could not use: listed, never dropped."""
+    episodes = loaded.case.episodes
+    plan_types = sorted({episode.type for episode in episodes if episode.is_active(as_of)}) or sorted(
+        {episode.type for episode in episodes}
+    )
     return [
         UnscheduledEntry(
             child_id=loaded.child.id,
