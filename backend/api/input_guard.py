@@ -1,4 +1,4 @@
-"""Refuse input no handler should see: control characters in the URL, JSON nested too deeply.
+"""Refuse input no handler should see: control characters in the URL, JSON no parser can read.
 
 - A NUL or other control character in the path or query string cannot be part of any id or
   date; PostgreSQL would reject a NUL in a query parameter with an error, not a "not found".
@@ -23,7 +23,7 @@ from .problems import problem
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_control_characters_in_the_url)
-    app.before_request(refuse_deeply_nested_json)
+    app.before_request(refuse_json_the_parsers_cannot_read)
 
 
 def refuse_control_characters_in_the_url() -> Response | None:
@@ -33,7 +33,7 @@ def refuse_control_characters_in_the_url() -> Response | None:
     return None
 
 
-def refuse_deeply_nested_json() -> Response | None:
+def refuse_json_the_parsers_cannot_read() -> Response | None:
     if not request.is_json or not request.content_length:
         return None
     try:
