@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..core.vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
-from .fields import IsoDate, StrictBoolean, plain_text
+from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
 from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
 
 PLAN_TYPE = validate.OneOf(list(PLAN_TYPES))
@@ -46,7 +46,7 @@ class ChildCreateSchema(Schema):
 
     reference = fields.String(required=True, validate=REFERENCE)
     name = fields.String(load_default="", validate=NAME)
-    date_of_birth = IsoDate(allow_none=True)
+    date_of_birth = DateOfBirth(allow_none=True)
     episodes = fields.List(fields.Nested(EpisodeInSchema), load_default=list, validate=validate.Length(max=200))
     events = fields.List(fields.Nested(EventInSchema), load_default=list, validate=validate.Length(max=500))
     visits = fields.List(fields.Nested(CaseVisitSchema), load_default=list, validate=validate.Length(max=2000))
@@ -58,7 +58,7 @@ class ChildCreateSchema(Schema):
 class ChildChangeSchema(Schema):
     reference = fields.String(validate=REFERENCE)
     name = fields.String(validate=NAME)
-    date_of_birth = IsoDate(allow_none=True)
+    date_of_birth = DateOfBirth(allow_none=True)
 
 
 class CreatedSchema(Schema):
@@ -120,7 +120,7 @@ class ChildSchema(Schema):
     reference = fields.String()
     name = fields.String()
     initials = fields.String()
-    date_of_birth = IsoDate(allow_none=True)
+    date_of_birth = DateOfBirth(allow_none=True)
     episodes = fields.List(fields.Nested(EpisodeSchema))
     events = fields.List(fields.Nested(EventSchema))
     visits = fields.List(fields.Nested(VisitSchema))

@@ -6,9 +6,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from marshmallow import ValidationError, fields
 
 from ..clock import LONDON
+from ..config import DEFAULTS
+from ..core.date_ranges import BIRTH, STORED, DateRange, date_range
 from ..core.errors import InvalidPlan
 from ..core.localtime import parse_local_start
 
@@ -25,22 +28,47 @@ def plain_text(value: str) -> None:
         raise ValidationError("Contains control characters.")
 
 
+def allowed_dates(kind: str = STORED) -> DateRange:
+    """The days a date of ``kind`` may take with this app's calendar years (core/date_ranges.py);
+    the defaults outside an app, so a schema loads the same way in a script."""
+    config = current_app.config if has_app_context() else DEFAULTS
+    return date_range(kind, config["CALENDAR_FIRST_YEAR"], config["CALENDAR_LAST_YEAR"])
+
+
+def check_in_range(day: date, kind: str = STORED) -> None:
+    """A marshmallow validator: ``day`` lies where the engine can schedule from it."""
+    problem = allowed_dates(kind).problem(day)
+    if problem:
+        raise ValidationError(problem)
+
+
 class IsoDate(fields.Date):
-    """A calendar date written exactly YYYY-MM-DD.
+    """A calendar date written exactly YYYY-MM-DD, inside the years the service schedules.
 
     Python 3.11's ``date.fromisoformat`` (which marshmallow uses) also takes ``20261123`` and
     week dates; a case file and the API take only the one form, and 2026-02-30 is refused.
+    Every date loaded through a schema (bodies, query arguments, case imports) is checked
+    against the calendar's years here, so none is stored that the engine would later refuse.
     """
 
     default_error_messages = {"invalid": "Not a date in the form YYYY-MM-DD.", "real": "{input} is not a real date."}
+    date_kind = STORED
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
             raise self.make_error("invalid")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.make_error("real", input=value) from None
+        check_in_range(day, self.date_kind)
+        return day
+
+
+class DateOfBirth(IsoDate):
+    """A date of birth: may precede the calendar by a care leaver's years (core/date_ranges.py)."""
+
+    date_kind = BIRTH
 
 
 class StrictBoolean(fields.Boolean):
@@ -60,6 +88,12 @@ class LocalDateTime(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         try:
-            return parse_local_start(value, LONDON, attr or "starts_at")
+            moment = parse_local_start(value, LONDON, attr or "starts_at")
         except InvalidPlan as error:
             raise ValidationError(error.problem) from None
+        except OverflowError:
+            # An offset pushing 9999-12-31 or 0001-01-01 past what a datetime holds.
+            raise ValidationError(allowed_dates().problem(date.min) or "Out of range.") from None
+        # The local day, as the plan is listed and judged; its end (start + at most a day) stays inside the calendar.
+        check_in_range(moment.astimezone(LONDON).date())
+        return moment

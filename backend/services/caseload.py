@@ -6,6 +6,7 @@ and in access.py, never in a view.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..clock import today_in_london
+from ..core.errors import CalendarRangeError
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
@@ -21,7 +23,19 @@ from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from ..schedules import Scheduler
 from .access import current_allocation
-from .next_plans import NextPlan, next_plan, open_plans_in_person
+from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
+
+log = logging.getLogger(__name__)
+
+# What one child's stored dates can make the engine raise: a date outside the calendar's years,
+# or arithmetic past the years a ``date`` holds (9999-12-31 plus six weeks). The API refuses such
+# dates (core/date_ranges.py); a child with rows stored before it did, or written around it, is
+# listed as unscheduled rather than breaking every other child's list.
+BAD_DATES = (CalendarRangeError, OverflowError, ValueError)
+CHECK_THIS_CHILDS_DATES = (
+    "dates out of range: check this child's record. A date in it lies outside the years the service "
+    "schedules, so its visits cannot be worked out: correct the date."
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,36 @@ class CaseloadEntry:
         }
 
 
+@dataclass(frozen=True)
+class UnscheduledEntry:
+    """A child on the worker's caseload with an active plan no rule schedules: shown, never dropped."""
+
+    child_id: str
+    reference: str
+    initials: str
+    plan_type: str
+    plan_label: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "child_id": self.child_id,
+            "reference": self.reference,
+            "initials": self.initials,
+            "plan_type": self.plan_type,
+            "plan_label": self.plan_label,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Caseloads:
+    """Each worker's obligations, and the children of theirs that no rule schedules."""
+
+    entries: dict[str, list[CaseloadEntry]]
+    unscheduled: dict[str, list[UnscheduledEntry]]
+
+
 def initials_of(name: str) -> str:
     """ "Jo Smith" -> "JS": enough for a worker to recognise a child on a lock screen, no more."""
     return "".join(part[0] for part in name.split() if part[:1].isalpha()).upper()[:3]
@@ -66,6 +110,15 @@ def worker_caseload(worker_id: str, as_of: date, today: date | None = None) -> l
 
 def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = None) -> dict[str, list[CaseloadEntry]]:
     """Caseloads of several workers at once (a team overview), in a fixed number of queries."""
+    return workers_caseloads_in_full(worker_ids, as_of, today).entries
+
+
+def worker_caseload_in_full(worker_id: str, as_of: date, today: date | None = None) -> Caseloads:
+    return workers_caseloads_in_full([worker_id], as_of, today)
+
+
+def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | None = None) -> Caseloads:
+    """``workers_caseloads``, with each worker's unscheduled children as well."""
     today = today or today_in_london()
     # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
     held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
@@ -76,16 +129,60 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     ):
         held[child_id].add((worker_id, role))
     plans = open_plans_in_person(worker_ids, allocations)
-    caseloads: dict[str, list[CaseloadEntry]] = defaultdict(list)
+    result = Caseloads(defaultdict(list), defaultdict(list))
     for loaded in load_cases(allocations, latest_visits_on=as_of):
-        for obligation in scheduler().obligations(loaded.case, as_of):
-            for worker_id, role in held[loaded.child.id]:
-                if role == obligation.role:
-                    planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
-                    caseloads[worker_id].append(entry_for(loaded, obligation, planned))
-    for entries in caseloads.values():
+        try:
+            entries = entries_of(loaded, held[loaded.child.id], plans, as_of)
+        except BAD_DATES as error:
+            log_unschedulable(loaded.child.id, error)
+            for worker_id in sorted({worker_id for worker_id, _ in held[loaded.child.id]}):
+                result.unscheduled[worker_id].extend(bad_dates_entries(loaded, as_of))
+            continue
+        for worker_id, entry in entries:
+            result.entries[worker_id].append(entry)
+    for entries in result.entries.values():
         entries.sort(key=sort_key)
-    return dict(caseloads)
+    for gaps in result.unscheduled.values():
+        gaps.sort(key=lambda gap: (gap.reference, gap.plan_type))
+    return Caseloads(dict(result.entries), dict(result.unscheduled))
+
+
+def entries_of(
+    loaded: LoadedCase, holders: set[tuple[str, str]], plans: dict[PlanKey, list[OpenPlan]], as_of: date
+) -> list[tuple[str, CaseloadEntry]]:
+    """One child's entries, by the worker holding each role; raises BAD_DATES for dates it cannot use."""
+    entries = []
+    for obligation in scheduler().obligations(loaded.case, as_of):
+        for worker_id, role in holders:
+            if role == obligation.role:
+                planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
+                entries.append((worker_id, entry_for(loaded, obligation, planned)))
+    return entries
+
+
+def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]:
+    """One entry per plan type the child is on (any it was ever on, if the bad date hides which), for a
+    child whose dates the engine could not use: listed, never dropped."""
+    episodes = loaded.case.episodes
+    plan_types = sorted({episode.type for episode in episodes if episode.is_active(as_of)}) or sorted(
+        {episode.type for episode in episodes}
+    )
+    return [
+        UnscheduledEntry(
+            child_id=loaded.child.id,
+            reference=loaded.child.reference,
+            initials=initials_of(loaded.child.name),
+            plan_type=plan_type,
+            plan_label=PLAN_TYPES[plan_type],
+            reason=CHECK_THIS_CHILDS_DATES,
+        )
+        for plan_type in plan_types
+    ]
+
+
+def log_unschedulable(child_id: str, error: Exception) -> None:
+    # The id and the error's type only: the message quotes the dates.
+    log.warning("child %s left unscheduled: its dates gave %s", child_id, type(error).__name__)
 
 
 def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.cases import Case, parse_case
+from ..core.errors import CalendarRangeError
 from ..extensions import db
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.people import Worker
@@ -268,7 +269,17 @@ def child_projections(viewer: Viewer, child_id: str, as_of: date, count: int, to
     loaded = load_case(child_id)
     assert loaded is not None
     roles = [obligation.role for obligation in scheduler().obligations(loaded.case, as_of)]
-    return [{"role": role, "dates": scheduler().projections(loaded.case, as_of, role, count)} for role in roles]
+    return [{"role": role, "dates": projections_in_calendar(loaded.case, as_of, role, count)} for role in roles]
+
+
+def projections_in_calendar(case: Case, as_of: date, role: str, count: int) -> list[date]:
+    """Up to ``count`` projected due dates: fewer where the later ones run past the calendar's last year."""
+    for wanted in range(count, 0, -1):
+        try:
+            return scheduler().projections(case, as_of, role, wanted)
+        except CalendarRangeError:
+            continue
+    return []
 
 
 def episode_as_dict(episode: EpisodeRow) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
-from .caseload import CaseloadEntry, scheduler, worker_caseload, workers_caseloads
+from .caseload import BAD_DATES, CaseloadEntry, log_unschedulable, scheduler, worker_caseload, workers_caseloads
 from .errors import Forbidden
 from .plan_feed import planned_contact_events, replaced_by_plan
 
@@ -214,9 +214,7 @@ def _entry(
     obligation = item.obligation
     projected: tuple[date, ...] = ()
     if show_projected and case is not None:
-        upcoming = scheduler().projections(case, today, obligation.role, PROJECTED_COUNT + 1)[1:]
-        calendar = scheduler().calendar()
-        projected = tuple(calendar.working_day_on_or_before(due) for due in upcoming)
+        projected = _projected(item.child_id, case, obligation.role, today)
     return entry_from_obligation(
         child_key=item.child_id,
         label=child_label(item.reference, item.initials, item.full_name, allow_names),
@@ -227,6 +225,17 @@ def _entry(
         projected=projected,
         assignee=assignee,
     )
+
+
+def _projected(child_id: str, case: Case, role: str, today: date) -> tuple[date, ...]:
+    """The next plan-by dates after this one, or none where they run past the calendar's years."""
+    try:
+        upcoming = scheduler().projections(case, today, role, PROJECTED_COUNT + 1)[1:]
+        calendar = scheduler().calendar()
+        return tuple(calendar.working_day_on_or_before(due) for due in upcoming)
+    except BAD_DATES as error:
+        log_unschedulable(child_id, error)
+        return ()
 
 
 def _episode_start(case: Case | None, plan_type: str, today: date) -> date | None:

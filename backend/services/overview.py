@@ -19,7 +19,7 @@ Children counted are the team's children now (see access.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -34,7 +34,14 @@ from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from ..schedules import Scheduler
 from .access import Viewer, can_oversee_team, visible_child_ids
-from .caseload import CaseloadEntry, scheduler, workers_caseloads
+from .caseload import (
+    BAD_DATES,
+    CaseloadEntry,
+    UnscheduledEntry,
+    log_unschedulable,
+    scheduler,
+    workers_caseloads_in_full,
+)
 from .errors import InvalidInput, NotFound
 
 DEFAULT_PERIOD = relativedelta(months=3)
@@ -72,14 +79,16 @@ def team_overview(
     if start > end:
         raise InvalidInput.field("from", "The period must start on or before its end.")
     workers = db.session.scalars(select(Worker).where(Worker.team_id == team_id).order_by(Worker.name)).all()
-    caseloads = workers_caseloads([worker.id for worker in workers], as_of, today)
+    in_full = workers_caseloads_in_full([worker.id for worker in workers], as_of, today)
+    caseloads = in_full.entries
     team_viewer = Viewer(worker_id=viewer.worker_id, role="team_manager", team_id=team_id)
-    cases = [loaded.case for loaded in load_cases(visible_child_ids(team_viewer, today))]
+    cases = {loaded.child.id: loaded.case for loaded in load_cases(visible_child_ids(team_viewer, today))}
     return {
         "team": {"id": team.id, "name": team.name},
         "as_of": as_of,
         "workers": [worker_counts(worker, caseloads.get(worker.id, [])) for worker in workers],
         "overdue": overdue_list(workers, caseloads),
+        "unscheduled": unscheduled_list(workers, in_full.unscheduled),
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(scheduler(), cases, start, end, as_of).as_dict(),
     }
@@ -115,10 +124,25 @@ def overdue_list(workers: list[Worker], caseloads: dict[str, list[CaseloadEntry]
     return [{**entry.as_dict(), "worker_id": worker.id, "worker_name": worker.name} for entry, worker in rows]
 
 
-def timeliness(engine: Scheduler, cases: list[Case], start: date, end: date, as_of: date) -> Timeliness:
+def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[UnscheduledEntry]]) -> list[dict[str, Any]]:
+    """Children no visiting rule covers, with each worker allocated to them: a manager checks each one."""
+    return [
+        {**entry.as_dict(), "worker_id": worker.id, "worker_name": worker.name}
+        for worker in workers
+        for entry in unscheduled.get(worker.id, [])
+    ]
+
+
+def timeliness(engine: Scheduler, cases: dict[str, Case], start: date, end: date, as_of: date) -> Timeliness:
+    """Counted over the children whose dates can be scheduled; the others are listed as unscheduled."""
     answered: dict[tuple[str, str, date], bool] = {}
-    for case in cases:
-        for (role, due), in_time in due_dates(engine, case, start, end, as_of).items():
+    for child_id, case in cases.items():
+        try:
+            dates = due_dates(engine, case, start, end, as_of)
+        except BAD_DATES as error:
+            log_unschedulable(child_id, error)
+            continue
+        for (role, due), in_time in dates.items():
             answered[(case.reference, role, due)] = in_time
     return Timeliness(start, end, fell_due=len(answered), in_time=sum(answered.values()))
 

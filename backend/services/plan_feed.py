@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,6 +34,7 @@ from .caseload import CaseloadEntry, initials_of
 
 SHOWN_SINCE = timedelta(days=30)
 DEFAULT_DURATION = timedelta(minutes=60)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,19 @@ def planned_contact_events(
     return tuple(
         timed_event(plan, answering.get((plan.child_id, plan.role)), app_url, names_allowed)
         for plan in worker_open_plans(worker_id, today)
+        if ends_in_time(plan)
     )
+
+
+def ends_in_time(plan: FeedPlan) -> bool:
+    """False for a plan ending past what a datetime holds (a time in 9999, stored before the API
+    kept plans inside the calendar's years): a calendar cannot show it, the plan list marks it."""
+    try:
+        plan.starts_at + (timedelta(minutes=plan.duration_minutes) if plan.duration_minutes else DEFAULT_DURATION)
+    except OverflowError:
+        log.warning("plan %s left out of the feed: its time is out of range", plan.id)
+        return False
+    return True
 
 
 def replaced_by_plan(entry: CaseloadEntry, shown_plan_ids: set[str]) -> bool:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
 
 from ..clock import LONDON
 from ..core.localtime import as_local_text
-from ..core.planning import ContactPlan, Deadline, PlanCheck, check_plan, counts_as_visit
+from ..core.planning import ContactPlan, Deadline, PlanCheck, PlanWarning, check_plan, counts_as_visit
 from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
@@ -29,9 +29,15 @@ from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
 from .access import Viewer, current_allocation, visible_child, visible_child_ids
 from .audit import note_change
-from .caseload import scheduler
+from .caseload import BAD_DATES, log_unschedulable, scheduler
 from .client_ids import commit_new_or_find_winner
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+
+# Shown on a plan whose time or child's dates the engine cannot work with (stored before the API refused them).
+OUT_OF_RANGE = PlanWarning(
+    "dates_out_of_range",
+    "This plan's time or the child's dates lie outside the years the service schedules: correct them.",
+)
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,12 @@ class PlanContext:
         if child_ids:
             for loaded in load_cases(child_id_query(child_ids), latest_visits_on=today):
                 dates_of_birth[loaded.child.id] = loaded.case.date_of_birth
-                for obligation in scheduler().obligations(loaded.case, today):
+                try:
+                    obligations = scheduler().obligations(loaded.case, today)
+                except BAD_DATES as error:
+                    log_unschedulable(loaded.child.id, error)
+                    continue  # its plans are listed with no deadline and a warning (check_row)
+                for obligation in obligations:
                     deadlines[(loaded.child.id, obligation.role)] = Deadline(obligation.due, obligation.plan_by)
         return cls(deadlines, dates_of_birth)
 
@@ -221,13 +232,27 @@ def check_row(row: PlanRow, context: PlanContext, now: datetime) -> PlanCheck:
         )
         moment = None
     dob = context.dates_of_birth.get(row.child_id)
-    return check_plan(plan, deadline, dob, scheduler().calendar(), LONDON, moment)
+    try:
+        return check_plan(plan, deadline, dob, scheduler().calendar(), LONDON, moment)
+    except BAD_DATES as error:
+        log_unschedulable(row.child_id, error)
+        return PlanCheck(on_time=False, due=None, plan_by=None, warnings=(OUT_OF_RANGE,))
+
+
+def ends_at_of(row: PlanRow) -> datetime | None:
+    """The plan's end, or None without a duration (or past the last time a datetime holds)."""
+    if not row.duration_minutes:
+        return None
+    try:
+        return row.starts_at + timedelta(minutes=row.duration_minutes)
+    except OverflowError:
+        return None
 
 
 def plan_as_dict(viewer: Viewer, row: PlanRow, now: datetime, context: PlanContext | None = None) -> dict[str, Any]:
     check = check_row(row, context or PlanContext.load([row], now.date()), now)
     plan = ContactPlan(row.starts_at, row.kind, row.duration_minutes)
-    ends_at = row.starts_at + plan.duration if plan.duration else None
+    ends_at = ends_at_of(row)
     return {
         "id": row.id,
         "child_id": row.child_id,

@@ -20,6 +20,7 @@ a second process waits its turn; the conditional UPDATE in ``claim_next`` is the
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,9 +38,11 @@ from ..persistence.people import Worker
 from ..persistence.push import EXPIRED, FAILED, NO_DEVICES, PENDING, SENT, PushSubscriptionRow, SentReminderRow
 from ..push.context import push_setup
 from ..push.sender import DeliveryResult, Outcome, PushMessage
-from .caseload import CaseloadEntry, scheduler, workers_caseloads
+from .caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
 from .plan_reminders import due_plan_reminders
 from .push import forget_gone, preferences_of, worker_subscriptions
+
+log = logging.getLogger(__name__)
 
 WORKERS_PER_BATCH = 200
 # A reminder whose every device failed for a passing reason is tried on this many runs at most.
@@ -104,7 +107,13 @@ def plan_reminders(now: datetime) -> int:
         reminders: list[Reminder | PlanReminder] = []
         for worker_id in worker_ids:
             items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])]
-            reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
+            try:
+                reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
+            except BAD_DATES as error:
+                # Counting back from a plan-by date at the calendar's first days: this worker
+                # misses one reminder, every other worker still gets theirs.
+                log.warning("worker %s left without a reminder: %s", worker_id, type(error).__name__)
+                continue
             if reminder is not None:
                 reminders.append(reminder)
         # Planned contacts have their own times, whatever the day's slot (services/plan_reminders.py).

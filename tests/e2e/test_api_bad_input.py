@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from backend.extensions import db
+from tests.support.routes import UNSAFE_METHODS, every_route, fill_path
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x1b[31m", "\u202e", "\r\n"]
@@ -162,3 +163,29 @@ def test_a_null_byte_in_a_path_or_query_is_a_4xx(app: Flask, manager: tuple[ApiC
     before = stored_rows(app)
     for path in (f"/api/children/{child}%00", "/api/caseload?as_of=2026-11-20%00", "/api/teams/%00/overview"):
         assert_refused(app, api.get(path), None, before)
+
+
+HUGE_INTEGER = "1" * 4_301  # one digit past Python's limit on reading an int from text
+
+
+@pytest.mark.parametrize("where", ["top", "field"])
+def test_an_integer_too_long_to_read_is_a_400_on_every_write_route(
+    app: Flask, manager: tuple[ApiClient, str], where: str
+) -> None:
+    api, _ = manager
+    before = stored_rows(app)
+    text = HUGE_INTEGER if where == "top" else '{"duration_minutes": ' + HUGE_INTEGER + ', "date": "2026-11-20"}'
+    writes = [(rule, method) for rule, method in every_route(app) if method in UNSAFE_METHODS]
+    assert writes
+    for rule, method in writes:
+        path = fill_path(rule, {})
+        response = api.request(method, path, data=text, content_type="application/json")
+        assert response.status_code == 400, (method, rule, response.status_code)
+        assert_refused(app, response, None, before)
+
+
+def test_an_integer_too_long_to_read_is_a_400_when_signing_in(app: Flask) -> None:
+    body = '{"email": "a@example.org", "password": ' + HUGE_INTEGER + "}"
+    response = app.test_client().post("/api/session", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"

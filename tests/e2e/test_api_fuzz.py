@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from backend.config import DEFAULTS
+from backend.core.date_ranges import STORED, date_range
 from backend.extensions import db
 from backend.persistence.children import EpisodeRow
 from tests.support.database import app_for, prepared_database
@@ -29,6 +32,15 @@ from tests.support.world import ApiClient, add_child, add_team, add_worker, sign
 EXAMPLES_PER_OPERATION = 100
 SEED = 20261123
 CHECKS = [not_a_server_error, response_schema_conformance]
+# Dates mostly inside the years the service accepts (core/date_ranges.py), so that requests get
+# past validation to the handlers; any date at all otherwise, so that the refusals are fuzzed too.
+ACCEPTED = date_range(STORED, DEFAULTS["CALENDAR_FIRST_YEAR"], DEFAULTS["CALENDAR_LAST_YEAR"])
+schemathesis.openapi.format(
+    "date",
+    st.one_of(
+        st.dates(ACCEPTED.earliest, ACCEPTED.latest), st.dates(ACCEPTED.earliest, ACCEPTED.latest), st.dates()
+    ).map(date.isoformat),
+)
 
 
 @pytest.fixture
