@@ -199,6 +199,7 @@ DATELESS_WRITES = {
     ("POST", "/api/push/test"),
     ("POST", "/api/session"),
     ("DELETE", "/api/session"),
+    ("POST", "/api/session/password"),
 }
 
 
