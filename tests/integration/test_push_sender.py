@@ -20,11 +20,14 @@ from backend.push.sender import (
     RetryPolicy,
     Subscription,
 )
+from backend.push.subscriptions import EndpointPolicy
 from backend.push.vapid import VapidKeys, VapidSigner
 from tests.support.push_service import HANG, LoopbackPushService, Reply, Subscriber
 from tests.support.reminder_builders import london, make_item
 
 SUBJECT = "mailto:push-admin@example.org"
+# The loopback push service, trusted as an operator trusts a host in PUSH_ALLOWED_HOSTS.
+LOOPBACK_ALLOWED = EndpointPolicy.from_settings("127.0.0.1", allow_http_loopback=True)
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +64,9 @@ def sleeps() -> RecordedSleep:
 @pytest.fixture
 def sender(keys: VapidKeys, sleeps: RecordedSleep) -> Iterator[PushSender]:
     policy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=30.0, connect_timeout=1.0, read_timeout=0.5)
-    push_sender = PushSender(VapidSigner(keys, SUBJECT), policy=policy, max_workers=4, sleep=sleeps)
+    push_sender = PushSender(
+        VapidSigner(keys, SUBJECT), policy=policy, max_workers=4, sleep=sleeps, endpoints=LOOPBACK_ALLOWED
+    )
     yield push_sender
     push_sender.close()
 
@@ -249,7 +254,7 @@ def test_authorisation_trouble_is_a_configuration_fault_and_keeps_the_subscripti
 
 def test_a_sender_with_the_wrong_vapid_key_is_refused_by_the_service(service) -> None:
     subscriber = service.new_subscriber()
-    stranger = PushSender(VapidSigner(VapidKeys.generate(), SUBJECT), sleep=lambda _s: None)
+    stranger = PushSender(VapidSigner(VapidKeys.generate(), SUBJECT), sleep=lambda _s: None, endpoints=LOOPBACK_ALLOWED)
     result = stranger.send(message(), subscription_of(subscriber))
     stranger.close()
     assert (result.outcome, result.status) == (Outcome.CONFIG_FAULT, 403)
