@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -109,6 +110,9 @@ class LoopbackPushService:
         self.hang_seconds = hang_seconds
         # Seconds each push takes to answer, so that concurrent senders really overlap.
         self.latency = 0.0
+        # Called on the service's thread as each push arrives: tests look at the sender's
+        # database from there, while it is waiting on us.
+        self.on_request: Callable[[], None] | None = None
         self.deliveries: list[Delivery] = []
         self.attempts: list[Attempt] = []
         self._subscribers: dict[str, Subscriber] = {}
@@ -272,6 +276,8 @@ def _handler_for(service: LoopbackPushService) -> type[BaseHTTPRequestHandler]:
                 self._answer(Reply(201))
                 return
             headers = {name.lower(): value for name, value in self.headers.items()}
+            if service.on_request is not None:
+                service.on_request()
             reply, problem = service.handle(self.path, headers, body)
             if service.latency:
                 time.sleep(service.latency)
