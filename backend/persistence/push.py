@@ -2,7 +2,9 @@
 
 ``sent_reminders.reminder_key`` is UNIQUE: it is the core's dedupe key for (worker, slot
 day, set of visits), so however many ``send-reminders`` processes plan the same reminder,
-one row exists, and the row lock taken to deliver it makes exactly one of them send it.
+one row exists, and the claim taken to deliver it (a row lock, then a lease recorded in
+``next_attempt_at``) makes exactly one of them send it. The same uniqueness rations test
+notifications (status ``test``, services/push.py).
 """
 
 from __future__ import annotations
