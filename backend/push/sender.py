@@ -239,7 +239,7 @@ class PushSender:
             attempts += 1
             retry_after: float | None = None
             try:
-                response = self._post(prepared, remaining)
+                status, reason, retry_header = self._post(prepared, remaining)
             except requests.Timeout:
                 status, detail = None, "timed out"
             except requests.RequestException as problem:
@@ -248,11 +248,11 @@ class PushSender:
                     return DeliveryResult(prepared.url, Outcome.REJECTED, None, attempts, "address not allowed")
                 status, detail = None, f"connection failed: {type(problem).__name__}"
             else:
-                status, detail = response.status_code, response.reason or ""
+                detail = reason
                 outcome = classify(status)
                 if outcome is not None:
                     return self._finish(prepared.url, origin, outcome, status, attempts, detail)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                retry_after = parse_retry_after(retry_header)
                 if retry_after is not None and (
                     retry_after > self.policy.max_delay or retry_after >= deadline - self._clock()
                 ):
@@ -268,12 +268,24 @@ class PushSender:
                 self._sleep(delay)
         return self._finish(prepared.url, origin, Outcome.FAILED, status, attempts, detail)
 
-    def _post(self, prepared: PreparedPush, remaining: float) -> requests.Response:
+    def _post(self, prepared: PreparedPush, remaining: float) -> tuple[int, str, str | None]:
+        """The status, reason and Retry-After of one POST. Only the head of the answer is
+        read: a body (push services send none with 201) could be trickled to outlast the
+        deadline, so a connection whose answer has one is closed instead of kept."""
         timeout = (min(self.policy.connect_timeout, remaining), min(self.policy.read_timeout, remaining))
         session = self._thread_state().session
-        return session.post(
-            prepared.url, data=prepared.body, headers=prepared.headers, timeout=timeout, allow_redirects=False
+        response = session.post(
+            prepared.url,
+            data=prepared.body,
+            headers=prepared.headers,
+            timeout=timeout,
+            allow_redirects=False,
+            stream=True,
         )
+        if response.headers.get("Content-Length") == "0":
+            response.content  # noqa: B018 (nothing to read: the connection goes back to the pool)
+        response.close()
+        return response.status_code, response.reason or "", response.headers.get("Retry-After")
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         if retry_after is not None:
