@@ -5,7 +5,7 @@ Prints messages per second for (1) working out the reminders, (2) encryption alo
 VAPID token and decrypting every body in its own process), beside (4) a bare HTTP post
 of a body the same size to the same server in the same run, the floor any sender pays.
 With ``--job`` it also times (5) the ``send-reminders`` job itself against a database of
-that many workers (two children each): planning, then delivery with a row lock per message.
+that many workers (two children each): planning, then delivery (claim, send, record) per message.
 
     .venv/bin/python scripts/bench_push.py [--workers 10000] [--pool 8] [--job [--database-url URL]]
 

@@ -67,8 +67,8 @@ def make_app(database_url: str, keys: VapidKeys, **overrides: Any) -> Flask:
     return app
 
 
-# What the tests' push service names resolve to (this machine has no DNS): public
-# addresses from the documentation ranges' neighbours, and private ones for the attacks.
+# What push service names resolve to in these tests (no DNS is asked): public addresses
+# for the names that should pass, loopback, private and metadata ones for the attacks.
 TEST_ADDRESSES = {
     "push.example.org": ["93.184.215.14"],
     "fcm.example.com": ["142.250.180.10", "2a00:1450:4009:81f::200a"],
