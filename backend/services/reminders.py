@@ -6,7 +6,7 @@ Run from cron every few minutes, perhaps on several hosts at once. Two steps:
    and insert it into ``sent_reminders`` with INSERT ... ON CONFLICT DO NOTHING on its
    unique dedupe key. However many processes plan at once, one row per reminder exists.
 2. Deliver: threads each claim one pending row at a time (SELECT ... FOR UPDATE SKIP
-   LOCKED, then an UPDATE that counts the attempt and leases the row for CLAIM_LEASE) and
+   LOCKED, then an UPDATE that counts the attempt and leases the row, ``claim_lease()``) and
    commit the claim, read the devices with it, send with no transaction open and within
    ``PUSH_DEADLINE_SECONDS``, then record the outcome in a second short transaction. Other
    processes skip a leased row, and find a sent one no longer pending. A crash between the
