@@ -51,6 +51,8 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "PUSH_RETRY_BASE_DELAY": ("PUSH_RETRY_BASE_DELAY", float),
     "PUSH_RETRY_MAX_DELAY": ("PUSH_RETRY_MAX_DELAY", float),
     "PUSH_TIMEOUT_SECONDS": ("PUSH_TIMEOUT_SECONDS", float),
+    "PUSH_DEADLINE_SECONDS": ("PUSH_DEADLINE_SECONDS", float),
+    "PUSH_ALLOWED_HOSTS": ("PUSH_ALLOWED_HOSTS", str),
     # Where calendar clients reach the app (feed links). Required in production: otherwise
     # links would copy whatever Host header a request carried.
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),

@@ -5,7 +5,7 @@ Prints messages per second for (1) working out the reminders, (2) encryption alo
 VAPID token and decrypting every body in its own process), beside (4) a bare HTTP post
 of a body the same size to the same server in the same run, the floor any sender pays.
 With ``--job`` it also times (5) the ``send-reminders`` job itself against a database of
-that many workers (two children each): planning, then delivery with a row lock per message.
+that many workers (two children each): planning, then delivery (claim, send, record) per message.
 
     .venv/bin/python scripts/bench_push.py [--workers 10000] [--pool 8] [--job [--database-url URL]]
 
@@ -34,6 +34,7 @@ import requests  # noqa: E402
 from backend.core.calendars import build_calendar  # noqa: E402
 from backend.core.reminders import Reminder, ReminderItem, ReminderPreferences, reminder_due_at  # noqa: E402
 from backend.push.sender import Outcome, PushMessage, PushSender, RetryPolicy, Subscription  # noqa: E402
+from backend.push.subscriptions import EndpointPolicy  # noqa: E402
 from backend.push.vapid import VapidKeys, VapidSigner  # noqa: E402
 from tests.support.reminder_builders import london  # noqa: E402
 
@@ -250,7 +251,10 @@ def main() -> None:
     try:
         messages = [PushMessage(r.payload(), r.ttl_seconds(now), r.urgency, r.payload()["topic"]) for r in reminders]
         sender = PushSender(
-            VapidSigner(keys, "mailto:bench@example.org"), policy=RetryPolicy(attempts=1), max_workers=arguments.pool
+            VapidSigner(keys, "mailto:bench@example.org"),
+            policy=RetryPolicy(attempts=1),
+            max_workers=arguments.pool,
+            endpoints=EndpointPolicy.from_settings("127.0.0.1", allow_http_loopback=True),
         )
         plaintexts = [message.plaintext() for message in messages]
         sizes = sorted(len(text) for text in plaintexts)

@@ -91,7 +91,10 @@ class Subscriptions(MethodView):
     @blp.arguments(SubscriptionSchema())
     @blp.response(201, EndpointSchema, description="Registered")
     @blp.alt_response(200, schema=EndpointSchema, description="Already registered to this worker")
-    @blp.alt_response(422, description="Malformed keys, or an endpoint that is not https")
+    @blp.alt_response(
+        422,
+        description="Malformed keys, or an endpoint that is not https on port 443 under a public DNS name",
+    )
     def post(self, body: dict[str, Any]) -> tuple[dict[str, str], int]:
         keys = body["keys"]
         created = push_service.register_subscription(
@@ -108,8 +111,9 @@ class Subscriptions(MethodView):
 @blp.route("/test")
 class TestNotification(MethodView):
     @blp.response(200, TestResultSchema)
+    @blp.alt_response(429, description="More than three tests in a minute; Retry-After says when to try again")
     def post(self) -> dict[str, int]:
-        return push_service.send_test_notification(current_viewer().worker_id)
+        return push_service.send_test_notification(current_viewer().worker_id, now_in_london())
 
 
 @blp.route("/preferences")

@@ -2,14 +2,18 @@
 
 ``sent_reminders.reminder_key`` is UNIQUE: it is the core's dedupe key for (worker, slot
 day, set of visits), so however many ``send-reminders`` processes plan the same reminder,
-one row exists, and the row lock taken to deliver it makes exactly one of them send it.
+one row exists, and the claim taken to deliver it (a row lock, then a lease recorded in
+``next_attempt_at``) makes exactly one of them send it. The same uniqueness rations test
+notifications (status ``test``, services/push.py).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time
+from sqlalchemy import Date, ForeignKey, Index, Insert, String, Text, Time
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -18,6 +22,8 @@ from .types import UTCDateTime, utc_now
 # Reminder statuses: planned and waiting; delivered to at least one device; no device left;
 # refused for good (configuration fault, defect) or out of retries; its slot lapsed unsent.
 PENDING, SENT, NO_DEVICES, FAILED, EXPIRED = "pending", "sent", "no_devices", "failed", "expired"
+# A test notification a worker asked for: logged here so that its unique key can ration them.
+TEST = "test"
 
 
 class PushSubscriptionRow(db.Model):
@@ -75,3 +81,13 @@ class SentReminderRow(db.Model):
     outcome: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> Insert:
+    """INSERT of sent_reminders rows that skips any whose reminder_key is already stored."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(SentReminderRow).values(rows).on_conflict_do_nothing(index_elements=["reminder_key"])
+    if dialect == "sqlite":
+        return sqlite.insert(SentReminderRow).values(rows).on_conflict_do_nothing(index_elements=["reminder_key"])
+    raise RuntimeError(f"push reminders support PostgreSQL and SQLite, not {dialect}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from .sender import PushSender
+from .subscriptions import EndpointPolicy, Resolver
 from .vapid import VapidKeys
 
 
@@ -16,7 +17,9 @@ class PushSetup:
 
     keys: VapidKeys
     sender: PushSender
-    allow_http_loopback: bool
+    endpoints: EndpointPolicy
+    # Names to addresses at registration (tests put a stand-in here: this machine has no DNS).
+    resolve: Resolver
 
 
 def push_setup() -> PushSetup:

@@ -25,6 +25,8 @@ from enum import StrEnum
 import requests
 from webpush import WebPush, WebPushSubscription
 
+from .safe_http import caused_by_forbidden_address, guarded_session
+from .subscriptions import EndpointPolicy
 from .vapid import VapidSigner, endpoint_origin
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,9 @@ class RetryPolicy:
     max_delay: float = 60.0
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
+    # All attempts of one send (or of one ``send_all``) end by then, Retry-After or not: a
+    # slow or hostile push service costs a thread this long at most, never minutes.
+    deadline: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -131,9 +136,13 @@ class PushSender:
         policy: RetryPolicy | None = None,
         max_workers: int = 8,
         sleep: Callable[[float], None] = time.sleep,
+        endpoints: EndpointPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.signer = signer
         self.policy = policy or RetryPolicy()
+        self.endpoints = endpoints or EndpointPolicy()
+        self._clock = clock
         self.max_workers = max_workers
         self._sleep = sleep
         self._local = threading.local()
@@ -160,9 +169,18 @@ class PushSender:
             headers["Topic"] = message.topic
         return PreparedPush(subscription.endpoint, headers, self.encrypt(message.plaintext(), subscription))
 
-    def send(self, message: PushMessage, subscription: Subscription) -> DeliveryResult:
-        """Deliver one message, retrying 429, 5xx and timeouts; never raises for delivery trouble."""
+    def deadline_after(self, seconds: float | None = None) -> float:
+        """The monotonic instant ``seconds`` (default: the policy's deadline) from now."""
+        return self._clock() + (self.policy.deadline if seconds is None else seconds)
+
+    def send(self, message: PushMessage, subscription: Subscription, deadline: float | None = None) -> DeliveryResult:
+        """Deliver one message, retrying 429, 5xx and timeouts until ``deadline`` (monotonic);
+        never raises for delivery trouble."""
         origin = _safe_origin(subscription.endpoint)
+        if (refused := self.endpoints.problem(subscription.endpoint)) is not None:
+            # Stored before the endpoint rules were this strict, or the operator's list changed.
+            log.warning("push to %s not attempted: endpoint not allowed: %s", origin, refused)
+            return DeliveryResult(subscription.endpoint, Outcome.REJECTED, None, 0, "endpoint not allowed")
         try:
             prepared = self.prepare(message, subscription)
         except PayloadTooLarge as problem:
@@ -171,11 +189,18 @@ class PushSender:
         except ValueError as problem:
             log.error("push to %s not attempted: bad subscription: %s", origin, problem)
             return DeliveryResult(subscription.endpoint, Outcome.REJECTED, None, 0, "bad subscription")
-        return self._deliver(prepared, origin)
+        return self._deliver(prepared, origin, self.deadline_after() if deadline is None else deadline)
 
-    def send_all(self, deliveries: Iterable[tuple[PushMessage, Subscription]]) -> list[DeliveryResult]:
-        """Send many messages over at most ``max_workers`` concurrent connections, results in order."""
+    def send_all(
+        self, deliveries: Iterable[tuple[PushMessage, Subscription]], deadline: float | None = None
+    ) -> list[DeliveryResult]:
+        """Send many messages over at most ``max_workers`` concurrent connections, results in
+        order, all finished by ``deadline`` (monotonic; default the policy's, from now)."""
         pairs = list(deliveries)
+        deadline = self.deadline_after() if deadline is None else deadline
+        if len(pairs) == 1:
+            # One device (the usual case): the calling thread keeps its connection for the next.
+            return [self.send(*pairs[0], deadline=deadline)]
         results: list[DeliveryResult | None] = [None] * len(pairs)
         positions = iter(range(len(pairs)))
         take_lock = threading.Lock()
@@ -187,7 +212,7 @@ class PushSender:
                         position = next(positions, None)
                     if position is None:
                         return
-                    results[position] = self.send(*pairs[position])
+                    results[position] = self.send(*pairs[position], deadline=deadline)
             finally:
                 self.close()  # the pool's threads end here: close their connections with them
 
@@ -204,39 +229,63 @@ class PushSender:
             state.session.close()
             del self._local.state
 
-    def _deliver(self, prepared: PreparedPush, origin: str) -> DeliveryResult:
+    def _deliver(self, prepared: PreparedPush, origin: str, deadline: float) -> DeliveryResult:
         attempts, status, detail = 0, None, ""
         while attempts < self.policy.attempts:
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                detail = f"{detail}; out of time" if detail else "out of time"
+                break
             attempts += 1
             retry_after: float | None = None
             try:
-                response = self._post(prepared)
+                status, reason, retry_header = self._post(prepared, remaining)
             except requests.Timeout:
                 status, detail = None, "timed out"
             except requests.RequestException as problem:
+                if caused_by_forbidden_address(problem):
+                    log.warning("push to %s refused: its host resolves to a non-public address", origin)
+                    return DeliveryResult(prepared.url, Outcome.REJECTED, None, attempts, "address not allowed")
                 status, detail = None, f"connection failed: {type(problem).__name__}"
             else:
-                status, detail = response.status_code, response.reason or ""
+                detail = reason
                 outcome = classify(status)
                 if outcome is not None:
                     return self._finish(prepared.url, origin, outcome, status, attempts, detail)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if retry_after is not None and retry_after > self.policy.max_delay:
+                retry_after = parse_retry_after(retry_header)
+                if retry_after is not None and (
+                    retry_after > self.policy.max_delay or retry_after >= deadline - self._clock()
+                ):
                     # Asked to wait longer than we hold a worker thread: leave it to a later run.
                     detail = f"{detail}; Retry-After {retry_after:.0f}s"
                     break
             if attempts < self.policy.attempts:
                 delay = self._delay(attempts, retry_after)
+                if delay >= deadline - self._clock():
+                    detail = f"{detail}; out of time"
+                    break
                 log.info("push to %s: %s; retry %d in %.1fs", origin, status or detail, attempts, delay)
                 self._sleep(delay)
         return self._finish(prepared.url, origin, Outcome.FAILED, status, attempts, detail)
 
-    def _post(self, prepared: PreparedPush) -> requests.Response:
-        timeout = (self.policy.connect_timeout, self.policy.read_timeout)
+    def _post(self, prepared: PreparedPush, remaining: float) -> tuple[int, str, str | None]:
+        """The status, reason and Retry-After of one POST. Only the head of the answer is
+        read: a body (push services send none with 201) could be trickled to outlast the
+        deadline, so a connection whose answer has one is closed instead of kept."""
+        timeout = (min(self.policy.connect_timeout, remaining), min(self.policy.read_timeout, remaining))
         session = self._thread_state().session
-        return session.post(
-            prepared.url, data=prepared.body, headers=prepared.headers, timeout=timeout, allow_redirects=False
+        response = session.post(
+            prepared.url,
+            data=prepared.body,
+            headers=prepared.headers,
+            timeout=timeout,
+            allow_redirects=False,
+            stream=True,
         )
+        if response.headers.get("Content-Length") == "0":
+            response.content  # noqa: B018 (nothing to read: the connection goes back to the pool)
+        response.close()
+        return response.status_code, response.reason or "", response.headers.get("Retry-After")
 
     def _delay(self, attempts: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -261,7 +310,7 @@ class PushSender:
         if state is None:
             keys = self.signer.keys
             webpush = WebPush(private_key=keys.private_pem, public_key=keys.public_pem, subscriber=self.signer.subject)
-            state = self._local.state = _ThreadState(webpush, requests.Session())
+            state = self._local.state = _ThreadState(webpush, guarded_session(self.endpoints))
         return state
 
 

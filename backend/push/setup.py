@@ -10,6 +10,7 @@ from flask import Flask
 from .commands import send_reminders_command
 from .context import PushSetup
 from .sender import PushSender, RetryPolicy
+from .subscriptions import EndpointPolicy, resolve_addresses
 from .vapid import VapidSigner, load_vapid_keys
 
 log = logging.getLogger(__name__)
@@ -17,11 +18,13 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     "VAPID_SUBJECT": "mailto:visit-scheduler@example.org",
     "PUSH_ALLOW_HTTP_LOOPBACK": False,
+    "PUSH_ALLOWED_HOSTS": "",
     "PUSH_MAX_CONCURRENCY": 8,
     "PUSH_RETRY_ATTEMPTS": 4,
     "PUSH_RETRY_BASE_DELAY": 1.0,
     "PUSH_RETRY_MAX_DELAY": 60.0,
     "PUSH_TIMEOUT_SECONDS": 10.0,
+    "PUSH_DEADLINE_SECONDS": 30.0,
 }
 
 
@@ -37,11 +40,16 @@ def init_app(app: Flask) -> None:
         base_delay=float(app.config["PUSH_RETRY_BASE_DELAY"]),
         max_delay=float(app.config["PUSH_RETRY_MAX_DELAY"]),
         read_timeout=float(app.config["PUSH_TIMEOUT_SECONDS"]),
+        deadline=float(app.config["PUSH_DEADLINE_SECONDS"]),
+    )
+    endpoints = EndpointPolicy.from_settings(
+        app.config["PUSH_ALLOWED_HOSTS"], bool(app.config["PUSH_ALLOW_HTTP_LOOPBACK"])
     )
     sender = PushSender(
         VapidSigner(keys, app.config["VAPID_SUBJECT"]),
         policy=policy,
         max_workers=int(app.config["PUSH_MAX_CONCURRENCY"]),
+        endpoints=endpoints,
     )
-    app.extensions["push"] = PushSetup(keys, sender, bool(app.config["PUSH_ALLOW_HTTP_LOOPBACK"]))
+    app.extensions["push"] = PushSetup(keys, sender, endpoints, resolve_addresses)
     app.cli.add_command(send_reminders_command)

@@ -38,6 +38,6 @@ class InvalidInput(ServiceError):
 
 
 class Throttled(ServiceError):
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, message: str = "Too many failed sign-ins. Try again later.") -> None:
         self.retry_after = retry_after
-        super().__init__("Too many failed sign-ins. Try again later.")
+        super().__init__(message)

@@ -5,16 +5,22 @@ Run from cron every few minutes, perhaps on several hosts at once. Two steps:
 1. Plan: for every active worker with a device, ask the core which reminder is due now
    and insert it into ``sent_reminders`` with INSERT ... ON CONFLICT DO NOTHING on its
    unique dedupe key. However many processes plan at once, one row per reminder exists.
-2. Deliver: threads each claim one pending row at a time with SELECT ... FOR UPDATE SKIP
-   LOCKED, send it to the worker's devices while holding the row lock, record the outcome
-   and commit. A second process skips locked rows and finds sent ones no longer pending.
-   A crash before the commit rolls the claim back: the next run sends that message again
-   (it may have reached the phone: the one message in flight can repeat), and no other
-   message is lost, since nothing else was marked sent.
+2. Deliver: threads each claim one pending row at a time (SELECT ... FOR UPDATE SKIP
+   LOCKED, then an UPDATE that counts the attempt and leases the row, ``claim_lease()``) and
+   commit the claim, read the devices with it, send with no transaction open and within
+   ``PUSH_DEADLINE_SECONDS``, then record the outcome in a second short transaction. Other
+   processes skip a leased row, and find a sent one no longer pending. A crash between the
+   claim and the record leaves the row pending: the first run after its lease lapses sends
+   that message again (it may have reached the phone: the one message in flight can
+   repeat), and no other message is lost, since nothing else was marked sent.
+
+No transaction is open while a push service answers: on SQLite a transaction holds the
+database's write lock, on PostgreSQL a connection from a small pool, and a slow or hostile
+push service must not stall visit saves and sign-ins for either reason.
 
 SQLite (development) has no row locks: there every transaction here begins IMMEDIATE
-(persistence/sqlite.py) and takes the database's write lock, so delivery is one thread and
-a second process waits its turn; the conditional UPDATE in ``claim_next`` is the claim.
+(persistence/sqlite.py), so claims are taken one at a time and the conditional UPDATE in
+``claim_next`` is the claim; delivery runs in one thread per process.
 """
 
 from __future__ import annotations
@@ -24,20 +30,29 @@ import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Insert, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select, update
 
 from ..core.plan_reminders import PlanReminder
 from ..core.reminders import LONDON, Reminder, ReminderItem, open_slot, reminder_due_at
 from ..extensions import db
 from ..persistence.people import Worker
-from ..persistence.push import EXPIRED, FAILED, NO_DEVICES, PENDING, SENT, PushSubscriptionRow, SentReminderRow
+from ..persistence.push import (
+    EXPIRED,
+    FAILED,
+    NO_DEVICES,
+    PENDING,
+    SENT,
+    PushSubscriptionRow,
+    SentReminderRow,
+    insert_ignoring_duplicates,
+)
 from ..push.context import push_setup
-from ..push.sender import DeliveryResult, Outcome, PushMessage
+from ..push.sender import DeliveryResult, Outcome, PushMessage, Subscription
 from .caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
 from .plan_reminders import due_plan_reminders
 from .push import forget_gone, preferences_of, worker_subscriptions
@@ -45,6 +60,9 @@ from .push import forget_gone, preferences_of, worker_subscriptions
 log = logging.getLogger(__name__)
 
 WORKERS_PER_BATCH = 200
+# A claimed reminder is left to its claimant this long; then another run may take it over.
+# Longer than any delivery (its deadline), so a live claimant is never doubled.
+SHORTEST_CLAIM_LEASE = timedelta(minutes=1)
 # A reminder whose every device failed for a passing reason is tried on this many runs at most.
 MAX_DELIVERY_RUNS = 5
 RETRY_LATER = timedelta(minutes=5)
@@ -149,7 +167,7 @@ def record_planned(reminders: Sequence[Reminder | PlanReminder], now: datetime) 
     if not rows:
         return 0
     # RETURNING counts what was inserted: rowcount is -1 for a multi-row insert on psycopg.
-    inserted = db.session.execute(_insert_ignoring_duplicates(rows).returning(SentReminderRow.id)).all()
+    inserted = db.session.execute(insert_ignoring_duplicates(rows).returning(SentReminderRow.id)).all()
     db.session.commit()
     return len(inserted)
 
@@ -165,13 +183,29 @@ def deliver_pending(now: datetime) -> Counter[str]:
     return totals
 
 
-def claim_next(now: datetime) -> tuple[SentReminderRow, int] | None:
-    """Lock one pending reminder for this transaction, with its attempt number, or None."""
+@dataclass(frozen=True)
+class ClaimedReminder:
+    """A reminder this thread has claimed, with all it needs to send it: plain values, so
+    sending touches no database row."""
+
+    id: int
+    worker_id: str
+    attempt: int
+    message: PushMessage
+    subscriptions: list[Subscription]
+
+
+def claim_lease() -> timedelta:
+    return max(SHORTEST_CLAIM_LEASE, timedelta(seconds=2 * push_setup().sender.policy.deadline))
+
+
+def claim_next(now: datetime) -> ClaimedReminder | None:
+    """Claim one pending reminder (committed: no lock is kept while it is sent), or None."""
+    due = SentReminderRow.next_attempt_at.is_(None) | (SentReminderRow.next_attempt_at <= now)
     while True:
         row = db.session.execute(
             select(SentReminderRow)
-            .where(SentReminderRow.status == PENDING, SentReminderRow.expires_at > now)
-            .where(SentReminderRow.next_attempt_at.is_(None) | (SentReminderRow.next_attempt_at <= now))
+            .where(SentReminderRow.status == PENDING, SentReminderRow.expires_at > now, due)
             .order_by(SentReminderRow.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -181,32 +215,51 @@ def claim_next(now: datetime) -> tuple[SentReminderRow, int] | None:
             return None
         attempt = db.session.execute(
             update(SentReminderRow)
-            .where(SentReminderRow.id == row.id, SentReminderRow.status == PENDING)
-            .values(attempts=SentReminderRow.attempts + 1)
+            .where(SentReminderRow.id == row.id, SentReminderRow.status == PENDING, due)
+            .values(attempts=SentReminderRow.attempts + 1, next_attempt_at=now + claim_lease())
             .returning(SentReminderRow.attempts)
         ).scalar()
-        if attempt is not None:
-            return row, attempt
-        db.session.rollback()
+        if attempt is None:
+            db.session.rollback()
+            continue
+        ttl = max(60, int((row.expires_at - now).total_seconds()))
+        message = PushMessage(json.loads(row.payload), ttl, row.urgency, row.topic)
+        claimed = ClaimedReminder(row.id, row.worker_id, attempt, message, worker_subscriptions(row.worker_id))
+        db.session.commit()
+        return claimed
 
 
-def deliver_claimed(row: SentReminderRow, attempt: int, now: datetime) -> Counter[str]:
-    """Send one claimed reminder to each of its worker's devices and record how it went."""
+def deliver_claimed(claimed: ClaimedReminder, now: datetime) -> Counter[str]:
+    """Send one claimed reminder to each of its worker's devices, then record how it went."""
     sender = push_setup().sender
-    ttl = max(60, int((row.expires_at - now).total_seconds()))
-    message = PushMessage(json.loads(row.payload), ttl, row.urgency, row.topic)
-    results = [sender.send(message, subscription) for subscription in worker_subscriptions(row.worker_id)]
+    results = sender.send_all((claimed.message, subscription) for subscription in claimed.subscriptions)
+    return record_delivery(claimed, results, now)
+
+
+def record_delivery(claimed: ClaimedReminder, results: list[DeliveryResult], now: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     counts["devices_removed"] = forget_gone(results)
     counts["config_faults"] = sum(result.outcome is Outcome.CONFIG_FAULT for result in results)
-    row.status = _status_after(results, attempt)
-    row.outcome = _describe(results)
-    if row.status == PENDING:
-        row.next_attempt_at = now + RETRY_LATER
+    status = _status_after(results, claimed.attempt)
+    changes: dict[str, Any] = {"status": status, "outcome": _describe(results)}
+    if status == PENDING:
+        changes["next_attempt_at"] = now + RETRY_LATER
     else:
-        row.finished_at = now
-    counts["retrying" if row.status == PENDING else row.status] += 1
+        changes["finished_at"] = now
+    recorded = db.session.execute(
+        update(SentReminderRow)
+        .where(
+            SentReminderRow.id == claimed.id,
+            SentReminderRow.status == PENDING,
+            SentReminderRow.attempts == claimed.attempt,
+        )
+        .values(**changes)
+        .returning(SentReminderRow.id)
+    ).scalar()
     db.session.commit()
+    if recorded is None:
+        log.warning("reminder %d: its claim lapsed or it expired while being sent; outcome not recorded", claimed.id)
+    counts["retrying" if status == PENDING else status] += 1
     return counts
 
 
@@ -215,7 +268,7 @@ def _deliver_in_thread(app: Flask, now: datetime) -> Counter[str]:
     with app.app_context():
         try:
             while (claimed := claim_next(now)) is not None:
-                counts.update(deliver_claimed(*claimed, now))
+                counts.update(deliver_claimed(claimed, now))
         finally:
             push_setup().sender.close()
     return counts
@@ -284,12 +337,3 @@ def _planned_row(reminder: Reminder | PlanReminder, now: datetime) -> dict[str, 
         "outcome": "",
         "created_at": now,
     }
-
-
-def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> Insert:
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(SentReminderRow).values(rows).on_conflict_do_nothing(index_elements=["reminder_key"])
-    if dialect == "sqlite":
-        return sqlite.insert(SentReminderRow).values(rows).on_conflict_do_nothing(index_elements=["reminder_key"])
-    raise RuntimeError(f"send-reminders supports PostgreSQL and SQLite, not {dialect}")

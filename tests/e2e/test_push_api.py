@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from flask import Flask
@@ -13,6 +15,7 @@ from backend.extensions import db, dispose_engines
 from backend.push.vapid import VapidKeys
 from tests.support.push_app import PASSWORD, add_worker, make_app
 from tests.support.push_service import LoopbackPushService, Reply
+from tests.support.reminder_builders import london
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +176,198 @@ def test_plain_http_is_refused_unless_loopback_is_allowed(tmp_path, keys: VapidK
     assert client.write("POST", "/api/push/subscriptions", https).status_code == 201
     with strict.app_context():
         dispose_engines()
+
+
+@pytest.fixture
+def strict(tmp_path, keys: VapidKeys) -> Iterator[Flask]:
+    """An app as deployed: no loopback switch, no allowed hosts."""
+    app = make_app(
+        f"sqlite:///{tmp_path / 'strict.sqlite3'}", keys, PUSH_ALLOW_HTTP_LOOPBACK=False, PUSH_ALLOWED_HOSTS=""
+    )
+    with app.app_context():
+        add_worker("sam@example.org")
+        db.session.remove()
+    yield app
+    with app.app_context():
+        dispose_engines()
+
+
+# Every spelling of this server's own loopback, of the private network and of the cloud
+# metadata address that an attacker might register as a "push service".
+SSRF_ENDPOINTS = [
+    "https://127.0.0.1/push/x",
+    "https://127.0.0.1:443/push/x",
+    "https://[::1]/push/x",
+    "https://[::ffff:127.0.0.1]/push/x",
+    "https://[0:0:0:0:0:0:0:1]/push/x",
+    "https://0x7f000001/push/x",
+    "https://0x7f.0.0.1/push/x",
+    "https://2130706433/push/x",
+    "https://127.1/push/x",
+    "https://0177.0.0.1/push/x",
+    "https://017700000001/push/x",
+    "https://0/push/x",
+    "https://10.0.0.7/push/x",
+    "https://169.254.169.254/latest/meta-data",
+    "https://%31%32%37.0.0.1/push/x",
+    "https://localhost/push/x",
+    "https://LOCALHOST./push/x",
+    "https://push.localhost/push/x",
+    "https://pushservice/push/x",
+    "https://sam@push.example.org/push/x",
+    "https://sam:secret@push.example.org/push/x",
+    "https://push.example.org@127.0.0.1/push/x",
+    "https://push.example.org:22/push/x",
+    "https://push.example.org:8443/push/x",
+    "https://push.example.org:0/push/x",
+    "http://push.example.org/push/x",
+    "http://127.0.0.1:8080/push/x",
+    "https://push.example.org\t/push/x",
+    "https://push.exämple.org/push/x",
+    # Names whose DNS answers are not public (tests.support.push_app.TEST_ADDRESSES).
+    "https://internal.example.org/push/x",
+    "https://metadata.example.org/push/x",
+    "https://loopback.example.org/push/x",
+    "https://mapped.example.org/push/x",
+    "https://mixed.example.org/push/x",
+]
+
+
+@pytest.mark.parametrize("endpoint", SSRF_ENDPOINTS)
+def test_an_endpoint_that_could_reach_this_server_or_its_network_is_refused(
+    strict: Flask, service, endpoint: str
+) -> None:
+    client = SignedIn(strict, "sam@example.org")
+    answer = client.write(
+        "POST", "/api/push/subscriptions", {**service.new_subscriber().to_json(), "endpoint": endpoint}
+    )
+    assert answer.status_code == 422
+    assert list(answer.get_json()["errors"]) == ["endpoint"]
+    assert client.write("POST", "/api/push/test").get_json()["devices"] == 0
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://push.example.org/push/x",
+        "https://push.example.org:443/push/x",
+        "https://FCM.example.com./fcm/send/x",
+        "https://unresolved.example.net/push/x",  # checked again at each send
+    ],
+)
+def test_an_https_endpoint_on_port_443_under_a_public_name_is_accepted(strict: Flask, service, endpoint: str) -> None:
+    client = SignedIn(strict, "sam@example.org")
+    answer = client.write(
+        "POST", "/api/push/subscriptions", {**service.new_subscriber().to_json(), "endpoint": endpoint}
+    )
+    assert answer.status_code == 201
+
+
+def test_hosts_the_operator_allows_may_be_private_and_use_any_port(tmp_path, keys: VapidKeys, service) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'relay.sqlite3'}",
+        keys,
+        PUSH_ALLOW_HTTP_LOOPBACK=False,
+        PUSH_ALLOWED_HOSTS="internal.example.org, 10.1.2.3",
+    )
+    with app.app_context():
+        add_worker("sam@example.org")
+        db.session.remove()
+    client = SignedIn(app, "sam@example.org")
+    for endpoint, status in [
+        ("https://internal.example.org:8443/push/x", 201),
+        ("https://10.1.2.3/push/x", 201),
+        ("http://internal.example.org/push/x", 422),
+        ("https://10.1.2.4/push/x", 422),
+    ]:
+        body = {**service.new_subscriber().to_json(), "endpoint": endpoint}
+        assert client.write("POST", "/api/push/subscriptions", body).status_code == status, endpoint
+    with app.app_context():
+        dispose_engines()
+
+
+def test_a_worker_has_at_most_ten_devices_and_a_new_one_replaces_the_least_recently_registered(
+    push_app: Flask, sam: SignedIn, service
+) -> None:
+    phones = [service.new_subscriber() for _ in range(12)]
+    for number, phone in enumerate(phones):
+        with patch("backend.api.push.now_in_london", return_value=london(f"2026-11-23 09:{number:02d}")):
+            assert sam.write("POST", "/api/push/subscriptions", phone.to_json()).status_code == 201
+    assert sam.write("POST", "/api/push/test").get_json()["devices"] == 10
+    assert service.deliveries_to(phones[0]) == service.deliveries_to(phones[1]) == []
+    assert all(len(service.deliveries_to(phone)) == 1 for phone in phones[2:])
+
+
+# Inside one minute, so that no test straddles two of the allowance's minutes.
+HALF_PAST_NINE = london("2026-11-23 09:30:10")
+
+
+@patch("backend.api.push.now_in_london", return_value=HALF_PAST_NINE)
+def test_the_test_notification_may_be_asked_for_three_times_a_minute(
+    _now, push_app: Flask, sam: SignedIn, service
+) -> None:
+    sam.write("POST", "/api/push/subscriptions", service.new_subscriber().to_json())
+    answers = [sam.write("POST", "/api/push/test") for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert int(answers[-1].headers["Retry-After"]) == 50
+    assert "test notifications" in answers[-1].get_json()["detail"]
+    assert len(service.deliveries) == 3
+    alex = SignedIn(push_app, "alex@example.org")
+    assert alex.write("POST", "/api/push/test").status_code == 200  # each worker has their own allowance
+
+
+@patch("backend.api.push.now_in_london", return_value=HALF_PAST_NINE)
+def test_the_allowance_holds_against_requests_racing_each_other(_now, push_app: Flask, sam: SignedIn, service) -> None:
+    sam.write("POST", "/api/push/subscriptions", service.new_subscriber().to_json())
+    start = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def ask() -> None:
+        client = SignedIn(push_app, "sam@example.org")
+        start.wait(timeout=30)
+        statuses.append(client.write("POST", "/api/push/test").status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] * 3 + [429] * 5
+
+
+KEY_CASES = [
+    ("p256dh", lambda key: key + "=" * 500_000, "keys.p256dh"),
+    ("p256dh", lambda key: "A" * 500_000, "keys.p256dh"),
+    ("p256dh", lambda key: f" {key} ", "keys.p256dh"),
+    ("p256dh", lambda key: f"{key}\n", "keys.p256dh"),
+    ("p256dh", lambda key: key[:40] + " " + key[40:], "keys.p256dh"),
+    ("p256dh", lambda key: key[:10] + "+" + key[11:], "keys.p256dh"),  # standard base64, not base64url
+    ("p256dh", lambda key: key + "==", "keys.p256dh"),
+    ("auth", lambda key: key + "=" * 100, "keys.auth"),
+    ("auth", lambda key: f"\t{key}", "keys.auth"),
+    ("auth", lambda key: key + "=", "keys.auth"),
+    ("auth", lambda key: key[:-1] + "B", "keys.auth"),  # stray bits past the 16 bytes
+    ("auth", lambda key: key + "AAAA", "keys.auth"),
+]
+
+
+@pytest.mark.parametrize(("name", "spoil", "field"), KEY_CASES)
+def test_a_key_that_is_not_strict_base64url_of_its_length_is_a_422_naming_it(
+    sam: SignedIn, service, name: str, spoil, field: str
+) -> None:
+    subscription = service.new_subscriber().to_json()
+    subscription["keys"][name] = spoil(subscription["keys"][name])
+    answer = sam.write("POST", "/api/push/subscriptions", subscription)
+    assert answer.status_code == 422
+    assert list(answer.get_json()["errors"]) == [field]
+
+
+def test_keys_with_the_padding_that_belongs_are_accepted_and_work(sam: SignedIn, service) -> None:
+    phone = service.new_subscriber()
+    subscription = phone.to_json()
+    subscription["keys"] = {"p256dh": subscription["keys"]["p256dh"] + "=", "auth": subscription["keys"]["auth"] + "=="}
+    assert sam.write("POST", "/api/push/subscriptions", subscription).status_code == 201
+    assert sam.write("POST", "/api/push/test").get_json()["delivered"] == 1
 
 
 def test_loopback_http_means_127_0_0_1_only(sam: SignedIn, service) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections.abc import Iterator
 from datetime import date
 
 import jwt
 import pytest
+import requests
 from webpush import WebPush, WebPushSubscription
 
 from backend.core.reminders import Reminder
+from backend.push.safe_http import caused_by_forbidden_address, guarded_session
 from backend.push.sender import (
     MAX_PLAINTEXT_BYTES,
     Outcome,
@@ -20,11 +23,14 @@ from backend.push.sender import (
     RetryPolicy,
     Subscription,
 )
+from backend.push.subscriptions import EndpointPolicy
 from backend.push.vapid import VapidKeys, VapidSigner
 from tests.support.push_service import HANG, LoopbackPushService, Reply, Subscriber
 from tests.support.reminder_builders import london, make_item
 
 SUBJECT = "mailto:push-admin@example.org"
+# The loopback push service, trusted as an operator trusts a host in PUSH_ALLOWED_HOSTS.
+LOOPBACK_ALLOWED = EndpointPolicy.from_settings("127.0.0.1", allow_http_loopback=True)
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +67,9 @@ def sleeps() -> RecordedSleep:
 @pytest.fixture
 def sender(keys: VapidKeys, sleeps: RecordedSleep) -> Iterator[PushSender]:
     policy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=30.0, connect_timeout=1.0, read_timeout=0.5)
-    push_sender = PushSender(VapidSigner(keys, SUBJECT), policy=policy, max_workers=4, sleep=sleeps)
+    push_sender = PushSender(
+        VapidSigner(keys, SUBJECT), policy=policy, max_workers=4, sleep=sleeps, endpoints=LOOPBACK_ALLOWED
+    )
     yield push_sender
     push_sender.close()
 
@@ -249,7 +257,7 @@ def test_authorisation_trouble_is_a_configuration_fault_and_keeps_the_subscripti
 
 def test_a_sender_with_the_wrong_vapid_key_is_refused_by_the_service(service) -> None:
     subscriber = service.new_subscriber()
-    stranger = PushSender(VapidSigner(VapidKeys.generate(), SUBJECT), sleep=lambda _s: None)
+    stranger = PushSender(VapidSigner(VapidKeys.generate(), SUBJECT), sleep=lambda _s: None, endpoints=LOOPBACK_ALLOWED)
     result = stranger.send(message(), subscription_of(subscriber))
     stranger.close()
     assert (result.outcome, result.status) == (Outcome.CONFIG_FAULT, 403)
@@ -282,3 +290,54 @@ def test_a_malformed_subscription_key_is_rejected_without_a_request(service, sen
     result = sender.send(message(), broken)
     assert (result.outcome, result.attempts) == (Outcome.REJECTED, 0)
     assert service.attempts_to(subscriber) == []
+
+
+def test_a_name_that_resolves_to_loopback_at_send_time_is_never_connected_to(service, monkeypatch) -> None:
+    """DNS rebinding: a name checked at registration answers with a loopback address later.
+    The connection's own peer address is checked, so nothing reaches the loopback service."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def rebound(host: str, *args: object, **kwargs: object) -> object:
+        return real_getaddrinfo("127.0.0.1" if host == "rebound.example.org" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebound)
+    port = service.origin.rsplit(":", 1)[1]
+    session = guarded_session(EndpointPolicy())
+    with pytest.raises(requests.ConnectionError) as raised:
+        session.post(f"http://rebound.example.org:{port}/push/x", data=b"", timeout=5)
+    session.close()
+    assert caused_by_forbidden_address(raised.value)
+    assert service.attempts == []
+    trusted = guarded_session(EndpointPolicy.from_settings("rebound.example.org", allow_http_loopback=False))
+    assert trusted.post(f"http://rebound.example.org:{port}/push/x", data=b"", timeout=5).status_code == 404
+    trusted.close()
+
+
+@pytest.mark.parametrize("endpoint", ["https://127.0.0.1/push/x", "https://localhost/push/x", "http://10.0.0.7/x"])
+def test_an_endpoint_stored_before_the_rules_tightened_is_not_sent_to(service, keys, endpoint: str) -> None:
+    strict = PushSender(VapidSigner(keys, SUBJECT))  # no allowed hosts: as deployed
+    subscriber_keys = service.new_subscriber().to_json()["keys"]
+    result = strict.send(message(), Subscription(endpoint, subscriber_keys["p256dh"], subscriber_keys["auth"]))
+    assert (result.outcome, result.attempts) == (Outcome.REJECTED, 0)
+
+
+def test_retry_after_beyond_the_deadline_is_not_waited_for(service, keys, sleeps) -> None:
+    policy = RetryPolicy(attempts=4, max_delay=120.0, read_timeout=5.0, deadline=3.0)
+    patient = PushSender(VapidSigner(keys, SUBJECT), policy=policy, sleep=sleeps, endpoints=LOOPBACK_ALLOWED)
+    subscriber = service.new_subscriber()
+    service.script(subscriber, Reply(503, {"Retry-After": "60"}))
+    result = patient.send(message(), subscription_of(subscriber))
+    patient.close()
+    assert (result.outcome, result.attempts, sleeps.delays) == (Outcome.FAILED, 1, [])
+
+
+def test_all_attempts_at_a_hanging_service_end_by_the_deadline(service, keys) -> None:
+    policy = RetryPolicy(attempts=4, base_delay=0.01, read_timeout=30.0, deadline=1.5)
+    patient = PushSender(VapidSigner(keys, SUBJECT), policy=policy, endpoints=LOOPBACK_ALLOWED)
+    subscriber = service.new_subscriber()
+    service.script(subscriber, *[HANG] * 4)
+    started = time.monotonic()
+    result = patient.send(message(), subscription_of(subscriber))
+    patient.close()
+    assert result.outcome is Outcome.FAILED
+    assert time.monotonic() - started < 1.5 + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -10,6 +11,7 @@ from datetime import date
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from backend.extensions import db, dispose_engines
 from backend.persistence.push import PushSubscriptionRow, SentReminderRow
@@ -27,7 +29,7 @@ from tests.support.push_app import (
     run_send_reminders,
     worker_with_device,
 )
-from tests.support.push_service import ACCEPT_THEN_HANG, LoopbackPushService, Reply, Subscriber
+from tests.support.push_service import ACCEPT_THEN_HANG, HANG, LoopbackPushService, Reply, Subscriber
 
 OVERDUE_SLOT = "2026-12-01T08:05"  # Tuesday: overdue since Monday
 LEAD_SLOT = "2026-11-26T08:05"  # Thursday: two working days before Mon 30 Nov
@@ -203,6 +205,57 @@ def _first_phone_reached(service: LoopbackPushService, phones: list[Subscriber])
             return reached[0]
         time.sleep(0.02)
     raise AssertionError("send-reminders never reached the push service")
+
+
+def test_no_lock_is_held_while_a_push_service_answers(app, service, database_url) -> None:
+    """Every message is claimed and committed before it is sent: while a push service takes
+    its time, the reminder's row and (on SQLite) the database's write lock are free."""
+    _, subscriber = worker_with_device(service)
+    tried: list[str] = []
+    service.on_request = lambda: tried.append(try_to_write(database_url))
+    assert send(app, OVERDUE_SLOT)["sent"] == 1
+    assert tried == ["written"]
+
+
+def try_to_write(database_url: str) -> str:
+    """From another connection, lock the reminders' rows for writing without waiting."""
+    url = make_url(database_url)
+    try:
+        if url.get_backend_name() == "sqlite":
+            connection = sqlite3.connect(url.database, timeout=0.2, isolation_level=None)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("UPDATE sent_reminders SET outcome = outcome")
+                connection.execute("ROLLBACK")
+            finally:
+                connection.close()
+        else:
+            import psycopg
+
+            libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            with psycopg.connect(libpq) as connection:
+                connection.execute("SELECT id FROM sent_reminders FOR UPDATE NOWAIT")
+                connection.rollback()
+    except Exception as problem:  # noqa: BLE001 (the test reports which)
+        return type(problem).__name__
+    return "written"
+
+
+@pytest.mark.parametrize("slow", [Reply(503, {"Retry-After": "60"}), HANG], ids=["503-retry-after-60", "hangs"])
+def test_a_slow_push_service_delays_a_run_by_the_delivery_deadline_at_most(database_url, keys, service, slow) -> None:
+    application = make_app(
+        database_url, keys, PUSH_DEADLINE_SECONDS=2.0, PUSH_RETRY_MAX_DELAY=120.0, PUSH_TIMEOUT_SECONDS=30.0
+    )
+    with application.app_context():
+        _, subscriber = worker_with_device(service)
+        service.script(subscriber, *[slow] * 4)
+        started = time.monotonic()
+        summary = send(application, OVERDUE_SLOT)
+        seconds = time.monotonic() - started
+        db.session.remove()
+        dispose_engines()
+    assert summary["retrying"] == 1
+    assert seconds < 2.0 + 3
 
 
 def test_the_log_of_sent_reminders_is_pruned_after_thirty_days(app, service) -> None:

@@ -50,6 +50,8 @@ def app_settings(database_url: str, keys: VapidKeys) -> dict[str, Any]:
         "VAPID_PRIVATE_KEY": keys.private_pem.decode("ascii"),
         "VAPID_SUBJECT": "mailto:push-tests@example.org",
         "PUSH_ALLOW_HTTP_LOOPBACK": "true",
+        # The loopback push service is trusted as an operator would trust an internal relay.
+        "PUSH_ALLOWED_HOSTS": "127.0.0.1",
         "PUSH_RETRY_BASE_DELAY": "0.01",
         "PUSH_TIMEOUT_SECONDS": "2",
     }
@@ -59,9 +61,27 @@ def make_app(database_url: str, keys: VapidKeys, **overrides: Any) -> Flask:
     settings: dict[str, Any] = {**app_settings(database_url, keys), "PUSH_ALLOW_HTTP_LOOPBACK": True}
     settings.update({"PUSH_RETRY_BASE_DELAY": 0.01, "PUSH_TIMEOUT_SECONDS": 2.0, "TESTING": True}, **overrides)
     app = create_app(settings)
+    app.extensions["push"].resolve = resolve_in_tests
     with app.app_context():
         upgrade_keeping_loggers()
     return app
+
+
+# What push service names resolve to in these tests (no DNS is asked): public addresses
+# for the names that should pass, loopback, private and metadata ones for the attacks.
+TEST_ADDRESSES = {
+    "push.example.org": ["93.184.215.14"],
+    "fcm.example.com": ["142.250.180.10", "2a00:1450:4009:81f::200a"],
+    "internal.example.org": ["10.0.0.7"],
+    "metadata.example.org": ["169.254.169.254"],
+    "loopback.example.org": ["127.0.0.1"],
+    "mapped.example.org": ["::ffff:127.0.0.1"],
+    "mixed.example.org": ["93.184.215.14", "192.168.1.20"],
+}
+
+
+def resolve_in_tests(host: str) -> list[str]:
+    return TEST_ADDRESSES.get(host, [])
 
 
 def upgrade_keeping_loggers() -> None:
