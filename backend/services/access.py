@@ -5,10 +5,15 @@
   the team while unallocated);
 - admins: every child.
 Anything else is treated as if it did not exist.
+
+Among those who see a child, who may act in which visiting role (a visit's ``role``, a plan's,
+the role an episode's plan type is visited in): a worker only in a role allocated to them for
+that child today; team managers and admins in any role, as cover, the record naming who acted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.people import Worker
-from .errors import Forbidden, NotFound
+from .errors import Forbidden, InvalidInput, NotFound
 
 MANAGING_ROLES = ("team_manager", "admin")
 
@@ -64,6 +69,28 @@ def visible_child(viewer: Viewer, child_id: str, today: date) -> Child:
     if child is None:
         raise NotFound(child_id)
     return child
+
+
+def held_roles(viewer: Viewer, child_id: str, today: date) -> list[str]:
+    """The visiting roles allocated to ``viewer`` for the child on ``today``, sorted."""
+    return sorted(
+        db.session.scalars(
+            select(Allocation.role).where(
+                Allocation.child_id == child_id, Allocation.worker_id == viewer.worker_id, current_allocation(today)
+            )
+        )
+    )
+
+
+def may_act_in(viewer: Viewer, child_id: str, roles: Iterable[str], today: date) -> bool:
+    """Whether ``viewer`` may act for the child in one of ``roles`` (a manager or admin: any role)."""
+    return viewer.manages or not set(roles).isdisjoint(held_roles(viewer, child_id, today))
+
+
+def require_role(viewer: Viewer, child_id: str, role: str, today: date) -> None:
+    """InvalidInput naming ``role`` unless ``viewer`` may act for the child in it."""
+    if not may_act_in(viewer, child_id, (role,), today):
+        raise InvalidInput.field("role", "You do not hold this visiting role for the child.")
 
 
 def require_manager(viewer: Viewer) -> None:

@@ -18,6 +18,7 @@ from ..persistence.types import utc_now
 
 READ = "read"
 CHANGE = "change"
+REFUSED = "refused"
 ENTRY_COLUMNS = ("worker_id", "child_id", "action", "route", "at")
 # Built once: building a statement costs more than running this one.
 READ_ENTRY = LoneStatement(AuditEntry.__table__.insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))
@@ -36,3 +37,10 @@ def record_read(worker_id: str, child_id: str | None, route: str) -> None:
 def note_change(worker_id: str, child_id: str, route: str) -> None:
     """Adds the entry to the change's own transaction, so it commits (or not) with the change."""
     db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=CHANGE, route=route))
+
+
+def note_refusal(worker_id: str, child_id: str, route: str) -> None:
+    """A refused attempt that touched a child's record (a case reference it holds), committed on
+    its own: the refusal tells the caller little, and this entry shows who asked."""
+    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=REFUSED, route=route))
+    db.session.commit()

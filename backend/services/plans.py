@@ -23,11 +23,11 @@ from ..clock import LONDON
 from ..core.localtime import as_local_text
 from ..core.planning import ContactPlan, Deadline, PlanCheck, check_plan, counts_as_visit
 from ..extensions import db
-from ..persistence.children import Allocation, Child
+from ..persistence.children import Child
 from ..persistence.plans import PlanRow
 from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
-from .access import Viewer, current_allocation, visible_child, visible_child_ids
+from .access import Viewer, held_roles, require_role, visible_child, visible_child_ids
 from .audit import note_change
 from .caseload import scheduler
 from .client_ids import commit_new_or_find_winner
@@ -109,17 +109,10 @@ def same_content(row: PlanRow, request: PlanRequest, role: str) -> bool:
 def planning_role(viewer: Viewer, child_id: str, requested: str | None, today: date) -> str:
     """The visiting role a plan is for: the one the worker holds for the child, or the one asked
     for (a manager or admin may plan in any role; a worker only in a role they hold)."""
-    held = sorted(
-        db.session.scalars(
-            select(Allocation.role).where(
-                Allocation.child_id == child_id, Allocation.worker_id == viewer.worker_id, current_allocation(today)
-            )
-        )
-    )
     if requested is not None:
-        if requested not in held and not viewer.manages:
-            raise InvalidInput.field("role", "You do not hold this visiting role for the child.")
+        require_role(viewer, child_id, requested, today)
         return requested
+    held = held_roles(viewer, child_id, today)
     if len(held) == 1:
         return held[0]
     problem = "You hold several visiting roles for this child" if held else "You hold no visiting role for this child"
