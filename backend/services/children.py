@@ -232,8 +232,9 @@ def require_episode_role(viewer: Viewer, child_id: str, plan_type: str, today: d
     always), so a personal adviser cannot end the child protection plan a social worker visits."""
     roles = sorted({rule.role for rule in scheduler().profile().rules_for(plan_type)})
     if not may_act_in(viewer, child_id, roles, today):
-        holders = f"the child's {' or '.join(roles)}" if roles else "nobody else (the rules give it no visiting role)"
-        raise Forbidden(f"Only a manager, an admin or {holders} may change {plan_type} episodes.")
+        if not roles:
+            raise Forbidden(f"{plan_type} episodes have no visiting role: only a manager or an admin may change them.")
+        raise Forbidden(f"{plan_type} episodes are visited in the role {' or '.join(roles)}, not yours for this child.")
 
 
 def check_episode_dates(start: date, end: date | None) -> None:
