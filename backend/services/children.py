@@ -228,13 +228,29 @@ def change_episode(
 
 def require_episode_role(viewer: Viewer, child_id: str, plan_type: str, today: date) -> None:
     """An episode sets whose visits are due: a worker may add, end or re-open one only when the
-    rules visit its plan type in a role allocated to them for the child (managers and admins
-    always), so a personal adviser cannot end the child protection plan a social worker visits."""
-    roles = sorted({rule.role for rule in scheduler().profile().rules_for(plan_type)})
-    if not may_act_in(viewer, child_id, roles, today):
-        if not roles:
-            raise Forbidden(f"{plan_type} episodes have no visiting role: only a manager or an admin may change them.")
-        raise Forbidden(f"{plan_type} episodes are visited in the role {' or '.join(roles)}, not yours for this child.")
+    rules visit its plan type in a role allocated to them for the child, so a personal adviser
+    cannot end the child protection plan a social worker visits."""
+    roles = {rule.role for rule in scheduler().profile().rules_for(plan_type)}
+    require_duty_role(viewer, child_id, roles, f"{plan_type} episodes", today)
+
+
+def require_event_role(viewer: Viewer, child_id: str, event_type: str, today: date) -> None:
+    """An event can start, speed up or slow down a role's visits (a long-term home agreed): only
+    a worker holding a role whose rules react to it may record it."""
+    roles = {
+        rule.role
+        for rule in scheduler().profile().rules
+        if any(trigger.event_type == event_type for trigger in rule.triggers)
+        or any(anchor.event_type == event_type for phase in rule.phases for anchor in phase.starts)
+    }
+    require_duty_role(viewer, child_id, roles, f"{event_type} events", today)
+
+
+def require_duty_role(viewer: Viewer, child_id: str, roles: set[str], what: str, today: date) -> None:
+    """Forbidden unless the viewer may act in one of ``roles`` (the roles whose visits the
+    change moves; managers and admins always). A change no rule reacts to moves nobody's duty."""
+    if roles and not may_act_in(viewer, child_id, roles, today):
+        raise Forbidden(f"{what} set visits in the role {' or '.join(sorted(roles))}, not yours for this child.")
 
 
 def check_episode_dates(start: date, end: date | None) -> None:
@@ -244,6 +260,7 @@ def check_episode_dates(start: date, end: date | None) -> None:
 
 def add_event(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
     child = visible_child(viewer, child_id, today)
+    require_event_role(viewer, child.id, fields["type"], today)
     event = EventRow(child_id=child.id, type=fields["type"], date=fields["date"])
     db.session.add(event)
     note_change(viewer.worker_id, child.id, route)

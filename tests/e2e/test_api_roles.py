@@ -33,8 +33,10 @@ class World:
     spare: str  # a worker of the team, free to be allocated
 
 
-# The plan type of an episode visited only in that role by the default (England) rules.
+# The plan type of an episode visited only in that role by the default (England) rules, and
+# an event type only that role's rules react to.
 EPISODE_FOR_ROLE = {"social_worker": "child_protection", "personal_adviser": "care_leaver"}
+EVENT_FOR_ROLE = {"social_worker": "permanence_ratified"}
 # Caller -> the roles allocated to them for the child.
 HOLDS = {"social_worker": {"social_worker"}, "personal_adviser": {"personal_adviser"}}
 
@@ -95,7 +97,7 @@ ROLE_WRITES: dict[tuple[str, str], Callable[[World, str], tuple[str, Any] | None
         f"/api/children/{w.child}/allocations",
         {"worker_id": w.spare, "role": role},
     ),
-    # No role in the body: the episode's plan type says whose visits it sets.
+    # No role in the body: the plan type (the event type) says whose visits it sets.
     ("/api/children/{child_id}/episodes", "post"): lambda w, role: (
         (f"/api/children/{w.child}/episodes", {"type": EPISODE_FOR_ROLE[role], "start": "2026-11-02"})
         if role in EPISODE_FOR_ROLE
@@ -104,6 +106,11 @@ ROLE_WRITES: dict[tuple[str, str], Callable[[World, str], tuple[str, Any] | None
     ("/api/children/{child_id}/episodes/{episode_id}", "patch"): lambda w, role: (
         (f"/api/children/{w.child}/episodes/{episode_for(w, role)}", {"end": "2026-11-20"})
         if role in EPISODE_FOR_ROLE
+        else None
+    ),
+    ("/api/children/{child_id}/events", "post"): lambda w, role: (
+        (f"/api/children/{w.child}/events", {"type": EVENT_FOR_ROLE[role], "date": "2026-11-02"})
+        if role in EVENT_FOR_ROLE
         else None
     ),
 }
@@ -136,8 +143,8 @@ def write_operations_naming_a_role(spec: dict[str, Any]) -> Iterator[tuple[str, 
 def test_every_write_route_naming_a_role_is_tried(app: Flask, world: World) -> None:
     api = signed_in(app, world.workers["admin"])
     spec = api.get("/api/openapi.json").json
-    episode_routes = {key for key in ROLE_WRITES if "episodes" in key[0]}
-    assert set(write_operations_naming_a_role(spec)) | episode_routes == set(ROLE_WRITES)
+    by_type = {key for key in ROLE_WRITES if "episodes" in key[0] or "events" in key[0]}
+    assert set(write_operations_naming_a_role(spec)) | by_type == set(ROLE_WRITES)
 
 
 def request(api: ApiClient, method: str, path: str, body: Any) -> Any:
@@ -166,7 +173,8 @@ def test_a_worker_acting_in_a_role_not_allocated_to_them_is_refused_naming_role_
                 assert "role" in response.json["detail"], response.json
             assert everything_stored(app) == before, (caller, role, path_rule)
             tried += 1
-    assert tried == (len(VISIT_ROLES) - 1) * 4 + 2  # each role not held, each route (episodes: one role)
+    # Each role not held on each route naming it; by type, the roles with a type of their own.
+    assert tried == (len(VISIT_ROLES) - 1) * 4 + {"social_worker": 2, "personal_adviser": 3}[caller]
 
 
 @pytest.mark.parametrize("caller", sorted(HOLDS))
@@ -195,6 +203,18 @@ def test_a_team_manager_or_an_admin_may_act_in_any_role_as_cover_and_is_named_as
     for role in EPISODE_FOR_ROLE:
         path, body = ROLE_WRITES[("/api/children/{child_id}/episodes/{episode_id}", "patch")](world, role)
         assert api.patch(path, json=body).status_code == 200
+    path, body = ROLE_WRITES[("/api/children/{child_id}/events", "post")](world, "social_worker")
+    assert api.post(path, json=body).status_code == 201
+
+
+def test_a_type_no_rule_reacts_to_moves_no_duty_and_anyone_who_sees_the_child_records_it(
+    app: Flask, world: World
+) -> None:
+    adviser = signed_in(app, world.workers["personal_adviser"])
+    episode = adviser.post(f"/api/children/{world.child}/episodes", json={"type": "early_help", "start": "2026-11-02"})
+    assert episode.status_code == 201
+    event = adviser.post(f"/api/children/{world.child}/events", json={"type": "birth", "date": "2026-11-02"})
+    assert event.status_code == 201
 
 
 def test_a_personal_adviser_can_neither_meet_the_social_workers_visit_nor_end_the_protection_plan(
