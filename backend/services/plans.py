@@ -2,7 +2,8 @@
 
 Access is that of visits (access.py): a plan for a child the caller may not see answers 404
 exactly like a made-up id. Among those who can see the child, only the worker who made a
-plan may move, cancel or complete it (403 for others), and only they see its note.
+plan may move, cancel or complete it (403 for others), and only they see its note. A PUT
+with an id another worker planned with answers that 403 even when its child is not visible.
 
 PUT semantics: the first request creates the plan (201); the same id again with the same
 content changes nothing (200); with new content it replaces the plan (200: moved) while the
@@ -32,6 +33,8 @@ from .audit import note_change
 from .caseload import scheduler
 from .client_ids import commit_new_or_find_winner
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+
+OTHERS_PLAN = "Only the worker who made this plan may change it."
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ def put_plan(
 
 
 def replace_plan(viewer: Viewer, row: PlanRow, request: PlanRequest, now: datetime, route: str) -> dict[str, Any]:
+    # Another worker's id answers alike whether or not its child is visible to the caller, so
+    # a PUT tells nothing about plans for children they cannot see.
+    if row.planner_id != viewer.worker_id:
+        raise Forbidden(OTHERS_PLAN)
     own_plan(viewer, row, now.date())
     if row.child_id != request.child_id:
         raise Conflict("A plan with this id is for another child; plan again with a new id.")
@@ -145,7 +152,7 @@ def own_plan(viewer: Viewer, row: PlanRow | None, today: date, plan_id: str = ""
         raise NotFound(plan_id)
     visible_child(viewer, row.child_id, today)
     if row.planner_id != viewer.worker_id:
-        raise Forbidden("Only the worker who made this plan may change it.")
+        raise Forbidden(OTHERS_PLAN)
     return row
 
 

@@ -152,3 +152,15 @@ def test_a_taken_case_reference_answers_alike_whoever_holds_it_and_the_attempt_i
     ]
     with app.app_context():
         assert db.session.scalar(select(Child.reference).where(Child.id == teams.child_b)) == "C-B-1"
+
+
+def test_another_workers_plan_id_answers_alike_whether_or_not_its_child_is_visible(app: Flask, teams: Teams) -> None:
+    a, b, manager_a = (signed_in(app, worker) for worker in (teams.worker_a, teams.worker_b, teams.manager_a))
+    plan_id = new_plan_id()
+    assert a.put(f"/api/plans/{plan_id}", json=plan_body(teams.child_a)).status_code == 201
+    stored = everything_stored(app)
+    unseen = b.put(f"/api/plans/{plan_id}", json=plan_body(teams.child_b))
+    seen = manager_a.put(f"/api/plans/{plan_id}", json=plan_body(teams.child_a, role="social_worker"))
+    assert unseen.status_code == seen.status_code == 403
+    assert unseen.json == seen.json
+    assert everything_stored(app) == stored
