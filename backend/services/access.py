@@ -7,7 +7,7 @@
 Anything else is treated as if it did not exist.
 
 Among those who see a child, who may act in which visiting role (a visit's ``role``, a plan's,
-the role an episode's plan type is visited in): a worker only in a role allocated to them for
+the roles whose visits an episode or event sets): a worker only in a role allocated to them for
 that child today; team managers and admins in any role, as cover, the record naming who acted.
 """
 

@@ -4,9 +4,11 @@ The visit gets the plan's child, role and kind, and by default the plan's local 
 is the client's ``visit_id`` or, when none is sent, one derived from the plan's id, so that a
 retried request (or a second tap) finds the visit the first one made. The derivation is keyed
 with the app's secret: plan ids are seen by everyone who sees the child, and an id anyone could
-compute could be taken first by another worker, leaving the plan impossible to complete. The visit is recorded
-through services/visits.py exactly as ``PUT /api/visits/<id>`` records one, then the plan is
-marked complete; a request that dies between the two is finished by its retry.
+compute could be taken first by another worker, leaving the plan impossible to complete.
+
+The visit is recorded through services/visits.py exactly as ``PUT /api/visits/<id>`` records
+one, then the plan is marked complete; a request that dies between the two is finished by its
+retry.
 """
 
 from __future__ import annotations
