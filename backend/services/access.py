@@ -8,7 +8,9 @@ Anything else is treated as if it did not exist.
 
 Among those who see a child, who may act in which visiting role (a visit's ``role``, a plan's,
 the roles whose visits an episode or event sets): a worker only in a role allocated to them for
-that child today; team managers and admins in any role, as cover, the record naming who acted.
+that child today; a team manager, as cover, in any role for a child their team holds, and for
+a child another team holds only in the roles allocated to workers of their own team; an admin
+in any role (the record names who acted).
 """
 
 from __future__ import annotations
@@ -83,8 +85,23 @@ def held_roles(viewer: Viewer, child_id: str, today: date) -> list[str]:
 
 
 def may_act_in(viewer: Viewer, child_id: str, roles: Iterable[str], today: date) -> bool:
-    """Whether ``viewer`` may act for the child in one of ``roles`` (a manager or admin: any role)."""
-    return viewer.manages or not set(roles).isdisjoint(held_roles(viewer, child_id, today))
+    """Whether ``viewer`` may act for the child in one of ``roles``: an admin in any; a team
+    manager in any for a child their team holds, else in those their team's workers hold (a
+    child shared with another team is covered in the other team's roles by its own manager)."""
+    if viewer.is_admin:
+        return True
+    if viewer.role == "team_manager" and viewer.team_id is not None:
+        if db.session.scalar(select(Child.team_id).where(Child.id == child_id)) == viewer.team_id:
+            return True
+        held = (
+            select(Allocation.role)
+            .join(Worker, Worker.id == Allocation.worker_id)
+            .where(Worker.team_id == viewer.team_id)
+        )
+    else:
+        held = select(Allocation.role).where(Allocation.worker_id == viewer.worker_id)
+    allocated = db.session.scalars(held.where(Allocation.child_id == child_id, current_allocation(today)))
+    return not set(roles).isdisjoint(allocated)
 
 
 def require_role(viewer: Viewer, child_id: str, role: str, today: date) -> None:

@@ -17,7 +17,7 @@ from flask import Flask
 
 from backend.core.vocabulary import VISIT_ROLES
 from backend.extensions import db
-from backend.persistence.children import EpisodeRow, VisitRow
+from backend.persistence.children import Allocation, EpisodeRow, VisitRow
 from tests.e2e.test_api_mass_assignment import everything_stored
 from tests.support.plans import freeze_now, new_plan_id, plan_body
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
@@ -239,3 +239,26 @@ def test_a_personal_adviser_can_neither_meet_the_social_workers_visit_nor_end_th
     assert mine.status_code == 201
     own_episode = f"/api/children/{world.child}/episodes/{world.leaving_care_episode}"
     assert adviser.patch(own_episode, json={"end": "2026-11-20"}).status_code == 200
+
+
+def test_a_manager_covers_a_child_another_team_holds_only_in_their_own_teams_roles(app: Flask, world: World) -> None:
+    # The child is held by the world's team; another team's personal adviser is allocated too.
+    other_team = add_team(app)
+    other_manager = add_worker(app, "team_manager", other_team)
+    adviser = add_worker(app, "personal_adviser", other_team)
+    with app.app_context():
+        db.session.execute(
+            db.update(Allocation)
+            .where(Allocation.child_id == world.child, Allocation.role == "personal_adviser")
+            .values(worker_id=adviser)
+        )
+        db.session.commit()
+    api = signed_in(app, other_manager)
+    before = everything_stored(app)
+    social_work = api.put(f"/api/visits/{new_visit_id()}", json=visit_body(world.child, role="social_worker"))
+    assert social_work.status_code == 422 and set(social_work.json["errors"]) == {"role"}
+    ended = api.patch(f"/api/children/{world.child}/episodes/{world.protection_episode}", json={"end": "2026-11-20"})
+    assert ended.status_code == 403
+    assert everything_stored(app) == before
+    covered = api.put(f"/api/visits/{new_visit_id()}", json=visit_body(world.child, role="personal_adviser"))
+    assert covered.status_code == 201, covered.json
