@@ -115,7 +115,7 @@ def same_content(row: PlanRow, request: PlanRequest, role: str) -> bool:
 
 def planning_role(viewer: Viewer, child_id: str, requested: str | None, today: date) -> str:
     """The visiting role a plan is for: the one the worker holds for the child, or the one asked
-    for (a manager or admin may plan in any role; a worker only in a role they hold)."""
+    for (a worker only in a role they hold; a manager or admin in a role they may cover, access.py)."""
     if requested is not None:
         require_role(viewer, child_id, requested, today)
         return requested
