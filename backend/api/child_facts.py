@@ -27,6 +27,7 @@ blp = Blueprint("child_facts", __name__, url_prefix="/api/children", description
 class Episodes(MethodView):
     @blp.arguments(EpisodeInSchema())
     @blp.response(201, EpisodeSchema)
+    @blp.alt_response(403, description="The plan type is visited in no role the caller holds for the child")
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.add_episode(current_viewer(), child_id, fields, today(), route_name())
 
@@ -35,6 +36,7 @@ class Episodes(MethodView):
 class Episode(MethodView):
     @blp.arguments(EpisodeChangeSchema())
     @blp.response(200, EpisodeSchema)
+    @blp.alt_response(403, description="The plan type is visited in no role the caller holds for the child")
     def patch(self, fields: dict[str, Any], child_id: str, episode_id: str) -> dict[str, Any]:
         return service.change_episode(current_viewer(), child_id, episode_id, fields, today(), route_name())
 

@@ -40,7 +40,7 @@ class Visit(MethodView):
     @blp.response(201, VisitSchema, description="Created")
     @blp.alt_response(200, schema=VisitSchema, description="The same visit again: nothing changed")
     @blp.alt_response(404, description="No such child, or not one the caller may see")
-    @blp.alt_response(409, description="A different visit already has this id")
+    @blp.alt_response(409, description="A different visit, or another worker's, already has this id")
     def put(self, body: dict[str, Any], visit_id: UUID) -> tuple[dict[str, Any], int]:
         visit, created = record_visit(current_viewer(), str(visit_id), VisitReport(**body), today(), route_name())
         return visit, 201 if created else 200

@@ -5,10 +5,17 @@
   the team while unallocated);
 - admins: every child.
 Anything else is treated as if it did not exist.
+
+Among those who see a child, who may act in which visiting role (a visit's ``role``, a plan's,
+the roles whose visits an episode or event sets): a worker only in a role allocated to them for
+that child today; a team manager, as cover, in any role for a child their team holds, and for
+a child another team holds only in the roles allocated to workers of their own team; an admin
+in any role (the record names who acted).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +24,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.people import Worker
-from .errors import Forbidden, NotFound
+from .errors import Forbidden, InvalidInput, NotFound
 
 MANAGING_ROLES = ("team_manager", "admin")
 
@@ -64,6 +71,43 @@ def visible_child(viewer: Viewer, child_id: str, today: date) -> Child:
     if child is None:
         raise NotFound(child_id)
     return child
+
+
+def held_roles(viewer: Viewer, child_id: str, today: date) -> list[str]:
+    """The visiting roles allocated to ``viewer`` for the child on ``today``, sorted."""
+    return sorted(
+        db.session.scalars(
+            select(Allocation.role).where(
+                Allocation.child_id == child_id, Allocation.worker_id == viewer.worker_id, current_allocation(today)
+            )
+        )
+    )
+
+
+def may_act_in(viewer: Viewer, child_id: str, roles: Iterable[str], today: date) -> bool:
+    """Whether ``viewer`` may act for the child in one of ``roles``: an admin in any; a team
+    manager in any for a child their team holds, else in those their team's workers hold (a
+    child shared with another team is covered in the other team's roles by its own manager)."""
+    if viewer.is_admin:
+        return True
+    if viewer.role == "team_manager" and viewer.team_id is not None:
+        if db.session.scalar(select(Child.team_id).where(Child.id == child_id)) == viewer.team_id:
+            return True
+        held = (
+            select(Allocation.role)
+            .join(Worker, Worker.id == Allocation.worker_id)
+            .where(Worker.team_id == viewer.team_id)
+        )
+    else:
+        held = select(Allocation.role).where(Allocation.worker_id == viewer.worker_id)
+    allocated = db.session.scalars(held.where(Allocation.child_id == child_id, current_allocation(today)))
+    return not set(roles).isdisjoint(allocated)
+
+
+def require_role(viewer: Viewer, child_id: str, role: str, today: date) -> None:
+    """InvalidInput naming ``role`` unless ``viewer`` may act for the child in it."""
+    if not may_act_in(viewer, child_id, (role,), today):
+        raise InvalidInput.field("role", "You do not hold this visiting role for the child.")
 
 
 def require_manager(viewer: Viewer) -> None:

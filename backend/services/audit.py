@@ -20,6 +20,7 @@ READ = "read"
 CHANGE = "change"
 # A child added by an import (the API records its additions as changes, as it always has).
 CREATE = "create"
+REFUSED = "refused"
 ENTRY_COLUMNS = ("worker_id", "child_id", "action", "route", "at")
 # Built once: building a statement costs more than running this one.
 READ_ENTRY = LoneStatement(AuditEntry.__table__.insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))
@@ -38,3 +39,10 @@ def record_read(worker_id: str, child_id: str | None, route: str) -> None:
 def note_change(worker_id: str, child_id: str, route: str) -> None:
     """Adds the entry to the change's own transaction, so it commits (or not) with the change."""
     db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=CHANGE, route=route))
+
+
+def note_refusal(worker_id: str, child_id: str, route: str) -> None:
+    """A refused attempt that touched a child's record (a case reference it holds), committed on
+    its own: the refusal tells the caller little, and this entry shows who asked."""
+    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=REFUSED, route=route))
+    db.session.commit()

@@ -15,10 +15,10 @@ from ..extensions import db
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.repository import load_case
-from .access import Viewer, require_manager, visible_child, visible_child_ids
-from .audit import note_change
+from .access import Viewer, may_act_in, require_manager, visible_child, visible_child_ids
+from .audit import note_change, note_refusal
 from .caseload import initials_of, scheduler
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .visits import visit_as_dict
 
 
@@ -43,8 +43,7 @@ def create_child(viewer: Viewer, payload: dict[str, Any], today: date, route: st
     case = parse_case(case_json(payload))
     reject_future_visits(case, today)
     workers = allocation_workers(viewer, payload.get("allocations") or [])
-    if db.session.scalar(select(Child.id).where(Child.reference == case.reference)) is not None:
-        raise Conflict(f"A child with case reference {case.reference!r} already exists.")
+    refuse_taken_reference(viewer, case.reference, route)
     team_id = viewer.team_id if not viewer.is_admin else next((worker.team_id for worker, _ in workers), None)
     child = Child(reference=case.reference, name=case.name, date_of_birth=case.date_of_birth, team_id=team_id)
     db.session.add(child)
@@ -53,7 +52,7 @@ def create_child(viewer: Viewer, payload: dict[str, Any], today: date, route: st
     for worker, role in workers:
         db.session.add(Allocation(child_id=child.id, worker_id=worker.id, role=role, starts_on=today))
     note_change(viewer.worker_id, child.id, route)
-    commit_or_conflict(f"A child with case reference {case.reference!r} already exists.")
+    commit_or_refuse(viewer, case.reference, route)
     return child.id
 
 
@@ -114,12 +113,27 @@ def allocatable_worker(viewer: Viewer, *, email: str | None = None, worker_id: s
     return db.session.scalar(query)
 
 
-def commit_or_conflict(message: str) -> None:
+# One answer whoever holds the reference (the caller's team, another team, a request that won a
+# race), naming nothing of that child. References stay unique across the authority, since two
+# records of one child would split their visits, so a refusal cannot look like a success: what
+# it tells a manager, that the reference is in use, is audited against the child holding it.
+REFERENCE_TAKEN = "This case reference is already in use. If the child is not in your list, ask an admin."
+
+
+def refuse_taken_reference(viewer: Viewer, reference: str, route: str) -> None:
+    holder = db.session.scalar(select(Child.id).where(Child.reference == reference))
+    if holder is not None:
+        note_refusal(viewer.worker_id, holder, route)
+        raise Conflict(REFERENCE_TAKEN)
+
+
+def commit_or_refuse(viewer: Viewer, reference: str, route: str) -> None:
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(message) from None
+        refuse_taken_reference(viewer, reference, route)
+        raise Conflict(REFERENCE_TAKEN) from None
 
 
 def child_detail(viewer: Viewer, child_id: str, today: date) -> dict[str, Any]:
@@ -167,19 +181,18 @@ def update_child(viewer: Viewer, child_id: str, changes: dict[str, Any], today: 
     child = visible_child(viewer, child_id, today)
     require_manager(viewer)
     if "reference" in changes and changes["reference"] != child.reference:
-        taken = db.session.scalar(select(Child.id).where(Child.reference == changes["reference"]))
-        if taken is not None:
-            raise Conflict(f"A child with case reference {changes['reference']!r} already exists.")
+        refuse_taken_reference(viewer, changes["reference"], route)
     for key in ("reference", "name", "date_of_birth"):
         if key in changes:
             setattr(child, key, changes[key])
     note_change(viewer.worker_id, child.id, route)
-    commit_or_conflict("That case reference is taken.")
+    commit_or_refuse(viewer, changes.get("reference", child.reference), route)
     return child_detail(viewer, child_id, today)
 
 
 def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
     child = visible_child(viewer, child_id, today)
+    require_episode_role(viewer, child.id, fields["type"], today)
     check_episode_dates(fields["start"], fields.get("end"))
     position = db.session.scalar(
         select(func.coalesce(func.max(EpisodeRow.position) + 1, 0)).where(EpisodeRow.child_id == child.id)
@@ -206,11 +219,39 @@ def change_episode(
     episode = db.session.scalar(select(EpisodeRow).where(EpisodeRow.id == episode_id, EpisodeRow.child_id == child.id))
     if episode is None:
         raise NotFound(episode_id)
+    require_episode_role(viewer, child.id, episode.type, today)
     check_episode_dates(episode.start, fields["end"])
     episode.end = fields["end"]
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return episode_as_dict(episode)
+
+
+def require_episode_role(viewer: Viewer, child_id: str, plan_type: str, today: date) -> None:
+    """An episode sets whose visits are due: a worker may add, end or re-open one only when the
+    rules visit its plan type in a role allocated to them for the child, so a personal adviser
+    cannot end the child protection plan a social worker visits."""
+    roles = {rule.role for rule in scheduler().profile().rules_for(plan_type)}
+    require_duty_role(viewer, child_id, roles, f"{plan_type} episodes", today)
+
+
+def require_event_role(viewer: Viewer, child_id: str, event_type: str, today: date) -> None:
+    """An event can start, speed up or slow down a role's visits (a long-term home agreed): only
+    a worker holding a role whose rules react to it may record it."""
+    roles = {
+        rule.role
+        for rule in scheduler().profile().rules
+        if any(trigger.event_type == event_type for trigger in rule.triggers)
+        or any(anchor.event_type == event_type for phase in rule.phases for anchor in phase.starts)
+    }
+    require_duty_role(viewer, child_id, roles, f"{event_type} events", today)
+
+
+def require_duty_role(viewer: Viewer, child_id: str, roles: set[str], what: str, today: date) -> None:
+    """Forbidden unless the viewer may act in one of ``roles`` (the roles whose visits the
+    change moves; managers and admins always). A change no rule reacts to moves nobody's duty."""
+    if roles and not may_act_in(viewer, child_id, roles, today):
+        raise Forbidden(f"{what} set visits in the role {' or '.join(sorted(roles))}, not yours for this child.")
 
 
 def check_episode_dates(start: date, end: date | None) -> None:
@@ -220,6 +261,7 @@ def check_episode_dates(start: date, end: date | None) -> None:
 
 def add_event(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
     child = visible_child(viewer, child_id, today)
+    require_event_role(viewer, child.id, fields["type"], today)
     event = EventRow(child_id=child.id, type=fields["type"], date=fields["date"])
     db.session.add(event)
     note_change(viewer.worker_id, child.id, route)

@@ -2,20 +2,29 @@
 
 The visit gets the plan's child, role and kind, and by default the plan's local date; its id
 is the client's ``visit_id`` or, when none is sent, one derived from the plan's id, so that a
-retried request (or a second tap) finds the visit the first one made. The visit is recorded
-through services/visits.py exactly as ``PUT /api/visits/<id>`` records one, then the plan is
-marked complete; a request that dies between the two is finished by its retry.
+retried request (or a second tap) finds the visit the first one made. The derivation is keyed
+with the app's secret: plan ids are seen by everyone who sees the child, and an id anyone could
+compute could be taken first by another worker, leaving the plan impossible to complete.
+
+The visit is recorded through services/visits.py exactly as ``PUT /api/visits/<id>`` records
+one, then the plan is marked complete; a request that dies between the two is finished by its
+retry.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
+
 from ..clock import LONDON
 from ..extensions import db
+from ..persistence.children import VisitRow
 from ..persistence.plans import PlanRow
 from .access import Viewer
 from .audit import note_change
@@ -23,7 +32,8 @@ from .errors import Conflict
 from .plans import close_plan, current_deadline, own_plan, plan_as_dict
 from .visits import VisitReport, record_visit
 
-# Fixed forever: changing it would give retried completions a second visit.
+# The unkeyed derivation of earlier versions; still honoured for the planner's own visit, so a
+# completion interrupted before an upgrade is finished by its retry without a second visit.
 VISIT_FROM_PLAN = uuid.UUID("6f1d3c52-8f0e-4a53-9a57-3b8c2a0e7d41")
 # A phone call or a text does not see the child unless the worker says otherwise.
 SEEN_BY_DEFAULT = frozenset({"home_visit", "visit_elsewhere", "video"})
@@ -37,8 +47,17 @@ class Completion:
     visit_id: str | None = None
 
 
-def visit_id_for(plan_id: str) -> str:
-    return str(uuid.uuid5(VISIT_FROM_PLAN, plan_id))
+def visit_id_for(plan_id: str, secret: str) -> str:
+    """A UUID (version 4 layout) from an HMAC of the plan id: stable for retries, unguessable."""
+    digest = hmac.new(secret.encode(), f"visit-from-plan:{plan_id}".encode(), hashlib.sha256).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def derived_visit_id(viewer: Viewer, row: PlanRow) -> str:
+    earlier = db.session.get(VisitRow, str(uuid.uuid5(VISIT_FROM_PLAN, row.id)))
+    if earlier is not None and earlier.visitor_id == viewer.worker_id and earlier.child_id == row.child_id:
+        return earlier.id
+    return visit_id_for(row.id, current_app.config["SECRET_KEY"])
 
 
 def complete_plan(
@@ -47,7 +66,7 @@ def complete_plan(
     """Record the plan's visit and mark the plan complete; returns ({"plan", "visit"}, visit created)."""
     today = now.date()
     row = own_plan(viewer, db.session.get(PlanRow, plan_id), today, plan_id)
-    visit_id = completion.visit_id or row.visit_id or visit_id_for(plan_id)
+    visit_id = completion.visit_id or row.visit_id or derived_visit_id(viewer, row)
     if row.status == "cancelled":
         raise Conflict("This plan was cancelled; record the visit on its own.")
     if row.status == "completed" and row.visit_id != visit_id:

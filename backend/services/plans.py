@@ -2,7 +2,8 @@
 
 Access is that of visits (access.py): a plan for a child the caller may not see answers 404
 exactly like a made-up id. Among those who can see the child, only the worker who made a
-plan may move, cancel or complete it (403 for others), and only they see its note.
+plan may move, cancel or complete it (403 for others), and only they see its note. A PUT
+with an id another worker planned with answers that 403 even when its child is not visible.
 
 PUT semantics: the first request creates the plan (201); the same id again with the same
 content changes nothing (200); with new content it replaces the plan (200: moved) while the
@@ -23,11 +24,11 @@ from ..clock import LONDON
 from ..core.localtime import as_local_text
 from ..core.planning import ContactPlan, Deadline, PlanCheck, PlanWarning, check_plan, counts_as_visit
 from ..extensions import db
-from ..persistence.children import Allocation, Child
+from ..persistence.children import Child
 from ..persistence.plans import PlanRow
 from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
-from .access import Viewer, current_allocation, visible_child, visible_child_ids
+from .access import Viewer, held_roles, require_role, visible_child, visible_child_ids
 from .audit import note_change
 from .caseload import BAD_DATES, log_unschedulable, scheduler
 from .client_ids import commit_new_or_find_winner
@@ -38,6 +39,7 @@ OUT_OF_RANGE = PlanWarning(
     "dates_out_of_range",
     "This plan's time or the child's dates lie outside the years the service schedules: correct them.",
 )
+OTHERS_PLAN = "Only the worker who made this plan may change it."
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ def put_plan(
 
 
 def replace_plan(viewer: Viewer, row: PlanRow, request: PlanRequest, now: datetime, route: str) -> dict[str, Any]:
+    # Another worker's id answers alike whether or not its child is visible to the caller, so
+    # a PUT tells nothing about plans for children they cannot see.
+    if row.planner_id != viewer.worker_id:
+        raise Forbidden(OTHERS_PLAN)
     own_plan(viewer, row, now.date())
     if row.child_id != request.child_id:
         raise Conflict("A plan with this id is for another child; plan again with a new id.")
@@ -114,18 +120,11 @@ def same_content(row: PlanRow, request: PlanRequest, role: str) -> bool:
 
 def planning_role(viewer: Viewer, child_id: str, requested: str | None, today: date) -> str:
     """The visiting role a plan is for: the one the worker holds for the child, or the one asked
-    for (a manager or admin may plan in any role; a worker only in a role they hold)."""
-    held = sorted(
-        db.session.scalars(
-            select(Allocation.role).where(
-                Allocation.child_id == child_id, Allocation.worker_id == viewer.worker_id, current_allocation(today)
-            )
-        )
-    )
+    for (a worker only in a role they hold; a manager or admin in a role they may cover, access.py)."""
     if requested is not None:
-        if requested not in held and not viewer.manages:
-            raise InvalidInput.field("role", "You do not hold this visiting role for the child.")
+        require_role(viewer, child_id, requested, today)
         return requested
+    held = held_roles(viewer, child_id, today)
     if len(held) == 1:
         return held[0]
     problem = "You hold several visiting roles for this child" if held else "You hold no visiting role for this child"
@@ -158,7 +157,7 @@ def own_plan(viewer: Viewer, row: PlanRow | None, today: date, plan_id: str = ""
         raise NotFound(plan_id)
     visible_child(viewer, row.child_id, today)
     if row.planner_id != viewer.worker_id:
-        raise Forbidden("Only the worker who made this plan may change it.")
+        raise Forbidden(OTHERS_PLAN)
     return row
 
 

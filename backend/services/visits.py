@@ -4,6 +4,10 @@ PUT semantics: the first request creates the visit; the same id with the same co
 replay and changes nothing; the same id with different content is a conflict. Two requests
 racing with one id are settled by the primary key: the loser sees IntegrityError, reads the
 winner's row and answers as for a replay or a conflict.
+
+An id is the recording worker's: only their identical request is a replay. Another worker's
+id answers the same conflict whoever's child it is, so a PUT tells nothing about visits the
+caller cannot see (the ids are random, so only a caller who already knew one can ask).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..persistence.children import VisitRow
-from .access import Viewer, visible_child, visible_child_ids
+from .access import Viewer, require_role, visible_child, visible_child_ids
 from .audit import note_change
 from .client_ids import commit_new_or_find_winner
 from .errors import Conflict, InvalidInput, NotFound
@@ -41,7 +45,8 @@ def record_visit(
     visible_child(viewer, report.child_id, today)
     existing = db.session.get(VisitRow, visit_id)
     if existing is not None:
-        return settle_replay(viewer, existing, report, today), False
+        return settle_replay(viewer, existing, report), False
+    require_role(viewer, report.child_id, report.role, today)
     if report.date > today:
         raise InvalidInput.field(
             "date", f"{report.date.isoformat()} is in the future; record a visit once it has happened."
@@ -59,21 +64,21 @@ def record_visit(
     note_change(viewer.worker_id, report.child_id, route)
     winner = commit_new_or_find_winner(row, VisitRow, visit_id)
     if winner is not None:
-        return settle_replay(viewer, winner, report, today), False
+        return settle_replay(viewer, winner, report), False
     return visit_as_dict(row), True
 
 
-def settle_replay(viewer: Viewer, stored: VisitRow, report: VisitReport, today: date) -> dict[str, Any]:
-    # A visit to a child the caller cannot see answers as if the id were free: no leak through ids.
-    visible_child(viewer, stored.child_id, today)
+def settle_replay(viewer: Viewer, stored: VisitRow, report: VisitReport) -> dict[str, Any]:
+    # The visitor is compared first and the answer is one conflict for every difference, so
+    # another worker's visit, seen or unseen, answers exactly as a changed replay of one's own.
     same = (
-        stored.child_id == report.child_id
+        stored.visitor_id == viewer.worker_id
+        and stored.child_id == report.child_id
         and stored.date == report.date
         and stored.role == report.role
         and stored.child_seen == report.child_seen
         and stored.seen_alone == report.seen_alone
         and stored.kind == report.kind
-        and stored.visitor_id == viewer.worker_id
     )
     if not same:
         raise Conflict("A different visit was already recorded with this id.")

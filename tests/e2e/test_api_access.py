@@ -144,6 +144,13 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
 }
 
 
+SOCIAL_WORKERS_ONLY = {
+    ("/api/visits/<uuid:visit_id>", "PUT"),
+    ("/api/children/<child_id>/episodes", "POST"),
+    ("/api/children/<child_id>/episodes/<episode_id>", "PATCH"),
+}
+
+
 def expected_for_own(rule: str, method: str, role: str) -> int:
     """The status a role gets on an object it may see."""
     manager_only = {("/api/children/<child_id>", "PATCH"), ("/api/children/<child_id>/allocations", "POST")}
@@ -154,6 +161,10 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
     if rule.startswith("/api/plans/") and method in ("DELETE", "POST"):
         # Only the worker who made a plan may cancel it or record its visit.
         return {"DELETE": 204, "POST": 201}[method] if role == "social_worker" else 403
+    if role == "personal_adviser" and (rule, method) in SOCIAL_WORKERS_ONLY:
+        # The request acts in the social worker's role (a visit as one, a child-in-need episode,
+        # which only social workers visit): a worker acts only in roles allocated to them.
+        return 422 if method == "PUT" else 403
     if rule.startswith("/api/plans/") and method == "PUT":
         # A plan is for a role the planner holds; managers and admins must name one (422 "role").
         return 422 if role in MANAGERS else 201
