@@ -34,8 +34,11 @@ from .services.workers import create_worker, set_worker_active
 
 def init_app(app: Flask) -> None:
     from . import persistence  # noqa: F401  (registers every table for `flask db`)
+    from .ssd.cli import COMMANDS as SSD_COMMANDS
 
     for command in (create_user_command, disable_user_command, import_cases_command, seed_demo_command):
+        app.cli.add_command(command)
+    for command in SSD_COMMANDS:
         app.cli.add_command(command)
 
 
