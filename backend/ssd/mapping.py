@@ -20,7 +20,7 @@ from typing import Any
 
 from ..services.imports import VisitDetail
 from .columns import VISIT_TABLES
-from .reading import Extract, Row
+from .reading import Extract
 
 # Placement types (SSDA903 PLACE codes) and the placement they are visited as here.
 PLACEMENT_CODES: dict[str, str] = {

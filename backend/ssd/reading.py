@@ -12,8 +12,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..services.import_files import decode_case_file
 from ..core.errors import InvalidCase
+from ..services.import_files import decode_case_file
 from .columns import REQUIRED
 
 # ssd_person is the list of children: without it there is nothing to import.
