@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -257,11 +257,14 @@ def stored_visit_ids(batch: Sequence[ImportedCase]) -> set[str]:
 
 
 def insert_facts(
-    batch: Sequence[ImportedCase], ids: dict[str, str], visits_held: set[tuple], ids_held: set[str] = frozenset()
+    batch: Sequence[ImportedCase], ids: dict[str, str], visits_held: set[tuple], ids_held: Set[str] = frozenset()
 ) -> None:
     """The file's episodes and events replace the stored ones; its visits are added when new
     (visits recorded on phones are never dropped by an import)."""
-    episodes, events, visits, references = [], [], [], []
+    episodes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    visits: list[dict[str, Any]] = []
+    references: list[dict[str, Any]] = []
     for imported in batch:
         case, child_id = imported.case, ids[imported.case.reference]
         episodes.extend(
@@ -282,10 +285,8 @@ def insert_facts(
                 continue
             visit_id = detail.id if detail else str(uuid.uuid4())
             seen_alone = detail.seen_alone if detail else None
-            visits.append(
-                {"id": visit_id, "child_id": child_id, "date": v.date, "role": v.role, "child_seen": v.child_seen}
-                | {"seen_alone": seen_alone}
-            )
+            visits.append({"id": visit_id, "child_id": child_id, "date": v.date, "role": v.role})
+            visits[-1].update(child_seen=v.child_seen, seen_alone=seen_alone)
             if detail is not None:
                 references.append({"visit_id": detail.id, "source": detail.source, "reference": detail.reference})
     # Statements on the tables, not the ORM's bulk insert, which runs one INSERT per row to

@@ -142,9 +142,12 @@ def ssd_row(table: str, record: ChildRecord, visit: StoredVisit) -> dict[str, st
     }
 
 
-def open_writers(directory: Path, headers: dict[str, tuple[str, ...]]) -> tuple[list[TextIO], dict[str, Any]]:
+def open_writers(
+    directory: Path, headers: dict[str, tuple[str, ...]]
+) -> tuple[list[TextIO], dict[str, csv.DictWriter[str]]]:
     directory.mkdir(parents=True, exist_ok=True)
-    files, writers = [], {}
+    files: list[TextIO] = []
+    writers: dict[str, csv.DictWriter[str]] = {}
     for name, header in headers.items():
         handle = (directory / f"{name}.csv").open("w", encoding="utf-8", newline="")
         files.append(handle)

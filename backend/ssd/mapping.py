@@ -95,7 +95,7 @@ def map_extract(extract: Extract, today: date) -> Mapping:
         if person in cases:
             mapping.problems.append(f"ssd_person.csv line {line} ({person}): pers_person_id: repeats an earlier row")
             continue
-        case = {
+        case: dict[str, Any] = {
             "reference": person,
             "name": " ".join(part for part in (row["pers_forename"], row["pers_surname"]) if part),
             "date_of_birth": ssd_date(row["pers_dob"]),
