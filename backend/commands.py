@@ -135,7 +135,8 @@ def write_import(plan: ImportPlan, today: date) -> None:
     def progress(done: int, total: int) -> None:
         written[0] = done
         if terminal:
-            click.echo(f"\rWriting: {done} of {total} cases", nl=done == total, err=True)
+            left = (time.monotonic() - started) / done * (total - done)
+            click.echo(f"\rWriting: {done} of {total} cases, about {left:.0f} s left ", nl=done == total, err=True)
 
     try:
         result = apply_import(plan, today, progress=progress)
