@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -23,9 +24,13 @@ from .importing import plan_ssd_import
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
 
 
-def progress_line(what: str) -> partial[None] | None:
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def progress_line(what: str) -> Callable[[int, int], None] | None:
     """Rows done of total and the time left, on one rewritten line; nothing when not a terminal."""
-    if not sys.stderr.isatty():
+    if not stderr_is_terminal():
         return None
     started = time.monotonic()
 
@@ -33,7 +38,7 @@ def progress_line(what: str) -> partial[None] | None:
         left = (time.monotonic() - started) / done * (total - done) if done else 0
         click.echo(f"\r{what}: {done} of {total} children, about {left:.0f} s left ", nl=done == total, err=True)
 
-    return show  # type: ignore[return-value]
+    return show
 
 
 @click.command("import-ssd")
@@ -46,7 +51,7 @@ def import_ssd_command(directory: Path, dry_run: bool) -> None:
     Every row is checked first, as the API checks a new child: any problem means nothing is
     written, each named by file, line and column. What has no equivalent here is listed."""
     today = today_in_london()
-    if sys.stderr.isatty():
+    if stderr_is_terminal():
         click.echo("Reading and checking the extract...", err=True)
     found = plan_ssd_import(directory, today, partial(check_case_row, ChildCreateSchema()))
     for line in found.unmapped:

@@ -160,3 +160,16 @@ def test_cells_a_spreadsheet_would_run_are_quoted() -> None:
     assert [safe_cell(cell) for cell in ("=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "P1", None)] == [
         "'=1+1", "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "P1", "",
     ]  # fmt: skip
+
+
+def test_exports_show_progress_on_a_terminal_and_quote_formula_cells(app: Flask, runner, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    add_ssd_workers(app)
+    extract = copy_extract(tmp_path)
+    for name in ("ssd_person.csv", "ssd_cin_visits.csv", "ssd_cin_plans.csv", "ssd_involvements.csv"):
+        path = extract / name
+        path.write_text(path.read_text().replace("P1001", "=P1001"))
+    assert runner.invoke(args=["import-ssd", str(extract)]).exit_code == 0
+    monkeypatch.setattr("backend.ssd.cli.stderr_is_terminal", lambda: True)
+    result = runner.invoke(args=["export-ssd", str(tmp_path / "out")])
+    assert "Exporting: 4 of 4 children, about 0 s left" in result.output
+    assert {row["cinv_person_id"] for row in read_csv(tmp_path / "out" / "ssd_cin_visits.csv")} == {"'=P1001"}
