@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -46,6 +47,19 @@ class Source:
     file: str
     line: int
     columns: dict[str, str]  # case field (after the prefix) -> SSD column
+
+
+@dataclass
+class PersonCase:
+    """One child's case row as it is built, and where each of its fields came from."""
+
+    number: int
+    case: dict[str, Any]
+    where: dict[str, Source]
+    details: list[VisitDetail] = field(default_factory=list)
+
+
+Owner = Callable[[str, str], PersonCase | None]  # (table, person id) -> the child's case, if listed
 
 
 @dataclass
@@ -89,7 +103,7 @@ def visit_id(table: str, reference: str) -> str:
 
 def map_extract(extract: Extract, today: date) -> Mapping:
     mapping = Mapping()
-    cases: dict[str, tuple[int, dict[str, Any], dict[str, Source], list[VisitDetail]]] = {}
+    cases: dict[str, PersonCase] = {}
     for line, row in extract.rows("ssd_person"):
         person = row["pers_person_id"]
         if person in cases:
@@ -111,10 +125,10 @@ def map_extract(extract: Extract, today: date) -> Mapping:
                 ("date_of_birth", "pers_dob"),
             )
         }
-        cases[person] = (len(cases) + 1, case, where, [])
+        cases[person] = PersonCase(len(cases) + 1, case, where)
     orphans: dict[str, int] = defaultdict(int)
 
-    def owner(table: str, person: str) -> tuple[int, dict[str, Any], dict[str, Source], list[VisitDetail]] | None:
+    def owner(table: str, person: str) -> PersonCase | None:
         if person not in cases:
             orphans[table] += 1
         return cases.get(person)
@@ -130,20 +144,19 @@ def map_extract(extract: Extract, today: date) -> Mapping:
         mapping.unmapped.append(
             f"ssd_family.csv: {len(extract.rows('ssd_family'))} row(s) not imported: households are not kept here yet"
         )
-    for number, case, where, details in cases.values():
-        mapping.rows.append((number, case))
-        mapping.sources[number] = where
-        mapping.details[number] = tuple(details)
+    for built in cases.values():
+        mapping.rows.append((built.number, built.case))
+        mapping.sources[built.number] = built.where
+        mapping.details[built.number] = tuple(built.details)
     return mapping
 
 
-def add_episode(target: Any, file: str, line: int, episode: dict[str, Any], columns: dict[str, str]) -> None:
-    _, case, where, _ = target
-    where[f"episodes[{len(case['episodes'])}]"] = Source(file, line, columns)
-    case["episodes"].append(episode)
+def add_episode(target: PersonCase, file: str, line: int, episode: dict[str, Any], columns: dict[str, str]) -> None:
+    target.where[f"episodes[{len(target.case['episodes'])}]"] = Source(file, line, columns)
+    target.case["episodes"].append(episode)
 
 
-def add_plans(extract: Extract, owner: Any) -> None:
+def add_plans(extract: Extract, owner: Owner) -> None:
     for table, prefix, plan_type in (
         ("ssd_cin_plans", "cinp_cin_plan", "child_in_need"),
         ("ssd_cp_plans", "cppl_cp_plan", "child_protection"),
@@ -157,7 +170,7 @@ def add_plans(extract: Extract, owner: Any) -> None:
                 add_episode(target, f"{table}.csv", line, episode, {"start": start, "end": end, "": start})
 
 
-def add_placements(extract: Extract, owner: Any, mapping: Mapping) -> None:
+def add_placements(extract: Extract, owner: Owner, mapping: Mapping) -> None:
     placed = set()
     for line, row in extract.rows("ssd_cla_placement"):
         target = owner("ssd_cla_placement", row["clap_person_id"])
@@ -188,14 +201,14 @@ def add_placements(extract: Extract, owner: Any, mapping: Mapping) -> None:
         add_episode(target, "ssd_cla_episodes.csv", line, episode, {"start": start, "end": end, "": start})
 
 
-def add_care_leavers(extract: Extract, owner: Any, mapping: Mapping) -> None:
+def add_care_leavers(extract: Extract, owner: Owner, mapping: Mapping) -> None:
     """A care leaver's episode starts when care ended (the last cared-for episode's end), or at 18."""
     contacts = 0
     for line, row in extract.rows("ssd_care_leavers"):
         target = owner("ssd_care_leavers", row["clea_person_id"])
         if target is None:
             continue
-        _, case, _, _ = target
+        case = target.case
         ends = [e["end"] for e in case["episodes"] if e["type"] == "cared_for" and e["end"]]
         start = max(ends) if ends else eighteenth_birthday(case["date_of_birth"])
         if start is None:
@@ -222,7 +235,7 @@ def eighteenth_birthday(dob: str | None) -> str | None:
     return f"{year}{'-03-01' if rest == '-02-29' else rest}"
 
 
-def add_visits(extract: Extract, owner: Any, mapping: Mapping) -> None:
+def add_visits(extract: Extract, owner: Owner, mapping: Mapping) -> None:
     unseen = 0
     for table, id_column, person_column, date_column, seen_column, alone_column in VISIT_TABLES:
         seen_ids: dict[str, int] = {}
@@ -238,7 +251,7 @@ def add_visits(extract: Extract, owner: Any, mapping: Mapping) -> None:
             target = owner(table, row[person_column])
             if target is None:
                 continue
-            _, case, where, details = target
+            case, where, details = target.case, target.where, target.details
             seen = ssd_flag(row[seen_column])
             if seen is None:
                 unseen += 1  # protective: a visit not known to have seen the child does not count
@@ -262,7 +275,7 @@ def add_visits(extract: Extract, owner: Any, mapping: Mapping) -> None:
         )
 
 
-def add_allocations(extract: Extract, owner: Any, mapping: Mapping, today: date) -> None:
+def add_allocations(extract: Extract, owner: Owner, mapping: Mapping, today: date) -> None:
     """The current involvement (no end, or one after today) gives the social worker; a care
     leaver's allocated worker the personal adviser. A worker is matched by email: the SSD
     has no email column, so only a staff id that is an email address can be matched."""
@@ -285,7 +298,7 @@ def add_allocations(extract: Extract, owner: Any, mapping: Mapping, today: date)
         target = owner(table, person) if professional else None
         if target is None:
             continue
-        _, case, where, _ = target
+        case, where = target.case, target.where
         email = staff.get(professional, "")
         if "@" not in email:
             no_email.add(professional)
