@@ -34,6 +34,7 @@ from .services.workers import create_worker, set_password, set_worker_active
 
 def init_app(app: Flask) -> None:
     from . import persistence  # noqa: F401  (registers every table for `flask db`)
+    from .ssd.cli import COMMANDS as SSD_COMMANDS
 
     for command in (
         create_user_command,
@@ -42,6 +43,8 @@ def init_app(app: Flask) -> None:
         import_cases_command,
         seed_demo_command,
     ):
+        app.cli.add_command(command)
+    for command in SSD_COMMANDS:
         app.cli.add_command(command)
 
 
@@ -153,7 +156,8 @@ def write_import(plan: ImportPlan, today: date) -> None:
     def progress(done: int, total: int) -> None:
         written[0] = done
         if terminal:
-            click.echo(f"\rWriting: {done} of {total} cases", nl=done == total, err=True)
+            left = (time.monotonic() - started) / done * (total - done)
+            click.echo(f"\rWriting: {done} of {total} cases, about {left:.0f} s left ", nl=done == total, err=True)
 
     try:
         result = apply_import(plan, today, progress=progress)

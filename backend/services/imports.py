@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,6 +31,7 @@ from ..persistence.audit import AuditEntry
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.types import new_id, utc_now
+from ..persistence.visit_references import VisitReference
 from .audit import CHANGE, CREATE
 from .children import case_json
 from .errors import InvalidInput
@@ -60,10 +61,24 @@ class RowProblem:
 
 
 @dataclass(frozen=True)
+class VisitDetail:
+    """What an import from another system knows of one visit beyond the case file: the id
+    to store it under (the same on every run, so a second run adds nothing), whether the
+    child was seen alone, and its id in the source (kept in ``visit_references``)."""
+
+    id: str
+    seen_alone: bool | None
+    source: str
+    reference: str
+
+
+@dataclass(frozen=True)
 class ImportedCase:
     row: int
     case: Case
     allocations: tuple[tuple[str, str], ...]  # (role, worker id)
+    # One per visit of ``case`` when the source names its visits; empty for a case file.
+    visit_details: tuple[VisitDetail, ...] = ()
 
 
 @dataclass
@@ -195,7 +210,7 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
         kept_ids = [ids[imported.case.reference] for imported in kept]
         db.session.execute(delete(EpisodeRow).where(EpisodeRow.child_id.in_(kept_ids)))
         db.session.execute(delete(EventRow).where(EventRow.child_id.in_(kept_ids)))
-    insert_facts(batch, ids, stored_visits(list(stored.values())))
+    insert_facts(batch, ids, stored_visits(list(stored.values())), stored_visit_ids(batch))
     allocate(batch, ids, today)
     audit(batch, ids, set(stored))
     return len(new)
@@ -233,10 +248,23 @@ def stored_visits(child_ids: list[str]) -> set[tuple[str, date, str, bool]]:
     return {tuple(row) for row in db.session.execute(query.where(VisitRow.child_id.in_(child_ids)))}
 
 
-def insert_facts(batch: Sequence[ImportedCase], ids: dict[str, str], visits_held: set[tuple]) -> None:
+def stored_visit_ids(batch: Sequence[ImportedCase]) -> set[str]:
+    named = [detail.id for imported in batch for detail in imported.visit_details]
+    found: set[str] = set()
+    for chunk in chunks(named, LOOKUP_CHUNK):
+        found.update(db.session.scalars(select(VisitRow.id).where(VisitRow.id.in_(chunk))))
+    return found
+
+
+def insert_facts(
+    batch: Sequence[ImportedCase], ids: dict[str, str], visits_held: set[tuple], ids_held: Set[str] = frozenset()
+) -> None:
     """The file's episodes and events replace the stored ones; its visits are added when new
     (visits recorded on phones are never dropped by an import)."""
-    episodes, events, visits = [], [], []
+    episodes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    visits: list[dict[str, Any]] = []
+    references: list[dict[str, Any]] = []
     for imported in batch:
         case, child_id = imported.case, ids[imported.case.reference]
         episodes.extend(
@@ -251,14 +279,20 @@ def insert_facts(batch: Sequence[ImportedCase], ids: dict[str, str], visits_held
             for n, e in enumerate(case.episodes)
         )
         events.extend({"child_id": child_id, "type": event.type, "date": event.date} for event in case.events)
-        visits.extend(
-            {"id": str(uuid.uuid4()), "child_id": child_id, "date": v.date, "role": v.role, "child_seen": v.child_seen}
-            for v in case.visits
-            if (child_id, v.date, v.role, v.child_seen) not in visits_held
-        )
+        for index, v in enumerate(case.visits):
+            detail = imported.visit_details[index] if imported.visit_details else None
+            if (child_id, v.date, v.role, v.child_seen) in visits_held or (detail and detail.id in ids_held):
+                continue
+            visit_id = detail.id if detail else str(uuid.uuid4())
+            seen_alone = detail.seen_alone if detail else None
+            visits.append({"id": visit_id, "child_id": child_id, "date": v.date, "role": v.role})
+            visits[-1].update(child_seen=v.child_seen, seen_alone=seen_alone)
+            if detail is not None:
+                references.append({"visit_id": detail.id, "source": detail.source, "reference": detail.reference})
     # Statements on the tables, not the ORM's bulk insert, which runs one INSERT per row to
     # learn the ids it generated; executemany runs one statement for all.
-    for model, rows in ((EpisodeRow, episodes), (EventRow, events), (VisitRow, visits)):
+    tables = ((EpisodeRow, episodes), (EventRow, events), (VisitRow, visits), (VisitReference, references))
+    for model, rows in tables:
         if rows:
             db.session.execute(model.__table__.insert(), rows)
 
