@@ -32,16 +32,32 @@ async function readBody(response) {
   return type.includes('json') ? response.json() : null;
 }
 
+// A read that gets no answer within this long is given up (lie-fi: requests that hang).
+export const READ_TIME_LIMIT_MS = 10_000;
+
+// Thrown when a read was given up after READ_TIME_LIMIT_MS; like a network error, not an ApiError.
+export class TimedOut extends Error {}
+
 async function request(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const controller = new AbortController();
+  const timer = method === 'GET' ? setTimeout(() => controller.abort(), READ_TIME_LIMIT_MS) : null;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw controller.signal.aborted ? new TimedOut(`no answer within ${READ_TIME_LIMIT_MS} ms`) : error;
+  } finally {
+    clearTimeout(timer);
+  }
   const payload = await readBody(response);
   if (!response.ok) throw new ApiError(response.status, payload);
   const storedAt = response.headers.get(FROM_CACHE_HEADER);
@@ -51,6 +67,15 @@ async function request(method, path, body) {
 function remember(session) {
   csrfToken = session.csrf_token;
   return session;
+}
+
+// A session saved on the phone, used until the server is heard from again.
+export function useSavedSession(session) {
+  remember(session);
+}
+
+export function forgetSession() {
+  csrfToken = null;
 }
 
 // GET /api/session: the signed-in worker, or an ApiError with status 401.

@@ -12,8 +12,23 @@ const REPLAY_INTERVAL_MS = 60_000;
 const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
 const MANAGER_ROLES = ['team_manager', 'admin'];
 const PENDING_SIGN_OUT = 'pending_sign_out';
+// The phone's own copy of the session and the list (meta store), shown at once on start.
+const SAVED_SESSION = 'session';
+const SAVED_CASELOAD = 'caseload';
 
-const state = { session: null, caseload: null, storedAt: null, lastSync: null, entries: [], loadFailed: false };
+// `storedAt`: when the list on screen was saved (null: fresh from the server). `refreshing`:
+// a read is under way. `refreshProblem`: why the last refresh gave up, in words.
+const state = {
+  session: null,
+  caseload: null,
+  storedAt: null,
+  lastSync: null,
+  entries: [],
+  allEntries: [],
+  loadFailed: false,
+  refreshing: false,
+  refreshProblem: null,
+};
 const $ = (id) => document.getElementById(id);
 
 // ---- routing ----------------------------------------------------------------------------
@@ -73,9 +88,10 @@ function interceptLinks(event) {
 
 function showSignIn({ focus = false } = {}) {
   if (location.pathname !== api.routes.signIn()) history.replaceState(null, '', api.routes.signIn());
-  const waiting = state.entries.length;
+  const waiting = state.allEntries.length;
   $('sign-in-outbox').hidden = waiting === 0;
   $('sign-in-outbox').textContent = `${waiting} visit${waiting === 1 ? '' : 's'} on this phone will be sent once you sign in.`;
+  updateSyncStatus();
   showScreen('sign-in', 'Sign in', { focus });
 }
 
@@ -103,28 +119,39 @@ function signInMessage(error) {
 }
 
 async function signedIn(session) {
-  const previousWorker = await outbox.getMeta('worker_id');
+  const previousWorker = await outbox.getMeta(outbox.WORKER_KEY);
   if (previousWorker && previousWorker !== session.worker.id) await clearChildData();
-  state.session = session;
-  await outbox.setMeta('worker_id', session.worker.id);
+  useSession(session);
+  const { storedAt, ...saved } = session;
+  await outbox.setMeta(outbox.WORKER_KEY, session.worker.id);
+  await outbox.setMeta(SAVED_SESSION, saved);
   await outbox.resumeAfterSignIn();
   state.lastSync = (await outbox.getMeta('last_sync')) || null;
-  $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
+  await refreshEntries();
   reRegisterReminders().catch(() => undefined);
 }
 
-function sessionEnded() {
+function useSession(session) {
+  state.session = session;
+  $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
+}
+
+// The server says the session has ended (401): nothing about children stays on the phone but
+// the unsent entries, which wait for the worker who made them to sign in again.
+async function sessionEnded() {
   state.session = null;
+  api.forgetSession();
+  await clearChildData();
+  await refreshEntries();
+  $('sign-in-error').textContent = 'Your session has ended. Sign in again to carry on.';
   showSignIn({ focus: true });
 }
 
 // Everything about children on this phone goes; the outbox stays unless `discardOutbox`.
 async function clearChildData({ discardOutbox = false } = {}) {
-  const names = await caches.keys();
-  await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));
-  await outbox.clearMeta();
+  await outbox.forgetChildData();
   if (discardOutbox) await outbox.discardAll();
-  Object.assign(state, { caseload: null, storedAt: null, lastSync: null });
+  Object.assign(state, { caseload: null, storedAt: null, lastSync: null, refreshProblem: null, loadFailed: false });
   for (const id of ['visit-groups', 'counts', 'child-content', 'team-content']) $(id).replaceChildren();
 }
 
@@ -142,10 +169,11 @@ async function signOut() {
   await api.signOut().catch((error) => {
     offline = !(error instanceof api.ApiError);
   });
+  state.session = null;
+  api.forgetSession();
   await clearChildData({ discardOutbox });
   // Offline, the server session outlives this: end it at the next start with a network.
   if (offline) await outbox.setMeta(PENDING_SIGN_OUT, true);
-  state.session = null;
   await refreshEntries();
   $('sign-in-error').textContent = offline ? 'Signed out on this phone. You were offline, so the server is told at the next start with a connection.' : '';
   showSignIn({ focus: true });
@@ -158,33 +186,51 @@ function renderVisits() {
   updateSyncStatus();
 }
 
+// The signed-in worker's own entries; another worker's kept entries are never shown or sent.
 async function refreshEntries() {
-  state.entries = await outbox.listEntries();
+  state.allEntries = await outbox.listEntries();
+  state.entries = state.session ? state.allEntries.filter((entry) => entry.worker_id === state.session.worker.id) : [];
   if (routeOf(location.pathname).screen === 'visits' && state.session) renderVisits();
   else visits.renderOutbox(state.entries, state.session?.worker.id);
   updateSyncStatus();
 }
 
-// `reading` may be a request already under way (started at launch, beside the session check).
-async function loadCaseload(reading = api.getCaseload()) {
+// Why a refresh gave up, for the note above the list (the saved list stays on screen).
+function refreshProblemText(error) {
+  if (error instanceof api.TimedOut) return 'No answer from the server in time';
+  if (error instanceof api.ApiError && error.status !== 503) return `Could not refresh: the server answered ${error.status} (${error.message})`;
+  return null; // offline: the note says so already
+}
+
+async function loadCaseload() {
   let changed = true;
+  state.refreshing = true;
+  updateSyncStatus();
   try {
-    const { body, storedAt } = await reading;
+    const { body, storedAt } = await api.getCaseload();
+    if (!state.session) return; // signed out meanwhile: keep nothing
     // An unchanged list is not rebuilt: rebuilding would move focus and scroll under the worker.
     changed = JSON.stringify([body, storedAt]) !== JSON.stringify([state.caseload, state.storedAt]);
-    Object.assign(state, { caseload: body, storedAt, loadFailed: false });
-    if (!storedAt) state.lastSync = new Date().toISOString();
+    Object.assign(state, { caseload: body, storedAt, loadFailed: false, refreshProblem: null });
+    if (!storedAt) {
+      state.lastSync = new Date().toISOString();
+      await outbox.setMeta(SAVED_CASELOAD, { body, at: state.lastSync });
+      await outbox.setMeta('last_sync', state.lastSync);
+    }
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
-    state.loadFailed = true;
+    Object.assign(state, { loadFailed: true, refreshProblem: refreshProblemText(error) });
+  } finally {
+    state.refreshing = false;
   }
+  if (!state.session) return;
   if (changed && routeOf(location.pathname).screen === 'visits') renderVisits();
+  else visits.renderNotes(state);
   updateSyncStatus();
-  if (state.lastSync) await outbox.setMeta('last_sync', state.lastSync);
 }
 
 function updateSyncStatus() {
-  $('sync-status').textContent = visits.statusLine(state);
+  $('sync-status').textContent = state.session ? visits.statusLine(state) : `${navigator.onLine ? 'Online' : 'Offline'} · signed out`;
   $('sync-status').dataset.online = String(navigator.onLine);
 }
 
@@ -193,7 +239,7 @@ function hasUnsent() {
   return state.entries.some((entry) => entry.state !== 'rejected');
 }
 
-async function syncNow({ readSession = true } = {}) {
+async function syncNow() {
   if (!state.session) return;
   if (hasUnsent()) {
     const outcome = await outbox.replay();
@@ -201,8 +247,37 @@ async function syncNow({ readSession = true } = {}) {
     await showPlanAnswer();
     if (outcome.needsSignIn > 0) return sessionEnded();
   }
-  // The session is read again too, so the service worker keeps a fresh copy for offline starts.
-  await Promise.all([loadCaseload(), readSession && api.getSession().catch(() => undefined)]);
+  await loadCaseload();
+}
+
+// The session is checked again behind the saved list: it may have ended (401) or changed.
+async function checkSession() {
+  try {
+    const session = await api.getSession();
+    if (!state.session) return false;
+    if (session.storedAt) return true; // the service worker's copy: offline, nothing learnt
+    if (session.worker.id !== state.session.worker.id) {
+      await sessionEnded();
+      return false;
+    }
+    await signedIn(session);
+    return true;
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) {
+      await sessionEnded();
+      return false;
+    }
+    return true; // unreachable or failing: the saved list stays, the caseload read says why
+  }
+}
+
+// Behind what is on screen: check the session, send the outbox, read the list again.
+async function refreshBehind() {
+  state.refreshing = true;
+  updateSyncStatus();
+  if (await checkSession()) await syncNow();
+  state.refreshing = false;
+  updateSyncStatus();
 }
 
 async function requestBackgroundSync() {
@@ -339,14 +414,14 @@ function bindEvents() {
     const button = event.target.closest('button[data-action="discard"]');
     if (button) discardEntry(button);
   });
-  window.addEventListener('online', () => syncNow());
+  window.addEventListener('online', () => (state.session ? syncNow() : finishPendingSignOut()));
   // The first visit's reads happen before the new service worker controls the page: read
   // again through it, so the list is there the first time the phone is offline.
   navigator.serviceWorker?.addEventListener('controllerchange', () => navigator.onLine && syncNow());
   window.addEventListener('offline', updateSyncStatus);
   navigator.serviceWorker?.addEventListener('message', (event) => {
     if (event.data?.type === 'outbox-replayed') {
-      refreshEntries().then(showPlanAnswer).then(() => event.data.outcome.sent && loadCaseload());
+      refreshEntries().then(showPlanAnswer).then(() => state.session && event.data.outcome.sent && loadCaseload());
     }
   });
   setInterval(() => {
@@ -356,6 +431,7 @@ function bindEvents() {
 }
 
 async function finishPendingSignOut() {
+  if (!(await outbox.getMeta(PENDING_SIGN_OUT))) return;
   try {
     await api.getSession();
     await api.signOut();
@@ -365,11 +441,8 @@ async function finishPendingSignOut() {
   await outbox.deleteMeta(PENDING_SIGN_OUT);
 }
 
+// No saved session on the phone: ask the server, within the time limit.
 async function loadSession() {
-  if (await outbox.getMeta(PENDING_SIGN_OUT)) {
-    await finishPendingSignOut();
-    return null;
-  }
   try {
     return await api.getSession();
   } catch (error) {
@@ -380,27 +453,53 @@ async function loadSession() {
   }
 }
 
-// Signed in last time on this phone: ask for the list beside the session, a round trip sooner.
-async function earlyCaseload() {
-  if (!(await outbox.getMeta('worker_id')) || (await outbox.getMeta(PENDING_SIGN_OUT))) return null;
-  const reading = api.getCaseload();
-  reading.catch(() => undefined); // judged later, with the session
-  return reading;
+// What the phone saved for the worker signed in on it: shown before any request is answered.
+async function savedCopy() {
+  const [workerId, session, caseload] = await Promise.all(
+    [outbox.WORKER_KEY, SAVED_SESSION, SAVED_CASELOAD].map((key) => outbox.getMeta(key)),
+  );
+  if (!workerId || session?.worker?.id !== workerId) return null;
+  return { session, caseload };
 }
 
+function ready() {
+  document.body.dataset.ready = 'true';
+  // After the first screen, so installing the shell does not compete with the first reads.
+  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+}
+
+// Cache first: the saved list is on screen before any request; the session and the list are
+// read behind it. Every failure ends on a screen: 401 on the sign-in screen, anything else on
+// the saved list with the reason above it.
 async function start() {
   adoptHashRoute();
   bindEvents();
-  const early = await earlyCaseload();
+  if (await outbox.getMeta(PENDING_SIGN_OUT)) {
+    await refreshEntries();
+    showSignIn();
+    ready();
+    return finishPendingSignOut();
+  }
+  const saved = await savedCopy();
+  if (saved) {
+    api.useSavedSession(saved.session);
+    useSession(saved.session);
+    Object.assign(state, {
+      caseload: saved.caseload?.body ?? null,
+      storedAt: saved.caseload?.at ?? null,
+      lastSync: (await outbox.getMeta('last_sync')) || null,
+    });
+    await refreshEntries();
+    route();
+    ready();
+    return refreshBehind();
+  }
   await refreshEntries();
   const session = await loadSession();
   if (session) await signedIn(session);
   route();
-  if (session && early && !hasUnsent()) await loadCaseload(early);
-  else if (session) await syncNow({ readSession: false });
-  document.body.dataset.ready = 'true';
-  // After the first screen, so installing the shell does not compete with the first reads.
-  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+  ready();
+  if (session) await syncNow();
 }
 
 start();

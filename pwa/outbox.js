@@ -9,7 +9,11 @@ import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit } fro
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
 const OUTBOX = 'outbox';
-const META = 'meta'; // small non-outbox facts (last sync time, worker id): wiped on sign-out
+// Small non-outbox facts (the worker signed in on this phone, their session and saved list,
+// last sync time): wiped on sign-out and whenever the server says the session has ended.
+const META = 'meta';
+// The worker signed in on this phone; absent once signed out. Nothing is sent without it.
+export const WORKER_KEY = 'worker_id';
 export const SYNC_TAG = 'outbox';
 
 // Entry states: 'pending' (will be sent), 'rejected' (the server said no: the worker decides),
@@ -131,6 +135,14 @@ export function clearMeta() {
   return run(META, 'readwrite', (store) => store.clear());
 }
 
+// Everything about children on this phone except the outbox: every cache but the shell's,
+// and the meta store. Used on sign-out and on any 401, in the page and the service worker.
+export async function forgetChildData() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));
+  await clearMeta();
+}
+
 function rejection(error, entry) {
   return {
     status: error.status,
@@ -161,14 +173,19 @@ async function currentWorkerId() {
   try {
     return (await getSession()).worker.id;
   } catch (error) {
-    return error instanceof ApiError && error.status === 401 ? null : undefined;
+    if (!(error instanceof ApiError) || error.status !== 401) return undefined;
+    await forgetChildData();
+    return null;
   }
 }
 
 async function replayEntries() {
   const outcome = { sent: 0, rejected: 0, needsSignIn: 0, retry: 0, otherAccount: 0 };
-  const entries = (await listEntries()).filter((entry) => entry.state !== 'rejected');
-  if (entries.length === 0) return outcome;
+  // Only the worker signed in on this phone, and only their own entries: a kept entry waits
+  // for its worker to sign in again, even while the server session outlives a sign-out.
+  const phoneWorker = await getMeta(WORKER_KEY);
+  const entries = (await listEntries()).filter((entry) => entry.state !== 'rejected' && entry.worker_id === phoneWorker);
+  if (!phoneWorker || entries.length === 0) return outcome;
   const workerId = await currentWorkerId();
   if (workerId === undefined) return { ...outcome, retry: entries.length };
   for (const entry of entries) {

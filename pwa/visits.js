@@ -41,14 +41,29 @@ export function renderOutbox(entries, workerId) {
   $('outbox-list').replaceChildren(...entries.map((entry) => render.renderOutboxEntry(entry, workerId)));
 }
 
-export function renderVisitsScreen({ caseload, storedAt, entries, workerId, loadFailed }) {
-  renderOutbox(entries, workerId);
-  $('stale-note').hidden = !storedAt && !(loadFailed && !caseload);
-  if (storedAt) {
-    $('stale-note').textContent = `Offline: this is your list as it was at ${render.formatTime(storedAt)} (${render.formatAge(storedAt)}).`;
-  } else if (loadFailed && !caseload) {
-    $('stale-note').textContent = 'Offline, and this phone has no saved copy of your list yet.';
+// The note above the list: how old the list on screen is, and why it is not newer.
+function staleNote({ caseload, storedAt, loadFailed, refreshing, refreshProblem }) {
+  if (!caseload) {
+    if (!loadFailed || refreshing) return null;
+    return `${refreshProblem || 'Offline'}, and this phone has no saved copy of your list yet.`;
   }
+  if (!storedAt) return null;
+  const asOf = `${render.formatTime(storedAt)} (${render.formatAge(storedAt)})`;
+  if (refreshing) return `Your list as of ${asOf}. Refreshing…`;
+  if (refreshProblem) return `${refreshProblem}. This is your list as of ${asOf}.`;
+  return `Offline: this is your list as it was at ${asOf}.`;
+}
+
+// Only the notes and the outbox, without rebuilding the list (which would move focus).
+export function renderNotes(state) {
+  const note = staleNote(state);
+  $('stale-note').hidden = !note;
+  $('stale-note').textContent = note || '';
+}
+
+export function renderVisitsScreen({ caseload, entries, workerId, ...rest }) {
+  renderOutbox(entries, workerId);
+  renderNotes({ caseload, ...rest });
   if (!caseload) return;
   $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
@@ -57,9 +72,13 @@ export function renderVisitsScreen({ caseload, storedAt, entries, workerId, load
   );
 }
 
-export function statusLine({ storedAt, lastSync, entries }) {
-  const parts = [navigator.onLine && !storedAt ? 'Online' : 'Offline'];
+export function statusLine({ storedAt, lastSync, entries, refreshing, refreshProblem }) {
+  const parts = [];
+  if (refreshing) parts.push('Refreshing…');
+  else if (!navigator.onLine || (storedAt && !refreshProblem)) parts.push('Offline');
+  else parts.push(refreshProblem ? 'Online · not refreshed' : 'Online');
   parts.push(lastSync ? `last synced ${render.formatTime(lastSync)}` : 'not synced yet');
+  if (storedAt && !refreshing) parts.push(`as of ${render.formatTime(storedAt)}`);
   const waiting = entries.filter((entry) => entry.state !== 'rejected').length;
   if (waiting) parts.push(`${waiting} waiting to sync`);
   return parts.join(' · ');

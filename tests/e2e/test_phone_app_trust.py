@@ -1,0 +1,100 @@
+"""The phone app when the server says no: an ended session, failing first reads, and what is
+left on the phone afterwards. Debian's chromium against the real API on loopback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Route
+from sqlalchemy import delete
+
+from backend.clock import today_in_london
+from backend.extensions import db
+from backend.persistence.security import SessionRow
+from tests.e2e import test_phone_app as phone_app
+from tests.e2e.browser import PHONE
+from tests.e2e.phone import shown_rows, sign_in, wait_for_offline_copy, wait_ready
+from tests.e2e.test_phone_app import Site, World, seed
+from tests.support.database import empty_tables
+
+pytestmark = pytest.mark.browser
+site = phone_app.site
+
+
+@pytest.fixture
+def world(site: Site) -> World:
+    empty_tables(site.app)
+    return seed(site.app, today_in_london())
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
+    yield context
+    context.close()
+
+
+def end_every_session(site: Site) -> None:
+    """As after the idle limit, or a worker disabled and enabled again."""
+    with site.app.app_context():
+        db.session.execute(delete(SessionRow))
+        db.session.commit()
+
+
+def problem(status: int) -> dict:
+    body = {"type": "about:blank", "title": "Failed", "status": status, "detail": "Something failed."}
+    return {"status": status, "content_type": "application/problem+json", "body": json.dumps(body)}
+
+
+# ---- starting when the server says no ----------------------------------------------------
+
+
+def test_started_with_an_ended_session_the_app_reaches_its_sign_in_screen(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    end_every_session(site)
+    page.reload()
+    page.wait_for_selector("#screen-sign-in:not([hidden]) #sign-in-form", timeout=5000)
+    wait_ready(page)
+    assert page.inner_text("#sync-status") != "Starting…"
+    assert not page.locator("li.visit").count()
+
+
+@pytest.mark.parametrize("status", [422, 500])
+def test_a_failing_first_caseload_read_shows_the_saved_list_with_an_error(
+    context: BrowserContext, site: Site, world: World, status: int
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    rows = shown_rows(page)
+    context.route("**/api/caseload", lambda route: route.fulfill(**problem(status)))
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector("li.visit", timeout=5000)
+    assert shown_rows(page) == rows
+    assert "could not" in page.inner_text("#stale-note").lower()
+    assert page.inner_text("#sync-status") != "Starting…"
+
+
+@pytest.mark.parametrize("status", [422, 500])
+def test_failing_first_requests_of_every_kind_still_end_on_a_screen(
+    context: BrowserContext, site: Site, world: World, status: int
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+
+    def fail(route: Route) -> None:
+        route.fulfill(**problem(status))
+
+    context.route("**/api/**", fail)
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector("#screen-sign-in:not([hidden]), #screen-visits:not([hidden])", timeout=5000)
+    assert page.inner_text("#sync-status") != "Starting…"
