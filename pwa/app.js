@@ -147,16 +147,19 @@ async function sessionEnded() {
   showSignIn({ focus: true });
 }
 
-// Everything about children on this phone goes; the outbox stays unless `discardOutbox`.
-async function clearChildData({ discardOutbox = false } = {}) {
+// Everything about children on this phone goes; the outbox stays, but for the entries of
+// `discardOutboxOf` when that worker chose to discard theirs.
+async function clearChildData({ discardOutboxOf = null } = {}) {
   await outbox.forgetChildData();
-  if (discardOutbox) await outbox.discardAll();
+  if (discardOutboxOf) await outbox.discardAllOf(discardOutboxOf);
   Object.assign(state, { caseload: null, storedAt: null, lastSync: null, refreshProblem: null, loadFailed: false });
   for (const id of ['visit-groups', 'counts', 'child-content', 'team-content']) $(id).replaceChildren();
 }
 
 async function signOut() {
-  const waiting = await outbox.listEntries();
+  const workerId = state.session?.worker.id;
+  await refreshEntries();
+  const waiting = state.entries;
   let discardOutbox = false;
   if (waiting.length > 0) {
     $('sign-out-count').textContent = `${waiting.length} visit${waiting.length === 1 ? ' has' : 's have'} not reached the server yet. If you keep ${waiting.length === 1 ? 'it' : 'them'}, ${waiting.length === 1 ? 'it' : 'they'} will be sent after the next sign-in on this phone.`;
@@ -171,7 +174,7 @@ async function signOut() {
   });
   state.session = null;
   api.forgetSession();
-  await clearChildData({ discardOutbox });
+  await clearChildData({ discardOutboxOf: discardOutbox ? workerId : null });
   // Offline, the server session outlives this: end it at the next start with a network.
   if (offline) await outbox.setMeta(PENDING_SIGN_OUT, true);
   await refreshEntries();

@@ -111,8 +111,11 @@ export function discardEntry(entryId) {
   return run(OUTBOX, 'readwrite', (store) => store.delete(entryId));
 }
 
-export function discardAll() {
-  return run(OUTBOX, 'readwrite', (store) => store.clear());
+// One worker's entries; another worker's kept entries stay for them.
+export async function discardAllOf(workerId) {
+  for (const entry of await listEntries()) {
+    if (entry.worker_id === workerId) await discardEntry(entry.id);
+  }
 }
 
 function saveEntry(entry) {

@@ -14,9 +14,18 @@ from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.security import SessionRow
 from tests.e2e import test_phone_app as phone_app
-from tests.e2e.browser import PHONE
-from tests.e2e.phone import shown_rows, sign_in, wait_for_offline_copy, wait_ready
-from tests.e2e.test_phone_app import Site, World, seed
+from tests.e2e.browser import PHONE, wait_until
+from tests.e2e.phone import (
+    cached_urls,
+    outbox,
+    record_visit,
+    shown_rows,
+    sign_in,
+    stores,
+    wait_for_offline_copy,
+    wait_ready,
+)
+from tests.e2e.test_phone_app import Site, World, seed, server_visits
 from tests.support.database import empty_tables
 
 pytestmark = pytest.mark.browser
@@ -98,3 +107,73 @@ def test_failing_first_requests_of_every_kind_still_end_on_a_screen(
     wait_ready(page)
     page.wait_for_selector("#screen-sign-in:not([hidden]), #screen-visits:not([hidden])", timeout=5000)
     assert page.inner_text("#sync-status") != "Starting…"
+
+
+# ---- after the server has ended the session ---------------------------------------------
+
+
+def test_a_401_wipes_every_child_record_from_the_phone_but_keeps_unsent_visits_for_their_worker(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    child_id = world.children["C-0001"]
+    page.click(f'li.visit[data-child-id="{child_id}"] a')
+    page.wait_for_selector(f"#child-content h1:text-is('{world.names['C-0001']}')")
+    assert any(path.startswith("/api/children/") for paths in cached_urls(page).values() for path in paths)
+    page.click("nav a[data-route=visits]")
+    context.set_offline(True)
+    record_visit(page, world.children["C-0003"])
+
+    end_every_session(site)  # the worker is disabled, or the idle limit passes
+    context.set_offline(False)
+    page.wait_for_selector("#screen-sign-in:not([hidden]) #sign-in-form", timeout=20000)
+    wait_until(lambda: not [n for n in cached_urls(page) if not n.startswith("shell-")], page=page, what="the wipe")
+    held = stores(page)
+    assert held["meta"] == []
+    assert [(entry["worker_id"], entry["visit"]["child_id"]) for entry in held["outbox"]] == [
+        (world.worker_id, world.children["C-0003"])
+    ]
+
+    # Offline, the phone has nothing left to answer with.
+    context.set_offline(True)
+    answer = page.evaluate(
+        "(path) => fetch(path).then((r) => r.status, () => 'network error')", f"/api/children/{child_id}"
+    )
+    assert answer != 200
+    page.reload()
+    wait_ready(page)
+    assert page.is_visible("#sign-in-form")
+    assert world.names["C-0001"] not in page.content()
+    assert not page.locator("li.visit").count()
+
+
+def test_another_worker_signing_in_never_sees_or_sends_the_kept_visit_and_its_worker_then_does(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    context.set_offline(True)
+    record_visit(page, world.children["C-0002"])
+    page.click("nav a[data-route=settings]")
+    page.click("#sign-out")
+    page.click("#sign-out-dialog button[value=keep]")
+    page.wait_for_selector("#sign-in-form")
+    context.set_offline(False)
+
+    sign_in(page, site.url, world.manager_email)
+    page.wait_for_timeout(1500)
+    assert page.is_hidden("#outbox-section")
+    assert world.children["C-0002"] not in page.inner_text("#outbox-list")
+    assert server_visits(site.app) == []
+    assert len(outbox(page)) == 1
+
+    page.click("nav a[data-route=settings]")
+    page.click("#sign-out")
+    page.wait_for_selector("#sign-in-form")
+    sign_in(page, site.url, world.worker_email)
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the kept visit after its worker signs in")
+    assert stored.child_id == world.children["C-0002"]
+    assert outbox(page) == []
