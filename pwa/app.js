@@ -187,6 +187,8 @@ async function signOut() {
 function renderVisits() {
   visits.renderVisitsScreen({ ...state, workerId: state.session?.worker.id });
   updateSyncStatus();
+  // For the performance budget (list on screen within 500 ms of navigation, whatever the network).
+  if (state.caseload && !performance.getEntriesByName('list-painted').length) performance.mark('list-painted');
 }
 
 // The signed-in worker's own entries; another worker's kept entries are never shown or sent.
@@ -214,7 +216,9 @@ async function loadCaseload() {
     if (!state.session) return; // signed out meanwhile: keep nothing
     // An unchanged list is not rebuilt: rebuilding would move focus and scroll under the worker.
     changed = JSON.stringify([body, storedAt]) !== JSON.stringify([state.caseload, state.storedAt]);
-    Object.assign(state, { caseload: body, storedAt, loadFailed: false, refreshProblem: null });
+    // The service worker's saved copy while the phone thinks it is online: the server did not answer.
+    const problem = storedAt && navigator.onLine ? 'Could not reach the server' : null;
+    Object.assign(state, { caseload: body, storedAt, loadFailed: false, refreshProblem: problem });
     if (!storedAt) {
       state.lastSync = new Date().toISOString();
       await outbox.setMeta(SAVED_CASELOAD, { body, at: state.lastSync });
@@ -278,7 +282,9 @@ async function checkSession() {
 async function refreshBehind() {
   state.refreshing = true;
   updateSyncStatus();
-  if (await checkSession()) await syncNow();
+  // Side by side, so a hanging network costs one time limit, not two.
+  const [sessionHolds] = await Promise.all([checkSession(), loadCaseload()]);
+  if (sessionHolds && hasUnsent()) await syncNow();
   state.refreshing = false;
   updateSyncStatus();
 }
@@ -428,18 +434,26 @@ function bindEvents() {
     }
   });
   setInterval(() => {
-    if (navigator.onLine && state.session && state.entries.some((entry) => entry.state === 'pending')) syncNow();
+    if (!navigator.onLine) return;
+    if (!state.session) finishPendingSignOut();
+    else if (state.entries.some((entry) => entry.state === 'pending')) syncNow();
   }, REPLAY_INTERVAL_MS);
   bindSettings({ signOut });
 }
 
-async function finishPendingSignOut() {
+async function finishPendingSignOut(attempt = 0) {
   if (!(await outbox.getMeta(PENDING_SIGN_OUT))) return;
   try {
     await api.getSession();
     await api.signOut();
   } catch (error) {
-    if (!(error instanceof api.ApiError)) return; // still offline: try again next time
+    // Only a 401 says the session is over; anything else (offline, the service worker's
+    // offline answer, a failing server) is tried again: soon (the network often comes back
+    // in steps), then at the next start, 'online' or minute.
+    if (!(error instanceof api.ApiError && error.status === 401)) {
+      if (navigator.onLine && attempt < 4) setTimeout(() => finishPendingSignOut(attempt + 1), 2000 * (attempt + 1));
+      return;
+    }
   }
   await outbox.deleteMeta(PENDING_SIGN_OUT);
 }

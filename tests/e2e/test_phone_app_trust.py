@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Route
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from backend.clock import today_in_london
 from backend.extensions import db
@@ -50,6 +50,11 @@ def end_every_session(site: Site) -> None:
     with site.app.app_context():
         db.session.execute(delete(SessionRow))
         db.session.commit()
+
+
+def session_count(site: Site) -> int:
+    with site.app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SessionRow)) or 0
 
 
 def problem(status: int) -> dict:
@@ -177,3 +182,79 @@ def test_another_worker_signing_in_never_sees_or_sends_the_kept_visit_and_its_wo
     [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the kept visit after its worker signs in")
     assert stored.child_id == world.children["C-0002"]
     assert outbox(page) == []
+
+
+# ---- cache first ------------------------------------------------------------------------
+
+
+def test_with_every_api_request_hanging_the_saved_list_is_painted_within_500_ms_then_dated(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    page.wait_for_timeout(300)  # the phone's own copy is written after the list is read
+    rows = shown_rows(page)
+    hanging: list[Route] = []
+    context.route("**/api/**", lambda route: hanging.append(route))  # lie-fi: asked, never answered
+    page.reload()
+    page.wait_for_selector("li.visit", timeout=2000)
+    painted = page.evaluate("performance.getEntriesByName('list-painted')[0]?.startTime")
+    assert painted is not None and painted < 500, painted
+    assert shown_rows(page) == rows
+    assert page.inner_text("#sync-status").startswith("Refreshing…")
+    # The time limit: the refresh gives up and says how old the list is.
+    wait_until(lambda: "as of" in page.inner_text("#sync-status"), page=page, timeout=15, what="the refresh to give up")
+    assert "as of" in page.inner_text("#stale-note")
+    assert shown_rows(page) == rows
+    context.unroute_all(behavior="ignoreErrors")
+
+
+def test_tapping_refresh_shows_that_something_is_happening(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    hanging: list[Route] = []
+    context.route("**/api/caseload", lambda route: hanging.append(route))
+    page.click("#refresh")
+    wait_until(lambda: page.inner_text("#sync-status").startswith("Refreshing…"), page=page, what="Refreshing…")
+    context.unroute_all(behavior="ignoreErrors")
+
+
+# ---- sign-out means gone ----------------------------------------------------------------
+
+
+def test_signed_out_offline_with_a_kept_visit_nothing_comes_back_when_signal_returns_or_later_offline(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    context.set_offline(True)
+    record_visit(page, world.children["C-0004"])
+    page.click("nav a[data-route=settings]")
+    page.click("#sign-out")
+    page.click("#sign-out-dialog button[value=keep]")
+    page.wait_for_selector("#sign-in-form")
+    reads: list[str] = []
+    context.on(
+        "request", lambda request: request.method == "GET" and "/api/" in request.url and reads.append(request.url)
+    )
+
+    context.set_offline(False)  # signal returns: the server session is ended, nothing is read
+    wait_until(lambda: stores(page)["meta"] == [], page=page, what="the pending sign-out to be done")
+    assert session_count(site) == 0
+    page.wait_for_timeout(1500)
+    assert not [url for url in reads if "/api/session" not in url], reads
+    assert server_visits(site.app) == []  # the kept visit waits for its worker to sign in
+    assert not [n for n in cached_urls(page) if not n.startswith("shell-")]
+
+    context.set_offline(True)  # later, offline: the phone shows nothing of the worker's
+    page.reload()
+    wait_ready(page)
+    assert page.is_visible("#sign-in-form")
+    assert not page.locator("li.visit").count()
+    assert not [name for name in world.names.values() if name in page.content()]
+    context.set_offline(False)
+    sign_in(page, site.url, world.worker_email)
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the kept visit after signing in")
+    assert stored.child_id == world.children["C-0004"]
