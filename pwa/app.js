@@ -25,6 +25,7 @@ const state = {
   lastSync: null,
   entries: [],
   allEntries: [],
+  sent: [],
   loadFailed: false,
   refreshing: false,
   refreshProblem: null,
@@ -194,9 +195,11 @@ function renderVisits() {
 // The signed-in worker's own entries; another worker's kept entries are never shown or sent.
 async function refreshEntries() {
   state.allEntries = await outbox.listEntries();
-  state.entries = state.session ? state.allEntries.filter((entry) => entry.worker_id === state.session.worker.id) : [];
+  const mine = (entry) => state.session && entry.worker_id === state.session.worker.id;
+  state.entries = state.allEntries.filter(mine);
+  state.sent = (await outbox.sentEntries()).filter(mine);
   if (routeOf(location.pathname).screen === 'visits' && state.session) renderVisits();
-  else visits.renderOutbox(state.entries, state.session?.worker.id);
+  else visits.renderOutbox(state.entries, state.session?.worker.id, state.sent);
   updateSyncStatus();
 }
 

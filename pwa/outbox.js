@@ -14,6 +14,10 @@ const OUTBOX = 'outbox';
 const META = 'meta';
 // The worker signed in on this phone; absent once signed out. Nothing is sent without it.
 export const WORKER_KEY = 'worker_id';
+// The last entries the server accepted, for the worker to see that they arrived (meta: wiped
+// with the rest on sign-out).
+const SENT_LOG = 'sent_log';
+const SENT_LOG_LENGTH = 10;
 export const SYNC_TAG = 'outbox';
 
 // Entry states: 'pending' (will be sent), 'rejected' (the server said no: the worker decides),
@@ -107,6 +111,17 @@ async function send(entry) {
   }
 }
 
+async function logSent(entry) {
+  const log = (await getMeta(SENT_LOG)) || [];
+  const sent = { ...entry, state: 'sent', sent_at: new Date().toISOString() };
+  await setMeta(SENT_LOG, [sent, ...log].slice(0, SENT_LOG_LENGTH));
+}
+
+// Entries the server has accepted lately, newest first.
+export async function sentEntries() {
+  return (await getMeta(SENT_LOG)) || [];
+}
+
 export function discardEntry(entryId) {
   return run(OUTBOX, 'readwrite', (store) => store.delete(entryId));
 }
@@ -159,6 +174,7 @@ async function sendEntry(entry) {
   try {
     await send(entry);
     await discardEntry(entry.id);
+    await logSent(entry);
     return 'sent';
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) return 'retry';

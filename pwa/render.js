@@ -148,6 +148,7 @@ export function renderVisitRow(obligation, childHref, pending) {
 
 const ENTRY_STATE_WORDS = {
   pending: 'Waiting to sync',
+  sent: 'Sent',
   needs_sign_in: 'Waiting: sign in again to send',
   rejected: 'Not saved: needs you',
 };
@@ -161,6 +162,12 @@ function outboxTitle(entry, label) {
   return `${label}: ${formatDate(entry.visit.date)}, ${seen}`;
 }
 
+function entryStateWords(entry, otherAccount) {
+  if (otherAccount) return 'Recorded under another account: sign in as that person to send it';
+  if (entry.state === 'sent') return `Sent ${formatTime(entry.sent_at)}: the server has it`;
+  return ENTRY_STATE_WORDS[entry.state];
+}
+
 export function renderOutboxEntry(entry, currentWorkerId) {
   const label = entry.label ? `${entry.label.reference} · ${entry.label.initials}` : 'Visit';
   const otherAccount = currentWorkerId && entry.worker_id !== currentWorkerId;
@@ -169,10 +176,11 @@ export function renderOutboxEntry(entry, currentWorkerId) {
     'li',
     { class: `outbox-entry state-${entry.state}`, dataset: { entryId: entry.id } },
     h('p', { class: 'entry-title' }, outboxTitle(entry, label)),
-    h('p', { class: 'entry-state' }, otherAccount ? 'Recorded under another account: sign in as that person to send it' : ENTRY_STATE_WORDS[entry.state]),
+    h('p', { class: 'entry-state' }, entryStateWords(entry, otherAccount)),
     problem ? h('p', { class: 'entry-problem' }, problem.message) : null,
     problem && problem.details.length ? h('ul', { class: 'entry-details' }, problem.details.map((line) => h('li', {}, line))) : null,
-    entry.state === 'rejected' || otherAccount
+    // Anything not yet on the server can be discarded: the undo for a wrong tap made offline.
+    entry.state !== 'sent'
       ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, entry.type ? 'Discard this change' : 'Discard this visit')
       : null,
   );

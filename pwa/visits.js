@@ -36,9 +36,11 @@ function renderGroup(group, entries) {
   );
 }
 
-export function renderOutbox(entries, workerId) {
+export function renderOutbox(entries, workerId, sent = []) {
   $('outbox-section').hidden = entries.length === 0;
   $('outbox-list').replaceChildren(...entries.map((entry) => render.renderOutboxEntry(entry, workerId)));
+  $('sent-section').hidden = sent.length === 0;
+  $('sent-list').replaceChildren(...sent.map((entry) => render.renderOutboxEntry(entry, workerId)));
 }
 
 // The note above the list: how old the list on screen is, and why it is not newer.
@@ -61,8 +63,8 @@ export function renderNotes(state) {
   $('stale-note').textContent = note || '';
 }
 
-export function renderVisitsScreen({ caseload, entries, workerId, ...rest }) {
-  renderOutbox(entries, workerId);
+export function renderVisitsScreen({ caseload, entries, workerId, sent, ...rest }) {
+  renderOutbox(entries, workerId, sent);
   renderNotes({ caseload, ...rest });
   if (!caseload) return;
   $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
@@ -72,12 +74,23 @@ export function renderVisitsScreen({ caseload, entries, workerId, ...rest }) {
   );
 }
 
+// A working day: a phone that has not reached the server for this long says so plainly.
+const SYNC_OVERDUE_MS = 8 * 60 * 60 * 1000;
+
+function syncedWords(lastSync, now = Date.now()) {
+  if (!lastSync) return 'not synced yet';
+  if (now - new Date(lastSync).getTime() > SYNC_OVERDUE_MS) {
+    return `not synced since ${render.formatDate(lastSync.slice(0, 10))} ${render.formatTime(lastSync)}: connect to send and refresh`;
+  }
+  return `last synced ${render.formatTime(lastSync)}`;
+}
+
 export function statusLine({ storedAt, lastSync, entries, refreshing, refreshProblem }) {
   const parts = [];
   if (refreshing) parts.push('Refreshing…');
   else if (!navigator.onLine || (storedAt && !refreshProblem)) parts.push('Offline');
   else parts.push(refreshProblem ? 'Online · not refreshed' : 'Online');
-  parts.push(lastSync ? `last synced ${render.formatTime(lastSync)}` : 'not synced yet');
+  parts.push(syncedWords(lastSync));
   if (storedAt && !refreshing) parts.push(`as of ${render.formatTime(storedAt)}`);
   const waiting = entries.filter((entry) => entry.state !== 'rejected').length;
   if (waiting) parts.push(`${waiting} waiting to sync`);

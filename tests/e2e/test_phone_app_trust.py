@@ -258,3 +258,56 @@ def test_signed_out_offline_with_a_kept_visit_nothing_comes_back_when_signal_ret
     sign_in(page, site.url, world.worker_email)
     [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the kept visit after signing in")
     assert stored.child_id == world.children["C-0004"]
+
+
+# ---- honest sync ------------------------------------------------------------------------
+
+
+def test_each_entry_says_waiting_then_sent_and_a_waiting_one_can_be_discarded(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    context.set_offline(True)
+    record_visit(page, world.children["C-0001"])
+    record_visit(page, world.children["C-0002"])
+    assert page.eval_on_selector_all("#outbox-list .entry-state", "s => s.map((e) => e.textContent)") == [
+        "Waiting to sync",
+        "Waiting to sync",
+    ]
+    # The wrong tap, undone before it left the phone.
+    page.click("#outbox-list li:nth-child(2) button[data-action=discard]")
+    page.click("#confirm-dialog button[value=yes]")
+    wait_until(lambda: len(outbox(page)) == 1, page=page, what="the discarded entry to go")
+
+    context.set_offline(False)
+    page.wait_for_selector("#outbox-section", state="hidden", timeout=20000)
+    page.wait_for_selector("#sent-section:not([hidden])")
+    assert page.inner_text("#sent-list .entry-state").startswith("Sent ")
+    assert [visit.child_id for visit in server_visits(site.app)] == [world.children["C-0001"]]
+    assert "last synced" in page.inner_text("#sync-status")
+
+
+def test_a_phone_that_has_not_synced_for_a_working_day_says_so(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    page.wait_for_timeout(300)
+    context.set_offline(True)
+    page.evaluate(
+        """() => new Promise((resolve) => {
+          const opening = indexedDB.open('visit-app');
+          opening.onsuccess = () => {
+            const tx = opening.result.transaction('meta', 'readwrite');
+            tx.objectStore('meta').put(new Date(Date.now() - 26 * 3600 * 1000).toISOString(), 'last_sync');
+            tx.oncomplete = () => { opening.result.close(); resolve(); };
+          };
+        })"""
+    )
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector("li.visit")
+    assert "not synced since" in page.inner_text("#sync-status")
