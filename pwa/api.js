@@ -126,6 +126,11 @@ export function putVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`, visit);
 }
 
+// DELETE /api/visits/<uuid>: 204 withdrawn as recorded in error (also when it already was).
+export function withdrawVisit(visitId) {
+  return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);
+}
+
 // PUT /api/plans/<uuid>: 201 created, 200 moved or replayed; answers the plan with on_time and warnings.
 export function putPlan(planId, plan) {
   return request('PUT', `${API_PREFIX}plans/${encodeURIComponent(planId)}`, plan);

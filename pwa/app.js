@@ -32,7 +32,7 @@ const state = {
 };
 const $ = (id) => document.getElementById(id);
 
-// ---- routing ----------------------------------------------------------------------------
+// ---- routing
 
 // Links in notifications use hash routes (/#/children/<id>, /#/visits); the app uses paths.
 function adoptHashRoute() {
@@ -85,7 +85,7 @@ function interceptLinks(event) {
   navigate(link.pathname);
 }
 
-// ---- session ----------------------------------------------------------------------------
+// ---- session
 
 function showSignIn({ focus = false } = {}) {
   if (location.pathname !== api.routes.signIn()) history.replaceState(null, '', api.routes.signIn());
@@ -143,6 +143,7 @@ async function sessionEnded() {
   state.session = null;
   api.forgetSession();
   await clearChildData();
+  await outbox.parkForSignIn();
   await refreshEntries();
   $('sign-in-error').textContent = 'Your session has ended. Sign in again to carry on.';
   showSignIn({ focus: true });
@@ -183,7 +184,7 @@ async function signOut() {
   showSignIn({ focus: true });
 }
 
-// ---- my visits ----------------------------------------------------------------------------
+// ---- my visits
 
 function renderVisits() {
   visits.renderVisitsScreen({ ...state, workerId: state.session?.worker.id });
@@ -297,7 +298,7 @@ async function requestBackgroundSync() {
   if (registration && 'sync' in registration) await registration.sync.register(outbox.SYNC_TAG).catch(() => undefined);
 }
 
-// ---- recording a visit ------------------------------------------------------------------
+// ---- recording a visit
 
 async function recordVisit(button) {
   const row = button.closest('li.visit');
@@ -306,19 +307,100 @@ async function recordVisit(button) {
   );
   const visit = await visits.askForVisit(obligation);
   if (!visit) return;
-  await outbox.addVisit({
+  const entry = await outbox.addVisit({
     ...visit,
     childId: obligation.child_id,
     role: obligation.role,
     workerId: state.session.worker.id,
     label: { reference: obligation.reference, initials: obligation.initials },
   });
+  await afterSave(entry, obligation);
+}
+
+// ---- saying what was saved, and undoing it
+
+// How long "Undo" stays after a save; later, a sent visit is withdrawn from "Sent from this phone".
+const UNDO_MS = 10_000;
+let lastSave = null;
+
+// The visit an entry records: its own id, or the visit id sent with a plan's completion.
+function visitIdOf(entry) {
+  return entry.visit ? entry.id : entry.body?.visit_id;
+}
+
+// The row's record button, when re-rendering the list took focus away from it.
+function focusRow(obligation) {
+  const active = document.activeElement;
+  if (active && active !== document.body && document.contains(active)) return;
+  const selector = `li.visit[data-child-id="${CSS.escape(obligation.child_id)}"][data-role="${CSS.escape(obligation.role)}"] button.record`;
+  document.querySelector(selector)?.focus();
+}
+
+function showSaveNote(text, { undo = false } = {}) {
+  $('save-text').textContent = text;
+  $('save-undo').hidden = !undo;
+  $('save-note').hidden = false;
+}
+
+function hideSaveNote() {
+  clearTimeout(lastSave?.timer);
+  lastSave = null;
+  $('save-note').hidden = true;
+}
+
+function nextDueWords(obligation) {
+  const now = state.caseload?.obligations.find((item) => item.child_id === obligation.child_id && item.role === obligation.role);
+  return now ? `Saved. Next visit due ${render.formatDate(now.due)}.` : 'Saved.';
+}
+
+// Shown at once (the row already says "waiting to sync"), with Undo; once sent, the server's
+// next due date replaces the words. Focus stays on the row.
+async function afterSave(entry, obligation) {
   await refreshEntries();
+  focusRow(obligation);
+  clearTimeout(lastSave?.timer);
+  lastSave = { entry, obligation, timer: setTimeout(hideSaveNote, UNDO_MS) };
+  showSaveNote('Saved on this phone. It is sent when there is signal.', { undo: true });
   await requestBackgroundSync();
+  if (navigator.onLine) await syncNow();
+  focusRow(obligation);
+  if (lastSave?.entry.id === entry.id && state.sent.some((sent) => sent.id === entry.id)) {
+    showSaveNote(nextDueWords(obligation), { undo: true });
+  }
+}
+
+// Undo: a visit still on the phone is discarded; one the server has is withdrawn (queued).
+async function undoLastSave() {
+  if (!lastSave) return;
+  const { entry, obligation } = lastSave;
+  hideSaveNote();
+  const waiting = (await outbox.listEntries()).some((item) => item.id === entry.id);
+  if (waiting) await outbox.discardEntry(entry.id);
+  if (!waiting || (await outbox.sentEntries()).some((sent) => sent.id === entry.id)) {
+    await queueWithdrawal(visitIdOf(entry), entry.label);
+  }
+  await refreshEntries();
+  showSaveNote(waiting ? 'Undone: the visit was removed from this phone.' : 'Undone: the visit is being withdrawn.');
+  focusRow(obligation);
+  if (!waiting && navigator.onLine) await syncNow();
+}
+
+async function queueWithdrawal(visitId, label) {
+  await outbox.addWithdrawal({ visitId, workerId: state.session.worker.id, label: { reference: label?.reference, initials: label?.initials } });
+  await requestBackgroundSync();
+}
+
+async function withdrawSent(button) {
+  $('confirm-title').textContent = 'Withdraw this visit?';
+  $('confirm-text').textContent = 'Only if it was recorded in error: it stays in the child’s history, marked withdrawn, and no longer counts for the due date.';
+  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  const entry = state.sent.find((sent) => sent.id === button.dataset.visitId);
+  await queueWithdrawal(button.dataset.visitId, entry?.label);
+  await refreshEntries();
   if (navigator.onLine) await syncNow();
 }
 
-// ---- planning contacts ------------------------------------------------------------------
+// ---- planning contacts
 
 // The caseload obligation a plan button is about (the list and the child page carry child and role).
 function obligationOfRow(button) {
@@ -375,14 +457,19 @@ async function cancelPlan(button) {
   await queuePlanAction({ type: 'cancel_plan', planId: button.dataset.planId, label: planLabel(obligationOfRow(button)) });
 }
 
-// One tap: the visit is recorded on the plan's date (today, if the plan was for later).
+// The record dialog, dated the plan's day when it has passed (today, if the plan was for later):
+// child seen or no access, as for any visit.
 async function completeFromPlan(button) {
   const obligation = obligationOfRow(button);
   const today = render.localIsoDate();
   const planDate = button.dataset.planDate;
-  const date = planDate <= today ? planDate : today;
-  const body = { date, visit_id: crypto.randomUUID() };
-  await queuePlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation) });
+  const visit = await visits.askForVisit(obligation, { date: planDate <= today ? planDate : today, title: 'Record the planned visit' });
+  if (!visit) return;
+  const body = { date: visit.date, child_seen: visit.childSeen, seen_alone: visit.childSeen && visit.seenAlone, visit_id: crypto.randomUUID() };
+  await outbox.deleteMeta('last_plan_answer');
+  const entry = await outbox.addPlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation), workerId: state.session.worker.id });
+  await afterSave(entry, obligation);
+  if (routeOf(location.pathname).screen === 'child') route();
 }
 
 async function discardEntry(button) {
@@ -393,7 +480,7 @@ async function discardEntry(button) {
   await refreshEntries();
 }
 
-// ---- child and team pages ----------------------------------------------------------------
+// ---- child and team pages
 
 // Child and team pages: loaded on each visit, network-first through the service worker.
 async function showPage(screen, title, build, focus) {
@@ -409,7 +496,7 @@ async function showPage(screen, title, build, focus) {
   if (focus) content.querySelector('h1')?.focus();
 }
 
-// ---- start ------------------------------------------------------------------------------
+// ---- start
 
 function bindEvents() {
   document.addEventListener('click', interceptLinks);
@@ -426,6 +513,11 @@ function bindEvents() {
     const button = event.target.closest('button[data-action="discard"]');
     if (button) discardEntry(button);
   });
+  $('sent-list').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action="withdraw"]');
+    if (button) withdrawSent(button);
+  });
+  $('save-undo').addEventListener('click', undoLastSave);
   window.addEventListener('online', () => (state.session ? syncNow() : finishPendingSignOut()));
   // The first visit's reads happen before the new service worker controls the page: read
   // again through it, so the list is there the first time the phone is offline.

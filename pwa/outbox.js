@@ -4,7 +4,7 @@
 // server; so are DELETE and completing a plan with its visit's UUID). Nothing leaves the outbox except by a 201/200 from the server or the worker's own
 // decision to discard it. Used by the page and by the service worker's 'sync' handler.
 
-import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit } from './api.js';
+import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit, withdrawVisit } from './api.js';
 
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
@@ -34,6 +34,11 @@ const PLAN_REJECTIONS = {
   422: 'The server could not accept this plan. Fix what is named below and plan again, then discard this copy.',
   404: 'You can no longer see this child (or the plan is gone). Discard this copy.',
   403: 'Only the worker who made this plan can change it. Discard this copy.',
+};
+
+const WITHDRAW_REJECTIONS = {
+  403: 'Only the worker who recorded this visit (within 7 days), their team manager or an admin can withdraw it. Ask your team manager, then discard this copy.',
+  404: 'You can no longer see this child, so the visit cannot be withdrawn. Tell your manager, then discard this copy.',
 };
 
 let dbPromise = null;
@@ -81,6 +86,11 @@ export function addPlanAction({ type, planId, body, workerId, label }) {
   return queue({ type, plan_id: planId, body: body ?? null }, workerId, label);
 }
 
+// Withdraw a visit the server already has, as recorded in error (DELETE /api/visits/<uuid>).
+export function addWithdrawal({ visitId, workerId, label }) {
+  return queue({ type: 'withdraw_visit', visit_id: visitId }, workerId, label);
+}
+
 // One new pending entry: what it asks of the server, and who queued it and how to show it.
 async function queue(request, workerId, label) {
   const entry = {
@@ -106,6 +116,8 @@ async function send(entry) {
     await deletePlan(entry.plan_id);
   } else if (entry.type === 'complete_plan') {
     await completePlan(entry.plan_id, entry.body);
+  } else if (entry.type === 'withdraw_visit') {
+    await withdrawVisit(entry.visit_id);
   } else {
     await putVisit(entry.id, entry.visit);
   }
@@ -161,10 +173,15 @@ export async function forgetChildData() {
   await clearMeta();
 }
 
+function rejectionsFor(entry) {
+  if (entry.type === 'withdraw_visit') return WITHDRAW_REJECTIONS;
+  return entry.type ? PLAN_REJECTIONS : REJECTIONS;
+}
+
 function rejection(error, entry) {
   return {
     status: error.status,
-    message: (entry.type ? PLAN_REJECTIONS[error.status] : REJECTIONS[error.status]) || 'The server refused this.',
+    message: rejectionsFor(entry)[error.status] || 'The server refused this.',
     details: error.fieldMessages(),
   };
 }
@@ -230,6 +247,13 @@ export function replay() {
     return navigator.locks.request('outbox-replay', replayEntries);
   }
   return replayEntries();
+}
+
+// The session has ended: pending entries wait for their worker to sign in again.
+export async function parkForSignIn() {
+  for (const entry of await listEntries()) {
+    if (entry.state === 'pending') await saveEntry({ ...entry, state: 'needs_sign_in' });
+  }
 }
 
 // After signing in again, entries parked for sign-in become pending again.

@@ -153,7 +153,12 @@ const ENTRY_STATE_WORDS = {
   rejected: 'Not saved: needs you',
 };
 
-const PLAN_ACTION_WORDS = { plan: 'plan', cancel_plan: 'plan cancelled', complete_plan: 'visit recorded from the plan' };
+const PLAN_ACTION_WORDS = {
+  plan: 'plan',
+  cancel_plan: 'plan cancelled',
+  complete_plan: 'visit recorded from the plan',
+  withdraw_visit: 'visit withdrawn (recorded in error)',
+};
 
 function outboxTitle(entry, label) {
   if (entry.type === 'plan') return `${label}: plan ${formatDate(entry.body.starts_at.slice(0, 10))} ${entry.body.starts_at.slice(11, 16)}`;
@@ -182,6 +187,10 @@ export function renderOutboxEntry(entry, currentWorkerId) {
     // Anything not yet on the server can be discarded: the undo for a wrong tap made offline.
     entry.state !== 'sent'
       ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, entry.type ? 'Discard this change' : 'Discard this visit')
+      : null,
+    // A sent visit can still be withdrawn as recorded in error (queued like any other change).
+    entry.state === 'sent' && entry.visit
+      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'withdraw', visitId: entry.id } }, 'Withdraw: recorded in error')
       : null,
   );
 }

@@ -108,10 +108,11 @@ export function ask(dialog) {
 
 // Two taps from the list: this dialog opens with today's date, and one button saves.
 // Resolves with {date, childSeen, seenAlone}, or null when cancelled.
-export async function askForVisit(obligation) {
+export async function askForVisit(obligation, { date = null, title = 'Record a visit' } = {}) {
   const today = render.localIsoDate();
+  $('record-title').textContent = title;
   $('record-child').textContent = `${obligation.reference} · ${obligation.initials}, ${obligation.plan_label || obligation.plan_type}`;
-  Object.assign($('record-date'), { value: today, max: today });
+  Object.assign($('record-date'), { value: date || today, max: today });
   $('record-alone').checked = false;
   const choice = await ask($('record-dialog'));
   if (choice !== 'seen' && choice !== 'no-access') return null;

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Route
 from sqlalchemy import delete, func, select
 
-from backend.clock import today_in_london
+from backend.clock import LONDON, today_in_london
 from backend.extensions import db
+from backend.persistence.children import VisitRow
 from backend.persistence.security import SessionRow
 from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import PHONE, wait_until
 from tests.e2e.phone import (
+    api_get,
     cached_urls,
     outbox,
     record_visit,
@@ -27,6 +30,7 @@ from tests.e2e.phone import (
 )
 from tests.e2e.test_phone_app import Site, World, seed, server_visits
 from tests.support.database import empty_tables
+from tests.support.plans import add_plan
 
 pytestmark = pytest.mark.browser
 site = phone_app.site
@@ -311,3 +315,127 @@ def test_a_phone_that_has_not_synced_for_a_working_day_says_so(
     wait_ready(page)
     page.wait_for_selector("li.visit")
     assert "not synced since" in page.inner_text("#sync-status")
+
+
+# ---- saving, undo and correction --------------------------------------------------------
+
+
+def visit_row(site: Site, visit_id: str) -> VisitRow | None:
+    with site.app.app_context():
+        row = db.session.get(VisitRow, visit_id)
+        db.session.expunge_all()
+        return row
+
+
+def test_a_save_confirms_in_words_keeps_focus_on_the_row_and_undo_withdraws_the_sent_visit(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    child_id = world.children["C-0001"]
+    before = next(item for item in api_get(page, "/api/caseload")["obligations"] if item["child_id"] == child_id)
+    record_visit(page, child_id)
+    page.wait_for_selector("#save-text:has-text('Saved. Next visit due')", timeout=20000)
+    after = next(item for item in api_get(page, "/api/caseload")["obligations"] if item["child_id"] == child_id)
+    shown_due = page.evaluate(
+        "(iso) => new Date(iso + 'T12:00:00Z').toLocaleDateString('en-GB', "
+        "{ weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })",
+        after["due"],
+    )
+    assert page.inner_text("#save-text") == f"Saved. Next visit due {shown_due}."
+    assert page.evaluate("document.activeElement.closest('li.visit')?.dataset.childId") == child_id
+    [stored] = server_visits(site.app)
+    assert stored.withdrawn_at is None
+
+    page.click("#save-undo")
+    wait_until(lambda: visit_row(site, stored.id).withdrawn_at, page=page, what="the visit to be withdrawn")
+    again = wait_until(
+        lambda: next(
+            item
+            for item in api_get(page, "/api/caseload")["obligations"]
+            if item["child_id"] == child_id and item["due"] == before["due"]
+        ),
+        page=page,
+        what="the due date to go back",
+    )
+    assert again["status"] == before["status"]
+
+
+def test_undo_before_sending_discards_the_visit_on_the_phone(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    context.set_offline(True)
+    record_visit(page, world.children["C-0002"])
+    assert page.inner_text("#save-text").startswith("Saved on this phone")
+    page.click("#save-undo")
+    wait_until(lambda: outbox(page) == [], page=page, what="the entry to be discarded")
+    context.set_offline(False)
+    page.wait_for_timeout(1500)
+    assert server_visits(site.app) == []
+
+
+def test_a_sent_visit_can_be_withdrawn_later_from_the_sent_list_even_offline(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    record_visit(page, world.children["C-0003"])
+    page.wait_for_selector("#sent-list button[data-action=withdraw]", timeout=20000)
+    [stored] = server_visits(site.app)
+    context.set_offline(True)
+    page.click("#sent-list button[data-action=withdraw]")
+    page.click("#confirm-dialog button[value=yes]")
+    wait_until(lambda: [e.get("type") for e in outbox(page)] == ["withdraw_visit"], page=page, what="queued")
+    assert visit_row(site, stored.id).withdrawn_at is None
+    context.set_offline(False)
+    wait_until(lambda: visit_row(site, stored.id).withdrawn_at, page=page, what="the withdrawal to arrive")
+
+
+def test_recording_a_visit_responds_within_200_ms(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    child_id = world.children["C-0004"]
+    page.click(f'li.visit[data-child-id="{child_id}"] button.record')
+    page.wait_for_selector("#record-dialog[open]")
+    elapsed = page.evaluate(
+        """(childId) => new Promise((resolve) => {
+          const started = performance.now();
+          const done = () => {
+            const row = document.querySelector(`li.visit[data-child-id="${childId}"]`);
+            const closed = !document.getElementById('record-dialog').open;
+            return closed && row && row.textContent.includes('waiting to sync');
+          };
+          const observer = new MutationObserver(() => {
+            if (done()) { observer.disconnect(); resolve(performance.now() - started); }
+          });
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          document.querySelector('#record-dialog button[value=seen]').click();
+        })""",
+        child_id,
+    )
+    print(f"recording responded in {elapsed:.0f} ms")
+    assert elapsed < 200, elapsed
+
+
+def test_record_planned_visit_asks_seen_or_no_access_and_uses_the_plans_past_date(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    child_id = world.children["C-0002"]
+    plan_day = today_in_london() - timedelta(days=2)
+    add_plan(
+        site.app,
+        child_id,
+        world.worker_id,
+        starts_at=datetime(plan_day.year, plan_day.month, plan_day.day, 10, 0, tzinfo=LONDON),
+    )
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    page.click(f'li.visit[data-child-id="{child_id}"] button[data-action="complete-plan"]')
+    page.wait_for_selector("#record-dialog[open]")
+    assert page.inner_text("#record-title") == "Record the planned visit"
+    assert page.input_value("#record-date") == plan_day.isoformat()
+    page.click("#record-dialog button[value=no-access]")
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the planned visit")
+    assert (stored.child_id, stored.date, stored.child_seen) == (child_id, plan_day, False)
