@@ -124,7 +124,19 @@ function pendingNote(pending) {
 }
 
 // One row of "My visits". `childHref` links to the child's page; `pending` are outbox entries.
-export function renderVisitRow(obligation, childHref, pending) {
+function daysBetween(fromIso, toIso) {
+  return Math.round((isoToDate(toIso) - isoToDate(fromIso)) / 86_400_000);
+}
+
+// "12 days overdue (due Mon 4 Jan)": how late, not only since when.
+function dueWords(obligation, asOf) {
+  const late = asOf ? daysBetween(obligation.due, asOf) : 0;
+  const due = `Due ${formatDate(obligation.due)}`;
+  if (obligation.status !== 'overdue' || late <= 0) return due;
+  return `${late} day${late === 1 ? '' : 's'} overdue (due ${formatDate(obligation.due)})`;
+}
+
+export function renderVisitRow(obligation, childHref, pending, asOf = null) {
   const name = `${obligation.reference} · ${obligation.initials}`;
   return h(
     'li',
@@ -136,7 +148,7 @@ export function renderVisitRow(obligation, childHref, pending) {
       statusBadge(obligation.status),
     ),
     h('p', { class: 'visit-plan' }, `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
-    h('p', { class: 'visit-dates' }, `Due ${formatDate(obligation.due)} · plan by ${formatDate(obligation.plan_by)}`),
+    h('p', { class: 'visit-dates' }, `${dueWords(obligation, asOf)} · plan by ${formatDate(obligation.plan_by)}`),
     pendingNote(pending),
     h(
       'button',

@@ -24,9 +24,9 @@ function withPlan(row, obligation, entries) {
   return row;
 }
 
-function renderGroup(group, entries) {
+function renderGroup(group, entries, asOf) {
   const rows = group.items.map((obligation) =>
-    withPlan(render.renderVisitRow(obligation, routes.child(obligation.child_id), pendingFor(obligation, entries)), obligation, entries),
+    withPlan(render.renderVisitRow(obligation, routes.child(obligation.child_id), pendingFor(obligation, entries), asOf), obligation, entries),
   );
   return render.h(
     'section',
@@ -70,7 +70,7 @@ export function renderVisitsScreen({ caseload, entries, workerId, sent, ...rest 
   $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
   $('visit-groups').replaceChildren(
-    ...(groups.length ? groups.map((group) => renderGroup(group, entries)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
+    ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
   );
 }
 

@@ -430,3 +430,46 @@ def test_record_planned_visit_asks_seen_or_no_access_and_uses_the_plans_past_dat
     page.click("#record-dialog button[value=no-access]")
     [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the planned visit")
     assert (stored.child_id, stored.date, stored.child_seen) == (child_id, plan_day, False)
+
+
+# ---- the list, and reading it -----------------------------------------------------------
+
+
+def test_an_overdue_row_says_how_late_it_is(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    caseload = api_get(page, "/api/caseload")
+    overdue = [item for item in caseload["obligations"] if item["status"] == "overdue"]
+    assert overdue, "the seeded world has an overdue visit"
+    for item in overdue:
+        late = (datetime.fromisoformat(caseload["as_of"]) - datetime.fromisoformat(item["due"])).days
+        assert f"{late} day{'s' if late != 1 else ''} overdue" in page.inner_text(
+            f'li.visit[data-child-id="{item["child_id"]}"] .visit-dates'
+        )
+
+
+def test_at_200_percent_zoom_nothing_scrolls_sideways_and_dialogs_fit(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    page.set_viewport_size({"width": PHONE["width"] // 2, "height": PHONE["height"] // 2})  # 200% zoom
+    page.wait_for_timeout(200)
+    width = PHONE["width"] // 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click(f'li.visit[data-child-id="{world.children["C-0001"]}"] button[data-action="plan"]')
+    page.wait_for_selector("#plan-dialog[open]")
+    box = page.locator("#plan-dialog").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+    heights = page.eval_on_selector_all(
+        "#plan-dialog input:not([type=checkbox]), #plan-dialog select", "els => els.map((e) => e.offsetHeight)"
+    )
+    assert heights and min(heights) >= 44, heights
+
+
+def test_dark_mode_follows_the_system(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    page.emulate_media(color_scheme="dark")
+    sign_in(page, site.url, world.worker_email)
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert background == "rgb(18, 20, 20)", background
