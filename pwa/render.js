@@ -3,6 +3,17 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+// Short tags a worker reads at a glance; a care leaver is a young person, not a child.
+const PLAN_TAGS = { child_in_need: 'CIN', child_protection: 'CP', cared_for: 'CLA', care_leaver: 'Care leaver' };
+
+export function planTag(planType) {
+  return PLAN_TAGS[planType] ? h('span', { class: 'tag' }, PLAN_TAGS[planType]) : null;
+}
+
+export function personWord(planType) {
+  return planType === 'care_leaver' ? 'young person' : 'child';
+}
+
 export const STATUS_WORDS = {
   overdue: 'Overdue',
   due_today: 'Due today',
@@ -147,7 +158,7 @@ export function renderVisitRow(obligation, childHref, pending, asOf = null) {
       h('a', { href: childHref, class: 'visit-child' }, name),
       statusBadge(obligation.status),
     ),
-    h('p', { class: 'visit-plan' }, `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
+    h('p', { class: 'visit-plan' }, planTag(obligation.plan_type), `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
     h('p', { class: 'visit-dates' }, `${dueWords(obligation, asOf)} · plan by ${formatDate(obligation.plan_by)}`),
     pendingNote(pending),
     h(

@@ -114,6 +114,10 @@ export async function askForVisit(obligation, { date = null, title = 'Record a v
   $('record-child').textContent = `${obligation.reference} · ${obligation.initials}, ${obligation.plan_label || obligation.plan_type}`;
   Object.assign($('record-date'), { value: date || today, max: today });
   $('record-alone').checked = false;
+  // "Seen alone" is asked of children, not of a young person leaving care.
+  const person = render.personWord(obligation.plan_type);
+  $('record-alone-row').hidden = person !== 'child';
+  $('record-seen').textContent = `${person === 'child' ? 'Child' : 'Young person'} seen`;
   const choice = await ask($('record-dialog'));
   if (choice !== 'seen' && choice !== 'no-access') return null;
   return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked };

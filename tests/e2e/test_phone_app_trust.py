@@ -33,6 +33,7 @@ from tests.e2e.phone import (
 from tests.e2e.test_phone_app import Site, World, seed, server_visits
 from tests.support.database import empty_tables
 from tests.support.plans import add_plan
+from tests.support.world import add_child, add_team, add_worker
 
 pytestmark = pytest.mark.browser
 site = phone_app.site
@@ -473,3 +474,41 @@ def test_dark_mode_follows_the_system(context: BrowserContext, site: Site, world
     sign_in(page, site.url, world.worker_email)
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert background == "rgb(18, 20, 20)", background
+
+
+def test_a_personal_adviser_records_a_young_person_seen_without_being_asked_seen_alone(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    today = today_in_london()
+    team = add_team(site.app, "Leaving care")
+    adviser = add_worker(site.app, "personal_adviser", team, email="pa@example.org", name="Pat Adviser")
+    young_person = add_child(
+        site.app,
+        allocations=[(adviser, "personal_adviser")],
+        team_id=team,
+        reference="L-0001",
+        name="Rae Young",
+        date_of_birth=(today - timedelta(days=20 * 365)).isoformat(),
+        episodes=[{"type": "care_leaver", "start": (today - timedelta(days=400)).isoformat(), "end": None}],
+    )
+    page = context.new_page()
+    sign_in(page, site.url, "pa@example.org")
+    row = f'li.visit[data-child-id="{young_person}"]'
+    assert page.inner_text(f"{row} .tag") == "Care leaver"
+    page.click(f"{row} button.record")
+    page.wait_for_selector("#record-dialog[open]")
+    assert page.inner_text("#record-seen") == "Young person seen"
+    assert page.is_hidden("#record-alone")
+    page.click("#record-dialog button[value=seen]")
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the visit")
+    assert (stored.child_id, stored.child_seen, stored.seen_alone) == (young_person, True, False)
+
+
+def test_rows_carry_plan_type_tags(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    tags = {
+        child_id: page.inner_text(f'li.visit[data-child-id="{child_id}"] .tag')
+        for child_id in (world.children["C-0001"], world.children["C-0002"], world.children["C-0004"])
+    }
+    assert list(tags.values()) == ["CP", "CIN", "CLA"]
