@@ -26,6 +26,7 @@ const state = {
   entries: [],
   allEntries: [],
   sent: [],
+  filter: '', // the status tile pressed: only those rows are shown
   loadFailed: false,
   refreshing: false,
   refreshProblem: null,
@@ -155,6 +156,7 @@ async function clearChildData({ discardOutboxOf = null } = {}) {
   await outbox.forgetChildData();
   if (discardOutboxOf) await outbox.discardAllOf(discardOutboxOf);
   Object.assign(state, { caseload: null, storedAt: null, lastSync: null, refreshProblem: null, loadFailed: false });
+  hideSaveNote();
   for (const id of ['visit-groups', 'counts', 'child-content', 'team-content']) $(id).replaceChildren();
 }
 
@@ -300,11 +302,11 @@ async function requestBackgroundSync() {
 
 // ---- recording a visit
 
+// From a row of the list, or the child page's button (which carries child and role itself).
 async function recordVisit(button) {
-  const row = button.closest('li.visit');
-  const obligation = state.caseload.obligations.find(
-    (item) => item.child_id === row.dataset.childId && item.role === row.dataset.role,
-  );
+  const { childId, role } = button.dataset.childId ? button.dataset : button.closest('li.visit').dataset;
+  const obligation = state.caseload?.obligations.find((item) => item.child_id === childId && item.role === role);
+  if (!obligation) return;
   const visit = await visits.askForVisit(obligation);
   if (!visit) return;
   const entry = await outbox.addVisit({
@@ -315,6 +317,7 @@ async function recordVisit(button) {
     label: { reference: obligation.reference, initials: obligation.initials },
   });
   await afterSave(entry, obligation);
+  if (routeOf(location.pathname).screen === 'child') route();
 }
 
 // ---- saying what was saved, and undoing it
@@ -518,6 +521,13 @@ function bindEvents() {
     if (button) withdrawSent(button);
   });
   $('save-undo').addEventListener('click', undoLastSave);
+  $('counts').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-filter]');
+    if (!button) return;
+    state.filter = state.filter === button.dataset.filter ? '' : button.dataset.filter;
+    visits.applyFilters(state.filter);
+  });
+  $('visit-search').addEventListener('input', () => visits.applyFilters(state.filter));
   window.addEventListener('online', () => (state.session ? syncNow() : finishPendingSignOut()));
   // The first visit's reads happen before the new service worker controls the page: read
   // again through it, so the list is there the first time the phone is offline.

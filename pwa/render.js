@@ -112,11 +112,16 @@ export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, STATUS_WORDS[status] || status);
 }
 
-export function renderCounts(obligations) {
+// Each tile is a toggle that shows only its rows ('' : all of them).
+export function renderCounts(obligations, filter = '') {
   const counts = countByStatus(obligations);
-  return ['overdue', 'due_today', 'due_soon'].map((status) =>
-    h('li', { class: `count status-${status}` }, h('strong', {}, String(counts[status])), ` ${STATUS_WORDS[status]}`),
-  ).concat(h('li', { class: 'count' }, h('strong', {}, String(obligations.length)), ' in total'));
+  const tile = (status, count, words) =>
+    h(
+      'li',
+      { class: `count ${status ? `status-${status}` : ''}` },
+      h('button', { type: 'button', class: 'count-button', dataset: { filter: status }, 'aria-pressed': String(filter === status) }, h('strong', {}, String(count)), ` ${words}`),
+    );
+  return ['overdue', 'due_today', 'due_soon'].map((status) => tile(status, counts[status], STATUS_WORDS[status])).concat(tile('', obligations.length, 'in total'));
 }
 
 function capitalise(text) {

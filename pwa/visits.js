@@ -63,15 +63,30 @@ export function renderNotes(state) {
   $('stale-note').textContent = note || '';
 }
 
-export function renderVisitsScreen({ caseload, entries, workerId, sent, ...rest }) {
+// The status tile pressed and the search box: rows that match neither are hidden, and so is a
+// group left empty. Search matches the reference or the initials.
+export function applyFilters(filter) {
+  const words = $('visit-search').value.trim().toLowerCase().replaceAll('.', '');
+  for (const row of document.querySelectorAll('#visit-groups li.visit')) {
+    const name = row.querySelector('.visit-child').textContent.toLowerCase().replaceAll('.', '');
+    row.hidden = Boolean((filter && !row.classList.contains(`status-${filter}`)) || (words && !name.includes(words)));
+  }
+  for (const group of document.querySelectorAll('#visit-groups section.group')) {
+    group.hidden = !group.querySelector('li.visit:not([hidden])');
+  }
+  for (const button of document.querySelectorAll('#counts button')) button.setAttribute('aria-pressed', String(button.dataset.filter === filter));
+}
+
+export function renderVisitsScreen({ caseload, entries, workerId, sent, filter = '', ...rest }) {
   renderOutbox(entries, workerId, sent);
   renderNotes({ caseload, ...rest });
   if (!caseload) return;
-  $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
+  $('counts').replaceChildren(...render.renderCounts(caseload.obligations, filter));
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
   $('visit-groups').replaceChildren(
     ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
   );
+  applyFilters(filter);
 }
 
 // A working day: a phone that has not reached the server for this long says so plainly.

@@ -512,3 +512,37 @@ def test_rows_carry_plan_type_tags(context: BrowserContext, site: Site, world: W
         for child_id in (world.children["C-0001"], world.children["C-0002"], world.children["C-0004"])
     }
     assert list(tags.values()) == ["CP", "CIN", "CLA"]
+
+
+def test_the_child_page_has_record_visit(context: BrowserContext, site: Site, world: World) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    child_id = world.children["C-0003"]
+    page.click(f'li.visit[data-child-id="{child_id}"] a')
+    page.click("#child-content button[data-action=record]")
+    page.click("#record-dialog button[value=seen]")
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the visit from the child page")
+    assert stored.child_id == child_id
+    page.wait_for_selector("#save-text:has-text('Saved.')", timeout=20000)
+    assert page.is_visible("#save-note")
+
+
+def test_the_count_tiles_filter_the_list_and_search_finds_by_reference_or_initials(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    statuses = {item["child_id"]: item["status"] for item in api_get(page, "/api/caseload")["obligations"]}
+
+    def visible() -> set[str]:
+        return set(page.eval_on_selector_all("li.visit:not([hidden])", "rows => rows.map((r) => r.dataset.childId)"))
+
+    page.click("#counts button[data-filter=overdue]")
+    assert visible() == {child for child, status in statuses.items() if status == "overdue"}
+    assert page.get_attribute("#counts button[data-filter=overdue]", "aria-pressed") == "true"
+    page.click("#counts button[data-filter=overdue]")  # pressed again: everything
+    assert visible() == set(statuses)
+    page.fill("#visit-search", "c-0002")
+    assert visible() == {world.children["C-0002"]}
+    page.fill("#visit-search", "N.A")  # Noor Ali's initials
+    assert visible() == {world.children["C-0004"]}
