@@ -177,6 +177,12 @@ export async function createFeedLink() {
   return body;
 }
 
+// GET /api/feeds/settings: `active_feeds` names the kinds with a live link.
+export async function getFeedSettings() {
+  const { body } = await request('GET', `${API_PREFIX}feeds/settings`);
+  return body;
+}
+
 export function deleteFeedLink() {
   return request('DELETE', `${API_PREFIX}feeds/token`);
 }

@@ -16,8 +16,7 @@ const PENDING_SIGN_OUT = 'pending_sign_out';
 const SAVED_SESSION = 'session';
 const SAVED_CASELOAD = 'caseload';
 
-// `storedAt`: when the list on screen was saved (null: fresh from the server). `refreshing`:
-// a read is under way. `refreshProblem`: why the last refresh gave up, in words.
+// storedAt: when the list shown was saved (null: fresh); refreshProblem: why a refresh gave up.
 const state = {
   session: null,
   caseload: null,
@@ -138,8 +137,7 @@ function useSession(session) {
   $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
 }
 
-// The server says the session has ended (401): nothing about children stays on the phone but
-// the unsent entries, which wait for the worker who made them to sign in again.
+// 401: nothing about children stays but unsent entries, kept for their worker.
 async function sessionEnded() {
   state.session = null;
   api.forgetSession();
@@ -356,8 +354,7 @@ function nextDueWords(obligation) {
   return now ? `Saved. Next visit due ${render.formatDate(now.due)}.` : 'Saved.';
 }
 
-// Shown at once (the row already says "waiting to sync"), with Undo; once sent, the server's
-// next due date replaces the words. Focus stays on the row.
+// At once, with Undo; once sent, with the next due date. Focus stays on the row.
 async function afterSave(entry, obligation) {
   await refreshEntries();
   focusRow(obligation);
@@ -394,9 +391,7 @@ async function queueWithdrawal(visitId, label) {
 }
 
 async function withdrawSent(button) {
-  $('confirm-title').textContent = 'Withdraw this visit?';
-  $('confirm-text').textContent = 'Only if it was recorded in error: it stays in the child’s history, marked withdrawn, and no longer counts for the due date.';
-  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  if (!(await visits.confirm('Withdraw this visit?', 'Only if it was recorded in error: it stays in the child’s history, marked withdrawn, and no longer counts for the due date.', 'Withdraw it', 'Keep it'))) return;
   const entry = state.sent.find((sent) => sent.id === button.dataset.visitId);
   await queueWithdrawal(button.dataset.visitId, entry?.label);
   await refreshEntries();
@@ -454,9 +449,7 @@ async function planContact(button) {
 }
 
 async function cancelPlan(button) {
-  $('confirm-title').textContent = 'Cancel this plan?';
-  $('confirm-text').textContent = 'The plan will be cancelled; the visit is still due.';
-  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  if (!(await visits.confirm('Cancel this plan?', 'The plan will be cancelled; the visit is still due.', 'Cancel the plan', 'Keep the plan'))) return;
   await queuePlanAction({ type: 'cancel_plan', planId: button.dataset.planId, label: planLabel(obligationOfRow(button)) });
 }
 
@@ -476,9 +469,7 @@ async function completeFromPlan(button) {
 }
 
 async function discardEntry(button) {
-  $('confirm-title').textContent = 'Discard this?';
-  $('confirm-text').textContent = 'This visit will be removed from this phone and will never reach the server.';
-  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  if (!(await visits.confirm('Discard this?', 'This visit will be removed from this phone and will never reach the server.'))) return;
   await outbox.discardEntry(button.closest('li').dataset.entryId);
   await refreshEntries();
 }
@@ -552,9 +543,7 @@ async function finishPendingSignOut(attempt = 0) {
     await api.getSession();
     await api.signOut();
   } catch (error) {
-    // Only a 401 says the session is over; anything else (offline, the service worker's
-    // offline answer, a failing server) is tried again: soon (the network often comes back
-    // in steps), then at the next start, 'online' or minute.
+    // Only a 401 says it is over; anything else is tried again soon, then each minute.
     if (!(error instanceof api.ApiError && error.status === 401)) {
       if (navigator.onLine && attempt < 4) setTimeout(() => finishPendingSignOut(attempt + 1), 2000 * (attempt + 1));
       return;
@@ -590,9 +579,7 @@ function ready() {
   navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
 }
 
-// Cache first: the saved list is on screen before any request; the session and the list are
-// read behind it. Every failure ends on a screen: 401 on the sign-in screen, anything else on
-// the saved list with the reason above it.
+// Cache first: the saved list, then the reads behind it. Every failure ends on a screen.
 async function start() {
   adoptHashRoute();
   bindEvents();

@@ -165,8 +165,7 @@ export function clearMeta() {
   return run(META, 'readwrite', (store) => store.clear());
 }
 
-// Everything about children on this phone except the outbox: every cache but the shell's,
-// and the meta store. Used on sign-out and on any 401, in the page and the service worker.
+// Every cache but the shell's, and the meta store (sign-out, any 401; page and worker).
 export async function forgetChildData() {
   const names = await caches.keys();
   await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));

@@ -82,8 +82,7 @@ function offlineProblem() {
 
 // Network first; a good answer is stored with the time it arrived; without a network the
 // stored copy is returned with that time in X-From-Cache, so the app can say how old it is.
-// Only while a worker is signed in on this phone: signed out, nothing is kept or served from
-// here; and a 401 (the session has ended) removes every copy at once.
+// Only while signed in on this phone; a 401 removes every copy at once.
 async function apiRead(request) {
   if (!(await getMeta(WORKER_KEY))) return fetch(request).catch(() => offlineProblem());
   try {

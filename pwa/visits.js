@@ -121,6 +121,14 @@ export function ask(dialog) {
   });
 }
 
+// The confirm dialog with its words; resolves true for yes.
+export async function confirm(title, text, yes = 'Discard', no = 'Keep it') {
+  Object.entries({ 'confirm-title': title, 'confirm-text': text, 'confirm-yes': yes, 'confirm-no': no }).forEach(([id, words]) => {
+    $(id).textContent = words;
+  });
+  return (await ask($('confirm-dialog'))) === 'yes';
+}
+
 // Two taps from the list: this dialog opens with today's date, and one button saves.
 // Resolves with {date, childSeen, seenAlone}, or null when cancelled.
 export async function askForVisit(obligation, { date = null, title = 'Record a visit' } = {}) {

@@ -371,7 +371,7 @@ def test_undo_before_sending_discards_the_visit_on_the_phone(context: BrowserCon
     wait_for_offline_copy(page)
     context.set_offline(True)
     record_visit(page, world.children["C-0002"])
-    assert page.inner_text("#save-text").startswith("Saved on this phone")
+    page.wait_for_selector("#save-text:has-text('Saved on this phone')")
     page.click("#save-undo")
     wait_until(lambda: outbox(page) == [], page=page, what="the entry to be discarded")
     context.set_offline(False)
@@ -546,3 +546,27 @@ def test_the_count_tiles_filter_the_list_and_search_finds_by_reference_or_initia
     assert visible() == {world.children["C-0002"]}
     page.fill("#visit-search", "N.A")  # Noor Ali's initials
     assert visible() == {world.children["C-0004"]}
+
+
+def test_settings_show_a_live_calendar_link_and_warn_before_replacing_it(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    page.click("nav a[data-route=settings]")
+    page.wait_for_selector("#account-who:not(:empty)")
+    assert page.is_hidden("#feed-live")
+    with page.expect_response("**/api/feeds/token") as minted:
+        page.click("#feed-create")
+    first = minted.value.json()["url"]
+    page.click("nav a[data-route=visits]")
+    page.reload()  # later: the link's URL is not shown again, but it is live
+    wait_ready(page)
+    page.click("nav a[data-route=settings]")
+    page.wait_for_selector("#feed-live:not([hidden])")
+    page.click("#feed-create")
+    page.wait_for_selector("#confirm-dialog[open]")
+    assert "stop updating" in page.inner_text("#confirm-dialog")
+    page.click("#confirm-dialog button[value=no]")
+    path = "/" + first.split("://", 1)[1].split("/", 1)[1]
+    assert page.evaluate("(p) => fetch(p, { cache: 'no-store' }).then((r) => r.status)", path) == 200
