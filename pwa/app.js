@@ -12,7 +12,7 @@ const REPLAY_INTERVAL_MS = 60_000;
 const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
 const MANAGER_ROLES = ['team_manager', 'admin'];
 const PENDING_SIGN_OUT = 'pending_sign_out';
-// The phone's own copy of the session and the list (meta store), shown at once on start.
+// The phone's own copy of the session and the list (meta store).
 const SAVED_SESSION = 'session';
 const SAVED_CASELOAD = 'caseload';
 
@@ -204,7 +204,6 @@ async function refreshEntries() {
   updateSyncStatus();
 }
 
-// Why a refresh gave up, for the note above the list (the saved list stays on screen).
 function refreshProblemText(error) {
   if (error instanceof api.TimedOut) return 'No answer from the server in time';
   if (error instanceof api.ApiError && error.status !== 503) return `Could not refresh: the server answered ${error.status} (${error.message})`;
@@ -220,7 +219,6 @@ async function loadCaseload() {
     if (!state.session) return; // signed out meanwhile: keep nothing
     // An unchanged list is not rebuilt: rebuilding would move focus and scroll under the worker.
     changed = JSON.stringify([body, storedAt]) !== JSON.stringify([state.caseload, state.storedAt]);
-    // The service worker's saved copy while the phone thinks it is online: the server did not answer.
     const problem = storedAt && navigator.onLine ? 'Could not reach the server' : null;
     Object.assign(state, { caseload: body, storedAt, loadFailed: false, refreshProblem: problem });
     if (!storedAt) {
@@ -261,7 +259,6 @@ async function syncNow() {
   await loadCaseload();
 }
 
-// The session is checked again behind the saved list: it may have ended (401) or changed.
 async function checkSession() {
   try {
     const session = await api.getSession();
@@ -282,11 +279,10 @@ async function checkSession() {
   }
 }
 
-// Behind what is on screen: check the session, send the outbox, read the list again.
 async function refreshBehind() {
   state.refreshing = true;
   updateSyncStatus();
-  // Side by side, so a hanging network costs one time limit, not two.
+  // Side by side: a hanging network costs one time limit, not two.
   const [sessionHolds] = await Promise.all([checkSession(), loadCaseload()]);
   if (sessionHolds && hasUnsent()) await syncNow();
   state.refreshing = false;
@@ -320,16 +316,14 @@ async function recordVisit(button) {
 
 // ---- saying what was saved, and undoing it
 
-// How long "Undo" stays after a save; later, a sent visit is withdrawn from "Sent from this phone".
 const UNDO_MS = 10_000;
 let lastSave = null;
 
-// The visit an entry records: its own id, or the visit id sent with a plan's completion.
 function visitIdOf(entry) {
   return entry.visit ? entry.id : entry.body?.visit_id;
 }
 
-// The row's record button, when re-rendering the list took focus away from it.
+// Back to the row's button when a re-render took focus away.
 function focusRow(obligation) {
   const active = document.activeElement;
   if (active && active !== document.body && document.contains(active)) return;
@@ -459,7 +453,7 @@ async function completeFromPlan(button) {
   const obligation = obligationOfRow(button);
   const today = render.localIsoDate();
   const planDate = button.dataset.planDate;
-  const visit = await visits.askForVisit(obligation, { date: planDate <= today ? planDate : today, title: 'Record the planned visit' });
+  const visit = await visits.askForVisit(obligation, { date: planDate <= today ? planDate : today, title: 'Record the planned visit', planned: true });
   if (!visit) return;
   const body = { date: visit.date, child_seen: visit.childSeen, seen_alone: visit.childSeen && visit.seenAlone, visit_id: crypto.randomUUID() };
   await outbox.deleteMeta('last_plan_answer');
@@ -564,7 +558,6 @@ async function loadSession() {
   }
 }
 
-// What the phone saved for the worker signed in on it: shown before any request is answered.
 async function savedCopy() {
   const [workerId, session, caseload] = await Promise.all(
     [outbox.WORKER_KEY, SAVED_SESSION, SAVED_CASELOAD].map((key) => outbox.getMeta(key)),

@@ -1,8 +1,6 @@
-// The outbox: visits recorded on the phone, and plans made, moved, cancelled or completed on it,
-// kept in IndexedDB until the server has them, and sent in the order they were made. Each visit
-// and plan carries a client UUID, so sending it twice is harmless (PUT is idempotent on the
-// server; so are DELETE and completing a plan with its visit's UUID). Nothing leaves the outbox except by a 201/200 from the server or the worker's own
-// decision to discard it. Used by the page and by the service worker's 'sync' handler.
+// The outbox: visits, withdrawals and plan actions, kept in IndexedDB until the server has them
+// and sent in order. Client UUIDs make a resend harmless (idempotent PUT, DELETE, completion).
+// An entry leaves only on a 2xx or the worker's own discard. Used by the page and the worker.
 
 import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit, withdrawVisit } from './api.js';
 
@@ -14,8 +12,7 @@ const OUTBOX = 'outbox';
 const META = 'meta';
 // The worker signed in on this phone; absent once signed out. Nothing is sent without it.
 export const WORKER_KEY = 'worker_id';
-// The last entries the server accepted, for the worker to see that they arrived (meta: wiped
-// with the rest on sign-out).
+// The last entries the server accepted, so the worker sees they arrived.
 const SENT_LOG = 'sent_log';
 const SENT_LOG_LENGTH = 10;
 export const SYNC_TAG = 'outbox';
@@ -75,8 +72,9 @@ export function listEntries() {
 
 // Store a visit for sending. `label` holds what the list shows while it waits (reference,
 // initials, plan label): the least the worker needs to recognise it.
-export function addVisit({ childId, date, role, childSeen, seenAlone, workerId, label }) {
-  const visit = { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone };
+// `kind`: null (in person) or a call or text, which is recorded but never moves a due date.
+export function addVisit({ childId, date, role, childSeen, seenAlone, kind = null, workerId, label }) {
+  const visit = { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone, kind };
   return queue({ visit }, workerId, label);
 }
 

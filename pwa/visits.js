@@ -131,17 +131,19 @@ export async function confirm(title, text, yes = 'Discard', no = 'Keep it') {
 
 // Two taps from the list: this dialog opens with today's date, and one button saves.
 // Resolves with {date, childSeen, seenAlone}, or null when cancelled.
-export async function askForVisit(obligation, { date = null, title = 'Record a visit' } = {}) {
+export async function askForVisit(obligation, { date = null, title = 'Record a visit', planned = false } = {}) {
   const today = render.localIsoDate();
   $('record-title').textContent = title;
   $('record-child').textContent = `${obligation.reference} · ${obligation.initials}, ${obligation.plan_label || obligation.plan_type}`;
   Object.assign($('record-date'), { value: date || today, max: today });
   $('record-alone').checked = false;
+  $('record-kind').value = '';
+  $('record-kind-row').hidden = planned; // a plan has its kind already
   // "Seen alone" is asked of children, not of a young person leaving care.
   const person = render.personWord(obligation.plan_type);
   $('record-alone-row').hidden = person !== 'child';
   $('record-seen').textContent = `${person === 'child' ? 'Child' : 'Young person'} seen`;
   const choice = await ask($('record-dialog'));
   if (choice !== 'seen' && choice !== 'no-access') return null;
-  return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked };
+  return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked, kind: $('record-kind').value || null };
 }

@@ -570,3 +570,19 @@ def test_settings_show_a_live_calendar_link_and_warn_before_replacing_it(
     page.click("#confirm-dialog button[value=no]")
     path = "/" + first.split("://", 1)[1].split("/", 1)[1]
     assert page.evaluate("(p) => fetch(p, { cache: 'no-store' }).then((r) => r.status)", path) == 200
+
+
+def test_a_phone_call_is_recorded_directly_and_does_not_move_the_due_date(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    child_id = world.children["C-0002"]
+    due = next(item["due"] for item in api_get(page, "/api/caseload")["obligations"] if item["child_id"] == child_id)
+    page.click(f'li.visit[data-child-id="{child_id}"] button.record')
+    page.select_option("#record-kind", "phone")
+    page.click("#record-dialog button[value=seen]")
+    [stored] = wait_until(lambda: server_visits(site.app), page=page, what="the call")
+    assert (stored.child_id, stored.kind) == (child_id, "phone")
+    after = next(item["due"] for item in api_get(page, "/api/caseload")["obligations"] if item["child_id"] == child_id)
+    assert after == due
