@@ -32,16 +32,32 @@ async function readBody(response) {
   return type.includes('json') ? response.json() : null;
 }
 
+// A read that gets no answer within this long is given up (lie-fi: requests that hang).
+export const READ_TIME_LIMIT_MS = 10_000;
+
+// Thrown when a read was given up after READ_TIME_LIMIT_MS; like a network error, not an ApiError.
+export class TimedOut extends Error {}
+
 async function request(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const controller = new AbortController();
+  const timer = method === 'GET' ? setTimeout(() => controller.abort(), READ_TIME_LIMIT_MS) : null;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw controller.signal.aborted ? new TimedOut(`no answer within ${READ_TIME_LIMIT_MS} ms`) : error;
+  } finally {
+    clearTimeout(timer);
+  }
   const payload = await readBody(response);
   if (!response.ok) throw new ApiError(response.status, payload);
   const storedAt = response.headers.get(FROM_CACHE_HEADER);
@@ -51,6 +67,15 @@ async function request(method, path, body) {
 function remember(session) {
   csrfToken = session.csrf_token;
   return session;
+}
+
+// A session saved on the phone, used until the server is heard from again.
+export function useSavedSession(session) {
+  remember(session);
+}
+
+export function forgetSession() {
+  csrfToken = null;
 }
 
 // GET /api/session: the signed-in worker, or an ApiError with status 401.
@@ -101,6 +126,11 @@ export function putVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`, visit);
 }
 
+// DELETE /api/visits/<uuid>: 204 withdrawn as recorded in error (also when it already was).
+export function withdrawVisit(visitId) {
+  return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);
+}
+
 // PUT /api/plans/<uuid>: 201 created, 200 moved or replayed; answers the plan with on_time and warnings.
 export function putPlan(planId, plan) {
   return request('PUT', `${API_PREFIX}plans/${encodeURIComponent(planId)}`, plan);
@@ -144,6 +174,12 @@ export function sendTestPush() {
 // POST /api/feeds/token -> {url, webcal_url}; calling it again rotates the link.
 export async function createFeedLink() {
   const { body } = await request('POST', `${API_PREFIX}feeds/token`, {});
+  return body;
+}
+
+// GET /api/feeds/settings: `active_feeds` names the kinds with a live link.
+export async function getFeedSettings() {
+  const { body } = await request('GET', `${API_PREFIX}feeds/settings`);
   return body;
 }
 

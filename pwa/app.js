@@ -12,11 +12,27 @@ const REPLAY_INTERVAL_MS = 60_000;
 const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
 const MANAGER_ROLES = ['team_manager', 'admin'];
 const PENDING_SIGN_OUT = 'pending_sign_out';
+// The phone's own copy of the session and the list (meta store).
+const SAVED_SESSION = 'session';
+const SAVED_CASELOAD = 'caseload';
 
-const state = { session: null, caseload: null, storedAt: null, lastSync: null, entries: [], loadFailed: false };
+// storedAt: when the list shown was saved (null: fresh); refreshProblem: why a refresh gave up.
+const state = {
+  session: null,
+  caseload: null,
+  storedAt: null,
+  lastSync: null,
+  entries: [],
+  allEntries: [],
+  sent: [],
+  filter: '', // the status tile pressed: only those rows are shown
+  loadFailed: false,
+  refreshing: false,
+  refreshProblem: null,
+};
 const $ = (id) => document.getElementById(id);
 
-// ---- routing ----------------------------------------------------------------------------
+// ---- routing
 
 // Links in notifications use hash routes (/#/children/<id>, /#/visits); the app uses paths.
 function adoptHashRoute() {
@@ -69,13 +85,14 @@ function interceptLinks(event) {
   navigate(link.pathname);
 }
 
-// ---- session ----------------------------------------------------------------------------
+// ---- session
 
 function showSignIn({ focus = false } = {}) {
   if (location.pathname !== api.routes.signIn()) history.replaceState(null, '', api.routes.signIn());
-  const waiting = state.entries.length;
+  const waiting = state.allEntries.length;
   $('sign-in-outbox').hidden = waiting === 0;
   $('sign-in-outbox').textContent = `${waiting} visit${waiting === 1 ? '' : 's'} on this phone will be sent once you sign in.`;
+  updateSyncStatus();
   showScreen('sign-in', 'Sign in', { focus });
 }
 
@@ -103,33 +120,48 @@ function signInMessage(error) {
 }
 
 async function signedIn(session) {
-  const previousWorker = await outbox.getMeta('worker_id');
+  const previousWorker = await outbox.getMeta(outbox.WORKER_KEY);
   if (previousWorker && previousWorker !== session.worker.id) await clearChildData();
-  state.session = session;
-  await outbox.setMeta('worker_id', session.worker.id);
+  useSession(session);
+  const { storedAt, ...saved } = session;
+  await outbox.setMeta(outbox.WORKER_KEY, session.worker.id);
+  await outbox.setMeta(SAVED_SESSION, saved);
   await outbox.resumeAfterSignIn();
   state.lastSync = (await outbox.getMeta('last_sync')) || null;
-  $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
+  await refreshEntries();
   reRegisterReminders().catch(() => undefined);
 }
 
-function sessionEnded() {
+function useSession(session) {
+  state.session = session;
+  $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
+}
+
+// 401: nothing about children stays but unsent entries, kept for their worker.
+async function sessionEnded() {
   state.session = null;
+  api.forgetSession();
+  await clearChildData();
+  await outbox.parkForSignIn();
+  await refreshEntries();
+  $('sign-in-error').textContent = 'Your session has ended. Sign in again to carry on.';
   showSignIn({ focus: true });
 }
 
-// Everything about children on this phone goes; the outbox stays unless `discardOutbox`.
-async function clearChildData({ discardOutbox = false } = {}) {
-  const names = await caches.keys();
-  await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));
-  await outbox.clearMeta();
-  if (discardOutbox) await outbox.discardAll();
-  Object.assign(state, { caseload: null, storedAt: null, lastSync: null });
+// Everything about children on this phone goes; the outbox stays, but for the entries of
+// `discardOutboxOf` when that worker chose to discard theirs.
+async function clearChildData({ discardOutboxOf = null } = {}) {
+  await outbox.forgetChildData();
+  if (discardOutboxOf) await outbox.discardAllOf(discardOutboxOf);
+  Object.assign(state, { caseload: null, storedAt: null, lastSync: null, refreshProblem: null, loadFailed: false });
+  hideSaveNote();
   for (const id of ['visit-groups', 'counts', 'child-content', 'team-content']) $(id).replaceChildren();
 }
 
 async function signOut() {
-  const waiting = await outbox.listEntries();
+  const workerId = state.session?.worker.id;
+  await refreshEntries();
+  const waiting = state.entries;
   let discardOutbox = false;
   if (waiting.length > 0) {
     $('sign-out-count').textContent = `${waiting.length} visit${waiting.length === 1 ? ' has' : 's have'} not reached the server yet. If you keep ${waiting.length === 1 ? 'it' : 'them'}, ${waiting.length === 1 ? 'it' : 'they'} will be sent after the next sign-in on this phone.`;
@@ -142,49 +174,72 @@ async function signOut() {
   await api.signOut().catch((error) => {
     offline = !(error instanceof api.ApiError);
   });
-  await clearChildData({ discardOutbox });
+  state.session = null;
+  api.forgetSession();
+  await clearChildData({ discardOutboxOf: discardOutbox ? workerId : null });
   // Offline, the server session outlives this: end it at the next start with a network.
   if (offline) await outbox.setMeta(PENDING_SIGN_OUT, true);
-  state.session = null;
   await refreshEntries();
   $('sign-in-error').textContent = offline ? 'Signed out on this phone. You were offline, so the server is told at the next start with a connection.' : '';
   showSignIn({ focus: true });
 }
 
-// ---- my visits ----------------------------------------------------------------------------
+// ---- my visits
 
 function renderVisits() {
   visits.renderVisitsScreen({ ...state, workerId: state.session?.worker.id });
   updateSyncStatus();
+  // For the performance budget (list on screen within 500 ms of navigation, whatever the network).
+  if (state.caseload && !performance.getEntriesByName('list-painted').length) performance.mark('list-painted');
 }
 
+// The signed-in worker's own entries; another worker's kept entries are never shown or sent.
 async function refreshEntries() {
-  state.entries = await outbox.listEntries();
+  state.allEntries = await outbox.listEntries();
+  const mine = (entry) => state.session && entry.worker_id === state.session.worker.id;
+  state.entries = state.allEntries.filter(mine);
+  state.sent = (await outbox.sentEntries()).filter(mine);
   if (routeOf(location.pathname).screen === 'visits' && state.session) renderVisits();
-  else visits.renderOutbox(state.entries, state.session?.worker.id);
+  else visits.renderOutbox(state.entries, state.session?.worker.id, state.sent);
   updateSyncStatus();
 }
 
-// `reading` may be a request already under way (started at launch, beside the session check).
-async function loadCaseload(reading = api.getCaseload()) {
+function refreshProblemText(error) {
+  if (error instanceof api.TimedOut) return 'No answer from the server in time';
+  if (error instanceof api.ApiError && error.status !== 503) return `Could not refresh: the server answered ${error.status} (${error.message})`;
+  return null; // offline: the note says so already
+}
+
+async function loadCaseload() {
   let changed = true;
+  state.refreshing = true;
+  updateSyncStatus();
   try {
-    const { body, storedAt } = await reading;
+    const { body, storedAt } = await api.getCaseload();
+    if (!state.session) return; // signed out meanwhile: keep nothing
     // An unchanged list is not rebuilt: rebuilding would move focus and scroll under the worker.
     changed = JSON.stringify([body, storedAt]) !== JSON.stringify([state.caseload, state.storedAt]);
-    Object.assign(state, { caseload: body, storedAt, loadFailed: false });
-    if (!storedAt) state.lastSync = new Date().toISOString();
+    const problem = storedAt && navigator.onLine ? 'Could not reach the server' : null;
+    Object.assign(state, { caseload: body, storedAt, loadFailed: false, refreshProblem: problem });
+    if (!storedAt) {
+      state.lastSync = new Date().toISOString();
+      await outbox.setMeta(SAVED_CASELOAD, { body, at: state.lastSync });
+      await outbox.setMeta('last_sync', state.lastSync);
+    }
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) return sessionEnded();
-    state.loadFailed = true;
+    Object.assign(state, { loadFailed: true, refreshProblem: refreshProblemText(error) });
+  } finally {
+    state.refreshing = false;
   }
+  if (!state.session) return;
   if (changed && routeOf(location.pathname).screen === 'visits') renderVisits();
+  else visits.renderNotes(state);
   updateSyncStatus();
-  if (state.lastSync) await outbox.setMeta('last_sync', state.lastSync);
 }
 
 function updateSyncStatus() {
-  $('sync-status').textContent = visits.statusLine(state);
+  $('sync-status').textContent = state.session ? visits.statusLine(state) : `${navigator.onLine ? 'Online' : 'Offline'} · signed out`;
   $('sync-status').dataset.online = String(navigator.onLine);
 }
 
@@ -193,7 +248,7 @@ function hasUnsent() {
   return state.entries.some((entry) => entry.state !== 'rejected');
 }
 
-async function syncNow({ readSession = true } = {}) {
+async function syncNow() {
   if (!state.session) return;
   if (hasUnsent()) {
     const outcome = await outbox.replay();
@@ -201,8 +256,37 @@ async function syncNow({ readSession = true } = {}) {
     await showPlanAnswer();
     if (outcome.needsSignIn > 0) return sessionEnded();
   }
-  // The session is read again too, so the service worker keeps a fresh copy for offline starts.
-  await Promise.all([loadCaseload(), readSession && api.getSession().catch(() => undefined)]);
+  await loadCaseload();
+}
+
+async function checkSession() {
+  try {
+    const session = await api.getSession();
+    if (!state.session) return false;
+    if (session.storedAt) return true; // the service worker's copy: offline, nothing learnt
+    if (session.worker.id !== state.session.worker.id) {
+      await sessionEnded();
+      return false;
+    }
+    await signedIn(session);
+    return true;
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) {
+      await sessionEnded();
+      return false;
+    }
+    return true; // unreachable or failing: the saved list stays, the caseload read says why
+  }
+}
+
+async function refreshBehind() {
+  state.refreshing = true;
+  updateSyncStatus();
+  // Side by side: a hanging network costs one time limit, not two.
+  const [sessionHolds] = await Promise.all([checkSession(), loadCaseload()]);
+  if (sessionHolds && hasUnsent()) await syncNow();
+  state.refreshing = false;
+  updateSyncStatus();
 }
 
 async function requestBackgroundSync() {
@@ -210,28 +294,105 @@ async function requestBackgroundSync() {
   if (registration && 'sync' in registration) await registration.sync.register(outbox.SYNC_TAG).catch(() => undefined);
 }
 
-// ---- recording a visit ------------------------------------------------------------------
+// ---- recording a visit
 
+// From a row of the list, or the child page's button (which carries child and role itself).
 async function recordVisit(button) {
-  const row = button.closest('li.visit');
-  const obligation = state.caseload.obligations.find(
-    (item) => item.child_id === row.dataset.childId && item.role === row.dataset.role,
-  );
+  const { childId, role } = button.dataset.childId ? button.dataset : button.closest('li.visit').dataset;
+  const obligation = state.caseload?.obligations.find((item) => item.child_id === childId && item.role === role);
+  if (!obligation) return;
   const visit = await visits.askForVisit(obligation);
   if (!visit) return;
-  await outbox.addVisit({
+  const entry = await outbox.addVisit({
     ...visit,
     childId: obligation.child_id,
     role: obligation.role,
     workerId: state.session.worker.id,
     label: { reference: obligation.reference, initials: obligation.initials },
   });
+  await afterSave(entry, obligation);
+  if (routeOf(location.pathname).screen === 'child') route();
+}
+
+// ---- saying what was saved, and undoing it
+
+const UNDO_MS = 10_000;
+let lastSave = null;
+
+function visitIdOf(entry) {
+  return entry.visit ? entry.id : entry.body?.visit_id;
+}
+
+// Back to the row's button when a re-render took focus away.
+function focusRow(obligation) {
+  const active = document.activeElement;
+  if (active && active !== document.body && document.contains(active)) return;
+  const selector = `li.visit[data-child-id="${CSS.escape(obligation.child_id)}"][data-role="${CSS.escape(obligation.role)}"] button.record`;
+  document.querySelector(selector)?.focus();
+}
+
+function showSaveNote(text, { undo = false } = {}) {
+  $('save-text').textContent = text;
+  $('save-undo').hidden = !undo;
+  $('save-note').hidden = false;
+}
+
+function hideSaveNote() {
+  clearTimeout(lastSave?.timer);
+  lastSave = null;
+  $('save-note').hidden = true;
+}
+
+function nextDueWords(obligation) {
+  const now = state.caseload?.obligations.find((item) => item.child_id === obligation.child_id && item.role === obligation.role);
+  return now ? `Saved. Next visit due ${render.formatDate(now.due)}.` : 'Saved.';
+}
+
+// At once, with Undo; once sent, with the next due date. Focus stays on the row.
+async function afterSave(entry, obligation) {
   await refreshEntries();
+  focusRow(obligation);
+  clearTimeout(lastSave?.timer);
+  lastSave = { entry, obligation, timer: setTimeout(hideSaveNote, UNDO_MS) };
+  showSaveNote('Saved on this phone. It is sent when there is signal.', { undo: true });
   await requestBackgroundSync();
+  if (navigator.onLine) await syncNow();
+  focusRow(obligation);
+  if (lastSave?.entry.id === entry.id && state.sent.some((sent) => sent.id === entry.id)) {
+    showSaveNote(nextDueWords(obligation), { undo: true });
+  }
+}
+
+// Undo: a visit still on the phone is discarded; one the server has is withdrawn (queued).
+async function undoLastSave() {
+  if (!lastSave) return;
+  const { entry, obligation } = lastSave;
+  hideSaveNote();
+  const waiting = (await outbox.listEntries()).some((item) => item.id === entry.id);
+  if (waiting) await outbox.discardEntry(entry.id);
+  if (!waiting || (await outbox.sentEntries()).some((sent) => sent.id === entry.id)) {
+    await queueWithdrawal(visitIdOf(entry), entry.label);
+  }
+  await refreshEntries();
+  showSaveNote(waiting ? 'Undone: the visit was removed from this phone.' : 'Undone: the visit is being withdrawn.');
+  focusRow(obligation);
+  if (!waiting && navigator.onLine) await syncNow();
+}
+
+async function queueWithdrawal(visitId, label) {
+  await outbox.addWithdrawal({ visitId, workerId: state.session.worker.id, label: { reference: label?.reference, initials: label?.initials } });
+  await requestBackgroundSync();
+}
+
+async function withdrawSent(button) {
+  if (!(await visits.confirm('Withdraw this visit?', 'Only if it was recorded in error: it stays in the child’s history, marked withdrawn, and no longer counts for the due date.', 'Withdraw it', 'Keep it'))) return;
+  const entry = state.sent.find((sent) => sent.id === button.dataset.visitId);
+  await queueWithdrawal(button.dataset.visitId, entry?.label);
+  await refreshEntries();
   if (navigator.onLine) await syncNow();
 }
 
-// ---- planning contacts ------------------------------------------------------------------
+// ---- planning contacts
 
 // The caseload obligation a plan button is about (the list and the child page carry child and role).
 function obligationOfRow(button) {
@@ -282,31 +443,32 @@ async function planContact(button) {
 }
 
 async function cancelPlan(button) {
-  $('confirm-title').textContent = 'Cancel this plan?';
-  $('confirm-text').textContent = 'The plan will be cancelled; the visit is still due.';
-  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  if (!(await visits.confirm('Cancel this plan?', 'The plan will be cancelled; the visit is still due.', 'Cancel the plan', 'Keep the plan'))) return;
   await queuePlanAction({ type: 'cancel_plan', planId: button.dataset.planId, label: planLabel(obligationOfRow(button)) });
 }
 
-// One tap: the visit is recorded on the plan's date (today, if the plan was for later).
+// The record dialog, dated the plan's day when it has passed (today, if the plan was for later):
+// child seen or no access, as for any visit.
 async function completeFromPlan(button) {
   const obligation = obligationOfRow(button);
   const today = render.localIsoDate();
   const planDate = button.dataset.planDate;
-  const date = planDate <= today ? planDate : today;
-  const body = { date, visit_id: crypto.randomUUID() };
-  await queuePlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation) });
+  const visit = await visits.askForVisit(obligation, { date: planDate <= today ? planDate : today, title: 'Record the planned visit', planned: true });
+  if (!visit) return;
+  const body = { date: visit.date, child_seen: visit.childSeen, seen_alone: visit.childSeen && visit.seenAlone, visit_id: crypto.randomUUID() };
+  await outbox.deleteMeta('last_plan_answer');
+  const entry = await outbox.addPlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation), workerId: state.session.worker.id });
+  await afterSave(entry, obligation);
+  if (routeOf(location.pathname).screen === 'child') route();
 }
 
 async function discardEntry(button) {
-  $('confirm-title').textContent = 'Discard this?';
-  $('confirm-text').textContent = 'This visit will be removed from this phone and will never reach the server.';
-  if ((await visits.ask($('confirm-dialog'))) !== 'yes') return;
+  if (!(await visits.confirm('Discard this?', 'This visit will be removed from this phone and will never reach the server.'))) return;
   await outbox.discardEntry(button.closest('li').dataset.entryId);
   await refreshEntries();
 }
 
-// ---- child and team pages ----------------------------------------------------------------
+// ---- child and team pages
 
 // Child and team pages: loaded on each visit, network-first through the service worker.
 async function showPage(screen, title, build, focus) {
@@ -322,7 +484,7 @@ async function showPage(screen, title, build, focus) {
   if (focus) content.querySelector('h1')?.focus();
 }
 
-// ---- start ------------------------------------------------------------------------------
+// ---- start
 
 function bindEvents() {
   document.addEventListener('click', interceptLinks);
@@ -339,37 +501,53 @@ function bindEvents() {
     const button = event.target.closest('button[data-action="discard"]');
     if (button) discardEntry(button);
   });
-  window.addEventListener('online', () => syncNow());
+  $('sent-list').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-action="withdraw"]');
+    if (button) withdrawSent(button);
+  });
+  $('save-undo').addEventListener('click', undoLastSave);
+  $('counts').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-filter]');
+    if (!button) return;
+    state.filter = state.filter === button.dataset.filter ? '' : button.dataset.filter;
+    visits.applyFilters(state.filter);
+  });
+  $('visit-search').addEventListener('input', () => visits.applyFilters(state.filter));
+  window.addEventListener('online', () => (state.session ? syncNow() : finishPendingSignOut()));
   // The first visit's reads happen before the new service worker controls the page: read
   // again through it, so the list is there the first time the phone is offline.
   navigator.serviceWorker?.addEventListener('controllerchange', () => navigator.onLine && syncNow());
   window.addEventListener('offline', updateSyncStatus);
   navigator.serviceWorker?.addEventListener('message', (event) => {
     if (event.data?.type === 'outbox-replayed') {
-      refreshEntries().then(showPlanAnswer).then(() => event.data.outcome.sent && loadCaseload());
+      refreshEntries().then(showPlanAnswer).then(() => state.session && event.data.outcome.sent && loadCaseload());
     }
   });
   setInterval(() => {
-    if (navigator.onLine && state.session && state.entries.some((entry) => entry.state === 'pending')) syncNow();
+    if (!navigator.onLine) return;
+    if (!state.session) finishPendingSignOut();
+    else if (state.entries.some((entry) => entry.state === 'pending')) syncNow();
   }, REPLAY_INTERVAL_MS);
   bindSettings({ signOut });
 }
 
-async function finishPendingSignOut() {
+async function finishPendingSignOut(attempt = 0) {
+  if (!(await outbox.getMeta(PENDING_SIGN_OUT))) return;
   try {
     await api.getSession();
     await api.signOut();
   } catch (error) {
-    if (!(error instanceof api.ApiError)) return; // still offline: try again next time
+    // Only a 401 says it is over; anything else is tried again soon, then each minute.
+    if (!(error instanceof api.ApiError && error.status === 401)) {
+      if (navigator.onLine && attempt < 4) setTimeout(() => finishPendingSignOut(attempt + 1), 2000 * (attempt + 1));
+      return;
+    }
   }
   await outbox.deleteMeta(PENDING_SIGN_OUT);
 }
 
+// No saved session on the phone: ask the server, within the time limit.
 async function loadSession() {
-  if (await outbox.getMeta(PENDING_SIGN_OUT)) {
-    await finishPendingSignOut();
-    return null;
-  }
   try {
     return await api.getSession();
   } catch (error) {
@@ -380,27 +558,50 @@ async function loadSession() {
   }
 }
 
-// Signed in last time on this phone: ask for the list beside the session, a round trip sooner.
-async function earlyCaseload() {
-  if (!(await outbox.getMeta('worker_id')) || (await outbox.getMeta(PENDING_SIGN_OUT))) return null;
-  const reading = api.getCaseload();
-  reading.catch(() => undefined); // judged later, with the session
-  return reading;
+async function savedCopy() {
+  const [workerId, session, caseload] = await Promise.all(
+    [outbox.WORKER_KEY, SAVED_SESSION, SAVED_CASELOAD].map((key) => outbox.getMeta(key)),
+  );
+  if (!workerId || session?.worker?.id !== workerId) return null;
+  return { session, caseload };
 }
 
+function ready() {
+  document.body.dataset.ready = 'true';
+  // After the first screen, so installing the shell does not compete with the first reads.
+  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+}
+
+// Cache first: the saved list, then the reads behind it. Every failure ends on a screen.
 async function start() {
   adoptHashRoute();
   bindEvents();
-  const early = await earlyCaseload();
+  if (await outbox.getMeta(PENDING_SIGN_OUT)) {
+    await refreshEntries();
+    showSignIn();
+    ready();
+    return finishPendingSignOut();
+  }
+  const saved = await savedCopy();
+  if (saved) {
+    api.useSavedSession(saved.session);
+    useSession(saved.session);
+    Object.assign(state, {
+      caseload: saved.caseload?.body ?? null,
+      storedAt: saved.caseload?.at ?? null,
+      lastSync: (await outbox.getMeta('last_sync')) || null,
+    });
+    await refreshEntries();
+    route();
+    ready();
+    return refreshBehind();
+  }
   await refreshEntries();
   const session = await loadSession();
   if (session) await signedIn(session);
   route();
-  if (session && early && !hasUnsent()) await loadCaseload(early);
-  else if (session) await syncNow({ readSession: false });
-  document.body.dataset.ready = 'true';
-  // After the first screen, so installing the shell does not compete with the first reads.
-  navigator.serviceWorker?.register('/sw.js', { type: 'module', scope: '/', updateViaCache: 'none' }).catch(() => undefined);
+  ready();
+  if (session) await syncNow();
 }
 
 start();

@@ -1,15 +1,20 @@
-// The outbox: visits recorded on the phone, and plans made, moved, cancelled or completed on it,
-// kept in IndexedDB until the server has them, and sent in the order they were made. Each visit
-// and plan carries a client UUID, so sending it twice is harmless (PUT is idempotent on the
-// server; so are DELETE and completing a plan with its visit's UUID). Nothing leaves the outbox except by a 201/200 from the server or the worker's own
-// decision to discard it. Used by the page and by the service worker's 'sync' handler.
+// The outbox: visits, withdrawals and plan actions, kept in IndexedDB until the server has them
+// and sent in order. Client UUIDs make a resend harmless (idempotent PUT, DELETE, completion).
+// An entry leaves only on a 2xx or the worker's own discard. Used by the page and the worker.
 
-import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit } from './api.js';
+import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit, withdrawVisit } from './api.js';
 
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
 const OUTBOX = 'outbox';
-const META = 'meta'; // small non-outbox facts (last sync time, worker id): wiped on sign-out
+// Small non-outbox facts (the worker signed in on this phone, their session and saved list,
+// last sync time): wiped on sign-out and whenever the server says the session has ended.
+const META = 'meta';
+// The worker signed in on this phone; absent once signed out. Nothing is sent without it.
+export const WORKER_KEY = 'worker_id';
+// The last entries the server accepted, so the worker sees they arrived.
+const SENT_LOG = 'sent_log';
+const SENT_LOG_LENGTH = 10;
 export const SYNC_TAG = 'outbox';
 
 // Entry states: 'pending' (will be sent), 'rejected' (the server said no: the worker decides),
@@ -26,6 +31,11 @@ const PLAN_REJECTIONS = {
   422: 'The server could not accept this plan. Fix what is named below and plan again, then discard this copy.',
   404: 'You can no longer see this child (or the plan is gone). Discard this copy.',
   403: 'Only the worker who made this plan can change it. Discard this copy.',
+};
+
+const WITHDRAW_REJECTIONS = {
+  403: 'Only the worker who recorded this visit (within 7 days), their team manager or an admin can withdraw it. Ask your team manager, then discard this copy.',
+  404: 'You can no longer see this child, so the visit cannot be withdrawn. Tell your manager, then discard this copy.',
 };
 
 let dbPromise = null;
@@ -62,8 +72,9 @@ export function listEntries() {
 
 // Store a visit for sending. `label` holds what the list shows while it waits (reference,
 // initials, plan label): the least the worker needs to recognise it.
-export function addVisit({ childId, date, role, childSeen, seenAlone, workerId, label }) {
-  const visit = { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone };
+// `kind`: null (in person) or a call or text, which is recorded but never moves a due date.
+export function addVisit({ childId, date, role, childSeen, seenAlone, kind = null, workerId, label }) {
+  const visit = { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone, kind };
   return queue({ visit }, workerId, label);
 }
 
@@ -71,6 +82,11 @@ export function addVisit({ childId, date, role, childSeen, seenAlone, workerId, 
 // (POST .../complete, recording the visit). Its entry id is its own, since one plan can be moved twice.
 export function addPlanAction({ type, planId, body, workerId, label }) {
   return queue({ type, plan_id: planId, body: body ?? null }, workerId, label);
+}
+
+// Withdraw a visit the server already has, as recorded in error (DELETE /api/visits/<uuid>).
+export function addWithdrawal({ visitId, workerId, label }) {
+  return queue({ type: 'withdraw_visit', visit_id: visitId }, workerId, label);
 }
 
 // One new pending entry: what it asks of the server, and who queued it and how to show it.
@@ -98,17 +114,33 @@ async function send(entry) {
     await deletePlan(entry.plan_id);
   } else if (entry.type === 'complete_plan') {
     await completePlan(entry.plan_id, entry.body);
+  } else if (entry.type === 'withdraw_visit') {
+    await withdrawVisit(entry.visit_id);
   } else {
     await putVisit(entry.id, entry.visit);
   }
+}
+
+async function logSent(entry) {
+  const log = (await getMeta(SENT_LOG)) || [];
+  const sent = { ...entry, state: 'sent', sent_at: new Date().toISOString() };
+  await setMeta(SENT_LOG, [sent, ...log].slice(0, SENT_LOG_LENGTH));
+}
+
+// Entries the server has accepted lately, newest first.
+export async function sentEntries() {
+  return (await getMeta(SENT_LOG)) || [];
 }
 
 export function discardEntry(entryId) {
   return run(OUTBOX, 'readwrite', (store) => store.delete(entryId));
 }
 
-export function discardAll() {
-  return run(OUTBOX, 'readwrite', (store) => store.clear());
+// One worker's entries; another worker's kept entries stay for them.
+export async function discardAllOf(workerId) {
+  for (const entry of await listEntries()) {
+    if (entry.worker_id === workerId) await discardEntry(entry.id);
+  }
 }
 
 function saveEntry(entry) {
@@ -131,10 +163,22 @@ export function clearMeta() {
   return run(META, 'readwrite', (store) => store.clear());
 }
 
+// Every cache but the shell's, and the meta store (sign-out, any 401; page and worker).
+export async function forgetChildData() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));
+  await clearMeta();
+}
+
+function rejectionsFor(entry) {
+  if (entry.type === 'withdraw_visit') return WITHDRAW_REJECTIONS;
+  return entry.type ? PLAN_REJECTIONS : REJECTIONS;
+}
+
 function rejection(error, entry) {
   return {
     status: error.status,
-    message: (entry.type ? PLAN_REJECTIONS[error.status] : REJECTIONS[error.status]) || 'The server refused this.',
+    message: rejectionsFor(entry)[error.status] || 'The server refused this.',
     details: error.fieldMessages(),
   };
 }
@@ -144,6 +188,7 @@ async function sendEntry(entry) {
   try {
     await send(entry);
     await discardEntry(entry.id);
+    await logSent(entry);
     return 'sent';
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) return 'retry';
@@ -161,14 +206,19 @@ async function currentWorkerId() {
   try {
     return (await getSession()).worker.id;
   } catch (error) {
-    return error instanceof ApiError && error.status === 401 ? null : undefined;
+    if (!(error instanceof ApiError) || error.status !== 401) return undefined;
+    await forgetChildData();
+    return null;
   }
 }
 
 async function replayEntries() {
   const outcome = { sent: 0, rejected: 0, needsSignIn: 0, retry: 0, otherAccount: 0 };
-  const entries = (await listEntries()).filter((entry) => entry.state !== 'rejected');
-  if (entries.length === 0) return outcome;
+  // Only the worker signed in on this phone, and only their own entries: a kept entry waits
+  // for its worker to sign in again, even while the server session outlives a sign-out.
+  const phoneWorker = await getMeta(WORKER_KEY);
+  const entries = (await listEntries()).filter((entry) => entry.state !== 'rejected' && entry.worker_id === phoneWorker);
+  if (!phoneWorker || entries.length === 0) return outcome;
   const workerId = await currentWorkerId();
   if (workerId === undefined) return { ...outcome, retry: entries.length };
   for (const entry of entries) {
@@ -194,6 +244,13 @@ export function replay() {
     return navigator.locks.request('outbox-replay', replayEntries);
   }
   return replayEntries();
+}
+
+// The session has ended: pending entries wait for their worker to sign in again.
+export async function parkForSignIn() {
+  for (const entry of await listEntries()) {
+    if (entry.state === 'pending') await saveEntry({ ...entry, state: 'needs_sign_in' });
+  }
 }
 
 // After signing in again, entries parked for sign-in become pending again.

@@ -22,9 +22,19 @@ export async function childPage(childId, workerId) {
     0,
     render.h('h2', {}, 'Planned contacts'),
     upcoming.length ? render.h('ul', { class: 'plans' }, upcoming.map((plan) => plans.renderPlan(plan, workerId))) : render.h('p', {}, 'Nothing planned.'),
-    render.h('div', { class: 'plan-actions' }, obligations.body.obligations.filter((obligation) => held.includes(obligation.role)).map((obligation) => plans.planButtonFor(childId, obligation))),
+    render.h(
+      'div',
+      { class: 'plan-actions' },
+      obligations.body.obligations
+        .filter((obligation) => held.includes(obligation.role))
+        .flatMap((obligation) => [recordButtonFor(childId, obligation), plans.planButtonFor(childId, obligation)]),
+    ),
   );
   return page;
+}
+
+function recordButtonFor(childId, obligation) {
+  return render.h('button', { type: 'button', class: 'primary record', dataset: { action: 'record', childId, role: obligation.role } }, 'Record visit');
 }
 
 export async function teamPage(teamId) {

@@ -3,6 +3,17 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+// Short tags a worker reads at a glance; a care leaver is a young person, not a child.
+const PLAN_TAGS = { child_in_need: 'CIN', child_protection: 'CP', cared_for: 'CLA', care_leaver: 'Care leaver' };
+
+export function planTag(planType) {
+  return PLAN_TAGS[planType] ? h('span', { class: 'tag' }, PLAN_TAGS[planType]) : null;
+}
+
+export function personWord(planType) {
+  return planType === 'care_leaver' ? 'young person' : 'child';
+}
+
 export const STATUS_WORDS = {
   overdue: 'Overdue',
   due_today: 'Due today',
@@ -101,11 +112,16 @@ export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, STATUS_WORDS[status] || status);
 }
 
-export function renderCounts(obligations) {
+// Each tile is a toggle that shows only its rows ('' : all of them).
+export function renderCounts(obligations, filter = '') {
   const counts = countByStatus(obligations);
-  return ['overdue', 'due_today', 'due_soon'].map((status) =>
-    h('li', { class: `count status-${status}` }, h('strong', {}, String(counts[status])), ` ${STATUS_WORDS[status]}`),
-  ).concat(h('li', { class: 'count' }, h('strong', {}, String(obligations.length)), ' in total'));
+  const tile = (status, count, words) =>
+    h(
+      'li',
+      { class: `count ${status ? `status-${status}` : ''}` },
+      h('button', { type: 'button', class: 'count-button', dataset: { filter: status }, 'aria-pressed': String(filter === status) }, h('strong', {}, String(count)), ` ${words}`),
+    );
+  return ['overdue', 'due_today', 'due_soon'].map((status) => tile(status, counts[status], STATUS_WORDS[status])).concat(tile('', obligations.length, 'in total'));
 }
 
 function capitalise(text) {
@@ -124,7 +140,19 @@ function pendingNote(pending) {
 }
 
 // One row of "My visits". `childHref` links to the child's page; `pending` are outbox entries.
-export function renderVisitRow(obligation, childHref, pending) {
+function daysBetween(fromIso, toIso) {
+  return Math.round((isoToDate(toIso) - isoToDate(fromIso)) / 86_400_000);
+}
+
+// "12 days overdue (due Mon 4 Jan)": how late, not only since when.
+function dueWords(obligation, asOf) {
+  const late = asOf ? daysBetween(obligation.due, asOf) : 0;
+  const due = `Due ${formatDate(obligation.due)}`;
+  if (obligation.status !== 'overdue' || late <= 0) return due;
+  return `${late} day${late === 1 ? '' : 's'} overdue (due ${formatDate(obligation.due)})`;
+}
+
+export function renderVisitRow(obligation, childHref, pending, asOf = null) {
   const name = `${obligation.reference} · ${obligation.initials}`;
   return h(
     'li',
@@ -135,8 +163,8 @@ export function renderVisitRow(obligation, childHref, pending) {
       h('a', { href: childHref, class: 'visit-child' }, name),
       statusBadge(obligation.status),
     ),
-    h('p', { class: 'visit-plan' }, `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
-    h('p', { class: 'visit-dates' }, `Due ${formatDate(obligation.due)} · plan by ${formatDate(obligation.plan_by)}`),
+    h('p', { class: 'visit-plan' }, planTag(obligation.plan_type), `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
+    h('p', { class: 'visit-dates' }, `${dueWords(obligation, asOf)} · plan by ${formatDate(obligation.plan_by)}`),
     pendingNote(pending),
     h(
       'button',
@@ -148,17 +176,29 @@ export function renderVisitRow(obligation, childHref, pending) {
 
 const ENTRY_STATE_WORDS = {
   pending: 'Waiting to sync',
+  sent: 'Sent',
   needs_sign_in: 'Waiting: sign in again to send',
   rejected: 'Not saved: needs you',
 };
 
-const PLAN_ACTION_WORDS = { plan: 'plan', cancel_plan: 'plan cancelled', complete_plan: 'visit recorded from the plan' };
+const PLAN_ACTION_WORDS = {
+  plan: 'plan',
+  cancel_plan: 'plan cancelled',
+  complete_plan: 'visit recorded from the plan',
+  withdraw_visit: 'visit withdrawn (recorded in error)',
+};
 
 function outboxTitle(entry, label) {
   if (entry.type === 'plan') return `${label}: plan ${formatDate(entry.body.starts_at.slice(0, 10))} ${entry.body.starts_at.slice(11, 16)}`;
   if (entry.type) return `${label}: ${PLAN_ACTION_WORDS[entry.type]}`;
   const seen = entry.visit.child_seen ? (entry.visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
   return `${label}: ${formatDate(entry.visit.date)}, ${seen}`;
+}
+
+function entryStateWords(entry, otherAccount) {
+  if (otherAccount) return 'Recorded under another account: sign in as that person to send it';
+  if (entry.state === 'sent') return `Sent ${formatTime(entry.sent_at)}: the server has it`;
+  return ENTRY_STATE_WORDS[entry.state];
 }
 
 export function renderOutboxEntry(entry, currentWorkerId) {
@@ -169,11 +209,16 @@ export function renderOutboxEntry(entry, currentWorkerId) {
     'li',
     { class: `outbox-entry state-${entry.state}`, dataset: { entryId: entry.id } },
     h('p', { class: 'entry-title' }, outboxTitle(entry, label)),
-    h('p', { class: 'entry-state' }, otherAccount ? 'Recorded under another account: sign in as that person to send it' : ENTRY_STATE_WORDS[entry.state]),
+    h('p', { class: 'entry-state' }, entryStateWords(entry, otherAccount)),
     problem ? h('p', { class: 'entry-problem' }, problem.message) : null,
     problem && problem.details.length ? h('ul', { class: 'entry-details' }, problem.details.map((line) => h('li', {}, line))) : null,
-    entry.state === 'rejected' || otherAccount
+    // Anything not yet on the server can be discarded: the undo for a wrong tap made offline.
+    entry.state !== 'sent'
       ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, entry.type ? 'Discard this change' : 'Discard this visit')
+      : null,
+    // A sent visit can still be withdrawn as recorded in error (queued like any other change).
+    entry.state === 'sent' && entry.visit
+      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'withdraw', visitId: entry.id } }, 'Withdraw: recorded in error')
       : null,
   );
 }

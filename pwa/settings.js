@@ -1,6 +1,7 @@
 // The settings screen: reminders on this phone (push), the calendar feed link, signing out.
 
-import { ApiError, createFeedLink, deleteFeedLink } from './api.js';
+import { ApiError, createFeedLink, deleteFeedLink, getFeedSettings } from './api.js';
+import { confirm } from './visits.js';
 import * as push from './push.js';
 
 const $ = (id) => document.getElementById(id);
@@ -68,8 +69,19 @@ function showFeedLink(link) {
   $('feed-create').textContent = link ? 'Make a new link (the old one stops working)' : 'Get my calendar link';
 }
 
+// A link made earlier is live (its URL is shown only once): say so, and warn before replacing it.
+function showFeedLive(live) {
+  $('feed-live').hidden = !live;
+  if (live) $('feed-create').textContent = 'Make a new link (the old one stops working)';
+}
+
 async function createLink() {
+  if (!$('feed-live').hidden || !$('feed-link').hidden) {
+    const text = 'Calendars subscribed to the old link stop updating until you subscribe them to the new one.';
+    if (!(await confirm('Replace your calendar link?', text, 'Replace it', 'Keep the old link'))) return;
+  }
   try {
+    showFeedLive(false);
     showFeedLink(await createFeedLink());
     $('feed-status').textContent = 'Your calendar link is ready. Keep it private: anyone with it can see your visit list.';
   } catch (error) {
@@ -91,6 +103,7 @@ async function turnFeedOff() {
   try {
     await deleteFeedLink();
     showFeedLink(null);
+    showFeedLive(false);
     $('feed-status').textContent = 'Calendar feed turned off. Calendars subscribed to it stop updating.';
   } catch (error) {
     $('feed-status').textContent = problemText(error, 'turn the feed off');
@@ -110,6 +123,8 @@ export async function showSettings(session) {
   $('account-who').textContent = `Signed in as ${session.worker.name} (${session.worker.email}).`;
   const ready = push.isSupported() && (await registration());
   showReminderState(ready ? await push.reminderState(ready) : 'unsupported');
+  const feeds = await getFeedSettings().catch(() => null);
+  if ($('feed-link').hidden) showFeedLive(Boolean(feeds?.active_feeds?.includes('worker')));
 }
 
 export async function reRegisterReminders() {

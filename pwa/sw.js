@@ -3,7 +3,7 @@
 // Registered as a module worker at the scope root.
 
 import { FROM_CACHE_HEADER, getSession, isApiRead, routes } from './api.js';
-import { replay, SYNC_TAG } from './outbox.js';
+import { forgetChildData, getMeta, replay, SYNC_TAG, WORKER_KEY } from './outbox.js';
 import { resubscribe } from './push.js';
 
 // Replaced by the server with a hash of every file in pwa/, so any change to the shell makes a
@@ -82,18 +82,21 @@ function offlineProblem() {
 
 // Network first; a good answer is stored with the time it arrived; without a network the
 // stored copy is returned with that time in X-From-Cache, so the app can say how old it is.
+// Only while signed in on this phone; a 401 removes every copy at once.
 async function apiRead(request) {
-  const cache = await caches.open(DATA_CACHE);
+  if (!(await getMeta(WORKER_KEY))) return fetch(request).catch(() => offlineProblem());
   try {
     const response = await fetchWithTimeout(request);
     if (response.status === 200) {
-      await cache.put(request, await withHeader(response.clone(), 'X-Stored-At', new Date().toISOString()));
+      const stored = await withHeader(response.clone(), 'X-Stored-At', new Date().toISOString());
+      // Signed out while this read was under way: keep nothing.
+      if (await getMeta(WORKER_KEY)) await (await caches.open(DATA_CACHE)).put(request, stored);
     } else if (response.status === 401) {
-      await cache.delete(request);
+      await forgetChildData();
     }
     return response;
   } catch {
-    const stored = await cache.match(request);
+    const stored = await caches.match(request, { cacheName: DATA_CACHE });
     if (!stored) return offlineProblem();
     return withHeader(stored, FROM_CACHE_HEADER, stored.headers.get('X-Stored-At') || 'unknown');
   }

@@ -24,9 +24,9 @@ function withPlan(row, obligation, entries) {
   return row;
 }
 
-function renderGroup(group, entries) {
+function renderGroup(group, entries, asOf) {
   const rows = group.items.map((obligation) =>
-    withPlan(render.renderVisitRow(obligation, routes.child(obligation.child_id), pendingFor(obligation, entries)), obligation, entries),
+    withPlan(render.renderVisitRow(obligation, routes.child(obligation.child_id), pendingFor(obligation, entries), asOf), obligation, entries),
   );
   return render.h(
     'section',
@@ -36,30 +36,77 @@ function renderGroup(group, entries) {
   );
 }
 
-export function renderOutbox(entries, workerId) {
+export function renderOutbox(entries, workerId, sent = []) {
   $('outbox-section').hidden = entries.length === 0;
   $('outbox-list').replaceChildren(...entries.map((entry) => render.renderOutboxEntry(entry, workerId)));
+  $('sent-section').hidden = sent.length === 0;
+  $('sent-list').replaceChildren(...sent.map((entry) => render.renderOutboxEntry(entry, workerId)));
 }
 
-export function renderVisitsScreen({ caseload, storedAt, entries, workerId, loadFailed }) {
-  renderOutbox(entries, workerId);
-  $('stale-note').hidden = !storedAt && !(loadFailed && !caseload);
-  if (storedAt) {
-    $('stale-note').textContent = `Offline: this is your list as it was at ${render.formatTime(storedAt)} (${render.formatAge(storedAt)}).`;
-  } else if (loadFailed && !caseload) {
-    $('stale-note').textContent = 'Offline, and this phone has no saved copy of your list yet.';
+// The note above the list: how old the list on screen is, and why it is not newer.
+function staleNote({ caseload, storedAt, loadFailed, refreshing, refreshProblem }) {
+  if (!caseload) {
+    if (!loadFailed || refreshing) return null;
+    return `${refreshProblem || 'Offline'}, and this phone has no saved copy of your list yet.`;
   }
+  if (!storedAt) return null;
+  const asOf = `${render.formatTime(storedAt)} (${render.formatAge(storedAt)})`;
+  if (refreshing) return `Your list as of ${asOf}. Refreshing…`;
+  if (refreshProblem) return `${refreshProblem}. This is your list as of ${asOf}.`;
+  return `Offline: this is your list as it was at ${asOf}.`;
+}
+
+// Only the notes and the outbox, without rebuilding the list (which would move focus).
+export function renderNotes(state) {
+  const note = staleNote(state);
+  $('stale-note').hidden = !note;
+  $('stale-note').textContent = note || '';
+}
+
+// The status tile pressed and the search box: rows that match neither are hidden, and so is a
+// group left empty. Search matches the reference or the initials.
+export function applyFilters(filter) {
+  const words = $('visit-search').value.trim().toLowerCase().replaceAll('.', '');
+  for (const row of document.querySelectorAll('#visit-groups li.visit')) {
+    const name = row.querySelector('.visit-child').textContent.toLowerCase().replaceAll('.', '');
+    row.hidden = Boolean((filter && !row.classList.contains(`status-${filter}`)) || (words && !name.includes(words)));
+  }
+  for (const group of document.querySelectorAll('#visit-groups section.group')) {
+    group.hidden = !group.querySelector('li.visit:not([hidden])');
+  }
+  for (const button of document.querySelectorAll('#counts button')) button.setAttribute('aria-pressed', String(button.dataset.filter === filter));
+}
+
+export function renderVisitsScreen({ caseload, entries, workerId, sent, filter = '', ...rest }) {
+  renderOutbox(entries, workerId, sent);
+  renderNotes({ caseload, ...rest });
   if (!caseload) return;
-  $('counts').replaceChildren(...render.renderCounts(caseload.obligations));
+  $('counts').replaceChildren(...render.renderCounts(caseload.obligations, filter));
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
   $('visit-groups').replaceChildren(
-    ...(groups.length ? groups.map((group) => renderGroup(group, entries)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
+    ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
   );
+  applyFilters(filter);
 }
 
-export function statusLine({ storedAt, lastSync, entries }) {
-  const parts = [navigator.onLine && !storedAt ? 'Online' : 'Offline'];
-  parts.push(lastSync ? `last synced ${render.formatTime(lastSync)}` : 'not synced yet');
+// A working day: a phone that has not reached the server for this long says so plainly.
+const SYNC_OVERDUE_MS = 8 * 60 * 60 * 1000;
+
+function syncedWords(lastSync, now = Date.now()) {
+  if (!lastSync) return 'not synced yet';
+  if (now - new Date(lastSync).getTime() > SYNC_OVERDUE_MS) {
+    return `not synced since ${render.formatDate(lastSync.slice(0, 10))} ${render.formatTime(lastSync)}: connect to send and refresh`;
+  }
+  return `last synced ${render.formatTime(lastSync)}`;
+}
+
+export function statusLine({ storedAt, lastSync, entries, refreshing, refreshProblem }) {
+  const parts = [];
+  if (refreshing) parts.push('Refreshing…');
+  else if (!navigator.onLine || (storedAt && !refreshProblem)) parts.push('Offline');
+  else parts.push(refreshProblem ? 'Online · not refreshed' : 'Online');
+  parts.push(syncedWords(lastSync));
+  if (storedAt && !refreshing) parts.push(`as of ${render.formatTime(storedAt)}`);
   const waiting = entries.filter((entry) => entry.state !== 'rejected').length;
   if (waiting) parts.push(`${waiting} waiting to sync`);
   return parts.join(' · ');
@@ -74,14 +121,29 @@ export function ask(dialog) {
   });
 }
 
+// The confirm dialog with its words; resolves true for yes.
+export async function confirm(title, text, yes = 'Discard', no = 'Keep it') {
+  Object.entries({ 'confirm-title': title, 'confirm-text': text, 'confirm-yes': yes, 'confirm-no': no }).forEach(([id, words]) => {
+    $(id).textContent = words;
+  });
+  return (await ask($('confirm-dialog'))) === 'yes';
+}
+
 // Two taps from the list: this dialog opens with today's date, and one button saves.
 // Resolves with {date, childSeen, seenAlone}, or null when cancelled.
-export async function askForVisit(obligation) {
+export async function askForVisit(obligation, { date = null, title = 'Record a visit', planned = false } = {}) {
   const today = render.localIsoDate();
+  $('record-title').textContent = title;
   $('record-child').textContent = `${obligation.reference} · ${obligation.initials}, ${obligation.plan_label || obligation.plan_type}`;
-  Object.assign($('record-date'), { value: today, max: today });
+  Object.assign($('record-date'), { value: date || today, max: today });
   $('record-alone').checked = false;
+  $('record-kind').value = '';
+  $('record-kind-row').hidden = planned; // a plan has its kind already
+  // "Seen alone" is asked of children, not of a young person leaving care.
+  const person = render.personWord(obligation.plan_type);
+  $('record-alone-row').hidden = person !== 'child';
+  $('record-seen').textContent = `${person === 'child' ? 'Child' : 'Young person'} seen`;
   const choice = await ask($('record-dialog'));
   if (choice !== 'seen' && choice !== 'no-access') return null;
-  return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked };
+  return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked, kind: $('record-kind').value || null };
 }

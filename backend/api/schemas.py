@@ -70,3 +70,6 @@ class VisitSchema(Schema):
     kind = fields.String(allow_none=True, metadata={"description": "null: in person, place not recorded"})
     visitor_id = fields.String(allow_none=True)
     recorded_at = fields.AwareDateTime()
+    withdrawn_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "Set once withdrawn as recorded in error: it no longer counts"}
+    )

@@ -1,4 +1,4 @@
-"""``/api/visits/<uuid>``: record a visit idempotently (the phone chooses the id)."""
+"""``/api/visits/<uuid>``: record a visit idempotently (the phone chooses the id), or withdraw it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from marshmallow import Schema, fields, validate
 from ..auth import current_viewer
 from ..core.vocabulary import CONTACT_KINDS
 from ..services.audit import record_read
+from ..services.visit_withdrawals import withdraw_visit
 from ..services.visits import VisitReport, record_visit, visible_visit
 from .child_schemas import ID, VISIT_ROLE
-from .context import route_name, today
+from .context import now, route_name, today
 from .fields import IsoDate, StrictBoolean
 from .schemas import VisitSchema
 
@@ -51,3 +52,10 @@ class Visit(MethodView):
         visit = visible_visit(viewer, str(visit_id), today())
         record_read(viewer.worker_id, visit["child_id"], route_name())
         return visit
+
+    @blp.response(204, description="Withdrawn as recorded in error (also when it already was)")
+    @blp.alt_response(403, description="Visible, but only its recorder (for 7 days), their team manager or an admin")
+    @blp.alt_response(404, description="No such visit, or not one the caller may see")
+    def delete(self, visit_id: UUID) -> None:
+        """Withdraw a visit recorded in error: it stays in the history but no longer counts."""
+        withdraw_visit(current_viewer(), str(visit_id), today(), now(), route_name())

@@ -84,3 +84,7 @@ class VisitRow(db.Model):
     # contacts had kinds, all of them visits in person. Only contact in person reaches the engine.
     kind: Mapped[str | None] = mapped_column(String(20))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # Withdrawn as recorded in error (services/visit_withdrawals.py): kept in the history, never
+    # counted for a due date.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(ForeignKey("workers.id"))

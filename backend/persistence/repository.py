@@ -76,7 +76,7 @@ def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
     """The visits the engine reads: contact in person only (see ``in_person``)."""
     if latest_on is None:
         return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(
-            VisitRow.child_id.in_(child_ids), in_person()
+            VisitRow.child_id.in_(child_ids), in_person(), not_withdrawn()
         )
     return (
         select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, true())
@@ -85,6 +85,7 @@ def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
             VisitRow.child_seen.is_(True),
             VisitRow.date <= latest_on,
             in_person(),
+            not_withdrawn(),
         )
         .group_by(VisitRow.child_id, VisitRow.role)
     )
@@ -95,6 +96,11 @@ def in_person() -> ColumnElement[bool]:
     but only contact in person satisfies a visiting cadence, so only it reaches the engine (which
     stays unaware of contact kinds). A visit without a kind predates kinds and was in person."""
     return or_(VisitRow.kind.is_(None), VisitRow.kind.in_(sorted(IN_PERSON_CONTACT_KINDS)))
+
+
+def not_withdrawn() -> ColumnElement[bool]:
+    """A visit withdrawn as recorded in error stays in the history but never meets a due date."""
+    return VisitRow.withdrawn_at.is_(None)
 
 
 def load_case(child_id: str) -> LoadedCase | None:

@@ -105,4 +105,5 @@ def visit_as_dict(visit: VisitRow) -> dict[str, Any]:
         "kind": visit.kind,
         "visitor_id": visit.visitor_id,
         "recorded_at": visit.recorded_at,
+        "withdrawn_at": visit.withdrawn_at,
     }

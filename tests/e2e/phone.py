@@ -125,3 +125,71 @@ def service_worker_registration(context: BrowserContext, page: Page, base_url: s
         return next((item["registrationId"] for item in registrations if item["scopeURL"] == base_url + "/"), None)
 
     return session, wait_until(registration_id, page=page, what="the service worker registration")
+
+
+# Chromium's network throttled as Lighthouse's "slow 4G" (150 ms round trip, 1.6 Mbit/s down,
+# 750 kbit/s up), for the first-load budget.
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6 * 1024 * 1024 / 8,
+    "uploadThroughput": 750 * 1024 / 8,
+}
+
+LARGEST_CONTENTFUL_PAINT = """
+() => new Promise((resolve) => {
+  new PerformanceObserver((list) => {
+    const entries = list.getEntries();
+    resolve(entries[entries.length - 1].startTime);
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+})
+"""
+
+RECORD_RESPONSE_MS = """
+(childId) => new Promise((resolve) => {
+  const started = performance.now();
+  const done = () => {
+    const row = document.querySelector(`li.visit[data-child-id="${childId}"]`);
+    return !document.getElementById('record-dialog').open && row && row.textContent.includes('waiting to sync');
+  };
+  const observer = new MutationObserver(() => {
+    if (done()) { observer.disconnect(); resolve(performance.now() - started); }
+  });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  document.querySelector('#record-dialog button[value=seen]').click();
+})
+"""
+
+
+def first_load_lcp(context: BrowserContext, base_url: str, email: str) -> float:
+    """Signed in but nothing cached (no service worker, no saved list), on slow 4G: LCP in ms."""
+    assert context.request.post(base_url + "/api/session", data={"email": email, "password": PASSWORD}).ok
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+    page.goto(base_url + "/")
+    page.wait_for_selector("li.visit")
+    return page.evaluate(LARGEST_CONTENTFUL_PAINT)
+
+
+def cached_paint_with_api_hanging(context: BrowserContext, base_url: str, email: str) -> float:
+    """Signed in with the list saved; every API request then hangs: ms from navigation to the list."""
+    page = context.new_page()
+    sign_in(page, base_url, email)
+    wait_for_offline_copy(page)
+    page.wait_for_timeout(300)
+    hanging: list[Any] = []
+    context.route("**/api/**", lambda route: hanging.append(route))
+    page.reload()
+    page.wait_for_selector("li.visit")
+    painted = page.evaluate("performance.getEntriesByName('list-painted')[0].startTime")
+    context.unroute_all(behavior="ignoreErrors")
+    return painted
+
+
+def record_response(page: Page, child_id: str) -> float:
+    """ms from tapping 'Child seen' to the dialog closed and the row saying 'waiting to sync'."""
+    page.click(f'li.visit[data-child-id="{child_id}"] button.record')
+    page.wait_for_selector("#record-dialog[open]")
+    return page.evaluate(RECORD_RESPONSE_MS, child_id)

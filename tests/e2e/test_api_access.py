@@ -129,6 +129,8 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
         {"type": "birth", "date": "2026-11-02"},
     ),
     ("/api/visits/<uuid:visit_id>", "PUT"): lambda t: (f"/api/visits/{new_visit_id()}", visit_body(t.child)),
+    # The target's visit was imported (no recorder): only its team's manager or an admin withdraws it.
+    ("/api/visits/<uuid:visit_id>", "DELETE"): lambda t: (f"/api/visits/{t.visit}", None),
     ("/api/plans", "GET"): lambda t: (f"/api/plans?child_id={t.child}", None),
     ("/api/plans/<uuid:plan_id>", "GET"): lambda t: (f"/api/plans/{t.plan}", None),
     ("/api/plans/<uuid:plan_id>", "PUT"): lambda t: (f"/api/plans/{new_visit_id()}", plan_body(t.child)),
@@ -158,6 +160,8 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
     if rule == "/api/teams/<team_id>/overview":
         return 200 if role in MANAGERS else 404
+    if (rule, method) == ("/api/visits/<uuid:visit_id>", "DELETE"):
+        return 204 if role in MANAGERS else 403
     if rule.startswith("/api/plans/") and method in ("DELETE", "POST"):
         # Only the worker who made a plan may cancel it or record its visit.
         return {"DELETE": 204, "POST": 201}[method] if role == "social_worker" else 403

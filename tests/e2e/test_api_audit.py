@@ -63,6 +63,7 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/children/<child_id>/events", "POST"): {"type": "birth", "date": "2026-11-02"},
         ("/api/children/<child_id>/allocations", "POST"): {"worker_id": spare_worker, "role": "personal_adviser"},
         ("/api/visits/<uuid:visit_id>", "PUT"): visit_body(child, date="2026-11-02"),
+        ("/api/visits/<uuid:visit_id>", "DELETE"): None,
         ("/api/plans/<uuid:plan_id>", "PUT"): plan_body(child),
         ("/api/plans/<uuid:plan_id>", "DELETE"): None,
         ("/api/plans/<uuid:plan_id>/complete", "POST"): {"date": "2026-11-20"},

@@ -105,7 +105,9 @@ def test_a_plan_made_offline_syncs_once_and_shows_in_the_list_and_the_feed(
     assert "consent" not in str(parsed)
 
 
-def test_recording_the_planned_visit_is_one_tap(context: BrowserContext, site: Site, world: World) -> None:
+def test_recording_the_planned_visit_asks_child_seen_then_completes_the_plan(
+    context: BrowserContext, site: Site, world: World
+) -> None:
     page = context.new_page()
     sign_in(page, site.url, world.worker_email)
     child = world.children["C-0003"]
@@ -114,6 +116,7 @@ def test_recording_the_planned_visit_is_one_tap(context: BrowserContext, site: S
     wait_until(lambda: server_plans(site.app), page=page, what="the plan on the server")
     page.wait_for_selector(f'li.visit[data-child-id="{child}"] button[data-action="complete-plan"]')
     page.click(f'li.visit[data-child-id="{child}"] button[data-action="complete-plan"]')
+    page.click("#record-dialog button[value=seen]")
     wait_until(
         lambda: any(plan.status == "completed" for plan in server_plans(site.app)), page=page, what="the plan completed"
     )

@@ -19,7 +19,9 @@ from backend.web import DEFAULT_DIRECTORY, content_version
 from tests.support.database import config_for
 
 PWA = DEFAULT_DIRECTORY
-SHELL_BUDGET_BYTES = 100 * 1024
+# Uncompressed, comments included (about a third of that over the wire, gzipped). Raised from
+# 100 KB when the app gained its cache-first start, per-entry sync states and undo.
+SHELL_BUDGET_BYTES = 110 * 1024
 
 
 def make_client(directory: Path, **config: object) -> FlaskClient:
