@@ -11,6 +11,7 @@ from datetime import date
 
 from .core.calendars import WorkingCalendar, build_calendar
 from .core.cases import Case
+from .core.coverage import Unscheduled, unscheduled_episodes
 from .core.errors import UnknownProfile
 from .core.profiles import Profile
 from .core.scheduling import Obligation, compute_obligations, project_due_dates
@@ -43,6 +44,10 @@ class Scheduler:
     def obligations(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
         profile = self.profile(profile_name)
         return compute_obligations(case, today, profile, self._calendars[profile.id])
+
+    def unscheduled(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Unscheduled, ...]:
+        """The case's active episodes no rule covers, with why (``core/coverage.py``)."""
+        return unscheduled_episodes(case, today, self.profile(profile_name))
 
     def projections(
         self, case: Case, today: date, role: str, count: int, profile_name: str | None = None

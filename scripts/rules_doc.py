@@ -38,6 +38,12 @@ def _profile_table(profile: Profile) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [_rule_row(rule) for rule in profile.rules]
+    if profile.floor:
+        floor = ", ".join(f"`{rule.id}`" for rule in profile.floor)
+        lines += ["", f"Statutory floor, applied as well (from `{profile.base}`): {floor}."]
+    if profile.not_covered:
+        lines += ["", "Plan types with no rule, and why:", ""]
+        lines += [f"- `{plan_type}`: {reason}" for plan_type, reason in profile.not_covered]
     return "\n".join(lines)
 
 
@@ -68,6 +74,8 @@ def _applies_to(rule: VisitRule) -> str:
 
 def _visits(rule: VisitRule) -> str:
     parts = []
+    if rule.statutory:
+        parts.append("statutory (the floor of every profile built on this one)")
     if rule.first_visit is not None:
         parts.append(f"first visit within {rule.first_visit.describe()} of the start")
     for trigger in rule.triggers:

@@ -9,18 +9,24 @@ A rule's cadence is a list of phases. Each phase allows a longest gap between vi
 (the first such event on or after the episode's start), ``birthday:N`` (the day the
 child turns N), each optionally ``+ <interval>``. A list of anchors means the later of
 them. A phase whose anchor has not happened yet is not in force.
+
+Statute is the floor: a local profile names ``base = "england"`` and every rule of the
+base marked ``statutory = true`` applies in it as well, after the local rules. The
+earliest due date wins, so a local rule can only add visits to the statutory ones; a
+looser local standard never loosens the law.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from .errors import ProfileError
-from .intervals import Interval, parse_interval
+from .intervals import Interval
+from .profile_fields import Reader
 from .vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 
 ANCHOR_KINDS = ("start", "event", "birthday")
@@ -87,6 +93,8 @@ class VisitRule:
     first_visit: Interval | None = None
     triggers: tuple[Trigger, ...] = ()
     decision: str | None = None
+    # A statutory duty of the base profile: it applies in every profile built on the base.
+    statutory: bool = False
 
     def applies_to(self, placement: str | None, age_at_start: int | None) -> bool:
         """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
@@ -108,12 +116,17 @@ class Profile:
     region: str
     closures: tuple[tuple[date, str], ...]
     rules: tuple[VisitRule, ...]
+    # The base profile's statutory rules, applied after this profile's own (see the module docstring).
+    floor: tuple[VisitRule, ...] = ()
+    base: str | None = None
+    # Plan types this profile has no rule for, each with the reason (checked by check_coverage).
+    not_covered: tuple[tuple[str, str], ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
         grouped: dict[str, list[VisitRule]] = {}
-        for rule in self.rules:
+        for rule in self.rules + self.floor:
             grouped.setdefault(rule.plan_type, []).append(rule)
         index = MappingProxyType({plan_type: tuple(rules) for plan_type, rules in grouped.items()})
         object.__setattr__(self, "_by_plan_type", index)
@@ -122,12 +135,18 @@ class Profile:
         return self._by_plan_type.get(plan_type, ())
 
     def rule(self, rule_id: str) -> VisitRule:
-        return next(rule for rule in self.rules if rule.id == rule_id)
+        return next(rule for rule in self.rules + self.floor if rule.id == rule_id)
+
+    def why_not_covered(self, plan_type: str) -> str | None:
+        return dict(self.not_covered).get(plan_type)
 
 
-def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
-    """Check and freeze a profile mapping; ``source`` names the file in error messages."""
-    reader = _Reader(source, None, data)
+def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Profile] | None = None) -> Profile:
+    """Check and freeze a profile mapping; ``source`` names the file in error messages.
+
+    ``bases`` holds the profiles a ``base = "..."`` may name (already parsed).
+    """
+    reader = Reader(source, None, data)
     profile_id = reader.text("id")
     region = reader.choice("region", ("ENG", "WLS", "SCT", "NIR"))
     closures = tuple(_parse_closure(source, index, item) for index, item in enumerate(reader.items("closures", [])))
@@ -135,16 +154,53 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     if not raw_rules:
         raise ProfileError(source, None, "rules", "a profile needs at least one rule")
     rules = tuple(_parse_rule(source, index, raw) for index, raw in enumerate(raw_rules))
+    base = _base_profile(reader, bases or {})
+    floor = tuple(rule for rule in base.rules if rule.statutory) if base else ()
     seen: set[str] = set()
-    for rule in rules:
+    for rule in rules + floor:
         if rule.id in seen:
             raise ProfileError(source, rule.id, "id", "two rules share this id")
         seen.add(rule.id)
-    return Profile(profile_id, reader.text("name"), region, closures, rules)
+    not_covered = _parse_not_covered(reader)
+    return Profile(
+        profile_id, reader.text("name"), region, closures, rules, floor, base.id if base else None, not_covered
+    )
+
+
+def _base_profile(reader: Reader, bases: Mapping[str, Profile]) -> Profile | None:
+    name = reader.raw("base", None)
+    if name is None:
+        return None
+    if name not in bases:
+        raise reader.error("base", f"{name!r} is not a profile without a base ({', '.join(sorted(bases)) or 'none'})")
+    return bases[name]
+
+
+def _parse_not_covered(reader: Reader) -> tuple[tuple[str, str], ...]:
+    table = reader.child(reader.raw("not_covered", {}), "not_covered.")
+    reasons = []
+    for plan_type in table.data:
+        if plan_type not in PLAN_TYPES:
+            raise table.error(str(plan_type), f"{plan_type!r} is not one of {', '.join(PLAN_TYPES)}")
+        reasons.append((str(plan_type), table.text(plan_type)))
+    return tuple(reasons)
+
+
+def check_coverage(profile: Profile, source: str) -> None:
+    """Every plan type has a rule or a stated reason why not, and never both: a child on a
+    plan no rule covers would otherwise silently get no visiting schedule."""
+    for plan_type in PLAN_TYPES:
+        reason = profile.why_not_covered(plan_type)
+        if profile.rules_for(plan_type) and reason is not None:
+            raise ProfileError(source, None, f"not_covered.{plan_type}", "this plan type has rules; remove the reason")
+        if not profile.rules_for(plan_type) and reason is None:
+            raise ProfileError(
+                source, None, f"not_covered.{plan_type}", "no rule covers this plan type: add one or say why not"
+            )
 
 
 def _parse_closure(source: str, index: int, item: Any) -> tuple[date, str]:
-    reader = _Reader(source, None, item, prefix=f"closures[{index}].")
+    reader = Reader(source, None, item, prefix=f"closures[{index}].")
     return reader.date("date"), reader.text("name")
 
 
@@ -152,13 +208,19 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
     if not isinstance(raw, Mapping):
         raise ProfileError(source, None, f"rules[{index}]", "each rule must be a table")
     rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{index}]"
-    reader = _Reader(source, rule_id, raw)
+    reader = Reader(source, rule_id, raw)
     plan_type = reader.choice("plan_type", tuple(PLAN_TYPES))
     placements = reader.optional_choices("placements", PLACEMENTS)
-    phases = tuple(_parse_phase(reader, position, item) for position, item in enumerate(reader.items("phases")))
-    if not phases:
-        raise ProfileError(source, rule_id, "phases", "a rule needs at least one phase")
-    if phases[0].starts != (Anchor("start"),):
+    phases = tuple(_parse_phase(reader, position, item) for position, item in enumerate(reader.items("phases", [])))
+    first_visit = reader.optional_interval("first_visit")
+    triggers = tuple(
+        _parse_trigger(reader, position, item) for position, item in enumerate(reader.items("triggers", []))
+    )
+    # A duty with only a first visit ("within ten working days of being detained, thereafter
+    # when requested") has no cadence; anything else needs one.
+    if not phases and first_visit is None and not triggers:
+        raise ProfileError(source, rule_id, "phases", "a rule needs at least one phase, a first visit or a trigger")
+    if phases and phases[0].starts != (Anchor("start"),):
         raise ProfileError(source, rule_id, "phases[0].from", "the first phase must run from 'start'")
     return VisitRule(
         id=reader.text("id"),
@@ -171,15 +233,14 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         excluded_placements=frozenset(reader.optional_choices("exclude_placements", PLACEMENTS) or ()),
         min_age_at_start=reader.optional_int("min_age_at_start"),
         max_age_at_start=reader.optional_int("max_age_at_start"),
-        first_visit=reader.optional_interval("first_visit"),
-        triggers=tuple(
-            _parse_trigger(reader, position, item) for position, item in enumerate(reader.items("triggers", []))
-        ),
+        first_visit=first_visit,
+        triggers=triggers,
         decision=reader.text("decision", default=None),
+        statutory=reader.flag("statutory"),
     )
 
 
-def _parse_phase(rule: _Reader, position: int, item: Any) -> Phase:
+def _parse_phase(rule: Reader, position: int, item: Any) -> Phase:
     reader = rule.child(item, f"phases[{position}].")
     raw_from = reader.raw("from", "start")
     anchors = [raw_from] if isinstance(raw_from, str) else raw_from
@@ -188,7 +249,7 @@ def _parse_phase(rule: _Reader, position: int, item: Any) -> Phase:
     return Phase(reader.interval("every"), tuple(_parse_anchor(reader, text) for text in anchors))
 
 
-def _parse_anchor(reader: _Reader, text: Any) -> Anchor:
+def _parse_anchor(reader: Reader, text: Any) -> Anchor:
     if not isinstance(text, str):
         raise reader.error("from", f"{text!r} is not an anchor")
     base, _, offset_text = (part.strip() for part in text.partition("+"))
@@ -203,97 +264,11 @@ def _parse_anchor(reader: _Reader, text: Any) -> Anchor:
     raise reader.error("from", f"{text!r} is not 'start', 'event:<known event type>' or 'birthday:<years>'")
 
 
-def _parse_trigger(rule: _Reader, position: int, item: Any) -> Trigger:
+def _parse_trigger(rule: Reader, position: int, item: Any) -> Trigger:
     reader = rule.child(item, f"triggers[{position}].")
     return Trigger(reader.choice("event", tuple(EVENT_TYPES)), reader.interval("within"))
 
 
-def _parse_source(rule: _Reader) -> Source:
+def _parse_source(rule: Reader) -> Source:
     reader = rule.child(rule.raw("source", None), "source.")
     return Source(reader.text("document"), reader.text("section"), reader.text("quote"))
-
-
-_MISSING = object()
-
-
-class _Reader:
-    """Reads typed fields from one table of a profile, naming file, rule and field on error."""
-
-    def __init__(self, source: str, rule: str | None, data: Any, prefix: str = "") -> None:
-        self.source, self.rule, self.prefix = source, rule, prefix
-        if not isinstance(data, Mapping):
-            raise ProfileError(source, rule, prefix.rstrip(".") or "(top)", "expected a table")
-        self.data = data
-
-    def child(self, data: Any, prefix: str) -> _Reader:
-        return _Reader(self.source, self.rule, data, self.prefix + prefix)
-
-    def error(self, key: str, problem: str) -> ProfileError:
-        return ProfileError(self.source, self.rule, self.prefix + key, problem)
-
-    def raw(self, key: str, default: Any = _MISSING) -> Any:
-        if key in self.data:
-            return self.data[key]
-        if default is _MISSING:
-            raise self.error(key, "is required")
-        return default
-
-    def text(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.raw(key, default)
-        if value is default and default is not _MISSING:
-            return value
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(key, "expected non-empty text")
-        return value.strip()
-
-    def choice(self, key: str, allowed: Sequence[str]) -> str:
-        value = self.raw(key)
-        if value not in allowed:
-            raise self.error(key, f"{value!r} is not one of {', '.join(allowed)}")
-        return str(value)
-
-    def optional_choices(self, key: str, allowed: Mapping[str, str]) -> list[str] | None:
-        values = self.raw(key, None)
-        if values is None:
-            return None
-        if not isinstance(values, list) or not values:
-            raise self.error(key, "expected a non-empty list")
-        for value in values:
-            # isinstance first: a nested list is unhashable and would crash the lookup.
-            if not isinstance(value, str) or value not in allowed:
-                raise self.error(key, f"{value!r} is not one of {', '.join(allowed)}")
-        return [str(value) for value in values]
-
-    def optional_int(self, key: str) -> int | None:
-        value = self.raw(key, None)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            raise self.error(key, "expected a whole number of years")
-        return value
-
-    def items(self, key: str, default: Any = _MISSING) -> list[Any]:
-        value = self.raw(key, default)
-        if not isinstance(value, list):
-            raise self.error(key, "expected a list")
-        return value
-
-    def interval(self, key: str) -> Interval:
-        return self.parse_interval_text(key, self.raw(key))
-
-    def optional_interval(self, key: str) -> Interval | None:
-        value = self.raw(key, None)
-        return None if value is None else self.parse_interval_text(key, value)
-
-    def parse_interval_text(self, key: str, text: Any) -> Interval:
-        try:
-            return parse_interval(text)
-        except ValueError as problem:
-            raise self.error(key, str(problem)) from None
-
-    def date(self, key: str) -> date:
-        value = self.raw(key)
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise self.error(key, f"{value!r} is not a date (YYYY-MM-DD)") from None

@@ -62,11 +62,13 @@ def compute_obligations(case: Case, today: date, profile: Profile, calendar: Wor
     for episode in case.episodes:
         if not episode.is_active(today):
             continue
-        age = _age_on(case.date_of_birth, episode.start)
+        age = age_on(case.date_of_birth, episode.start)
         for rule in profile.rules_for(episode.type):
             if not rule.applies_to(episode.placement, age):
                 continue
             basis = earliest_due(rule, episode, case, latest.get(rule.role), today, calendar)
+            if basis is None:
+                continue
             current = best.get(rule.role)
             if current is None or basis.due < current.due:
                 best[rule.role] = basis
@@ -90,19 +92,20 @@ def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[str, 
 
 def earliest_due(
     rule: VisitRule, episode: Episode, case: Case, last_visit: date | None, today: date, calendar: WorkingCalendar
-) -> Basis:
-    """The earliest candidate due date one rule gives for one episode, with how it arose."""
-    best = _cadence_due(rule, episode, case, last_visit, today, calendar)
+) -> Basis | None:
+    """The earliest candidate due date one rule gives for one episode, with how it arose;
+    None when the rule has no cadence and its first visit and triggers are met."""
+    best = _cadence_due(rule, episode, case, last_visit, today, calendar) if rule.phases else None
     if rule.first_visit is not None and (last_visit is None or last_visit < episode.start):
         due = rule.first_visit.after(episode.start, calendar)
-        if due < best.due:
+        if best is None or due < best.due:
             best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit)
     for trigger in rule.triggers:
         for event in _events_of(case.events, trigger.event_type, episode.start, today):
             # A visit on the day of the event meets the trigger; only earlier visits leave it open.
             if last_visit is None or last_visit < event.date:
                 due = trigger.within.after(event.date, calendar)
-                if due < best.due:
+                if best is None or due < best.due:
                     best = Basis(rule, episode, "trigger", due, event.date, trigger.within, event_type=event.type)
     return best
 
@@ -214,14 +217,14 @@ def _first_event_date(events: tuple[Event, ...], event_type: str | None, start: 
 
 def _birthday(date_of_birth: date, years: int) -> date:
     """The day a child turns ``years``; for a 29 February birth in a common year, 1 March,
-    as in English law and as ``_age_on`` counts it."""
+    as in English law and as ``age_on`` counts it."""
     try:
         return date_of_birth.replace(year=date_of_birth.year + years)
     except ValueError:
         return date(date_of_birth.year + years, 3, 1)
 
 
-def _age_on(date_of_birth: date | None, day: date) -> int | None:
+def age_on(date_of_birth: date | None, day: date) -> int | None:
     if date_of_birth is None:
         return None
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))

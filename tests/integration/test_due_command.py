@@ -52,6 +52,7 @@ def test_one_case_prints_one_object(runner: FlaskCliRunner, tmp_path: Path) -> N
                 "explanation": output["obligations"][0]["explanation"],
             }
         ],
+        "unscheduled": [],
     }
     assert output["obligations"][0]["explanation"].startswith(
         "Child protection plan: every 10 working days since the visit on 18 Dec 2026; "
@@ -249,3 +250,49 @@ def test_the_command_runs_through_the_wsgi_module(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)[0]["obligations"][0]["due"] == "2027-01-06"
+
+
+@pytest.mark.parametrize(
+    ("profile", "episode", "reason_part"),
+    [
+        ("england", {"type": "section_47", "start": "2026-11-02"}, "Working Together 2023 sets no national timescale"),
+        ("sefton", {"type": "early_help", "start": "2026-11-02"}, "sets no visiting frequency for early help"),
+        ("haringey", {"type": "short_breaks", "start": "2026-11-02"}, "no placement recorded"),
+    ],
+)
+def test_a_child_no_rule_covers_is_listed_as_unscheduled_never_dropped(
+    runner: FlaskCliRunner, tmp_path: Path, profile: str, episode: dict[str, str], reason_part: str
+) -> None:
+    case = make_case_json(reference="U-1", episodes=[episode])
+    result = run_due(runner, write_json(tmp_path, case), "--today", "2026-12-01", "--profile", profile)
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["obligations"] == []
+    [entry] = output["unscheduled"]
+    assert entry["plan_type"] == episode["type"]
+    assert entry["reason"].startswith("no visiting rule: check this child. ")
+    assert reason_part in entry["reason"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "episode", "rule"),
+    [
+        ("haringey", {"type": "private_fostering", "start": "2026-11-02"}, "england.private_fostering"),
+        ("haringey", {"type": "assessment", "start": "2026-11-02"}, "haringey.assessment"),
+        ("england", {"type": "short_breaks", "start": "2026-11-02", "placement": "regulation_48"}, None),
+        ("haringey", {"type": "short_breaks", "start": "2026-11-02", "placement": "regulation_48"}, None),
+        ("sefton", {"type": "youth_justice_custody", "start": "2026-11-02"}, "sefton.youth_justice_custody"),
+        ("england", {"type": "youth_justice_custody", "start": "2026-11-02"}, "england.youth_justice_custody"),
+        ("haringey", {"type": "youth_justice_custody", "start": "2026-11-02"}, "england.youth_justice_custody"),
+    ],
+)
+def test_the_plans_that_gave_nothing_now_have_a_due_date(
+    runner: FlaskCliRunner, tmp_path: Path, profile: str, episode: dict[str, str], rule: str | None
+) -> None:
+    case = make_case_json(reference="G-1", episodes=[episode])
+    result = run_due(runner, write_json(tmp_path, case), "--today", "2026-11-03", "--profile", profile)
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["unscheduled"] == []
+    [obligation] = output["obligations"]
+    assert obligation["rule"] == (rule or "england.short_breaks.regulation_48")

@@ -397,8 +397,10 @@ def test_regulation_24_weekly_until_the_first_review_then_4_weekly(sefton, engla
     assert after["social_worker"].rule == "sefton.cared_for.regulation_24"
 
 
-def test_a_move_into_a_regulation_24_placement_is_due_within_7_days_not_on_the_day(sefton, england_calendar) -> None:
-    """Cared for Children: Visits - Children Placed under Regulation 24. The first week runs from the move."""
+def test_a_move_into_a_regulation_24_placement_does_not_clear_an_overdue_weekly_visit(sefton, england_calendar) -> None:
+    """Cared for Children: Visits - Children Placed under Regulation 24. Regression (S-MOVE): the weekly
+    clock ran from 7 days after a move, clearing an overdue visit; the statutory floor (reg 28(4)(a),
+    at least once a week) keeps it running across the move."""
     found = obligations_on(
         "2026-11-16",
         sefton,
@@ -409,9 +411,9 @@ def test_a_move_into_a_regulation_24_placement_is_due_within_7_days_not_on_the_d
         ],
         visits=[("2026-11-01",)],
     )
-    # Last seen 15 days before the move: the weekly clock starts 7 days after the move, on 23 Nov.
-    assert found["social_worker"].due == d("2026-11-23")
-    assert found["social_worker"].rule == "sefton.cared_for.regulation_24"
+    # Last seen 15 days before the move: a week had already passed, so the visit is due on the day.
+    assert found["social_worker"].due == d("2026-11-16")
+    assert found["social_worker"].rule == "england.cared_for.regulation_24_or_with_parents"
     in_first_week = obligations_on(
         "2026-11-18",
         sefton,
@@ -602,6 +604,19 @@ def test_supervising_social_worker_visits_then_at_most_2_months_apart(sefton, en
         "2027-01-27", sefton, england_calendar, episodes=[("cared_for", "2026-12-24", None, "residential")]
     )
     assert "supervising_social_worker" not in residential
+
+
+def test_a_custody_episode_is_visited_within_5_days(sefton, england_calendar) -> None:
+    """Youth Justice: Custody Where the Child/Young Person Is Already Cared For (S:2034). Regression: a
+    youth_justice_custody episode gave nothing; the visit is due within 5 days of entering custody."""
+    found = obligations_on(
+        "2026-11-10",
+        sefton,
+        england_calendar,
+        episodes=[("youth_justice_custody", "2026-11-09")],
+    )
+    assert found["social_worker"].due == d("2026-11-14")
+    assert found["social_worker"].rule == "sefton.youth_justice_custody"
 
 
 # --- Every rule is covered ----------------------------------------------------------------------------------------
