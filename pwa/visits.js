@@ -54,6 +54,7 @@ export function renderVisitsScreen({ caseload, storedAt, entries, workerId, load
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
   $('visit-groups').replaceChildren(
     ...(groups.length ? groups.map((group) => renderGroup(group, entries)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
+    ...[render.renderUnscheduled(caseload.unscheduled, routes.child)].filter(Boolean),
   );
 }
 

@@ -13,11 +13,11 @@ from marshmallow import Schema, fields, validate
 from ..auth import current_viewer
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
-from ..services.caseload import worker_caseload
+from ..services.caseload import worker_caseload_in_full
 from .context import route_name, today
 from .fields import IsoDate
 from .rendered import cached_json
-from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 
 blp = Blueprint("caseload", __name__, url_prefix="/api/caseload", description="A worker's caseload.")
 
@@ -31,6 +31,10 @@ class CaseloadQueryArgsSchema(AsOfQueryArgsSchema):
 class CaseloadSchema(Schema):
     as_of = IsoDate()
     obligations = fields.List(fields.Nested(CaseloadObligationSchema))
+    unscheduled = fields.List(
+        fields.Nested(UnscheduledChildSchema),
+        metadata={"description": "Children with an active plan no visiting rule covers: check each one"},
+    )
 
 
 @blp.route("")
@@ -50,8 +54,10 @@ class Caseload(MethodView):
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:
     """What ``CaseloadSchema`` dumps, built directly: a schema walks each of hundreds of fields
     per caseload in Python, several times the cost of the engine (a test holds them equal)."""
-    entries = worker_caseload(worker_id, as_of, today)
+    caseloads = worker_caseload_in_full(worker_id, as_of, today)
+    entries = caseloads.entries.get(worker_id, [])
     return {
         "as_of": as_of.isoformat(),
         "obligations": [entry.as_dict() for entry in entries if wanted is None or entry.obligation.status == wanted],
+        "unscheduled": [entry.as_dict() for entry in caseloads.unscheduled.get(worker_id, [])],
     }

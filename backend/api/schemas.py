@@ -47,6 +47,19 @@ class CaseloadObligationSchema(ObligationSchema):
     next_plan = fields.Nested(NextPlanSchema, allow_none=True)
 
 
+class UnscheduledChildSchema(Schema):
+    """A child with an active plan that no rule of the profile covers: no visiting rule, check this child."""
+
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    plan_label = fields.String()
+    reason = fields.String(
+        metadata={"description": "Why no rule covers it, starting 'no visiting rule: check this child'"}
+    )
+
+
 class VisitSchema(Schema):
     id = fields.String()
     child_id = fields.String()

@@ -13,7 +13,7 @@ from ..services.audit import record_read
 from ..services.overview import team_overview
 from .context import route_name, today
 from .fields import IsoDate
-from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")
 
@@ -46,6 +46,11 @@ class OverdueObligationSchema(CaseloadObligationSchema):
     worker_name = fields.String()
 
 
+class UnscheduledTeamChildSchema(UnscheduledChildSchema):
+    worker_id = fields.String()
+    worker_name = fields.String()
+
+
 class TimelinessSchema(Schema):
     from_ = IsoDate(data_key="from", attribute="from")
     to = IsoDate()
@@ -71,6 +76,10 @@ class OverviewSchema(Schema):
     as_of = IsoDate()
     workers = fields.List(fields.Nested(WorkerCountsSchema))
     overdue = fields.List(fields.Nested(OverdueObligationSchema))
+    unscheduled = fields.List(
+        fields.Nested(UnscheduledTeamChildSchema),
+        metadata={"description": "Children with an active plan no visiting rule covers, by allocated worker"},
+    )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
 

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..clock import today_in_london
+from ..core.coverage import Unscheduled
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
@@ -49,6 +50,36 @@ class CaseloadEntry:
         }
 
 
+@dataclass(frozen=True)
+class UnscheduledEntry:
+    """A child on the worker's caseload with an active plan no rule schedules: shown, never dropped."""
+
+    child_id: str
+    reference: str
+    initials: str
+    plan_type: str
+    plan_label: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "child_id": self.child_id,
+            "reference": self.reference,
+            "initials": self.initials,
+            "plan_type": self.plan_type,
+            "plan_label": self.plan_label,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Caseloads:
+    """Each worker's obligations, and the children of theirs that no rule schedules."""
+
+    entries: dict[str, list[CaseloadEntry]]
+    unscheduled: dict[str, list[UnscheduledEntry]]
+
+
 def initials_of(name: str) -> str:
     """ "Jo Smith" -> "JS": enough for a worker to recognise a child on a lock screen, no more."""
     return "".join(part[0] for part in name.split() if part[:1].isalpha()).upper()[:3]
@@ -66,6 +97,15 @@ def worker_caseload(worker_id: str, as_of: date, today: date | None = None) -> l
 
 def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = None) -> dict[str, list[CaseloadEntry]]:
     """Caseloads of several workers at once (a team overview), in a fixed number of queries."""
+    return workers_caseloads_in_full(worker_ids, as_of, today).entries
+
+
+def worker_caseload_in_full(worker_id: str, as_of: date, today: date | None = None) -> Caseloads:
+    return workers_caseloads_in_full([worker_id], as_of, today)
+
+
+def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | None = None) -> Caseloads:
+    """``workers_caseloads``, with each worker's unscheduled children as well."""
     today = today or today_in_london()
     # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
     held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
@@ -76,16 +116,32 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     ):
         held[child_id].add((worker_id, role))
     plans = open_plans_in_person(worker_ids, allocations)
-    caseloads: dict[str, list[CaseloadEntry]] = defaultdict(list)
+    result = Caseloads(defaultdict(list), defaultdict(list))
     for loaded in load_cases(allocations, latest_visits_on=as_of):
         for obligation in scheduler().obligations(loaded.case, as_of):
             for worker_id, role in held[loaded.child.id]:
                 if role == obligation.role:
                     planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
-                    caseloads[worker_id].append(entry_for(loaded, obligation, planned))
-    for entries in caseloads.values():
+                    result.entries[worker_id].append(entry_for(loaded, obligation, planned))
+        for gap in scheduler().unscheduled(loaded.case, as_of):
+            for worker_id in sorted({worker_id for worker_id, _ in held[loaded.child.id]}):
+                result.unscheduled[worker_id].append(unscheduled_entry(loaded, gap))
+    for entries in result.entries.values():
         entries.sort(key=sort_key)
-    return dict(caseloads)
+    for gaps in result.unscheduled.values():
+        gaps.sort(key=lambda gap: (gap.reference, gap.plan_type))
+    return Caseloads(dict(result.entries), dict(result.unscheduled))
+
+
+def unscheduled_entry(loaded: LoadedCase, gap: Unscheduled) -> UnscheduledEntry:
+    return UnscheduledEntry(
+        child_id=loaded.child.id,
+        reference=loaded.child.reference,
+        initials=initials_of(loaded.child.name),
+        plan_type=gap.plan_type,
+        plan_label=PLAN_TYPES[gap.plan_type],
+        reason=gap.reason,
+    )
 
 
 def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:

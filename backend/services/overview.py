@@ -19,7 +19,7 @@ Children counted are the team's children now (see access.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -34,7 +34,7 @@ from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from ..schedules import Scheduler
 from .access import Viewer, can_oversee_team, visible_child_ids
-from .caseload import CaseloadEntry, scheduler, workers_caseloads
+from .caseload import CaseloadEntry, UnscheduledEntry, scheduler, workers_caseloads_in_full
 from .errors import InvalidInput, NotFound
 
 DEFAULT_PERIOD = relativedelta(months=3)
@@ -72,7 +72,8 @@ def team_overview(
     if start > end:
         raise InvalidInput.field("from", "The period must start on or before its end.")
     workers = db.session.scalars(select(Worker).where(Worker.team_id == team_id).order_by(Worker.name)).all()
-    caseloads = workers_caseloads([worker.id for worker in workers], as_of, today)
+    in_full = workers_caseloads_in_full([worker.id for worker in workers], as_of, today)
+    caseloads = in_full.entries
     team_viewer = Viewer(worker_id=viewer.worker_id, role="team_manager", team_id=team_id)
     cases = [loaded.case for loaded in load_cases(visible_child_ids(team_viewer, today))]
     return {
@@ -80,6 +81,7 @@ def team_overview(
         "as_of": as_of,
         "workers": [worker_counts(worker, caseloads.get(worker.id, [])) for worker in workers],
         "overdue": overdue_list(workers, caseloads),
+        "unscheduled": unscheduled_list(workers, in_full.unscheduled),
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(scheduler(), cases, start, end, as_of).as_dict(),
     }
@@ -113,6 +115,15 @@ def overdue_list(workers: list[Worker], caseloads: dict[str, list[CaseloadEntry]
     ]
     rows.sort(key=lambda row: (row[0].obligation.due, row[0].obligation.role, row[0].reference))
     return [{**entry.as_dict(), "worker_id": worker.id, "worker_name": worker.name} for entry, worker in rows]
+
+
+def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[UnscheduledEntry]]) -> list[dict[str, Any]]:
+    """Children no visiting rule covers, with each worker allocated to them: a manager checks each one."""
+    return [
+        {**entry.as_dict(), "worker_id": worker.id, "worker_name": worker.name}
+        for worker in workers
+        for entry in unscheduled.get(worker.id, [])
+    ]
 
 
 def timeliness(engine: Scheduler, cases: list[Case], start: date, end: date, as_of: date) -> Timeliness:
