@@ -87,10 +87,15 @@ def _visits(rule: VisitRule) -> str:
 def _phase(phase: Phase) -> str:
     every = phase.every.describe_every()
     if phase.starts == (Anchor("start"),):
-        return f"{every} from the start"
-    if len(phase.starts) == 1:
-        return f"{every} from {phase.starts[0].describe()}"
-    return f"{every} from the later of " + " and ".join(anchor.describe() for anchor in phase.starts)
+        text = f"{every} from the start"
+    elif len(phase.starts) == 1:
+        text = f"{every} from {phase.starts[0].describe()}"
+    else:
+        text = f"{every} from the later of " + " and ".join(anchor.describe() for anchor in phase.starts)
+    if phase.until:
+        text += " until the earliest of " if len(phase.until) > 1 else " until "
+        text += " and ".join(anchor.describe() for anchor in phase.until)
+    return text
 
 
 def updated_document(text: str, tables: str) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from .cases import Case, Episode
+from .phases import age_on
 from .profiles import Profile
-from .scheduling import age_on
 from .vocabulary import PLACEMENTS, PLAN_TYPES
 
 CHECK_THIS_CHILD = "no visiting rule: check this child"

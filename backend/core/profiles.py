@@ -65,6 +65,9 @@ class Anchor:
 class Phase:
     every: Interval
     starts: tuple[Anchor, ...]
+    # The phase ends when this anchor resolves (the earliest of several), and the phase in force
+    # before it resumes: "weekly until the review conference", a reduced frequency whose basis went.
+    until: tuple[Anchor, ...] = ()
 
     def describe_start(self) -> str:
         return " and ".join(anchor.describe() for anchor in self.starts)
@@ -246,14 +249,22 @@ def _parse_phase(rule: Reader, position: int, item: Any) -> Phase:
     anchors = [raw_from] if isinstance(raw_from, str) else raw_from
     if not isinstance(anchors, list) or not anchors:
         raise reader.error("from", "expected an anchor like 'start' or a list of them")
-    return Phase(reader.interval("every"), tuple(_parse_anchor(reader, text) for text in anchors))
+    raw_until = reader.raw("until", [])
+    ends = [raw_until] if isinstance(raw_until, str) else raw_until
+    if not isinstance(ends, list):
+        raise reader.error("until", "expected an anchor like 'event:TYPE' or a list of them")
+    return Phase(
+        reader.interval("every"),
+        tuple(_parse_anchor(reader, text) for text in anchors),
+        tuple(_parse_anchor(reader, text, "until") for text in ends),
+    )
 
 
-def _parse_anchor(reader: Reader, text: Any) -> Anchor:
+def _parse_anchor(reader: Reader, text: Any, key: str = "from") -> Anchor:
     if not isinstance(text, str):
-        raise reader.error("from", f"{text!r} is not an anchor")
+        raise reader.error(key, f"{text!r} is not an anchor")
     base, _, offset_text = (part.strip() for part in text.partition("+"))
-    offset = reader.parse_interval_text("from", offset_text) if offset_text else None
+    offset = reader.parse_interval_text(key, offset_text) if offset_text else None
     kind, _, argument = base.partition(":")
     if kind == "start" and not argument:
         return Anchor("start", offset=offset)
@@ -261,7 +272,7 @@ def _parse_anchor(reader: Reader, text: Any) -> Anchor:
         return Anchor("event", event_type=argument, offset=offset)
     if kind == "birthday" and argument.isdigit():
         return Anchor("birthday", years=int(argument), offset=offset)
-    raise reader.error("from", f"{text!r} is not 'start', 'event:<known event type>' or 'birthday:<years>'")
+    raise reader.error(key, f"{text!r} is not 'start', 'event:<known event type>' or 'birthday:<years>'")
 
 
 def _parse_trigger(rule: Reader, position: int, item: Any) -> Trigger:

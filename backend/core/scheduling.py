@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .calendars import WorkingCalendar
-from .cases import Case, Episode, Event, Visit
+from .cases import Case, Episode, Visit
 from .explanations import Basis, explain
-from .profiles import Anchor, Phase, Profile, VisitRule
+from .phases import age_on, events_of, phases_in_force
+from .profiles import Profile, VisitRule
 
 DUE_SOON_WORKING_DAYS = 5
 STATUSES = ("overdue", "due_today", "due_soon", "ok")
@@ -101,7 +102,7 @@ def earliest_due(
         if best is None or due < best.due:
             best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit)
     for trigger in rule.triggers:
-        for event in _events_of(case.events, trigger.event_type, episode.start, today):
+        for event in events_of(case, trigger.event_type, episode, today):
             # A visit on the day of the event meets the trigger; only earlier visits leave it open.
             if last_visit is None or last_visit < event.date:
                 due = trigger.within.after(event.date, calendar)
@@ -136,32 +137,6 @@ def _cadence_due(
     return best
 
 
-def phases_in_force(
-    rule: VisitRule, episode: Episode, case: Case, today: date, calendar: WorkingCalendar
-) -> list[tuple[date, Phase]]:
-    """The rule's phases whose start is known by ``today``, with their start dates, in order.
-
-    A phase never starts before the episode does; of phases starting the same day the
-    later-listed one wins, because the earlier one would be in force for no time at all.
-    """
-    if len(rule.phases) == 1:
-        # Most rules have one phase, from the start: nothing to resolve or order.
-        return [(episode.start, rule.phases[0])]
-    resolved: list[tuple[date, int, Phase]] = []
-    for position, phase in enumerate(rule.phases):
-        # Events count only once they have happened; birthdays and anniversaries are known ahead.
-        phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
-        if phase_start is not None:
-            resolved.append((max(phase_start, episode.start), position, phase))
-    resolved.sort(key=lambda item: (item[0], item[1]))
-    in_force: list[tuple[date, Phase]] = []
-    for phase_start, _, phase in resolved:
-        if in_force and in_force[-1][0] == phase_start:
-            in_force.pop()
-        in_force.append((phase_start, phase))
-    return in_force
-
-
 def project_due_dates(
     case: Case, today: date, profile: Profile, calendar: WorkingCalendar, role: str, count: int
 ) -> list[date]:
@@ -181,53 +156,6 @@ def project_due_dates(
         visits = visits + (Visit(due, role, True),)
         horizon = max(horizon, due)
     return projected
-
-
-def _resolve_anchors(
-    anchors: tuple[Anchor, ...], episode: Episode, case: Case, today: date, calendar: WorkingCalendar
-) -> date | None:
-    """The later of the anchors' dates, or None while any of them has not happened."""
-    latest: date | None = None
-    for anchor in anchors:
-        if anchor.kind == "start":
-            day: date | None = episode.start
-        elif anchor.kind == "event":
-            day = _first_event_date(case.events, anchor.event_type, episode.start, today)
-        else:
-            day = _birthday(case.date_of_birth, anchor.years or 0) if case.date_of_birth else None
-        if day is None:
-            return None
-        if anchor.offset is not None:
-            day = anchor.offset.elapsed_on(day, calendar)
-        latest = day if latest is None or day > latest else latest
-    return latest
-
-
-def _events_of(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> list[Event]:
-    """Events of one type on or after ``start`` and on or before ``today``, in file order."""
-    return [event for event in events if event.type == event_type and start <= event.date <= today]
-
-
-def _first_event_date(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> date | None:
-    """The earliest event of one type on or after ``start`` that has happened by ``today``."""
-    return min(
-        (event.date for event in events if event.type == event_type and start <= event.date <= today), default=None
-    )
-
-
-def _birthday(date_of_birth: date, years: int) -> date:
-    """The day a child turns ``years``; for a 29 February birth in a common year, 1 March,
-    as in English law and as ``age_on`` counts it."""
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + years)
-    except ValueError:
-        return date(date_of_birth.year + years, 3, 1)
-
-
-def age_on(date_of_birth: date | None, day: date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def _obligation(

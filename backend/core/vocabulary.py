@@ -77,6 +77,10 @@ EVENT_TYPES: dict[str, str] = {
     "connected_carer_approved": "approval of the connected carers",
 }
 
+# Events of a period of care rather than of one placement: a first review held before a move
+# still counts in the next placement of the same unbroken period (core/phases.py).
+PERIOD_EVENTS = frozenset({"first_cared_for_review", "permanence_ratified"})
+
 # visits[].role and rules' visiting roles
 VISIT_ROLES: dict[str, str] = {
     "social_worker": "social worker",

@@ -174,6 +174,20 @@ def test_baby_on_a_cp_plan_is_visited_weekly_until_the_review_conference(sefton,
     assert after_review["social_worker"].due == d("2026-12-29")
 
 
+def test_baby_weekly_visits_end_when_the_review_conference_came_before_the_discharge(sefton, england_calendar) -> None:
+    """Pre-Birth Assessment: Visits (S:497-499). Regression: with the review conference held while the baby
+    was still in hospital, the weekly phase started at the discharge and never ended."""
+    events = [("review_child_protection_conference", "2026-11-20"), ("hospital_discharge", "2026-12-01")]
+    at_home = obligations_on(
+        "2026-12-02", sefton, england_calendar, **baby_case(events=events, visits=[("2026-11-25",)])
+    )
+    # The home visit within 2 days of the discharge is still due.
+    assert at_home["social_worker"].due == d("2026-12-03")
+    later = obligations_on("2026-12-04", sefton, england_calendar, **baby_case(events=events, visits=[("2026-12-03",)]))
+    # Then the CP standard, not weekly: 20 working days from Thu 3 Dec skip 25 and 28 Dec and 1 Jan: 5 Jan 2027.
+    assert later["social_worker"].due == d("2027-01-05")
+
+
 def test_discharge_of_an_older_child_does_not_trigger_the_baby_standard(sefton, england_calendar) -> None:
     """Pre-Birth Assessment: Visits. The 2-day standard is for babies; an 11-year-old stays on 20 working days."""
     found = obligations_on("2026-11-13", sefton, england_calendar, **baby_case(date_of_birth="2015-03-02"))
@@ -617,6 +631,35 @@ def test_a_custody_episode_is_visited_within_5_days(sefton, england_calendar) ->
     )
     assert found["social_worker"].due == d("2026-11-14")
     assert found["social_worker"].rule == "sefton.youth_justice_custody"
+
+
+def test_a_first_review_in_an_earlier_placement_of_the_period_of_care_ends_weekly_visits(
+    sefton, england_calendar
+) -> None:
+    """Cared for Children: Visits - Children Placed with Parents. Regression (S-PWP-PRIOR): a first review held
+    during an earlier placement of the same period of care was not seen by the next one, so weekly never ended."""
+    episodes = [
+        ("cared_for", "2026-06-01", "2026-09-01", "foster_care"),
+        ("cared_for", "2026-09-01", None, "placed_with_parents"),
+    ]
+    found = obligations_on(
+        "2026-10-10",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        events=[("first_cared_for_review", "2026-06-25")],
+        visits=[("2026-10-01",)],
+    )
+    assert found["social_worker"].due == d("2026-10-29")  # 4 weeks, not 1
+    after_a_gap = obligations_on(
+        "2026-10-10",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-06-01", "2026-08-01", "foster_care"), episodes[1]],
+        events=[("first_cared_for_review", "2026-06-25")],
+        visits=[("2026-10-01",)],
+    )
+    assert after_a_gap["social_worker"].due == d("2026-10-08")  # a new period of care: weekly again
 
 
 # --- Every rule is covered ----------------------------------------------------------------------------------------
