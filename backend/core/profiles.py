@@ -27,7 +27,7 @@ from typing import Any
 from .errors import ProfileError
 from .intervals import Interval
 from .profile_fields import Reader
-from .vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
+from .vocabulary import DUTIES, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 
 ANCHOR_KINDS = ("start", "event", "birthday")
 
@@ -98,12 +98,17 @@ class VisitRule:
     decision: str | None = None
     # A statutory duty of the base profile: it applies in every profile built on the base.
     statutory: bool = False
+    # What meets it: "visit" (seen in person), "contact" (any contact), "attempt" (an attempt to visit).
+    duty: str = "visit"
+    legal_statuses: frozenset[str] | None = None
 
-    def applies_to(self, placement: str | None, age_at_start: int | None) -> bool:
+    def applies_to(self, placement: str | None, age_at_start: int | None, legal_status: str | None = None) -> bool:
         """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
         if self.placements is not None and placement not in self.placements:
             return False
         if placement in self.excluded_placements:
+            return False
+        if self.legal_statuses is not None and legal_status not in self.legal_statuses:
             return False
         if age_at_start is None:
             return True
@@ -240,7 +245,13 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         triggers=triggers,
         decision=reader.text("decision", default=None),
         statutory=reader.flag("statutory"),
+        duty=reader.choice("duty", DUTIES) if "duty" in raw else "visit",
+        legal_statuses=_optional_set(reader.optional_choices("legal_statuses", LEGAL_STATUSES)),
     )
+
+
+def _optional_set(values: list[str] | None) -> frozenset[str] | None:
+    return frozenset(values) if values is not None else None
 
 
 def _parse_phase(rule: Reader, position: int, item: Any) -> Phase:

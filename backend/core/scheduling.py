@@ -14,17 +14,26 @@ The contract, in words:
   if it falls before G (or the phase is the last). The earliest one is the due date.
 - A first-visit window (and each trigger event) adds start + window as a candidate
   while no counting visit falls on or after the start (the event).
-- One obligation per role: the earliest candidate over all active episodes and rules.
+- One obligation per role and duty: the earliest candidate over all active episodes and
+  rules. A ``visit`` duty is met by seeing the child in person, a ``contact`` duty by any
+  contact in which the child was reached (a call, a text), an ``attempt`` duty by any
+  visit in person, whether or not the child was seen.
+- Hour-counted windows ("within 24 hours") run from the event's time (its day's start
+  when it has none) and also give ``due_at``, the instant in the profile's time zone.
+- A per-child override adds a shorter cadence for one role while it lasts; it never
+  removes a due date, so it can only tighten.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from .calendars import WorkingCalendar
-from .cases import Case, Episode, Visit
+from .cases import Case, Episode, Event, Visit
 from .explanations import Basis, explain
+from .hours import HourClock
+from .overrides import override_bases
 from .phases import age_on, events_of, phases_in_force
 from .profiles import Profile, VisitRule
 
@@ -42,6 +51,8 @@ class Obligation:
     rule: str
     explanation: str
     plan_type: str
+    duty: str = "visit"
+    due_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape shared by the ``due`` command and the obligations endpoint."""
@@ -53,62 +64,103 @@ class Obligation:
             "last_visit": self.last_visit.isoformat() if self.last_visit else None,
             "rule": self.rule,
             "explanation": self.explanation,
+            "duty": self.duty,
+            "due_at": self.due_at.isoformat() if self.due_at else None,
         }
 
 
-def compute_obligations(case: Case, today: date, profile: Profile, calendar: WorkingCalendar) -> tuple[Obligation, ...]:
-    """Every role's next visit for ``case`` on ``today``, sorted by due date then role."""
+Key = tuple[str, str]  # (role, duty)
+
+
+def compute_obligations(
+    case: Case, today: date, profile: Profile, calendar: WorkingCalendar, clock: HourClock | None = None
+) -> tuple[Obligation, ...]:
+    """Every role's and duty's next due date for ``case`` on ``today``, sorted by due date, role, duty.
+
+    ``clock`` turns hour-counted due dates into instants (``due_at``); without one they are
+    counted on the wall clock with no time zone.
+    """
+    clock = clock or HourClock(None)
     latest = latest_counting_visits(case.visits, today)
-    best: dict[str, Basis] = {}
+    best: dict[Key, Basis] = {}
     for episode in case.episodes:
         if not episode.is_active(today):
             continue
         age = age_on(case.date_of_birth, episode.start)
         for rule in profile.rules_for(episode.type):
-            if not rule.applies_to(episode.placement, age):
+            if not rule.applies_to(episode.placement, age, episode.legal_status):
                 continue
-            basis = earliest_due(rule, episode, case, latest.get(rule.role), today, calendar)
-            if basis is None:
-                continue
-            current = best.get(rule.role)
-            if current is None or basis.due < current.due:
-                best[rule.role] = basis
+            key = (rule.role, rule.duty)
+            basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock)
+            _keep_earliest(best, key, basis)
+    for basis in override_bases(case, today, latest, calendar):
+        _keep_earliest(best, (basis.rule.role, "visit"), basis)
     soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
-    obligations = [_obligation(basis, latest.get(role), today, soon_limit, calendar) for role, basis in best.items()]
-    obligations.sort(key=lambda obligation: (obligation.due, obligation.role))
+    obligations = [_obligation(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
+    obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
     return tuple(obligations)
 
 
-def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[str, date]:
-    """The latest visit per role in which the child was seen, on or before ``today``."""
-    latest: dict[str, date] = {}
+def _keep_earliest(best: dict[Key, Basis], key: Key, basis: Basis | None) -> None:
+    if basis is not None:
+        current = best.get(key)
+        if current is None or basis.due < current.due:
+            best[key] = basis
+
+
+def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[Key, date]:
+    """The latest visit on or before ``today`` that meets each (role, duty)."""
+    latest: dict[Key, date] = {}
     for visit in visits:
         day = visit.date
-        if day <= today and visit.child_seen:
-            seen = latest.get(visit.role)
+        if day > today:
+            continue
+        for duty in _duties_met(visit):
+            key = (visit.role, duty)
+            seen = latest.get(key)
             if seen is None or day > seen:
-                latest[visit.role] = day
+                latest[key] = day
     return latest
 
 
+def _duties_met(visit: Visit) -> tuple[str, ...]:
+    if visit.in_person:
+        return ("visit", "contact", "attempt") if visit.child_seen else ("attempt",)
+    return ("contact",) if visit.child_seen else ()
+
+
 def earliest_due(
-    rule: VisitRule, episode: Episode, case: Case, last_visit: date | None, today: date, calendar: WorkingCalendar
+    rule: VisitRule,
+    episode: Episode,
+    case: Case,
+    last_visit: date | None,
+    today: date,
+    calendar: WorkingCalendar,
+    clock: HourClock | None = None,
 ) -> Basis | None:
     """The earliest candidate due date one rule gives for one episode, with how it arose;
     None when the rule has no cadence and its first visit and triggers are met."""
+    clock = clock or HourClock(None)
     best = _cadence_due(rule, episode, case, last_visit, today, calendar) if rule.phases else None
     if rule.first_visit is not None and (last_visit is None or last_visit < episode.start):
-        due = rule.first_visit.after(episode.start, calendar)
+        due, due_at = clock.after(rule.first_visit, episode.start, None, calendar)
         if best is None or due < best.due:
-            best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit)
+            best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit, due_at=due_at)
     for trigger in rule.triggers:
         for event in events_of(case, trigger.event_type, episode, today):
             # A visit on the day of the event meets the trigger; only earlier visits leave it open.
-            if last_visit is None or last_visit < event.date:
-                due = trigger.within.after(event.date, calendar)
+            if (last_visit is None or last_visit < event.date) and _concerns(event, rule):
+                due, due_at = clock.after(trigger.within, event.date, event.time, calendar)
                 if best is None or due < best.due:
-                    best = Basis(rule, episode, "trigger", due, event.date, trigger.within, event_type=event.type)
+                    best = Basis(
+                        rule, episode, "trigger", due, event.date, trigger.within, event_type=event.type, due_at=due_at
+                    )
     return best
+
+
+def _concerns(event: Event, rule: VisitRule) -> bool:
+    """An allocation event concerns only the role allocated."""
+    return event.role is None or event.role == rule.role
 
 
 def _cadence_due(
@@ -149,7 +201,10 @@ def project_due_dates(
     horizon = today
     for _ in range(count):
         obligations = compute_obligations(replace(case, visits=visits), horizon, profile, calendar)
-        due = next((obligation.due for obligation in obligations if obligation.role == role), None)
+        due = next(
+            (obligation.due for obligation in obligations if obligation.role == role and obligation.duty == "visit"),
+            None,
+        )
         if due is None:
             break
         projected.append(due)
@@ -180,4 +235,6 @@ def _obligation(
         rule=basis.rule.id,
         explanation=explain(basis, plan_by, calendar),
         plan_type=basis.episode.type,
+        duty=basis.rule.duty,
+        due_at=basis.due_at,
     )

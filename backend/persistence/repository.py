@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import Select, func, select
 
 from ..core.cases import Case, Episode, Event, Visit
-from ..core.vocabulary import IN_PERSON_CONTACT_KINDS
 from ..extensions import db
 from .children import Child, EpisodeRow, EventRow, VisitRow
 
@@ -64,8 +63,8 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     ):
         events[child_id].append(Event(kind, day))
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for child_id, day, role, child_seen in db.session.execute(visit_query(child_ids, latest_visits_on)):
-        visits[child_id].append(Visit(day, role, child_seen))
+    for child_id, day, role, child_seen, kind in db.session.execute(visit_query(child_ids, latest_visits_on)):
+        visits[child_id].append(Visit(day, role, child_seen, kind or "home_visit"))
     return [
         LoadedCase(child, case_of(child, date_of_birth, episodes[child.id], events[child.id], visits[child.id]))
         for child, date_of_birth in children
@@ -73,28 +72,19 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
 
 
 def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
-    """The visits the engine reads: contact in person only (see ``in_person``)."""
+    """The visits and contacts the engine reads. With ``latest_on``, only the latest of each
+    role, kind and outcome on or before that day: enough for the engine to find the latest
+    visit in person, contact and attempt of each role (core/scheduling.py, ``latest_counting_visits``).
+    A visit without a kind predates kinds and was in person."""
     if latest_on is None:
-        return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(
-            VisitRow.child_id.in_(child_ids), in_person()
+        return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen, VisitRow.kind).where(
+            VisitRow.child_id.in_(child_ids)
         )
     return (
-        select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, true())
-        .where(
-            VisitRow.child_id.in_(child_ids),
-            VisitRow.child_seen.is_(True),
-            VisitRow.date <= latest_on,
-            in_person(),
-        )
-        .group_by(VisitRow.child_id, VisitRow.role)
+        select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, VisitRow.child_seen, VisitRow.kind)
+        .where(VisitRow.child_id.in_(child_ids), VisitRow.date <= latest_on)
+        .group_by(VisitRow.child_id, VisitRow.role, VisitRow.child_seen, VisitRow.kind)
     )
-
-
-def in_person() -> ColumnElement[bool]:
-    """Keeping-in-touch calls, video calls and texts are recorded and shown in a child's history,
-    but only contact in person satisfies a visiting cadence, so only it reaches the engine (which
-    stays unaware of contact kinds). A visit without a kind predates kinds and was in person."""
-    return or_(VisitRow.kind.is_(None), VisitRow.kind.in_(sorted(IN_PERSON_CONTACT_KINDS)))
 
 
 def load_case(child_id: str) -> LoadedCase | None:

@@ -50,6 +50,8 @@ def test_one_case_prints_one_object(runner: FlaskCliRunner, tmp_path: Path) -> N
                 "last_visit": "2026-12-18",
                 "rule": "england.child_protection",
                 "explanation": output["obligations"][0]["explanation"],
+                "duty": "visit",
+                "due_at": None,
             }
         ],
         "unscheduled": [],

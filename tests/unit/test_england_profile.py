@@ -661,6 +661,8 @@ def test_an_obligation_serialises_to_exactly_the_promised_fields(due_on) -> None
         "last_visit": "2026-12-18",
         "rule": "england.child_protection",
         "explanation": cp.explanation,
+        "duty": "visit",
+        "due_at": None,
     }
 
 
