@@ -41,7 +41,7 @@ def unscheduled_episodes(case: Case, today: date, profile: Profile) -> tuple[Uns
 
 def _covered(episode: Episode, case: Case, profile: Profile) -> bool:
     age = age_on(case.date_of_birth, episode.start)
-    return any(rule.applies_to(episode.placement, age) for rule in profile.rules_for(episode.type))
+    return any(rule.applies_to(episode.placement, age) for rule in profile.rules_of_type(episode.type))
 
 
 def _reason(episode: Episode, profile: Profile) -> str:

@@ -30,6 +30,7 @@ from .profile_fields import Reader
 from .vocabulary import DUTIES, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 
 ANCHOR_KINDS = ("start", "event", "birthday")
+ANY_PLAN = "any"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class VisitRule:
     # What meets it: "visit" (seen in person), "contact" (any contact), "attempt" (an attempt to visit).
     duty: str = "visit"
     legal_statuses: frozenset[str] | None = None
+    # Only the first episode of a period of care ("within 48 hours of the child becoming cared for").
+    first_placement_only: bool = False
 
     def applies_to(self, placement: str | None, age_at_start: int | None, legal_status: str | None = None) -> bool:
         """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
@@ -130,17 +133,27 @@ class Profile:
     # Plan types this profile has no rule for, each with the reason (checked by check_coverage).
     not_covered: tuple[tuple[str, str], ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
+    _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
         grouped: dict[str, list[VisitRule]] = {}
         for rule in self.rules + self.floor:
             grouped.setdefault(rule.plan_type, []).append(rule)
-        index = MappingProxyType({plan_type: tuple(rules) for plan_type, rules in grouped.items()})
-        object.__setattr__(self, "_by_plan_type", index)
+        # Rules for "any" plan (an introductory contact after an allocation, a return interview after
+        # a missing episode) are event-driven extras: they apply to every plan, but cover none.
+        extras = tuple(grouped.pop(ANY_PLAN, ()))
+        own = {plan_type: tuple(rules) for plan_type, rules in grouped.items()}
+        index = {plan_type: own.get(plan_type, ()) + extras for plan_type in PLAN_TYPES}
+        object.__setattr__(self, "_by_plan_type", MappingProxyType(index))
+        object.__setattr__(self, "_own", MappingProxyType(own))
 
     def rules_for(self, plan_type: str) -> tuple[VisitRule, ...]:
         return self._by_plan_type.get(plan_type, ())
+
+    def rules_of_type(self, plan_type: str) -> tuple[VisitRule, ...]:
+        """The rules written for this plan type (not those for any plan): what covers it."""
+        return self._own.get(plan_type, ())
 
     def rule(self, rule_id: str) -> VisitRule:
         return next(rule for rule in self.rules + self.floor if rule.id == rule_id)
@@ -199,9 +212,9 @@ def check_coverage(profile: Profile, source: str) -> None:
     plan no rule covers would otherwise silently get no visiting schedule."""
     for plan_type in PLAN_TYPES:
         reason = profile.why_not_covered(plan_type)
-        if profile.rules_for(plan_type) and reason is not None:
+        if profile.rules_of_type(plan_type) and reason is not None:
             raise ProfileError(source, None, f"not_covered.{plan_type}", "this plan type has rules; remove the reason")
-        if not profile.rules_for(plan_type) and reason is None:
+        if not profile.rules_of_type(plan_type) and reason is None:
             raise ProfileError(
                 source, None, f"not_covered.{plan_type}", "no rule covers this plan type: add one or say why not"
             )
@@ -217,7 +230,7 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         raise ProfileError(source, None, f"rules[{index}]", "each rule must be a table")
     rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{index}]"
     reader = Reader(source, rule_id, raw)
-    plan_type = reader.choice("plan_type", tuple(PLAN_TYPES))
+    plan_type = reader.choice("plan_type", (*PLAN_TYPES, ANY_PLAN))
     placements = reader.optional_choices("placements", PLACEMENTS)
     phases = tuple(_parse_phase(reader, position, item) for position, item in enumerate(reader.items("phases", [])))
     first_visit = reader.optional_interval("first_visit")
@@ -234,7 +247,7 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         id=reader.text("id"),
         plan_type=plan_type,
         role=reader.choice("role", tuple(VISIT_ROLES)),
-        label=reader.text("label", default=PLAN_TYPES[plan_type]),
+        label=reader.text("label", default=PLAN_TYPES.get(plan_type, "Any plan")),
         phases=phases,
         source=_parse_source(reader),
         placements=frozenset(placements) if placements is not None else None,
@@ -247,6 +260,7 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         statutory=reader.flag("statutory"),
         duty=reader.choice("duty", DUTIES) if "duty" in raw else "visit",
         legal_statuses=_optional_set(reader.optional_choices("legal_statuses", LEGAL_STATUSES)),
+        first_placement_only=reader.flag("first_placement_only"),
     )
 
 

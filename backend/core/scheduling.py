@@ -34,7 +34,7 @@ from .cases import Case, Episode, Event, Visit
 from .explanations import Basis, explain
 from .hours import HourClock
 from .overrides import override_bases
-from .phases import age_on, events_of, phases_in_force
+from .phases import age_on, events_of, period_start, phases_in_force
 from .profiles import Profile, VisitRule
 
 DUE_SOON_WORKING_DAYS = 5
@@ -89,6 +89,8 @@ def compute_obligations(
         age = age_on(case.date_of_birth, episode.start)
         for rule in profile.rules_for(episode.type):
             if not rule.applies_to(episode.placement, age, episode.legal_status):
+                continue
+            if rule.first_placement_only and period_start(case, episode) != episode.start:
                 continue
             key = (rule.role, rule.duty)
             basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock)

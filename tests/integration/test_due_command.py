@@ -298,3 +298,103 @@ def test_the_plans_that_gave_nothing_now_have_a_due_date(
     assert output["unscheduled"] == []
     [obligation] = output["obligations"]
     assert obligation["rule"] == (rule or "england.short_breaks.regulation_48")
+
+
+def due_json(runner: FlaskCliRunner, tmp_path: Path, case: dict[str, Any], today: str, profile: str = "england") -> Any:
+    result = run_due(runner, write_json(tmp_path, case), "--today", today, "--profile", profile)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_visit_is_due_within_a_week_of_a_care_order_for_a_child_at_home(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Reg 28(5): within one week of the making of the care order, the child living with a parent."""
+    case = make_case_json(
+        episodes=[
+            {
+                "type": "cared_for",
+                "start": "2026-06-01",
+                "placement": "placed_with_parents",
+                "legal_status": "care_order",
+            }
+        ],
+        events=[
+            {"type": "first_cared_for_review", "date": "2026-06-20"},
+            {"type": "care_order_made", "date": "2026-11-02"},
+        ],
+        visits=[{"date": "2026-10-30", "role": "social_worker"}],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert (obligation["rule"], obligation["due"]) == ("england.cared_for.care_order_at_home", "2026-11-09")
+
+
+def test_a_remanded_child_is_visited_as_a_looked_after_child(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """Reg 28(2) for a child remanded (LASPO 2012 s104): within a week, then 6-weekly; not only 10 working days."""
+    case = make_case_json(episodes=[{"type": "youth_justice_custody", "start": "2026-11-02", "legal_status": "remand"}])
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert (obligation["rule"], obligation["due"]) == ("england.youth_justice_custody.remand", "2026-11-09")
+    seen = make_case_json(**{**case, "visits": [{"date": "2026-11-05", "role": "social_worker"}]})
+    [obligation] = due_json(runner, tmp_path, seen, "2026-11-06")["obligations"]
+    assert obligation["due"] == "2026-12-17"
+
+
+def test_an_override_tightens_the_cadence_and_says_so(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    case = make_case_json(
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        visits=[{"date": "2026-11-02", "role": "social_worker"}],
+        overrides=[
+            {
+                "role": "social_worker",
+                "every": "5 working days",
+                "from": "2026-11-01",
+                "until": None,
+                "reason": "strategy meeting 1 Nov, agreed by TM",
+            }
+        ],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert (obligation["rule"], obligation["due"], obligation["duty"]) == ("override", "2026-11-09", "visit")
+    assert "only tightens" in obligation["explanation"]
+    assert "strategy meeting 1 Nov, agreed by TM" in obligation["explanation"]
+    looser = make_case_json(**{**case, "overrides": [{**case["overrides"][0], "every": "3 months"}]})
+    [obligation] = due_json(runner, tmp_path, looser, "2026-11-03")["obligations"]
+    assert obligation["rule"] == "england.child_in_need"  # a looser override never loosens
+
+
+def test_a_phone_call_is_not_a_visit(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    case = make_case_json(
+        episodes=[{"type": "child_protection", "start": "2026-10-01"}],
+        visits=[
+            {"date": "2026-10-20", "role": "social_worker"},
+            {"date": "2026-11-02", "role": "social_worker", "kind": "phone"},
+        ],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert obligation["last_visit"] == "2026-10-20"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {"episodes": [{"type": "cared_for", "start": "2026-10-01", "legal_status": "s20"}]},
+            "episodes[0].legal_status",
+        ),
+        ({"events": [{"type": "returned_from_missing", "date": "2026-10-01", "time": "25:00"}]}, "events[0].time"),
+        ({"events": [{"type": "allocated", "date": "2026-10-01"}]}, "events[0].role"),
+        ({"visits": [{"date": "2026-10-01", "role": "social_worker", "kind": "letter"}]}, "visits[0].kind"),
+        (
+            {"overrides": [{"role": "social_worker", "every": "often", "from": "2026-10-01", "reason": "x"}]},
+            "overrides[0].every",
+        ),
+        ({"overrides": [{"role": "social_worker", "every": "1 week", "from": "2026-10-01"}]}, "overrides[0].reason"),
+    ],
+)
+def test_bad_new_fields_exit_non_zero_naming_the_case_and_field(
+    runner: FlaskCliRunner, tmp_path: Path, change: dict[str, Any], field: str
+) -> None:
+    result = run_due(runner, write_json(tmp_path, make_case_json(reference="B-1", **change)), "--today", "2026-11-03")
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert "B-1" in result.stderr and field in result.stderr

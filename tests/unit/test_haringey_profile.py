@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import inspect
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.core.calendars import WorkingCalendar
+from backend.core.cases import parse_case
+from backend.core.hours import HourClock
 from backend.core.profiles import Profile
 from backend.core.scheduling import Obligation, compute_obligations
-from tests.builders import d, make_case
+from tests.builders import d, make_case, make_case_json
 
 TABLE = "Our Practice Standards, Timescales and Standards"
 
@@ -31,8 +34,18 @@ def sefton(profiles: dict[str, Profile]) -> Profile:
 
 
 def obligations_on(today: str, profile: Profile, calendar: WorkingCalendar, **case: object) -> dict[str, Obligation]:
+    """Each role's visit obligation (duties met by a visit in person)."""
     found = compute_obligations(make_case(**case), d(today), profile, calendar)  # type: ignore[arg-type]
-    return {obligation.role: obligation for obligation in found}
+    return {obligation.role: obligation for obligation in found if obligation.duty == "visit"}
+
+
+def duties_on(
+    today: str, profile: Profile, calendar: WorkingCalendar, **case_json: object
+) -> dict[tuple[str, str], Obligation]:
+    """Every (role, duty) obligation for a case given as case-file JSON, hours in Europe/London."""
+    case = parse_case(make_case_json(**case_json))
+    found = compute_obligations(case, d(today), profile, calendar, HourClock(ZoneInfo("Europe/London")))
+    return {(obligation.role, obligation.duty): obligation for obligation in found}
 
 
 # --- Children in Need (Early Help or CiN) ------------------------------------------------------

@@ -11,13 +11,16 @@ from __future__ import annotations
 import inspect
 import sys
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.core.calendars import WorkingCalendar
+from backend.core.cases import parse_case
+from backend.core.hours import HourClock
 from backend.core.profiles import Profile
 from backend.core.scheduling import Obligation, compute_obligations
-from tests.builders import d, make_case
+from tests.builders import d, make_case, make_case_json
 
 
 @pytest.fixture
@@ -31,8 +34,18 @@ def england(profiles: dict[str, Profile]) -> Profile:
 
 
 def obligations_on(today: str, profile: Profile, calendar: WorkingCalendar, **case: object) -> dict[str, Obligation]:
+    """Each role's visit obligation (duties met by a visit in person)."""
     found = compute_obligations(make_case(**case), d(today), profile, calendar)  # type: ignore[arg-type]
-    return {obligation.role: obligation for obligation in found}
+    return {obligation.role: obligation for obligation in found if obligation.duty == "visit"}
+
+
+def duties_on(
+    today: str, profile: Profile, calendar: WorkingCalendar, **case_json: object
+) -> dict[tuple[str, str], Obligation]:
+    """Every (role, duty) obligation for a case given as case-file JSON, hours in Europe/London."""
+    case = parse_case(make_case_json(**case_json))
+    found = compute_obligations(case, d(today), profile, calendar, HourClock(ZoneInfo("Europe/London")))
+    return {(obligation.role, obligation.duty): obligation for obligation in found}
 
 
 # --- Assessment / Help & Protection ----------------------------------------------------------
@@ -660,6 +673,101 @@ def test_a_first_review_in_an_earlier_placement_of_the_period_of_care_ends_weekl
         visits=[("2026-10-01",)],
     )
     assert after_a_gap["social_worker"].due == d("2026-10-08")  # a new period of care: weekly again
+
+
+def test_the_child_is_seen_within_24_hours_of_the_enquiry_counted_in_hours(sefton, england_calendar) -> None:
+    """Child Protection: Section 47 Investigation (S:199): within 24 hours, from the start of the enquiry's day."""
+    found = duties_on("2026-11-03", sefton, england_calendar, episodes=[{"type": "section_47", "start": "2026-11-03"}])
+    obligation = found[("social_worker", "visit")]
+    assert obligation.due == d("2026-11-04")
+    assert obligation.due_at is not None and obligation.due_at.isoformat() == "2026-11-04T00:00:00+00:00"
+    assert obligation.rule == "sefton.section_47"
+    assert "at 00:00" in obligation.explanation
+
+
+def test_a_phone_call_within_48_hours_of_becoming_cared_for_is_a_contact_duty(sefton, england_calendar) -> None:
+    """Cared for Children: First Contact With the Child/Family (S:1173): a call within 48 hours; any contact counts."""
+    episodes = [{"type": "cared_for", "start": "2026-11-02", "placement": "foster_care"}]
+    found = duties_on("2026-11-02", sefton, england_calendar, episodes=episodes)
+    contact = found[("social_worker", "contact")]
+    assert (contact.rule, contact.due, contact.duty) == ("sefton.cared_for.phone_contact", d("2026-11-04"), "contact")
+    assert contact.due_at is not None and contact.due_at.isoformat() == "2026-11-04T00:00:00+00:00"
+    assert found[("social_worker", "visit")].due == d("2026-11-09")  # the visit within 7 days stays
+    called = duties_on(
+        "2026-11-03",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        visits=[{"date": "2026-11-03", "role": "social_worker", "kind": "phone"}],
+    )
+    assert ("social_worker", "contact") not in called  # met by the call
+    assert called[("social_worker", "visit")].due == d("2026-11-09")  # a call is not a visit
+    moved = duties_on(
+        "2027-01-05",
+        sefton,
+        england_calendar,
+        episodes=[
+            {**episodes[0], "end": "2027-01-04"},
+            {"type": "cared_for", "start": "2027-01-04", "placement": "residential"},
+        ],
+        visits=[{"date": "2026-11-03", "role": "social_worker", "kind": "phone"}],
+    )
+    assert ("social_worker", "contact") not in moved  # a move is not becoming cared for
+
+
+def test_an_introductory_contact_is_due_within_2_working_days_of_allocation(sefton, england_calendar) -> None:
+    """Allocation: Initial Contact (S:42): any contact within 2 working days of allocation, on any plan."""
+    found = duties_on(
+        "2026-12-23",
+        sefton,
+        england_calendar,
+        episodes=[{"type": "child_in_need", "start": "2026-12-01"}],
+        events=[{"type": "allocated", "date": "2026-12-23", "role": "social_worker"}],
+        visits=[{"date": "2026-12-01", "role": "social_worker"}],
+    )
+    contact = found[("social_worker", "contact")]
+    # Wed 23 Dec 2026: Thu 24 (1), 25 and 28 Dec are bank holidays, Tue 29 (2).
+    assert (contact.rule, contact.due) == ("sefton.introductory_contact.social_worker", d("2026-12-29"))
+    assert "sefton.introductory_contact.key_worker" not in {o.rule for o in found.values()}
+    assert "sefton.introductory_contact.personal_adviser" not in {o.rule for o in found.values()}
+
+
+def test_a_return_interview_is_due_72_hours_after_the_return(sefton, england_calendar) -> None:
+    """Cared for Children: Missing (S:1218): a return interview within 72 hours of the return, counted in hours."""
+    found = duties_on(
+        "2026-10-24",
+        sefton,
+        england_calendar,
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        events=[{"type": "returned_from_missing", "date": "2026-10-23", "time": "22:15"}],
+    )
+    interview = found[("return_interview_worker", "visit")]
+    # 72 hours from 22:15 BST on Fri 23 Oct spans the clock change on Sun 25 Oct: 21:15 GMT on Mon 26 Oct.
+    assert interview.due == d("2026-10-26")
+    assert interview.due_at is not None and interview.due_at.isoformat() == "2026-10-26T21:15:00+00:00"
+    assert interview.rule == "sefton.return_interview"
+
+
+def test_an_attempted_visit_meets_the_attempt_duty_to_a_young_adult(sefton, england_calendar) -> None:
+    """Care Experienced Team: Visiting (S:1599): attempt to visit every 8 weeks; an attempt meets the attempt duty only."""
+    found = duties_on(
+        "2026-12-01",
+        sefton,
+        england_calendar,
+        date_of_birth="2006-01-01",
+        episodes=[{"type": "care_leaver", "start": "2026-06-01"}],
+        visits=[
+            {"date": "2026-09-01", "role": "personal_adviser"},
+            {"date": "2026-11-20", "role": "personal_adviser", "child_seen": False},
+        ],
+    )
+    attempt = found[("personal_adviser", "attempt")]
+    assert (attempt.rule, attempt.last_visit, attempt.due) == (
+        "sefton.care_leaver.attempt_18_plus",
+        d("2026-11-20"),
+        d("2027-01-15"),
+    )
+    assert found[("personal_adviser", "visit")].due == d("2026-10-27")  # the visit duty is still overdue
 
 
 # --- Every rule is covered ----------------------------------------------------------------------------------------
