@@ -749,7 +749,7 @@ def test_a_return_interview_is_due_72_hours_after_the_return(sefton, england_cal
 
 
 def test_an_attempted_visit_meets_the_attempt_duty_to_a_young_adult(sefton, england_calendar) -> None:
-    """Care Experienced Team: Visiting (S:1599): attempt to visit every 8 weeks; an attempt meets the attempt duty only."""
+    """Care Experienced Team: Visiting (S:1599): attempt to visit every 8 weeks; an attempt meets only that duty."""
     found = duties_on(
         "2026-12-01",
         sefton,
