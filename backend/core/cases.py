@@ -25,7 +25,7 @@ from .vocabulary import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Episode:
     """One plan episode; for a cared-for child, one placement (a move is a new episode)."""
 
@@ -39,7 +39,7 @@ class Episode:
         return self.start <= today and (self.end is None or self.end > today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     type: str
     date: date
@@ -49,7 +49,7 @@ class Event:
     role: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Visit:
     date: date
     role: str

@@ -40,6 +40,8 @@ def unscheduled_episodes(case: Case, today: date, profile: Profile) -> tuple[Uns
 
 
 def _covered(episode: Episode, case: Case, profile: Profile) -> bool:
+    if episode.type in profile.always_covered:
+        return True
     age = age_on(case.date_of_birth, episode.start)
     return any(rule.applies_to(episode.placement, age) for rule in profile.rules_of_type(episode.type))
 

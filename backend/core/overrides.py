@@ -21,6 +21,8 @@ def override_bases(
     case: Case, today: date, latest: dict[tuple[str, str], date], calendar: WorkingCalendar
 ) -> list[Basis]:
     """A candidate for each override in force on ``today``, while the child has an active plan."""
+    if not case.overrides:
+        return []
     episode = next((episode for episode in case.episodes if episode.is_active(today)), None)
     if episode is None:
         return []

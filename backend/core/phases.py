@@ -28,20 +28,28 @@ def phases_in_force(
     if len(rule.phases) == 1 and not rule.phases[0].until:
         # Most rules have one phase, from the start: nothing to resolve or order.
         return [(episode.start, rule.phases[0])]
+    if not any(phase.until for phase in rule.phases):
+        return _stacked(_starts(rule, episode, case, today, calendar))
+    resolved: list[tuple[date, int, Phase, date | None]] = []
+    for phase_start, position, phase, _ in _starts(rule, episode, case, today, calendar):
+        phase_end = _earliest_end(phase, episode, case, today, calendar)
+        if phase_end is None or phase_end > phase_start:
+            resolved.append((phase_start, position, phase, phase_end))
+    return _segments(resolved)
+
+
+def _starts(
+    rule: VisitRule, episode: Episode, case: Case, today: date, calendar: WorkingCalendar
+) -> list[tuple[date, int, Phase, date | None]]:
+    """The phases whose start is known by ``today``, by start date then position."""
     resolved: list[tuple[date, int, Phase, date | None]] = []
     for position, phase in enumerate(rule.phases):
         # Events count only once they have happened; birthdays and anniversaries are known ahead.
         phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
-        if phase_start is None:
-            continue
-        phase_start = max(phase_start, episode.start)
-        phase_end = _earliest_end(phase, episode, case, today, calendar)
-        if phase_end is None or phase_end > phase_start:
-            resolved.append((phase_start, position, phase, phase_end))
+        if phase_start is not None:
+            resolved.append((max(phase_start, episode.start), position, phase, None))
     resolved.sort(key=lambda item: (item[0], item[1]))
-    if all(item[3] is None for item in resolved):
-        return _stacked(resolved)
-    return _segments(resolved)
+    return resolved
 
 
 def _stacked(resolved: list[tuple[date, int, Phase, date | None]]) -> list[tuple[date, Phase]]:
@@ -82,7 +90,7 @@ def _resolve_anchors(
         if anchor.kind == "start":
             day: date | None = episode.start
         elif anchor.kind == "event":
-            day = min((event.date for event in events_of(case, anchor.event_type, episode, today)), default=None)
+            day = _first_event_date(case, anchor.event_type, episode, today)
         else:
             day = birthday(case.date_of_birth, anchor.years or 0) if case.date_of_birth else None
         if day is None:
@@ -91,6 +99,14 @@ def _resolve_anchors(
             day = anchor.offset.elapsed_on(day, calendar)
         latest = day if latest is None or day > latest else latest
     return latest
+
+
+def _first_event_date(case: Case, event_type: str | None, episode: Episode, today: date) -> date | None:
+    start = period_start(case, episode) if event_type in PERIOD_EVENTS else episode.start
+    return min(
+        (event.date for event in case.events if event.type == event_type and start <= event.date <= today),
+        default=None,
+    )
 
 
 def events_of(case: Case, event_type: str | None, episode: Episode, today: date) -> list[Event]:
@@ -104,6 +120,8 @@ def period_start(case: Case, episode: Episode) -> date:
     """The start of the unbroken run of same-type episodes that ``episode`` ends (a move
     between placements is no gap: the old one ends the day the new one starts)."""
     start = episode.start
+    if len(case.episodes) == 1:
+        return start
     moved = True
     while moved:
         moved = False

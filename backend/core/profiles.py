@@ -105,6 +105,14 @@ class VisitRule:
     # Only the first episode of a period of care ("within 48 hours of the child becoming cared for").
     first_placement_only: bool = False
 
+    # The trigger events of a rule that has nothing else (no cadence, no first visit), else empty:
+    # such a rule is skipped at once for a case with none of them.
+    only_on_events: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        events = frozenset(trigger.event_type for trigger in self.triggers)
+        object.__setattr__(self, "only_on_events", frozenset() if self.phases or self.first_visit else events)
+
     def applies_to(self, placement: str | None, age_at_start: int | None, legal_status: str | None = None) -> bool:
         """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
         if self.placements is not None and placement not in self.placements:
@@ -134,6 +142,7 @@ class Profile:
     not_covered: tuple[tuple[str, str], ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
+    always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
@@ -147,6 +156,10 @@ class Profile:
         index = {plan_type: own.get(plan_type, ()) + extras for plan_type in PLAN_TYPES}
         object.__setattr__(self, "_by_plan_type", MappingProxyType(index))
         object.__setattr__(self, "_own", MappingProxyType(own))
+        # Plan types some rule covers whatever the placement, age or legal status: no episode
+        # of these can be unscheduled, so the check for gaps skips them.
+        unconditional = {plan_type for plan_type, rules in own.items() if any(_unconditional(rule) for rule in rules)}
+        object.__setattr__(self, "always_covered", frozenset(unconditional))
 
     def rules_for(self, plan_type: str) -> tuple[VisitRule, ...]:
         return self._by_plan_type.get(plan_type, ())
@@ -205,6 +218,17 @@ def _parse_not_covered(reader: Reader) -> tuple[tuple[str, str], ...]:
             raise table.error(str(plan_type), f"{plan_type!r} is not one of {', '.join(PLAN_TYPES)}")
         reasons.append((str(plan_type), table.text(plan_type)))
     return tuple(reasons)
+
+
+def _unconditional(rule: VisitRule) -> bool:
+    return (
+        rule.placements is None
+        and not rule.excluded_placements
+        and rule.min_age_at_start is None
+        and rule.max_age_at_start is None
+        and rule.legal_statuses is None
+        and not rule.first_placement_only
+    )
 
 
 def check_coverage(profile: Profile, source: str) -> None:

@@ -36,6 +36,7 @@ from .hours import HourClock
 from .overrides import override_bases
 from .phases import age_on, events_of, period_start, phases_in_force
 from .profiles import Profile, VisitRule
+from .vocabulary import IN_PERSON_CONTACT_KINDS
 
 DUE_SOON_WORKING_DAYS = 5
 STATUSES = ("overdue", "due_today", "due_soon", "ok")
@@ -82,12 +83,15 @@ def compute_obligations(
     """
     clock = clock or HourClock(None)
     latest = latest_counting_visits(case.visits, today)
+    event_types = {event.type for event in case.events}
     best: dict[Key, Basis] = {}
     for episode in case.episodes:
         if not episode.is_active(today):
             continue
         age = age_on(case.date_of_birth, episode.start)
         for rule in profile.rules_for(episode.type):
+            if rule.only_on_events and rule.only_on_events.isdisjoint(event_types):
+                continue  # a rule driven only by events none of which happened
             if not rule.applies_to(episode.placement, age, episode.legal_status):
                 continue
             if rule.first_placement_only and period_start(case, episode) != episode.start:
@@ -112,23 +116,30 @@ def _keep_earliest(best: dict[Key, Basis], key: Key, basis: Basis | None) -> Non
 
 def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[Key, date]:
     """The latest visit on or before ``today`` that meets each (role, duty)."""
-    latest: dict[Key, date] = {}
+    # Hot path: one pass keeping the latest of each (role, kind, outcome), then a few expansions.
+    by_class: dict[tuple[str, str, bool], date] = {}
+    seen_before, earliest = by_class.get, date.min
     for visit in visits:
         day = visit.date
-        if day > today:
-            continue
-        for duty in _duties_met(visit):
-            key = (visit.role, duty)
-            seen = latest.get(key)
-            if seen is None or day > seen:
-                latest[key] = day
+        if day <= today:
+            key = (visit.role, visit.kind, visit.child_seen)
+            if day > seen_before(key, earliest):
+                by_class[key] = day
+    latest: dict[Key, date] = {}
+    for (role, kind, child_seen), day in by_class.items():
+        for duty in _DUTIES_MET[kind in IN_PERSON_CONTACT_KINDS, child_seen]:
+            if day > latest.get((role, duty), date.min):
+                latest[(role, duty)] = day
     return latest
 
 
-def _duties_met(visit: Visit) -> tuple[str, ...]:
-    if visit.in_person:
-        return ("visit", "contact", "attempt") if visit.child_seen else ("attempt",)
-    return ("contact",) if visit.child_seen else ()
+# (in person, child seen) -> the duties such a contact meets.
+_DUTIES_MET: dict[tuple[bool, bool], tuple[str, ...]] = {
+    (True, True): ("visit", "contact", "attempt"),
+    (True, False): ("attempt",),
+    (False, True): ("contact",),
+    (False, False): (),
+}
 
 
 def earliest_due(
