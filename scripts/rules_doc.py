@@ -44,7 +44,35 @@ def _profile_table(profile: Profile) -> str:
     if profile.not_covered:
         lines += ["", "Plan types with no rule, and why:", ""]
         lines += [f"- `{plan_type}`: {reason}" for plan_type, reason in profile.not_covered]
+    lines += _coverage_table(profile)
     return "\n".join(lines)
+
+
+def _coverage_table(profile: Profile) -> list[str]:
+    """Each duty of the profile's document, by line: the rule that encodes it, or why none does."""
+    rows = [
+        (rule.source.lines, rule.label, f"`{rule.id}` ({rule.duty})", "") for rule in profile.rules if rule.source.lines
+    ]
+    rows += [(entry.lines, entry.duty, "not encoded", entry.reason) for entry in profile.not_encoded]
+    if not rows:
+        return []
+    rows.sort(key=lambda row: (_first_line(row[0]), row[2]))
+    table = [
+        "",
+        f"#### Coverage of the `{profile.id}` document, line by line",
+        "",
+        "| lines | duty | encoded by | why not |",
+        "| --- | --- | --- | --- |",
+    ]
+    table += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in (", ".join(seed_lines), duty, rule, why)) + " |"
+        for seed_lines, duty, rule, why in rows
+    ]
+    return table
+
+
+def _first_line(seed_lines: tuple[str, ...]) -> int:
+    return min(int(line.split(":")[1].split("-")[0]) for line in seed_lines)
 
 
 def _rule_row(rule: VisitRule) -> str:

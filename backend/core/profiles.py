@@ -18,6 +18,7 @@ looser local standard never loosens the law.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,9 +39,23 @@ class Source:
     document: str
     section: str
     quote: str
+    # The seed lines the rule encodes ("S:1173", "H:357-358"), for the coverage table.
+    lines: tuple[str, ...] = ()
 
     def cite(self) -> str:
         return f"{self.document}, {self.section}"
+
+
+LINE = re.compile(r"^[SH]:\d+(-\d+)?$")
+
+
+@dataclass(frozen=True)
+class NotEncoded:
+    """A duty of the profile's document that no rule encodes, and why."""
+
+    lines: tuple[str, ...]
+    duty: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,7 @@ class Profile:
     base: str | None = None
     # Plan types this profile has no rule for, each with the reason (checked by check_coverage).
     not_covered: tuple[tuple[str, str], ...] = ()
+    not_encoded: tuple[NotEncoded, ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -197,7 +213,15 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
         seen.add(rule.id)
     not_covered = _parse_not_covered(reader)
     return Profile(
-        profile_id, reader.text("name"), region, closures, rules, floor, base.id if base else None, not_covered
+        profile_id,
+        reader.text("name"),
+        region,
+        closures,
+        rules,
+        floor,
+        base.id if base else None,
+        not_covered,
+        _parse_not_encoded(reader),
     )
 
 
@@ -331,4 +355,20 @@ def _parse_trigger(rule: Reader, position: int, item: Any) -> Trigger:
 
 def _parse_source(rule: Reader) -> Source:
     reader = rule.child(rule.raw("source", None), "source.")
-    return Source(reader.text("document"), reader.text("section"), reader.text("quote"))
+    return Source(reader.text("document"), reader.text("section"), reader.text("quote"), _lines(reader, "lines"))
+
+
+def _lines(reader: Reader, key: str) -> tuple[str, ...]:
+    values = reader.raw(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) and LINE.match(value) for value in values):
+        raise reader.error(key, "expected a list of seed lines like 'S:1173' or 'H:357-358'")
+    return tuple(values)
+
+
+def _parse_not_encoded(reader: Reader) -> tuple[NotEncoded, ...]:
+    """Seed duties with no rule, each with its lines and why (the coverage table lists them)."""
+    found = []
+    for position, item in enumerate(reader.items("not_encoded", [])):
+        entry = reader.child(item, f"not_encoded[{position}].")
+        found.append(NotEncoded(_lines(entry, "lines"), entry.text("duty"), entry.text("reason")))
+    return tuple(found)

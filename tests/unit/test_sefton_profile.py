@@ -770,6 +770,43 @@ def test_an_attempted_visit_meets_the_attempt_duty_to_a_young_adult(sefton, engl
     assert found[("personal_adviser", "visit")].due == d("2026-10-27")  # the visit duty is still overdue
 
 
+def test_reduced_visits_end_when_their_basis_goes(sefton, england_calendar) -> None:
+    """Cared for Children: Visits - Children in Long Term Stable Homes (S:1212, S:1380). Regression: a reduced
+    frequency could begin but never end; after instability or withdrawn consent, 6-weekly visits resume."""
+    episodes = [("cared_for", "2025-01-06", None, "long_term_foster_care")]
+    events = [("permanence_ratified", "2025-06-01"), ("long_term_visits_agreed", "2025-06-01")]
+    reduced = obligations_on(
+        "2026-11-02", sefton, england_calendar, episodes=episodes, events=events, visits=[("2026-11-01",)]
+    )
+    assert reduced["social_worker"].due == d("2027-05-01")  # 26 weeks, held to 6 months
+    ended = obligations_on(
+        "2026-11-02",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        events=[*events, ("long_term_visits_ended", "2026-11-02")],
+        visits=[("2026-11-01",)],
+    )
+    assert ended["social_worker"].due == d("2026-12-13")  # 6 weeks again
+    assert ended["social_worker"].rule in (
+        "sefton.cared_for.long_term_foster_care",
+        "england.cared_for.long_term_foster_care",
+    )
+
+
+def test_youth_justice_initial_contact_within_5_days_of_allocation(sefton, england_calendar) -> None:
+    """Youth Justice: Assessments (S:1994): initial contact within 5 days of the case manager's allocation."""
+    found = duties_on(
+        "2026-11-03",
+        sefton,
+        england_calendar,
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        events=[{"type": "allocated", "date": "2026-11-02", "role": "youth_justice_case_manager"}],
+    )
+    contact = found[("youth_justice_case_manager", "contact")]
+    assert (contact.rule, contact.due) == ("sefton.youth_justice.initial_contact", d("2026-11-07"))
+
+
 # --- Every rule is covered ----------------------------------------------------------------------------------------
 
 
