@@ -77,6 +77,19 @@ class Interval:
             return end + timedelta(days=1)
         return end
 
+    def day_bounds(self) -> tuple[float, float]:
+        """The shortest and longest this interval can be, in days, wherever it starts: for
+        checking that one rule is never looser than another. Working days allow for weekends
+        and up to four bank holidays (Christmas and New Year fall in one fortnight)."""
+        count = self.count
+        if self.unit == "hours":
+            return count / 24, count / 24
+        if self.unit == "working_days":
+            return count + 2 * (count // 5), count + 2 * -(-count // 5) + 4
+        if self._days is not None:
+            return self._days.days, self._days.days
+        return 28 * self._months, 31 * self._months
+
     def describe(self) -> str:
         """'20 working days', '1 week', '3 months'."""
         word = self.unit.replace("_", " ")

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ProfileError
+from .floor import statutory_floor
 from .intervals import Interval
 from .profile_fields import Reader
 from .vocabulary import DUTIES, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
@@ -119,6 +120,8 @@ class VisitRule:
     legal_statuses: frozenset[str] | None = None
     # Only the first episode of a period of care ("within 48 hours of the child becoming cared for").
     first_placement_only: bool = False
+    # Statutory rules of the base this stricter local rule stands in for (checked by core/floor.py).
+    replaces: tuple[str, ...] = ()
 
     # The trigger events of a rule that has nothing else (no cadence, no first visit), else empty:
     # such a rule is skipped at once for a case with none of them.
@@ -205,7 +208,7 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
         raise ProfileError(source, None, "rules", "a profile needs at least one rule")
     rules = tuple(_parse_rule(source, index, raw) for index, raw in enumerate(raw_rules))
     base = _base_profile(reader, bases or {})
-    floor = tuple(rule for rule in base.rules if rule.statutory) if base else ()
+    floor = statutory_floor(rules, base, source) if base else ()
     seen: set[str] = set()
     for rule in rules + floor:
         if rule.id in seen:
@@ -309,6 +312,7 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         duty=reader.choice("duty", DUTIES) if "duty" in raw else "visit",
         legal_statuses=_optional_set(reader.optional_choices("legal_statuses", LEGAL_STATUSES)),
         first_placement_only=reader.flag("first_placement_only"),
+        replaces=_rule_ids(reader, "replaces"),
     )
 
 
@@ -356,6 +360,13 @@ def _parse_trigger(rule: Reader, position: int, item: Any) -> Trigger:
 def _parse_source(rule: Reader) -> Source:
     reader = rule.child(rule.raw("source", None), "source.")
     return Source(reader.text("document"), reader.text("section"), reader.text("quote"), _lines(reader, "lines"))
+
+
+def _rule_ids(reader: Reader, key: str) -> tuple[str, ...]:
+    values = reader.raw(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) and value for value in values):
+        raise reader.error(key, "expected a list of rule ids")
+    return tuple(values)
 
 
 def _lines(reader: Reader, key: str) -> tuple[str, ...]:

@@ -153,3 +153,38 @@ def test_local_profiles_apply_every_statutory_rule_of_england(name: str) -> None
     profiles = load_profiles()
     statutory = {rule.id for rule in profiles["england"].rules if rule.statutory}
     assert statutory <= {rule.id for rule in profiles[name].floor}
+
+
+def write_base_and_local(tmp_path: Path, local_rule: str) -> None:
+    base = GOOD_RULE.replace('id = "demo.cin"', 'id = "base.cin"\nstatutory = true\nfirst_visit = "7 days"')
+    write_profile(tmp_path, profile_text(base, header='id = "base"\nname = "Base"\nregion = "ENG"\n'), "base.toml")
+    header = 'id = "demo"\nname = "Demo"\nregion = "ENG"\nbase = "base"\n'
+    write_profile(tmp_path, profile_text(local_rule, header=header))
+
+
+def test_a_stricter_local_rule_replaces_the_statutory_one(tmp_path: Path) -> None:
+    stricter = GOOD_RULE.replace(
+        'phases = [{ every = "20 working days" }]',
+        'replaces = ["base.cin"]\nfirst_visit = "5 days"\nphases = [{ every = "2 weeks" }]',
+    )
+    write_base_and_local(tmp_path, stricter)
+    assert [rule.id for rule in load_profiles(tmp_path)["demo"].rules_for("child_in_need")] == ["demo.cin"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ('first_visit = "10 days"\nphases = [{ every = "2 weeks" }]', "its first visit can be later"),
+        ('first_visit = "5 days"\nphases = [{ every = "1 month" }]', "allows longer between visits"),
+        ('phases = [{ every = "2 weeks" }]', "its first visit can be later"),
+    ],
+)
+def test_a_looser_local_replacement_of_a_statutory_rule_is_refused_at_load(
+    tmp_path: Path, change: str, why: str
+) -> None:
+    looser = GOOD_RULE.replace('phases = [{ every = "20 working days" }]', 'replaces = ["base.cin"]\n' + change)
+    write_base_and_local(tmp_path, looser)
+    with pytest.raises(
+        ProfileError, match=rf"rule 'demo\.cin', field 'replaces': .*{why}.* than base\.cin: a local rule"
+    ):
+        load_profiles(tmp_path)
