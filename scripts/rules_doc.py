@@ -97,6 +97,10 @@ def _applies_to(rule: VisitRule) -> str:
         parts.append(f"aged {rule.min_age_at_start} or over at the start")
     if rule.max_age_at_start is not None:
         parts.append(f"aged {rule.max_age_at_start} or under at the start")
+    if rule.min_age is not None:
+        parts.append(f"while aged {rule.min_age} or over")
+    if rule.max_age is not None:
+        parts.append(f"while aged {rule.max_age} or under")
     return "; ".join(parts)
 
 

@@ -33,17 +33,22 @@ def unscheduled_episodes(case: Case, today: date, profile: Profile) -> tuple[Uns
     """One entry per distinct (plan type, reason) among ``case``'s active episodes no rule covers."""
     found: dict[tuple[str, str], Unscheduled] = {}
     for episode in case.episodes:
-        if episode.is_active(today) and not _covered(episode, case, profile):
+        if episode.is_active(today) and not _covered(episode, case, today, profile):
             entry = Unscheduled(episode.type, _reason(episode, profile))
             found.setdefault((entry.plan_type, entry.reason), entry)
     return tuple(found.values())
 
 
-def _covered(episode: Episode, case: Case, profile: Profile) -> bool:
+def _covered(episode: Episode, case: Case, today: date, profile: Profile) -> bool:
     if episode.type in profile.always_covered:
         return True
     age = age_on(case.date_of_birth, episode.start)
-    return any(rule.applies_to(episode.placement, age) for rule in profile.rules_of_type(episode.type))
+    age_today = age_on(case.date_of_birth, today)
+    return any(
+        rule.applies_to(episode.placement, age, episode.legal_status, age_today)
+        for rule in profile.rules_of_type(episode.type)
+        if not rule.first_placement_only
+    )
 
 
 def _reason(episode: Episode, profile: Profile) -> str:
@@ -54,5 +59,5 @@ def _reason(episode: Episode, profile: Profile) -> str:
     placement = f"placement '{PLACEMENTS[episode.placement].lower()}'" if episode.placement else "no placement recorded"
     return (
         f"{CHECK_THIS_CHILD}. No rule of the {profile.id} profile covers a {plan} episode with {placement} "
-        "at this child's age: record the placement, or ask for the profile to cover it."
+        "and this legal status at this child's age: record the placement, or ask for the profile to cover it."
     )

@@ -84,4 +84,7 @@ def _covers(local: VisitRule, statute: VisitRule) -> bool:
     high_ok = local.max_age_at_start is None or (
         statute.max_age_at_start is not None and statute.max_age_at_start <= local.max_age_at_start
     )
-    return low_ok and high_ok and not local.first_placement_only
+    today_ok = (local.min_age is None or (statute.min_age or 0) >= local.min_age) and (
+        local.max_age is None or (statute.max_age is not None and statute.max_age <= local.max_age)
+    )
+    return low_ok and high_ok and today_ok and not local.first_placement_only

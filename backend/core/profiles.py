@@ -122,6 +122,9 @@ class VisitRule:
     first_placement_only: bool = False
     # Statutory rules of the base this stricter local rule stands in for (checked by core/floor.py).
     replaces: tuple[str, ...] = ()
+    # Whole years on the evaluation day: the rule switches on the birthday during an episode.
+    min_age: int | None = None
+    max_age: int | None = None
 
     # The trigger events of a rule that has nothing else (no cadence, no first visit), else empty:
     # such a rule is skipped at once for a case with none of them.
@@ -131,7 +134,13 @@ class VisitRule:
         events = frozenset(trigger.event_type for trigger in self.triggers)
         object.__setattr__(self, "only_on_events", frozenset() if self.phases or self.first_visit else events)
 
-    def applies_to(self, placement: str | None, age_at_start: int | None, legal_status: str | None = None) -> bool:
+    def applies_to(
+        self,
+        placement: str | None,
+        age_at_start: int | None,
+        legal_status: str | None = None,
+        age_today: int | None = None,
+    ) -> bool:
         """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
         if self.placements is not None and placement not in self.placements:
             return False
@@ -139,11 +148,15 @@ class VisitRule:
             return False
         if self.legal_statuses is not None and legal_status not in self.legal_statuses:
             return False
-        if age_at_start is None:
-            return True
-        if self.min_age_at_start is not None and age_at_start < self.min_age_at_start:
-            return False
-        return self.max_age_at_start is None or age_at_start <= self.max_age_at_start
+        return _in_band(age_at_start, self.min_age_at_start, self.max_age_at_start) and _in_band(
+            age_today, self.min_age, self.max_age
+        )
+
+
+def _in_band(age: int | None, low: int | None, high: int | None) -> bool:
+    if age is None:
+        return True
+    return (low is None or age >= low) and (high is None or age <= high)
 
 
 @dataclass(frozen=True)
@@ -253,6 +266,8 @@ def _unconditional(rule: VisitRule) -> bool:
         and not rule.excluded_placements
         and rule.min_age_at_start is None
         and rule.max_age_at_start is None
+        and rule.min_age is None
+        and rule.max_age is None
         and rule.legal_statuses is None
         and not rule.first_placement_only
     )
@@ -305,6 +320,8 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         excluded_placements=frozenset(reader.optional_choices("exclude_placements", PLACEMENTS) or ()),
         min_age_at_start=reader.optional_int("min_age_at_start"),
         max_age_at_start=reader.optional_int("max_age_at_start"),
+        min_age=reader.optional_int("min_age"),
+        max_age=reader.optional_int("max_age"),
         first_visit=first_visit,
         triggers=triggers,
         decision=reader.text("decision", default=None),

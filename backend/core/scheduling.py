@@ -84,6 +84,7 @@ def compute_obligations(
     clock = clock or HourClock(None)
     latest = latest_counting_visits(case.visits, today)
     event_types = {event.type for event in case.events}
+    age_today = age_on(case.date_of_birth, today)
     best: dict[Key, Basis] = {}
     for episode in case.episodes:
         if not episode.is_active(today):
@@ -92,7 +93,7 @@ def compute_obligations(
         for rule in profile.rules_for(episode.type):
             if rule.only_on_events and rule.only_on_events.isdisjoint(event_types):
                 continue  # a rule driven only by events none of which happened
-            if not rule.applies_to(episode.placement, age, episode.legal_status):
+            if not rule.applies_to(episode.placement, age, episode.legal_status, age_today):
                 continue
             if rule.first_placement_only and period_start(case, episode) != episode.start:
                 continue

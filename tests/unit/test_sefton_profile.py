@@ -807,6 +807,22 @@ def test_youth_justice_initial_contact_within_5_days_of_allocation(sefton, engla
     assert (contact.rule, contact.due) == ("sefton.youth_justice.initial_contact", d("2026-11-07"))
 
 
+def test_personal_adviser_duties_switch_on_the_18th_birthday_during_an_episode(sefton, england_calendar) -> None:
+    """Care Experienced Team: Visiting (S:1590, S:1592, S:1599): the age is taken on the day, so a young person
+    who turns 18 during the episode moves from the 16-17 duty to the 18-plus duties (and the attempt duty)."""
+    case = dict(
+        date_of_birth="2008-12-01",
+        episodes=[{"type": "care_leaver", "start": "2026-06-01"}],
+        visits=[{"date": "2026-11-20", "role": "personal_adviser"}],
+    )
+    before = duties_on("2026-11-30", sefton, england_calendar, **case)
+    assert before[("personal_adviser", "visit")].rule == "sefton.care_leaver.16_17"
+    assert ("personal_adviser", "attempt") not in before
+    after = duties_on("2026-12-01", sefton, england_calendar, **case)
+    assert after[("personal_adviser", "visit")].rule == "sefton.care_leaver.18_plus"
+    assert after[("personal_adviser", "attempt")].rule == "sefton.care_leaver.attempt_18_plus"
+
+
 # --- Every rule is covered ----------------------------------------------------------------------------------------
 
 
