@@ -117,20 +117,26 @@ def _keep_earliest(best: dict[Key, Basis], key: Key, basis: Basis | None) -> Non
 
 def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[Key, date]:
     """The latest visit on or before ``today`` that meets each (role, duty)."""
-    # Hot path: one pass keeping the latest of each (role, kind, outcome), then a few expansions.
-    by_class: dict[tuple[str, str, bool], date] = {}
-    seen_before, earliest = by_class.get, date.min
+    # Hot path: most records are visits in person with the child seen, which meet every duty;
+    # only the rest (calls, attempts) are sorted out by what they meet.
+    seen_in_person: dict[str, date] = {}
+    latest_seen, earliest, in_person = seen_in_person.get, date.min, IN_PERSON_CONTACT_KINDS
+    others = []
     for visit in visits:
         day = visit.date
         if day <= today:
-            key = (visit.role, visit.kind, visit.child_seen)
-            if day > seen_before(key, earliest):
-                by_class[key] = day
+            if visit.child_seen and visit.kind in in_person:
+                if day > latest_seen(visit.role, earliest):
+                    seen_in_person[visit.role] = day
+            else:
+                others.append(visit)
     latest: dict[Key, date] = {}
-    for (role, kind, child_seen), day in by_class.items():
-        for duty in _DUTIES_MET[kind in IN_PERSON_CONTACT_KINDS, child_seen]:
-            if day > latest.get((role, duty), date.min):
-                latest[(role, duty)] = day
+    for role, day in seen_in_person.items():
+        latest[(role, "visit")] = latest[(role, "contact")] = latest[(role, "attempt")] = day
+    for visit in others:
+        for duty in _DUTIES_MET[visit.kind in in_person, visit.child_seen]:
+            if visit.date > latest.get((visit.role, duty), earliest):
+                latest[(visit.role, duty)] = visit.date
     return latest
 
 
