@@ -137,12 +137,24 @@ def add_child(
         else ()
     )
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
-    case = Case(f"DEMO-{1000 + number}", name, birthday, (Episode(rule.plan_type, start, None, placement),), events, ())
-    visits = demo_visits(scheduler, rng, case, rule.role, today)
+    legal_status = min(rule.legal_statuses) if rule.legal_statuses else None
+    episode = Episode(rule.plan_type, start, None, placement, legal_status)
+    case = Case(f"DEMO-{1000 + number}", name, birthday, (episode,), events, ())
+    # A duty with only a first visit (a child in custody) is left due, so the demo shows it.
+    visits = demo_visits(scheduler, rng, case, rule.role, today) if rule.phases else ()
     child = Child(reference=case.reference, name=name, date_of_birth=birthday, team_id=team_id)
     db.session.add(child)
     db.session.flush()
-    db.session.add(EpisodeRow(child_id=child.id, type=rule.plan_type, start=start, placement=placement, position=0))
+    db.session.add(
+        EpisodeRow(
+            child_id=child.id,
+            type=rule.plan_type,
+            start=start,
+            placement=placement,
+            legal_status=legal_status,
+            position=0,
+        )
+    )
     db.session.add_all(EventRow(child_id=child.id, type=event.type, date=event.date) for event in events)
     db.session.add_all(
         VisitRow(
