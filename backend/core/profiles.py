@@ -148,6 +148,9 @@ class VisitRule:
             return False
         if self.legal_statuses is not None and legal_status not in self.legal_statuses:
             return False
+        return self.fits_age(age_at_start, age_today)
+
+    def fits_age(self, age_at_start: int | None, age_today: int | None) -> bool:
         return _in_band(age_at_start, self.min_age_at_start, self.max_age_at_start) and _in_band(
             age_today, self.min_age, self.max_age
         )
@@ -175,6 +178,9 @@ class Profile:
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
+    _candidates: dict[tuple[str, str | None, str | None], tuple[VisitRule, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
@@ -192,9 +198,22 @@ class Profile:
         # of these can be unscheduled, so the check for gaps skips them.
         unconditional = {plan_type for plan_type, rules in own.items() if any(_unconditional(rule) for rule in rules)}
         object.__setattr__(self, "always_covered", frozenset(unconditional))
+        object.__setattr__(self, "_candidates", {})
 
     def rules_for(self, plan_type: str) -> tuple[VisitRule, ...]:
         return self._by_plan_type.get(plan_type, ())
+
+    def candidates(self, plan_type: str, placement: str | None, legal_status: str | None) -> tuple[VisitRule, ...]:
+        """The rules for an episode of this type, placement and legal status, before ages are checked.
+
+        Memoised: a caseload has a handful of such combinations, and every case asks again.
+        """
+        key = (plan_type, placement, legal_status)
+        found = self._candidates.get(key)
+        if found is None:
+            found = tuple(rule for rule in self.rules_for(plan_type) if rule.applies_to(placement, None, legal_status))
+            self._candidates[key] = found
+        return found
 
     def rules_of_type(self, plan_type: str) -> tuple[VisitRule, ...]:
         """The rules written for this plan type (not those for any plan): what covers it."""

@@ -35,7 +35,7 @@ from .explanations import Basis, explain
 from .hours import HourClock
 from .overrides import override_bases
 from .phases import age_on, events_of, period_start, phases_in_force
-from .profiles import Profile, VisitRule
+from .profiles import Phase, Profile, VisitRule
 from .vocabulary import IN_PERSON_CONTACT_KINDS
 
 DUE_SOON_WORKING_DAYS = 5
@@ -90,10 +90,10 @@ def compute_obligations(
         if not episode.is_active(today):
             continue
         age = age_on(case.date_of_birth, episode.start)
-        for rule in profile.rules_for(episode.type):
+        for rule in profile.candidates(episode.type, episode.placement, episode.legal_status):
             if rule.only_on_events and rule.only_on_events.isdisjoint(event_types):
                 continue  # a rule driven only by events none of which happened
-            if not rule.applies_to(episode.placement, age, episode.legal_status, age_today):
+            if not rule.fits_age(age, age_today):
                 continue
             if rule.first_placement_only and period_start(case, episode) != episode.start:
                 continue
@@ -188,25 +188,26 @@ def _cadence_due(
 ) -> Basis:
     phases = phases_in_force(rule, episode, case, today, calendar)
     since = last_visit if last_visit is not None else episode.start
-    best: Basis | None = None
+    best: tuple[date, date, Phase] | None = None  # (due, phase start, phase): the Basis is built once
+    last_index = len(phases) - 1
     for index, (phase_start, phase) in enumerate(phases):
         gap_end = phase.every.after(since, calendar)
-        due = max(phase_start, gap_end)
-        is_last = index == len(phases) - 1
-        if (is_last or due < phases[index + 1][0]) and (best is None or due < best.due):
-            best = Basis(
-                rule,
-                episode,
-                "phase",
-                due,
-                since,
-                phase.every,
-                phase=phase,
-                phase_start=phase_start,
-                from_visit=last_visit is not None,
-            )
+        due = phase_start if phase_start > gap_end else gap_end
+        if (index == last_index or due < phases[index + 1][0]) and (best is None or due < best[0]):
+            best = (due, phase_start, phase)
     assert best is not None  # the last phase always yields a candidate
-    return best
+    due, phase_start, phase = best
+    return Basis(
+        rule,
+        episode,
+        "phase",
+        due,
+        since,
+        phase.every,
+        phase=phase,
+        phase_start=phase_start,
+        from_visit=last_visit is not None,
+    )
 
 
 def project_due_dates(
