@@ -28,7 +28,6 @@ from .errors import ProfileError
 from .floor import statutory_floor
 from .profile_fields import Reader
 from .visit_rules import LINE, Anchor, NotEncoded, Phase, Source, Trigger, VisitRule
-
 from .vocabulary import DUTIES, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 
 # Re-exported: callers import the rule classes from here, beside the profile that holds them.
