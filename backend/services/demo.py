@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..auth.passwords import hash_password
 from ..core.cases import Case, Episode, Event, Visit
-from ..core.profiles import VisitRule
+from ..core.profiles import ANY_PLAN, VisitRule
 from ..core.vocabulary import PLACEMENTS
 from ..extensions import db
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
@@ -110,7 +110,8 @@ def seed_demo(scheduler: Scheduler, today: date, seed: int = 20261123) -> DemoRe
     ]
     db.session.add_all(workers)
     db.session.flush()
-    rules = list(scheduler.profile().rules)
+    # Rules for any plan are event-driven extras (a return interview), not a plan a child is on.
+    rules = [rule for rule in scheduler.profile().rules if rule.plan_type != ANY_PLAN]
     for number in range(CHILDREN):
         rule = rules[number % len(rules)]
         holders = [worker for worker in workers if worker.role == holder_role(rule)]

@@ -398,3 +398,36 @@ def test_bad_new_fields_exit_non_zero_naming_the_case_and_field(
     assert result.exit_code != 0
     assert result.stdout == ""
     assert "B-1" in result.stderr and field in result.stderr
+
+
+@pytest.mark.parametrize("profile", ["england", "haringey"])
+def test_a_return_interview_is_due_72_hours_after_a_missing_episode(
+    runner: FlaskCliRunner, tmp_path: Path, profile: str
+) -> None:
+    """Statutory guidance on children who go missing: a return interview within 72 hours (Haringey's H:242 sets
+    none, so the statutory floor applies); counted in hours across the October clock change."""
+    case = make_case_json(
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        events=[{"type": "returned_from_missing", "date": "2026-10-23", "time": "22:15"}],
+        visits=[{"date": "2026-10-20", "role": "social_worker"}],
+    )
+    output = due_json(runner, tmp_path, case, "2026-10-24", profile)
+    [interview] = [item for item in output["obligations"] if item["role"] == "return_interview_worker"]
+    assert (interview["rule"], interview["due"], interview["due_at"]) == (
+        "england.return_interview",
+        "2026-10-26",
+        "2026-10-26T21:15:00+00:00",
+    )
+
+
+def test_a_private_fostering_notification_recorded_later_starts_its_own_7_working_days(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Private Fostering Regulations 2005 reg 4: within 7 working days of receiving notification."""
+    case = make_case_json(
+        episodes=[{"type": "private_fostering", "start": "2026-10-01"}],
+        events=[{"type": "notification", "date": "2026-12-21"}],
+        visits=[{"date": "2026-12-01", "role": "social_worker"}],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-12-22")["obligations"]
+    assert (obligation["rule"], obligation["due"]) == ("england.private_fostering", "2027-01-04")
