@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from .intervals import Interval
@@ -33,8 +33,9 @@ class Basis:
     phase: Phase | None = None
     phase_start: date | None = None
     from_visit: bool = False
-    # The instant, for an hour-counted window ("within 24 hours").
+    # The instant, for an hour-counted window ("within 24 hours"), and the event's time it ran from.
     due_at: datetime | None = None
+    since_time: time | None = None
 
 
 # English names whatever the process locale (strftime's %a and %b follow it), and a
@@ -69,7 +70,8 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
         reason = f"first {what} within {basis.interval.describe()} of the start on {short_date(basis.since)}"
     elif basis.kind == "trigger":
         event_name = EVENT_TYPES.get(basis.event_type or "", basis.event_type or "event")
-        reason = f"a {what} within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}"
+        at = f" at {basis.since_time.strftime('%H:%M')}" if basis.since_time and basis.due_at else ""
+        reason = f"a {what} within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}{at}"
     else:
         reason = _cadence_reason(basis)
     counted_from = basis.phase_start if _clock_from_phase_start(basis) else basis.since

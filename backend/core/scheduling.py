@@ -173,7 +173,15 @@ def earliest_due(
                 due, due_at = clock.after(trigger.within, event.date, event.time, calendar)
                 if best is None or due < best.due:
                     best = Basis(
-                        rule, episode, "trigger", due, event.date, trigger.within, event_type=event.type, due_at=due_at
+                        rule,
+                        episode,
+                        "trigger",
+                        due,
+                        event.date,
+                        trigger.within,
+                        event_type=event.type,
+                        due_at=due_at,
+                        since_time=event.time,
                     )
     return best
 

@@ -746,6 +746,8 @@ def test_a_return_interview_is_due_72_hours_after_the_return(sefton, england_cal
     assert interview.due == d("2026-10-26")
     assert interview.due_at is not None and interview.due_at.isoformat() == "2026-10-26T21:15:00+00:00"
     assert interview.rule == "sefton.return_interview"
+    assert "within 72 hours of the return from a missing episode on 23 Oct 2026 at 22:15" in interview.explanation
+    assert "so due Mon 26 Oct 2026 at 21:15" in interview.explanation
 
 
 def test_an_attempted_visit_meets_the_attempt_duty_to_a_young_adult(sefton, england_calendar) -> None:
