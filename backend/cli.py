@@ -88,4 +88,8 @@ def _case_results(
         except CoreError as problem:
             # Say which case: a visit dated 1899 is a typo in one record, not a broken calendar.
             raise click.ClickException(f"{where}case {case.reference}: {problem}") from None
-        yield {"reference": case.reference, "obligations": [obligation.as_dict() for obligation in obligations]}
+        yield {
+            "reference": case.reference,
+            "obligations": [obligation.as_dict() for obligation in obligations],
+            "unscheduled": [entry.as_dict() for entry in scheduler.unscheduled(case, today, profile_name)],
+        }

@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .clock import LONDON
 from .core.calendars import WorkingCalendar, build_calendar
 from .core.cases import Case
+from .core.coverage import Unscheduled, unscheduled_episodes
 from .core.errors import UnknownProfile
+from .core.hours import HourClock
 from .core.profiles import Profile
 from .core.scheduling import Obligation, compute_obligations, project_due_dates
+
+# Hour-counted duties run in the service's time zone, so "72 hours" spans a clock change exactly.
+HOUR_CLOCK = HourClock(LONDON)
 
 
 @dataclass
@@ -42,7 +48,11 @@ class Scheduler:
 
     def obligations(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
         profile = self.profile(profile_name)
-        return compute_obligations(case, today, profile, self._calendars[profile.id])
+        return compute_obligations(case, today, profile, self._calendars[profile.id], HOUR_CLOCK)
+
+    def unscheduled(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Unscheduled, ...]:
+        """The case's active episodes no rule covers, with why (``core/coverage.py``)."""
+        return unscheduled_episodes(case, today, self.profile(profile_name))
 
     def projections(
         self, case: Case, today: date, role: str, count: int, profile_name: str | None = None

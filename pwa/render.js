@@ -317,6 +317,17 @@ function renderPlanCounts(plans) {
   return h('section', { class: 'plan-summary', 'aria-labelledby': 'plan-summary-title' }, h('h2', { id: 'plan-summary-title' }, 'Planned visits'), h('ul', {}, rows));
 }
 
+// Children with an active plan no visiting rule covers: never dropped from a list, always named.
+export function renderUnscheduled(items = [], childHref) {
+  if (!items.length) return null;
+  return h(
+    'section',
+    { class: 'unscheduled' },
+    h('h2', {}, `No visiting rule: check these children (${items.length})`),
+    h('ul', {}, items.map((item) => h('li', {}, h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${item.plan_label}: ${item.reason}${item.worker_name ? `, ${item.worker_name}` : ''}`))),
+  );
+}
+
 export function renderTeam(overview, childHref) {
   const scale = Math.max(1, ...overview.workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
   return [
@@ -342,5 +353,6 @@ export function renderTeam(overview, childHref) {
           ),
         )
       : h('p', {}, 'Nothing is overdue.'),
+    renderUnscheduled(overview.unscheduled, childHref),
   ];
 }

@@ -85,6 +85,7 @@ export function renderVisitsScreen({ caseload, entries, workerId, sent, filter =
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
   $('visit-groups').replaceChildren(
     ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
+    ...[render.renderUnscheduled(caseload.unscheduled, routes.child)].filter(Boolean),
   );
   applyFilters(filter);
 }

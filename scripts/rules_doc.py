@@ -38,7 +38,41 @@ def _profile_table(profile: Profile) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [_rule_row(rule) for rule in profile.rules]
+    if profile.floor:
+        floor = ", ".join(f"`{rule.id}`" for rule in profile.floor)
+        lines += ["", f"Statutory floor, applied as well (from `{profile.base}`): {floor}."]
+    if profile.not_covered:
+        lines += ["", "Plan types with no rule, and why:", ""]
+        lines += [f"- `{plan_type}`: {reason}" for plan_type, reason in profile.not_covered]
+    lines += _coverage_table(profile)
     return "\n".join(lines)
+
+
+def _coverage_table(profile: Profile) -> list[str]:
+    """Each duty of the profile's document, by line: the rule that encodes it, or why none does."""
+    rows = [
+        (rule.source.lines, rule.label, f"`{rule.id}` ({rule.duty})", "") for rule in profile.rules if rule.source.lines
+    ]
+    rows += [(entry.lines, entry.duty, "not encoded", entry.reason) for entry in profile.not_encoded]
+    if not rows:
+        return []
+    rows.sort(key=lambda row: (_first_line(row[0]), row[2]))
+    table = [
+        "",
+        f"#### Coverage of the `{profile.id}` document, line by line",
+        "",
+        "| lines | duty | encoded by | why not |",
+        "| --- | --- | --- | --- |",
+    ]
+    table += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in (", ".join(seed_lines), duty, rule, why)) + " |"
+        for seed_lines, duty, rule, why in rows
+    ]
+    return table
+
+
+def _first_line(seed_lines: tuple[str, ...]) -> int:
+    return min(int(line.split(":")[1].split("-")[0]) for line in seed_lines)
 
 
 def _rule_row(rule: VisitRule) -> str:
@@ -63,11 +97,17 @@ def _applies_to(rule: VisitRule) -> str:
         parts.append(f"aged {rule.min_age_at_start} or over at the start")
     if rule.max_age_at_start is not None:
         parts.append(f"aged {rule.max_age_at_start} or under at the start")
+    if rule.min_age is not None:
+        parts.append(f"while aged {rule.min_age} or over")
+    if rule.max_age is not None:
+        parts.append(f"while aged {rule.max_age} or under")
     return "; ".join(parts)
 
 
 def _visits(rule: VisitRule) -> str:
     parts = []
+    if rule.statutory:
+        parts.append("statutory (the floor of every profile built on this one)")
     if rule.first_visit is not None:
         parts.append(f"first visit within {rule.first_visit.describe()} of the start")
     for trigger in rule.triggers:
@@ -79,10 +119,15 @@ def _visits(rule: VisitRule) -> str:
 def _phase(phase: Phase) -> str:
     every = phase.every.describe_every()
     if phase.starts == (Anchor("start"),):
-        return f"{every} from the start"
-    if len(phase.starts) == 1:
-        return f"{every} from {phase.starts[0].describe()}"
-    return f"{every} from the later of " + " and ".join(anchor.describe() for anchor in phase.starts)
+        text = f"{every} from the start"
+    elif len(phase.starts) == 1:
+        text = f"{every} from {phase.starts[0].describe()}"
+    else:
+        text = f"{every} from the later of " + " and ".join(anchor.describe() for anchor in phase.starts)
+    if phase.until:
+        text += " until the earliest of " if len(phase.until) > 1 else " until "
+        text += " and ".join(anchor.describe() for anchor in phase.until)
+    return text
 
 
 def updated_document(text: str, tables: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..core.vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
+from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
 from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
 
@@ -23,17 +23,31 @@ class EpisodeInSchema(Schema):
     start = IsoDate(required=True)
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True, validate=PLACEMENT)
+    legal_status = fields.String(allow_none=True, validate=validate.OneOf(list(LEGAL_STATUSES)))
 
 
 class EventInSchema(Schema):
     type = fields.String(required=True, validate=EVENT_TYPE)
     date = IsoDate(required=True)
+    time = fields.String(allow_none=True, metadata={"description": "HH:MM, Europe/London"})
+    role = fields.String(allow_none=True, validate=VISIT_ROLE, metadata={"description": "For an 'allocated' event"})
 
 
 class CaseVisitSchema(Schema):
     date = IsoDate(required=True)
     role = fields.String(required=True, validate=VISIT_ROLE)
     child_seen = StrictBoolean(load_default=True)
+    kind = fields.String(allow_none=True, validate=validate.OneOf(list(CONTACT_KINDS)))
+
+
+class OverrideInSchema(Schema):
+    """A more frequent cadence agreed for this child; it only ever tightens."""
+
+    role = fields.String(required=True, validate=VISIT_ROLE)
+    every = fields.String(required=True, metadata={"description": "An interval, e.g. '5 working days'"})
+    from_ = IsoDate(data_key="from", attribute="from", required=True)
+    until = IsoDate(allow_none=True)
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=500), plain_text])
 
 
 class AllocationRequestSchema(Schema):
@@ -50,6 +64,7 @@ class ChildCreateSchema(Schema):
     episodes = fields.List(fields.Nested(EpisodeInSchema), load_default=list, validate=validate.Length(max=200))
     events = fields.List(fields.Nested(EventInSchema), load_default=list, validate=validate.Length(max=500))
     visits = fields.List(fields.Nested(CaseVisitSchema), load_default=list, validate=validate.Length(max=2000))
+    overrides = fields.List(fields.Nested(OverrideInSchema), load_default=list, validate=validate.Length(max=20))
     allocations = fields.List(
         fields.Nested(AllocationRequestSchema), load_default=list, validate=validate.Length(max=10)
     )

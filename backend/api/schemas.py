@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..core.scheduling import STATUSES
-from ..core.vocabulary import PLAN_TYPES, VISIT_ROLES
+from ..core.vocabulary import DUTIES, PLAN_TYPES, VISIT_ROLES
 from .fields import IsoDate
 
 DATE_TEXT = {"format": "date"}
@@ -25,6 +25,14 @@ class ObligationSchema(Schema):
     last_visit = fields.String(allow_none=True, metadata=DATE_TEXT)
     rule = fields.String()
     explanation = fields.String()
+    duty = fields.String(
+        validate=validate.OneOf(DUTIES),
+        metadata={"description": "visit: seen in person; contact: any contact counts; attempt: an attempt counts"},
+    )
+    due_at = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO date-time in Europe/London when the duty counts hours, else null"},
+    )
 
 
 class NextPlanSchema(Schema):

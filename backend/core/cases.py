@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from .errors import InvalidCase
-from .vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
+from .intervals import Interval, parse_interval
+from .vocabulary import (
+    CONTACT_KINDS,
+    EVENT_TYPES,
+    IN_PERSON_CONTACT_KINDS,
+    LEGAL_STATUSES,
+    PLACEMENTS,
+    PLAN_TYPES,
+    VISIT_ROLES,
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Episode:
     """One plan episode; for a cared-for child, one placement (a move is a new episode)."""
 
@@ -24,22 +33,47 @@ class Episode:
     start: date
     end: date | None = None
     placement: str | None = None
+    legal_status: str | None = None
 
     def is_active(self, today: date) -> bool:
         return self.start <= today and (self.end is None or self.end > today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     type: str
     date: date
+    # Europe/London wall time; hour-counted duties take an event without one at 00:00.
+    time: time | None = None
+    # The role allocated, for an "allocated" event.
+    role: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Visit:
     date: date
     role: str
     child_seen: bool = True
+    kind: str = "home_visit"
+
+    @property
+    def in_person(self) -> bool:
+        return self.kind in IN_PERSON_CONTACT_KINDS
+
+
+@dataclass(frozen=True)
+class Override:
+    """A more frequent cadence for one child (a plan, strategy meeting or manager set it): it only
+    ever adds due dates, never removes one."""
+
+    role: str
+    every: Interval
+    start: date
+    until: date | None
+    reason: str
+
+    def is_active(self, today: date) -> bool:
+        return self.start <= today and (self.until is None or self.until >= today)
 
 
 @dataclass(frozen=True)
@@ -50,6 +84,7 @@ class Case:
     episodes: tuple[Episode, ...]
     events: tuple[Event, ...] = ()
     visits: tuple[Visit, ...] = ()
+    overrides: tuple[Override, ...] = ()
 
 
 def parse_case(data: Any) -> Case:
@@ -69,7 +104,10 @@ def parse_case(data: Any) -> Case:
     )
     events = tuple(_parse_event(reference, index, item) for index, item in enumerate(_list(reference, data, "events")))
     visits = tuple(_parse_visit(reference, index, item) for index, item in enumerate(_list(reference, data, "visits")))
-    return Case(reference, name.strip(), dob, episodes, events, visits)
+    overrides = tuple(
+        _parse_override(reference, index, item) for index, item in enumerate(_list(reference, data, "overrides"))
+    )
+    return Case(reference, name.strip(), dob, episodes, events, visits, overrides)
 
 
 def _list(reference: str, data: Mapping[str, Any], key: str) -> list[Any]:
@@ -92,14 +130,52 @@ def _parse_episode(reference: str, index: int, item: Any) -> Episode:
     placement = item.get("placement")
     if placement is not None:
         placement = _choice(reference, f"{field}.placement", placement, PLACEMENTS, "placement")
-    return Episode(plan_type, start, end, placement)
+    legal_status = item.get("legal_status")
+    if legal_status is not None:
+        legal_status = _choice(reference, f"{field}.legal_status", legal_status, LEGAL_STATUSES, "legal status")
+    return Episode(plan_type, start, end, placement, legal_status)
 
 
 def _parse_event(reference: str, index: int, item: Any) -> Event:
     field = f"events[{index}]"
     item = _mapping(reference, field, item)
     event_type = _choice(reference, f"{field}.type", item.get("type"), EVENT_TYPES, "event type")
-    return Event(event_type, _required_date(reference, f"{field}.date", item.get("date")))
+    day = _required_date(reference, f"{field}.date", item.get("date"))
+    role = item.get("role")
+    if role is not None or event_type == "allocated":
+        role = _choice(reference, f"{field}.role", role, VISIT_ROLES, "role")
+    return Event(event_type, day, _optional_time(reference, f"{field}.time", item.get("time")), role)
+
+
+def _optional_time(reference: str, field: str, value: Any) -> time | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 5 or value[2] != ":" or not value.replace(":", "").isdigit():
+        raise InvalidCase(reference, field, f"{value!r} is not a time in the form HH:MM")
+    try:
+        return time(int(value[:2]), int(value[3:]))
+    except ValueError:
+        raise InvalidCase(reference, field, f"{value!r} is not a real time") from None
+
+
+def _parse_override(reference: str, index: int, item: Any) -> Override:
+    field = f"overrides[{index}]"
+    item = _mapping(reference, field, item)
+    role = _choice(reference, f"{field}.role", item.get("role"), VISIT_ROLES, "role")
+    try:
+        every = parse_interval(item.get("every"))
+    except ValueError as problem:
+        raise InvalidCase(reference, f"{field}.every", str(problem)) from None
+    start = _required_date(reference, f"{field}.from", item.get("from"))
+    until = _optional_date(reference, f"{field}.until", item.get("until"))
+    if until is not None and until < start:
+        raise InvalidCase(
+            reference, f"{field}.until", f"ends {until.isoformat()}, before it starts {start.isoformat()}"
+        )
+    reason = item.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidCase(reference, f"{field}.reason", "say who agreed the cadence and why")
+    return Override(role, every, start, until, reason.strip())
 
 
 def _parse_visit(reference: str, index: int, item: Any) -> Visit:
@@ -110,7 +186,9 @@ def _parse_visit(reference: str, index: int, item: Any) -> Visit:
     child_seen = item.get("child_seen", True)
     if not isinstance(child_seen, bool):
         raise InvalidCase(reference, f"{field}.child_seen", "expected true or false")
-    return Visit(visit_date, role, child_seen)
+    kind = item.get("kind")
+    kind = "home_visit" if kind is None else _choice(reference, f"{field}.kind", kind, CONTACT_KINDS, "contact kind")
+    return Visit(visit_date, role, child_seen, kind)
 
 
 def _mapping(reference: str, field: str, item: Any) -> Mapping[str, Any]:

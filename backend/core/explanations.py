@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from .intervals import Interval
@@ -25,7 +25,7 @@ class Basis:
 
     rule: VisitRule
     episode: Episode
-    kind: str  # "phase", "first_visit" or "trigger"
+    kind: str  # "phase", "first_visit", "trigger" or "override"
     due: date
     since: date
     interval: Interval
@@ -33,6 +33,9 @@ class Basis:
     phase: Phase | None = None
     phase_start: date | None = None
     from_visit: bool = False
+    # The instant, for an hour-counted window ("within 24 hours"), and the event's time it ran from.
+    due_at: datetime | None = None
+    since_time: time | None = None
 
 
 # English names whatever the process locale (strftime's %a and %b follow it), and a
@@ -56,20 +59,30 @@ def long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+# How each duty is met, as explanations name it.
+DUTY_WORDS = {"visit": "visit", "contact": "contact (a call or message counts)", "attempt": "attempted visit"}
+
+
 def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
     rule = basis.rule
+    what = DUTY_WORDS.get(rule.duty, "visit")
     if basis.kind == "first_visit":
-        reason = f"first visit within {basis.interval.describe()} of the start on {short_date(basis.since)}"
+        reason = f"first {what} within {basis.interval.describe()} of the start on {short_date(basis.since)}"
     elif basis.kind == "trigger":
         event_name = EVENT_TYPES.get(basis.event_type or "", basis.event_type or "event")
-        reason = f"a visit within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}"
+        at = f" at {basis.since_time.strftime('%H:%M')}" if basis.since_time and basis.due_at else ""
+        reason = f"a {what} within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}{at}"
     else:
         reason = _cadence_reason(basis)
     counted_from = basis.phase_start if _clock_from_phase_start(basis) else basis.since
     holidays = _holiday_clause(basis.interval, counted_from, basis.due, calendar)
     sentence = f"{rule.label}: {reason}{holidays}, so due {long_date(basis.due)}"
+    if basis.due_at is not None:
+        sentence += f" at {basis.due_at.strftime('%H:%M')}"
     if plan_by != basis.due:
         sentence += f" (plan by {long_date(plan_by)}, the last working day before)"
+    if basis.kind == "override":
+        sentence += ". An override only tightens: the profile's own due date applies whenever it is sooner"
     return f"{sentence}. Source: {rule.source.cite()}."
 
 

@@ -16,9 +16,16 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
-UNITS = ("working_days", "days", "weeks", "months", "years")
-_PATTERN = re.compile(r"^\s*(\d+)\s+(working\s+days?|days?|weeks?|months?|years?)\s*$")
-_UNIT_WORDS = {"working day": "working_days", "day": "days", "week": "weeks", "month": "months", "year": "years"}
+UNITS = ("hours", "working_days", "days", "weeks", "months", "years")
+_PATTERN = re.compile(r"^\s*(\d+)\s+(hours?|working\s+days?|days?|weeks?|months?|years?)\s*$")
+_UNIT_WORDS = {
+    "hour": "hours",
+    "working day": "working_days",
+    "day": "days",
+    "week": "weeks",
+    "month": "months",
+    "year": "years",
+}
 
 
 class WorkingDayAdder(Protocol):
@@ -38,7 +45,12 @@ class Interval:
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit {self.unit!r}: expected one of {', '.join(UNITS)}")
-        days = {"days": timedelta(days=self.count), "weeks": timedelta(weeks=self.count)}.get(self.unit)
+        # Hours from a date are hours from its midnight (core/hours.py counts from an event's time).
+        days = {
+            "hours": timedelta(hours=self.count),
+            "days": timedelta(days=self.count),
+            "weeks": timedelta(weeks=self.count),
+        }.get(self.unit)
         months = {"months": self.count, "years": 12 * self.count}.get(self.unit, 0)
         object.__setattr__(self, "_days", days)
         object.__setattr__(self, "_months", months)
@@ -64,6 +76,19 @@ class Interval:
         if self.unit in ("months", "years") and end.day != day.day:
             return end + timedelta(days=1)
         return end
+
+    def day_bounds(self) -> tuple[float, float]:
+        """The shortest and longest this interval can be, in days, wherever it starts: for
+        checking that one rule is never looser than another. Working days allow for weekends
+        and up to four bank holidays (Christmas and New Year fall in one fortnight)."""
+        count = self.count
+        if self.unit == "hours":
+            return count / 24, count / 24
+        if self.unit == "working_days":
+            return count + 2 * (count // 5), count + 2 * -(-count // 5) + 4
+        if self._days is not None:
+            return self._days.days, self._days.days
+        return 28 * self._months, 31 * self._months
 
     def describe(self) -> str:
         """'20 working days', '1 week', '3 months'."""

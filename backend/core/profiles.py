@@ -9,96 +9,32 @@ A rule's cadence is a list of phases. Each phase allows a longest gap between vi
 (the first such event on or after the episode's start), ``birthday:N`` (the day the
 child turns N), each optionally ``+ <interval>``. A list of anchors means the later of
 them. A phase whose anchor has not happened yet is not in force.
+
+Statute is the floor: a local profile names ``base = "england"`` and every rule of the
+base marked ``statutory = true`` applies in it as well, after the local rules. The
+earliest due date wins, so a local rule can only add visits to the statutory ones; a
+looser local standard never loosens the law.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from .errors import ProfileError
-from .intervals import Interval, parse_interval
-from .vocabulary import EVENT_TYPES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
+from .floor import statutory_floor
+from .profile_fields import Reader
+from .visit_rules import LINE, Anchor, NotEncoded, Phase, Source, Trigger, VisitRule
+from .vocabulary import DUTIES, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
+
+# Re-exported: callers import the rule classes from here, beside the profile that holds them.
+__all__ = ["Anchor", "NotEncoded", "Phase", "Profile", "Source", "Trigger", "VisitRule", "parse_profile"]
 
 ANCHOR_KINDS = ("start", "event", "birthday")
-
-
-@dataclass(frozen=True)
-class Source:
-    document: str
-    section: str
-    quote: str
-
-    def cite(self) -> str:
-        return f"{self.document}, {self.section}"
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A date a phase starts from: the episode start, an event, or a birthday, plus an offset."""
-
-    kind: str
-    event_type: str | None = None
-    years: int | None = None
-    offset: Interval | None = None
-
-    def describe(self) -> str:
-        if self.kind == "start":
-            base = "the start"
-        elif self.kind == "event":
-            base = f"the {EVENT_TYPES[self.event_type or '']}"
-        else:
-            base = f"the {self.years}th birthday"
-        return f"{self.offset.describe()} after {base}" if self.offset else base
-
-
-@dataclass(frozen=True)
-class Phase:
-    every: Interval
-    starts: tuple[Anchor, ...]
-
-    def describe_start(self) -> str:
-        return " and ".join(anchor.describe() for anchor in self.starts)
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """A visit is due within ``within`` of each ``event`` (a move, entering custody)."""
-
-    event_type: str
-    within: Interval
-
-
-@dataclass(frozen=True)
-class VisitRule:
-    id: str
-    plan_type: str
-    role: str
-    label: str
-    phases: tuple[Phase, ...]
-    source: Source
-    placements: frozenset[str] | None = None
-    excluded_placements: frozenset[str] = frozenset()
-    min_age_at_start: int | None = None
-    max_age_at_start: int | None = None
-    first_visit: Interval | None = None
-    triggers: tuple[Trigger, ...] = ()
-    decision: str | None = None
-
-    def applies_to(self, placement: str | None, age_at_start: int | None) -> bool:
-        """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
-        if self.placements is not None and placement not in self.placements:
-            return False
-        if placement in self.excluded_placements:
-            return False
-        if age_at_start is None:
-            return True
-        if self.min_age_at_start is not None and age_at_start < self.min_age_at_start:
-            return False
-        return self.max_age_at_start is None or age_at_start <= self.max_age_at_start
+ANY_PLAN = "any"
 
 
 @dataclass(frozen=True)
@@ -108,26 +44,69 @@ class Profile:
     region: str
     closures: tuple[tuple[date, str], ...]
     rules: tuple[VisitRule, ...]
+    # The base profile's statutory rules, applied after this profile's own (see the module docstring).
+    floor: tuple[VisitRule, ...] = ()
+    base: str | None = None
+    # Plan types this profile has no rule for, each with the reason (checked by check_coverage).
+    not_covered: tuple[tuple[str, str], ...] = ()
+    not_encoded: tuple[NotEncoded, ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
+    _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
+    always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
+    _candidates: dict[tuple[str, str | None, str | None], tuple[VisitRule, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
         grouped: dict[str, list[VisitRule]] = {}
-        for rule in self.rules:
+        for rule in self.rules + self.floor:
             grouped.setdefault(rule.plan_type, []).append(rule)
-        index = MappingProxyType({plan_type: tuple(rules) for plan_type, rules in grouped.items()})
-        object.__setattr__(self, "_by_plan_type", index)
+        # Rules for "any" plan (an introductory contact after an allocation, a return interview after
+        # a missing episode) are event-driven extras: they apply to every plan, but cover none.
+        extras = tuple(grouped.pop(ANY_PLAN, ()))
+        own = {plan_type: tuple(rules) for plan_type, rules in grouped.items()}
+        index = {plan_type: own.get(plan_type, ()) + extras for plan_type in PLAN_TYPES}
+        object.__setattr__(self, "_by_plan_type", MappingProxyType(index))
+        object.__setattr__(self, "_own", MappingProxyType(own))
+        # Plan types some rule covers whatever the placement, age or legal status: no episode
+        # of these can be unscheduled, so the check for gaps skips them.
+        unconditional = {plan_type for plan_type, rules in own.items() if any(_unconditional(rule) for rule in rules)}
+        object.__setattr__(self, "always_covered", frozenset(unconditional))
+        object.__setattr__(self, "_candidates", {})
 
     def rules_for(self, plan_type: str) -> tuple[VisitRule, ...]:
         return self._by_plan_type.get(plan_type, ())
 
+    def candidates(self, plan_type: str, placement: str | None, legal_status: str | None) -> tuple[VisitRule, ...]:
+        """The rules for an episode of this type, placement and legal status, before ages are checked.
+
+        Memoised: a caseload has a handful of such combinations, and every case asks again.
+        """
+        key = (plan_type, placement, legal_status)
+        found = self._candidates.get(key)
+        if found is None:
+            found = tuple(rule for rule in self.rules_for(plan_type) if rule.applies_to(placement, None, legal_status))
+            self._candidates[key] = found
+        return found
+
+    def rules_of_type(self, plan_type: str) -> tuple[VisitRule, ...]:
+        """The rules written for this plan type (not those for any plan): what covers it."""
+        return self._own.get(plan_type, ())
+
     def rule(self, rule_id: str) -> VisitRule:
-        return next(rule for rule in self.rules if rule.id == rule_id)
+        return next(rule for rule in self.rules + self.floor if rule.id == rule_id)
+
+    def why_not_covered(self, plan_type: str) -> str | None:
+        return dict(self.not_covered).get(plan_type)
 
 
-def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
-    """Check and freeze a profile mapping; ``source`` names the file in error messages."""
-    reader = _Reader(source, None, data)
+def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Profile] | None = None) -> Profile:
+    """Check and freeze a profile mapping; ``source`` names the file in error messages.
+
+    ``bases`` holds the profiles a ``base = "..."`` may name (already parsed).
+    """
+    reader = Reader(source, None, data)
     profile_id = reader.text("id")
     region = reader.choice("region", ("ENG", "WLS", "SCT", "NIR"))
     closures = tuple(_parse_closure(source, index, item) for index, item in enumerate(reader.items("closures", [])))
@@ -135,16 +114,74 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     if not raw_rules:
         raise ProfileError(source, None, "rules", "a profile needs at least one rule")
     rules = tuple(_parse_rule(source, index, raw) for index, raw in enumerate(raw_rules))
+    base = _base_profile(reader, bases or {})
+    floor = statutory_floor(rules, base, source) if base else ()
     seen: set[str] = set()
-    for rule in rules:
+    for rule in rules + floor:
         if rule.id in seen:
             raise ProfileError(source, rule.id, "id", "two rules share this id")
         seen.add(rule.id)
-    return Profile(profile_id, reader.text("name"), region, closures, rules)
+    not_covered = _parse_not_covered(reader)
+    return Profile(
+        profile_id,
+        reader.text("name"),
+        region,
+        closures,
+        rules,
+        floor,
+        base.id if base else None,
+        not_covered,
+        _parse_not_encoded(reader),
+    )
+
+
+def _base_profile(reader: Reader, bases: Mapping[str, Profile]) -> Profile | None:
+    name = reader.raw("base", None)
+    if name is None:
+        return None
+    if name not in bases:
+        raise reader.error("base", f"{name!r} is not a profile without a base ({', '.join(sorted(bases)) or 'none'})")
+    return bases[name]
+
+
+def _parse_not_covered(reader: Reader) -> tuple[tuple[str, str], ...]:
+    table = reader.child(reader.raw("not_covered", {}), "not_covered.")
+    reasons = []
+    for plan_type in table.data:
+        if plan_type not in PLAN_TYPES:
+            raise table.error(str(plan_type), f"{plan_type!r} is not one of {', '.join(PLAN_TYPES)}")
+        reasons.append((str(plan_type), table.text(plan_type)))
+    return tuple(reasons)
+
+
+def _unconditional(rule: VisitRule) -> bool:
+    return (
+        rule.placements is None
+        and not rule.excluded_placements
+        and rule.min_age_at_start is None
+        and rule.max_age_at_start is None
+        and rule.min_age is None
+        and rule.max_age is None
+        and rule.legal_statuses is None
+        and not rule.first_placement_only
+    )
+
+
+def check_coverage(profile: Profile, source: str) -> None:
+    """Every plan type has a rule or a stated reason why not, and never both: a child on a
+    plan no rule covers would otherwise silently get no visiting schedule."""
+    for plan_type in PLAN_TYPES:
+        reason = profile.why_not_covered(plan_type)
+        if profile.rules_of_type(plan_type) and reason is not None:
+            raise ProfileError(source, None, f"not_covered.{plan_type}", "this plan type has rules; remove the reason")
+        if not profile.rules_of_type(plan_type) and reason is None:
+            raise ProfileError(
+                source, None, f"not_covered.{plan_type}", "no rule covers this plan type: add one or say why not"
+            )
 
 
 def _parse_closure(source: str, index: int, item: Any) -> tuple[date, str]:
-    reader = _Reader(source, None, item, prefix=f"closures[{index}].")
+    reader = Reader(source, None, item, prefix=f"closures[{index}].")
     return reader.date("date"), reader.text("name")
 
 
@@ -152,47 +189,70 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
     if not isinstance(raw, Mapping):
         raise ProfileError(source, None, f"rules[{index}]", "each rule must be a table")
     rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{index}]"
-    reader = _Reader(source, rule_id, raw)
-    plan_type = reader.choice("plan_type", tuple(PLAN_TYPES))
+    reader = Reader(source, rule_id, raw)
+    plan_type = reader.choice("plan_type", (*PLAN_TYPES, ANY_PLAN))
     placements = reader.optional_choices("placements", PLACEMENTS)
-    phases = tuple(_parse_phase(reader, position, item) for position, item in enumerate(reader.items("phases")))
-    if not phases:
-        raise ProfileError(source, rule_id, "phases", "a rule needs at least one phase")
-    if phases[0].starts != (Anchor("start"),):
+    phases = tuple(_parse_phase(reader, position, item) for position, item in enumerate(reader.items("phases", [])))
+    first_visit = reader.optional_interval("first_visit")
+    triggers = tuple(
+        _parse_trigger(reader, position, item) for position, item in enumerate(reader.items("triggers", []))
+    )
+    # A duty with only a first visit ("within ten working days of being detained, thereafter
+    # when requested") has no cadence; anything else needs one.
+    if not phases and first_visit is None and not triggers:
+        raise ProfileError(source, rule_id, "phases", "a rule needs at least one phase, a first visit or a trigger")
+    if phases and phases[0].starts != (Anchor("start"),):
         raise ProfileError(source, rule_id, "phases[0].from", "the first phase must run from 'start'")
     return VisitRule(
         id=reader.text("id"),
         plan_type=plan_type,
         role=reader.choice("role", tuple(VISIT_ROLES)),
-        label=reader.text("label", default=PLAN_TYPES[plan_type]),
+        label=reader.text("label", default=PLAN_TYPES.get(plan_type, "Any plan")),
         phases=phases,
         source=_parse_source(reader),
         placements=frozenset(placements) if placements is not None else None,
         excluded_placements=frozenset(reader.optional_choices("exclude_placements", PLACEMENTS) or ()),
         min_age_at_start=reader.optional_int("min_age_at_start"),
         max_age_at_start=reader.optional_int("max_age_at_start"),
-        first_visit=reader.optional_interval("first_visit"),
-        triggers=tuple(
-            _parse_trigger(reader, position, item) for position, item in enumerate(reader.items("triggers", []))
-        ),
+        min_age=reader.optional_int("min_age"),
+        max_age=reader.optional_int("max_age"),
+        first_visit=first_visit,
+        triggers=triggers,
         decision=reader.text("decision", default=None),
+        statutory=reader.flag("statutory"),
+        duty=reader.choice("duty", DUTIES) if "duty" in raw else "visit",
+        legal_statuses=_optional_set(reader.optional_choices("legal_statuses", LEGAL_STATUSES)),
+        first_placement_only=reader.flag("first_placement_only"),
+        replaces=_rule_ids(reader, "replaces"),
     )
 
 
-def _parse_phase(rule: _Reader, position: int, item: Any) -> Phase:
+def _optional_set(values: list[str] | None) -> frozenset[str] | None:
+    return frozenset(values) if values is not None else None
+
+
+def _parse_phase(rule: Reader, position: int, item: Any) -> Phase:
     reader = rule.child(item, f"phases[{position}].")
     raw_from = reader.raw("from", "start")
     anchors = [raw_from] if isinstance(raw_from, str) else raw_from
     if not isinstance(anchors, list) or not anchors:
         raise reader.error("from", "expected an anchor like 'start' or a list of them")
-    return Phase(reader.interval("every"), tuple(_parse_anchor(reader, text) for text in anchors))
+    raw_until = reader.raw("until", [])
+    ends = [raw_until] if isinstance(raw_until, str) else raw_until
+    if not isinstance(ends, list):
+        raise reader.error("until", "expected an anchor like 'event:TYPE' or a list of them")
+    return Phase(
+        reader.interval("every"),
+        tuple(_parse_anchor(reader, text) for text in anchors),
+        tuple(_parse_anchor(reader, text, "until") for text in ends),
+    )
 
 
-def _parse_anchor(reader: _Reader, text: Any) -> Anchor:
+def _parse_anchor(reader: Reader, text: Any, key: str = "from") -> Anchor:
     if not isinstance(text, str):
-        raise reader.error("from", f"{text!r} is not an anchor")
+        raise reader.error(key, f"{text!r} is not an anchor")
     base, _, offset_text = (part.strip() for part in text.partition("+"))
-    offset = reader.parse_interval_text("from", offset_text) if offset_text else None
+    offset = reader.parse_interval_text(key, offset_text) if offset_text else None
     kind, _, argument = base.partition(":")
     if kind == "start" and not argument:
         return Anchor("start", offset=offset)
@@ -200,100 +260,37 @@ def _parse_anchor(reader: _Reader, text: Any) -> Anchor:
         return Anchor("event", event_type=argument, offset=offset)
     if kind == "birthday" and argument.isdigit():
         return Anchor("birthday", years=int(argument), offset=offset)
-    raise reader.error("from", f"{text!r} is not 'start', 'event:<known event type>' or 'birthday:<years>'")
+    raise reader.error(key, f"{text!r} is not 'start', 'event:<known event type>' or 'birthday:<years>'")
 
 
-def _parse_trigger(rule: _Reader, position: int, item: Any) -> Trigger:
+def _parse_trigger(rule: Reader, position: int, item: Any) -> Trigger:
     reader = rule.child(item, f"triggers[{position}].")
     return Trigger(reader.choice("event", tuple(EVENT_TYPES)), reader.interval("within"))
 
 
-def _parse_source(rule: _Reader) -> Source:
+def _parse_source(rule: Reader) -> Source:
     reader = rule.child(rule.raw("source", None), "source.")
-    return Source(reader.text("document"), reader.text("section"), reader.text("quote"))
+    return Source(reader.text("document"), reader.text("section"), reader.text("quote"), _lines(reader, "lines"))
 
 
-_MISSING = object()
+def _rule_ids(reader: Reader, key: str) -> tuple[str, ...]:
+    values = reader.raw(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) and value for value in values):
+        raise reader.error(key, "expected a list of rule ids")
+    return tuple(values)
 
 
-class _Reader:
-    """Reads typed fields from one table of a profile, naming file, rule and field on error."""
+def _lines(reader: Reader, key: str) -> tuple[str, ...]:
+    values = reader.raw(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) and LINE.match(value) for value in values):
+        raise reader.error(key, "expected a list of seed lines like 'S:1173' or 'H:357-358'")
+    return tuple(values)
 
-    def __init__(self, source: str, rule: str | None, data: Any, prefix: str = "") -> None:
-        self.source, self.rule, self.prefix = source, rule, prefix
-        if not isinstance(data, Mapping):
-            raise ProfileError(source, rule, prefix.rstrip(".") or "(top)", "expected a table")
-        self.data = data
 
-    def child(self, data: Any, prefix: str) -> _Reader:
-        return _Reader(self.source, self.rule, data, self.prefix + prefix)
-
-    def error(self, key: str, problem: str) -> ProfileError:
-        return ProfileError(self.source, self.rule, self.prefix + key, problem)
-
-    def raw(self, key: str, default: Any = _MISSING) -> Any:
-        if key in self.data:
-            return self.data[key]
-        if default is _MISSING:
-            raise self.error(key, "is required")
-        return default
-
-    def text(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.raw(key, default)
-        if value is default and default is not _MISSING:
-            return value
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(key, "expected non-empty text")
-        return value.strip()
-
-    def choice(self, key: str, allowed: Sequence[str]) -> str:
-        value = self.raw(key)
-        if value not in allowed:
-            raise self.error(key, f"{value!r} is not one of {', '.join(allowed)}")
-        return str(value)
-
-    def optional_choices(self, key: str, allowed: Mapping[str, str]) -> list[str] | None:
-        values = self.raw(key, None)
-        if values is None:
-            return None
-        if not isinstance(values, list) or not values:
-            raise self.error(key, "expected a non-empty list")
-        for value in values:
-            # isinstance first: a nested list is unhashable and would crash the lookup.
-            if not isinstance(value, str) or value not in allowed:
-                raise self.error(key, f"{value!r} is not one of {', '.join(allowed)}")
-        return [str(value) for value in values]
-
-    def optional_int(self, key: str) -> int | None:
-        value = self.raw(key, None)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            raise self.error(key, "expected a whole number of years")
-        return value
-
-    def items(self, key: str, default: Any = _MISSING) -> list[Any]:
-        value = self.raw(key, default)
-        if not isinstance(value, list):
-            raise self.error(key, "expected a list")
-        return value
-
-    def interval(self, key: str) -> Interval:
-        return self.parse_interval_text(key, self.raw(key))
-
-    def optional_interval(self, key: str) -> Interval | None:
-        value = self.raw(key, None)
-        return None if value is None else self.parse_interval_text(key, value)
-
-    def parse_interval_text(self, key: str, text: Any) -> Interval:
-        try:
-            return parse_interval(text)
-        except ValueError as problem:
-            raise self.error(key, str(problem)) from None
-
-    def date(self, key: str) -> date:
-        value = self.raw(key)
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise self.error(key, f"{value!r} is not a date (YYYY-MM-DD)") from None
+def _parse_not_encoded(reader: Reader) -> tuple[NotEncoded, ...]:
+    """Seed duties with no rule, each with its lines and why (the coverage table lists them)."""
+    found = []
+    for position, item in enumerate(reader.items("not_encoded", [])):
+        entry = reader.child(item, f"not_encoded[{position}].")
+        found.append(NotEncoded(_lines(entry, "lines"), entry.text("duty"), entry.text("reason")))
+    return tuple(found)

@@ -14,18 +14,29 @@ The contract, in words:
   if it falls before G (or the phase is the last). The earliest one is the due date.
 - A first-visit window (and each trigger event) adds start + window as a candidate
   while no counting visit falls on or after the start (the event).
-- One obligation per role: the earliest candidate over all active episodes and rules.
+- One obligation per role and duty: the earliest candidate over all active episodes and
+  rules. A ``visit`` duty is met by seeing the child in person, a ``contact`` duty by any
+  contact in which the child was reached (a call, a text), an ``attempt`` duty by any
+  visit in person, whether or not the child was seen.
+- Hour-counted windows ("within 24 hours") run from the event's time (its day's start
+  when it has none) and also give ``due_at``, the instant in the profile's time zone.
+- A per-child override adds a shorter cadence for one role while it lasts; it never
+  removes a due date, so it can only tighten.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from .calendars import WorkingCalendar
 from .cases import Case, Episode, Event, Visit
 from .explanations import Basis, explain
-from .profiles import Anchor, Phase, Profile, VisitRule
+from .hours import HourClock
+from .overrides import override_bases
+from .phases import age_on, events_of, period_start, phases_in_force
+from .profiles import Phase, Profile, VisitRule
+from .vocabulary import IN_PERSON_CONTACT_KINDS
 
 DUE_SOON_WORKING_DAYS = 5
 STATUSES = ("overdue", "due_today", "due_soon", "ok")
@@ -41,6 +52,8 @@ class Obligation:
     rule: str
     explanation: str
     plan_type: str
+    duty: str = "visit"
+    due_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape shared by the ``due`` command and the obligations endpoint."""
@@ -52,59 +65,130 @@ class Obligation:
             "last_visit": self.last_visit.isoformat() if self.last_visit else None,
             "rule": self.rule,
             "explanation": self.explanation,
+            "duty": self.duty,
+            "due_at": self.due_at.isoformat() if self.due_at else None,
         }
 
 
-def compute_obligations(case: Case, today: date, profile: Profile, calendar: WorkingCalendar) -> tuple[Obligation, ...]:
-    """Every role's next visit for ``case`` on ``today``, sorted by due date then role."""
+Key = tuple[str, str]  # (role, duty)
+
+
+def compute_obligations(
+    case: Case, today: date, profile: Profile, calendar: WorkingCalendar, clock: HourClock | None = None
+) -> tuple[Obligation, ...]:
+    """Every role's and duty's next due date for ``case`` on ``today``, sorted by due date, role, duty.
+
+    ``clock`` turns hour-counted due dates into instants (``due_at``); without one they are
+    counted on the wall clock with no time zone.
+    """
+    clock = clock or HourClock(None)
     latest = latest_counting_visits(case.visits, today)
-    best: dict[str, Basis] = {}
+    event_types = {event.type for event in case.events}
+    age_today = age_on(case.date_of_birth, today)
+    best: dict[Key, Basis] = {}
     for episode in case.episodes:
         if not episode.is_active(today):
             continue
-        age = _age_on(case.date_of_birth, episode.start)
-        for rule in profile.rules_for(episode.type):
-            if not rule.applies_to(episode.placement, age):
+        age = age_on(case.date_of_birth, episode.start)
+        for rule in profile.candidates(episode.type, episode.placement, episode.legal_status):
+            if rule.only_on_events and rule.only_on_events.isdisjoint(event_types):
+                continue  # a rule driven only by events none of which happened
+            if not rule.fits_age(age, age_today):
                 continue
-            basis = earliest_due(rule, episode, case, latest.get(rule.role), today, calendar)
-            current = best.get(rule.role)
-            if current is None or basis.due < current.due:
-                best[rule.role] = basis
+            if rule.first_placement_only and period_start(case, episode) != episode.start:
+                continue
+            key = (rule.role, rule.duty)
+            basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock)
+            _keep_earliest(best, key, basis)
+    for basis in override_bases(case, today, latest, calendar):
+        _keep_earliest(best, (basis.rule.role, "visit"), basis)
     soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
-    obligations = [_obligation(basis, latest.get(role), today, soon_limit, calendar) for role, basis in best.items()]
-    obligations.sort(key=lambda obligation: (obligation.due, obligation.role))
+    obligations = [_obligation(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
+    obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
     return tuple(obligations)
 
 
-def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[str, date]:
-    """The latest visit per role in which the child was seen, on or before ``today``."""
-    latest: dict[str, date] = {}
+def _keep_earliest(best: dict[Key, Basis], key: Key, basis: Basis | None) -> None:
+    if basis is not None:
+        current = best.get(key)
+        if current is None or basis.due < current.due:
+            best[key] = basis
+
+
+def latest_counting_visits(visits: tuple[Visit, ...], today: date) -> dict[Key, date]:
+    """The latest visit on or before ``today`` that meets each (role, duty)."""
+    # Hot path: most records are visits in person with the child seen, which meet every duty;
+    # only the rest (calls, attempts) are sorted out by what they meet.
+    seen_in_person: dict[str, date] = {}
+    latest_seen, earliest, in_person = seen_in_person.get, date.min, IN_PERSON_CONTACT_KINDS
+    others = []
     for visit in visits:
         day = visit.date
-        if day <= today and visit.child_seen:
-            seen = latest.get(visit.role)
-            if seen is None or day > seen:
-                latest[visit.role] = day
+        if day <= today:
+            if visit.child_seen and visit.kind in in_person:
+                if day > latest_seen(visit.role, earliest):
+                    seen_in_person[visit.role] = day
+            else:
+                others.append(visit)
+    latest: dict[Key, date] = {}
+    for role, day in seen_in_person.items():
+        latest[(role, "visit")] = latest[(role, "contact")] = latest[(role, "attempt")] = day
+    for visit in others:
+        for duty in _DUTIES_MET[visit.kind in in_person, visit.child_seen]:
+            if visit.date > latest.get((visit.role, duty), earliest):
+                latest[(visit.role, duty)] = visit.date
     return latest
 
 
+# (in person, child seen) -> the duties such a contact meets.
+_DUTIES_MET: dict[tuple[bool, bool], tuple[str, ...]] = {
+    (True, True): ("visit", "contact", "attempt"),
+    (True, False): ("attempt",),
+    (False, True): ("contact",),
+    (False, False): (),
+}
+
+
 def earliest_due(
-    rule: VisitRule, episode: Episode, case: Case, last_visit: date | None, today: date, calendar: WorkingCalendar
-) -> Basis:
-    """The earliest candidate due date one rule gives for one episode, with how it arose."""
-    best = _cadence_due(rule, episode, case, last_visit, today, calendar)
+    rule: VisitRule,
+    episode: Episode,
+    case: Case,
+    last_visit: date | None,
+    today: date,
+    calendar: WorkingCalendar,
+    clock: HourClock | None = None,
+) -> Basis | None:
+    """The earliest candidate due date one rule gives for one episode, with how it arose;
+    None when the rule has no cadence and its first visit and triggers are met."""
+    clock = clock or HourClock(None)
+    best = _cadence_due(rule, episode, case, last_visit, today, calendar) if rule.phases else None
     if rule.first_visit is not None and (last_visit is None or last_visit < episode.start):
-        due = rule.first_visit.after(episode.start, calendar)
-        if due < best.due:
-            best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit)
+        due, due_at = clock.after(rule.first_visit, episode.start, None, calendar)
+        if best is None or due < best.due:
+            best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit, due_at=due_at)
     for trigger in rule.triggers:
-        for event in _events_of(case.events, trigger.event_type, episode.start, today):
+        for event in events_of(case, trigger.event_type, episode, today):
             # A visit on the day of the event meets the trigger; only earlier visits leave it open.
-            if last_visit is None or last_visit < event.date:
-                due = trigger.within.after(event.date, calendar)
-                if due < best.due:
-                    best = Basis(rule, episode, "trigger", due, event.date, trigger.within, event_type=event.type)
+            if (last_visit is None or last_visit < event.date) and _concerns(event, rule):
+                due, due_at = clock.after(trigger.within, event.date, event.time, calendar)
+                if best is None or due < best.due:
+                    best = Basis(
+                        rule,
+                        episode,
+                        "trigger",
+                        due,
+                        event.date,
+                        trigger.within,
+                        event_type=event.type,
+                        due_at=due_at,
+                        since_time=event.time,
+                    )
     return best
+
+
+def _concerns(event: Event, rule: VisitRule) -> bool:
+    """An allocation event concerns only the role allocated."""
+    return event.role is None or event.role == rule.role
 
 
 def _cadence_due(
@@ -112,51 +196,26 @@ def _cadence_due(
 ) -> Basis:
     phases = phases_in_force(rule, episode, case, today, calendar)
     since = last_visit if last_visit is not None else episode.start
-    best: Basis | None = None
+    best: tuple[date, date, Phase] | None = None  # (due, phase start, phase): the Basis is built once
+    last_index = len(phases) - 1
     for index, (phase_start, phase) in enumerate(phases):
         gap_end = phase.every.after(since, calendar)
-        due = max(phase_start, gap_end)
-        is_last = index == len(phases) - 1
-        if (is_last or due < phases[index + 1][0]) and (best is None or due < best.due):
-            best = Basis(
-                rule,
-                episode,
-                "phase",
-                due,
-                since,
-                phase.every,
-                phase=phase,
-                phase_start=phase_start,
-                from_visit=last_visit is not None,
-            )
+        due = phase_start if phase_start > gap_end else gap_end
+        if (index == last_index or due < phases[index + 1][0]) and (best is None or due < best[0]):
+            best = (due, phase_start, phase)
     assert best is not None  # the last phase always yields a candidate
-    return best
-
-
-def phases_in_force(
-    rule: VisitRule, episode: Episode, case: Case, today: date, calendar: WorkingCalendar
-) -> list[tuple[date, Phase]]:
-    """The rule's phases whose start is known by ``today``, with their start dates, in order.
-
-    A phase never starts before the episode does; of phases starting the same day the
-    later-listed one wins, because the earlier one would be in force for no time at all.
-    """
-    if len(rule.phases) == 1:
-        # Most rules have one phase, from the start: nothing to resolve or order.
-        return [(episode.start, rule.phases[0])]
-    resolved: list[tuple[date, int, Phase]] = []
-    for position, phase in enumerate(rule.phases):
-        # Events count only once they have happened; birthdays and anniversaries are known ahead.
-        phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
-        if phase_start is not None:
-            resolved.append((max(phase_start, episode.start), position, phase))
-    resolved.sort(key=lambda item: (item[0], item[1]))
-    in_force: list[tuple[date, Phase]] = []
-    for phase_start, _, phase in resolved:
-        if in_force and in_force[-1][0] == phase_start:
-            in_force.pop()
-        in_force.append((phase_start, phase))
-    return in_force
+    due, phase_start, phase = best
+    return Basis(
+        rule,
+        episode,
+        "phase",
+        due,
+        since,
+        phase.every,
+        phase=phase,
+        phase_start=phase_start,
+        from_visit=last_visit is not None,
+    )
 
 
 def project_due_dates(
@@ -171,60 +230,16 @@ def project_due_dates(
     horizon = today
     for _ in range(count):
         obligations = compute_obligations(replace(case, visits=visits), horizon, profile, calendar)
-        due = next((obligation.due for obligation in obligations if obligation.role == role), None)
+        due = next(
+            (obligation.due for obligation in obligations if obligation.role == role and obligation.duty == "visit"),
+            None,
+        )
         if due is None:
             break
         projected.append(due)
         visits = visits + (Visit(due, role, True),)
         horizon = max(horizon, due)
     return projected
-
-
-def _resolve_anchors(
-    anchors: tuple[Anchor, ...], episode: Episode, case: Case, today: date, calendar: WorkingCalendar
-) -> date | None:
-    """The later of the anchors' dates, or None while any of them has not happened."""
-    latest: date | None = None
-    for anchor in anchors:
-        if anchor.kind == "start":
-            day: date | None = episode.start
-        elif anchor.kind == "event":
-            day = _first_event_date(case.events, anchor.event_type, episode.start, today)
-        else:
-            day = _birthday(case.date_of_birth, anchor.years or 0) if case.date_of_birth else None
-        if day is None:
-            return None
-        if anchor.offset is not None:
-            day = anchor.offset.elapsed_on(day, calendar)
-        latest = day if latest is None or day > latest else latest
-    return latest
-
-
-def _events_of(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> list[Event]:
-    """Events of one type on or after ``start`` and on or before ``today``, in file order."""
-    return [event for event in events if event.type == event_type and start <= event.date <= today]
-
-
-def _first_event_date(events: tuple[Event, ...], event_type: str | None, start: date, today: date) -> date | None:
-    """The earliest event of one type on or after ``start`` that has happened by ``today``."""
-    return min(
-        (event.date for event in events if event.type == event_type and start <= event.date <= today), default=None
-    )
-
-
-def _birthday(date_of_birth: date, years: int) -> date:
-    """The day a child turns ``years``; for a 29 February birth in a common year, 1 March,
-    as in English law and as ``_age_on`` counts it."""
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + years)
-    except ValueError:
-        return date(date_of_birth.year + years, 3, 1)
-
-
-def _age_on(date_of_birth: date | None, day: date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def _obligation(
@@ -249,4 +264,6 @@ def _obligation(
         rule=basis.rule.id,
         explanation=explain(basis, plan_by, calendar),
         plan_type=basis.episode.type,
+        duty=basis.rule.duty,
+        due_at=basis.due_at,
     )

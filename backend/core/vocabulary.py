@@ -75,7 +75,33 @@ EVENT_TYPES: dict[str, str] = {
     "long_term_visits_agreed": "agreement to less frequent visits in a long-term home",
     "review_child_protection_conference": "review child protection conference",
     "connected_carer_approved": "approval of the connected carers",
+    # With "role": the worker of that role was allocated (an introductory contact is due).
+    "allocated": "allocation",
+    "care_order_made": "care order",
+    "returned_from_missing": "return from a missing episode",
+    "released_from_custody": "release from custody",
+    "notification": "notification of the private fostering arrangement",
+    "strategy_discussion": "strategy discussion",
+    # The basis for a reduced visiting frequency has gone (instability, consent withdrawn).
+    "long_term_visits_ended": "end of the basis for less frequent visits",
 }
+
+# episodes[].legal_status: reg 28(4) and 28(5) differ by it.
+LEGAL_STATUSES: dict[str, str] = {
+    "section_20": "Accommodated under section 20",
+    "interim_care_order": "Interim care order",
+    "care_order": "Care order",
+    "placement_order": "Placement order",
+    "remand": "Remanded (looked after)",
+}
+
+# What meets an obligation: "visit", the child seen in person; "contact", any contact with the
+# child (a call, a text); "attempt", an attempt to visit, whether or not the child was seen.
+DUTIES = ("visit", "contact", "attempt")
+
+# Events of a period of care rather than of one placement: a first review held before a move
+# still counts in the next placement of the same unbroken period (core/phases.py).
+PERIOD_EVENTS = frozenset({"first_cared_for_review", "permanence_ratified"})
 
 # visits[].role and rules' visiting roles
 VISIT_ROLES: dict[str, str] = {
@@ -84,6 +110,8 @@ VISIT_ROLES: dict[str, str] = {
     "supervising_social_worker": "supervising social worker",
     "early_help_practitioner": "early help practitioner",
     "key_worker": "key worker",
+    "youth_justice_case_manager": "youth justice case manager",
+    "return_interview_worker": "return interview worker",
 }
 
 # plans[].kind and visits[].kind: how a worker makes contact. Only contact in person

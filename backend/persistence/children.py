@@ -6,7 +6,7 @@ council's case-management system.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +53,7 @@ class EpisodeRow(db.Model):
     start: Mapped[date]
     end: Mapped[date | None]
     placement: Mapped[str | None] = mapped_column(String(40))
+    legal_status: Mapped[str | None] = mapped_column(String(40))
     # Keeps the order episodes were given in: of two equally early due dates the engine
     # explains the first episode's, and the API must explain what the `due` command explains.
     position: Mapped[int] = mapped_column(default=0)
@@ -65,6 +66,23 @@ class EventRow(db.Model):
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(40))
     date: Mapped[date]
+    # Europe/London wall time, for hour-counted duties; the role allocated, for an "allocated" event.
+    time: Mapped[time | None]
+    role: Mapped[str | None] = mapped_column(String(40))
+
+
+class OverrideRow(db.Model):
+    """A more frequent cadence agreed for one child and role (it only ever tightens)."""
+
+    __tablename__ = "overrides"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    every: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date]
+    until: Mapped[date | None]
+    reason: Mapped[str] = mapped_column(String(500))
 
 
 class VisitRow(db.Model):

@@ -1,23 +1,23 @@
 """Rows to core objects: a child's case, as the engine reads it, loaded in a fixed number of queries.
 
 ``load_cases`` takes a subquery of child ids rather than a list, so that loading the
-cases of 5 children and of 5,000 issues the same four statements (no N+1, no IN-list
+cases of 5 children and of 5,000 issues the same five statements (no N+1, no IN-list
 batching).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, select
 
-from ..core.cases import Case, Episode, Event, Visit
-from ..core.vocabulary import IN_PERSON_CONTACT_KINDS
+from ..core.cases import Case, Episode, Event, Override, Visit
+from ..core.intervals import parse_interval
 from ..extensions import db
-from .children import Child, EpisodeRow, EventRow, VisitRow
+from .children import Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 
 
 @dataclass(frozen=True)
@@ -52,50 +52,66 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
         )
     ]
     episodes: dict[str, list[Episode]] = defaultdict(list)
-    for child_id, kind, start, end, placement in db.session.execute(
-        select(EpisodeRow.child_id, EpisodeRow.type, EpisodeRow.start, EpisodeRow.end, EpisodeRow.placement)
+    for child_id, kind, start, end, placement, legal_status in db.session.execute(
+        select(
+            EpisodeRow.child_id,
+            EpisodeRow.type,
+            EpisodeRow.start,
+            EpisodeRow.end,
+            EpisodeRow.placement,
+            EpisodeRow.legal_status,
+        )
         .where(EpisodeRow.child_id.in_(child_ids))
         .order_by(EpisodeRow.child_id, EpisodeRow.position, EpisodeRow.start)
     ):
-        episodes[child_id].append(Episode(kind, start, end, placement))
+        episodes[child_id].append(Episode(kind, start, end, placement, legal_status))
     events: dict[str, list[Event]] = defaultdict(list)
-    for child_id, kind, day in db.session.execute(
-        select(EventRow.child_id, EventRow.type, EventRow.date).where(EventRow.child_id.in_(child_ids))
+    for child_id, kind, day, at, role in db.session.execute(
+        select(EventRow.child_id, EventRow.type, EventRow.date, EventRow.time, EventRow.role).where(
+            EventRow.child_id.in_(child_ids)
+        )
     ):
-        events[child_id].append(Event(kind, day))
+        events[child_id].append(Event(kind, day, at, role))
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for child_id, day, role, child_seen in db.session.execute(visit_query(child_ids, latest_visits_on)):
-        visits[child_id].append(Visit(day, role, child_seen))
+    for child_id, day, role, child_seen, kind in db.session.execute(visit_query(child_ids, latest_visits_on)):
+        visits[child_id].append(Visit(day, role, child_seen, kind or "home_visit"))
+    overrides = load_overrides(child_ids)
     return [
-        LoadedCase(child, case_of(child, date_of_birth, episodes[child.id], events[child.id], visits[child.id]))
+        LoadedCase(
+            child,
+            replace(
+                case_of(child, date_of_birth, episodes[child.id], events[child.id], visits[child.id]),
+                overrides=tuple(overrides[child.id]),
+            ),
+        )
         for child, date_of_birth in children
     ]
 
 
+def load_overrides(child_ids: Select[Any]) -> dict[str, list[Override]]:
+    """Each child's overrides; ``every`` was checked by the core when stored."""
+    found: dict[str, list[Override]] = defaultdict(list)
+    for row in db.session.scalars(
+        select(OverrideRow).where(OverrideRow.child_id.in_(child_ids)).order_by(OverrideRow.starts_on)
+    ):
+        found[row.child_id].append(Override(row.role, parse_interval(row.every), row.starts_on, row.until, row.reason))
+    return found
+
+
 def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
-    """The visits the engine reads: contact in person only (see ``in_person``)."""
+    """The visits and contacts the engine reads. With ``latest_on``, only the latest of each
+    role, kind and outcome on or before that day: enough for the engine to find the latest
+    visit in person, contact and attempt of each role (core/scheduling.py, ``latest_counting_visits``).
+    A visit without a kind predates kinds and was in person."""
     if latest_on is None:
-        return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(
-            VisitRow.child_id.in_(child_ids), in_person(), not_withdrawn()
+        return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen, VisitRow.kind).where(
+            VisitRow.child_id.in_(child_ids), not_withdrawn()
         )
     return (
-        select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, true())
-        .where(
-            VisitRow.child_id.in_(child_ids),
-            VisitRow.child_seen.is_(True),
-            VisitRow.date <= latest_on,
-            in_person(),
-            not_withdrawn(),
-        )
-        .group_by(VisitRow.child_id, VisitRow.role)
+        select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, VisitRow.child_seen, VisitRow.kind)
+        .where(VisitRow.child_id.in_(child_ids), VisitRow.date <= latest_on, not_withdrawn())
+        .group_by(VisitRow.child_id, VisitRow.role, VisitRow.child_seen, VisitRow.kind)
     )
-
-
-def in_person() -> ColumnElement[bool]:
-    """Keeping-in-touch calls, video calls and texts are recorded and shown in a child's history,
-    but only contact in person satisfies a visiting cadence, so only it reaches the engine (which
-    stays unaware of contact kinds). A visit without a kind predates kinds and was in person."""
-    return or_(VisitRow.kind.is_(None), VisitRow.kind.in_(sorted(IN_PERSON_CONTACT_KINDS)))
 
 
 def not_withdrawn() -> ColumnElement[bool]:

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..clock import today_in_london
+from ..core.coverage import Unscheduled
 from ..core.errors import CalendarRangeError
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
@@ -131,15 +132,17 @@ def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | 
     plans = open_plans_in_person(worker_ids, allocations)
     result = Caseloads(defaultdict(list), defaultdict(list))
     for loaded in load_cases(allocations, latest_visits_on=as_of):
+        holders = held[loaded.child.id]
         try:
-            entries = entries_of(loaded, held[loaded.child.id], plans, as_of)
+            entries = entries_of(loaded, holders, plans, as_of)
+            gaps = [unscheduled_entry(loaded, gap) for gap in scheduler().unscheduled(loaded.case, as_of)]
         except BAD_DATES as error:
             log_unschedulable(loaded.child.id, error)
-            for worker_id in sorted({worker_id for worker_id, _ in held[loaded.child.id]}):
-                result.unscheduled[worker_id].extend(bad_dates_entries(loaded, as_of))
-            continue
+            entries, gaps = [], bad_dates_entries(loaded, as_of)
         for worker_id, entry in entries:
             result.entries[worker_id].append(entry)
+        for worker_id in sorted({worker_id for worker_id, _ in holders}):
+            result.unscheduled[worker_id].extend(gaps)
     for entries in result.entries.values():
         entries.sort(key=sort_key)
     for gaps in result.unscheduled.values():
@@ -183,6 +186,17 @@ def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]
 def log_unschedulable(child_id: str, error: Exception) -> None:
     # The id and the error's type only: the message quotes the dates.
     log.warning("child %s left unscheduled: its dates gave %s", child_id, type(error).__name__)
+
+
+def unscheduled_entry(loaded: LoadedCase, gap: Unscheduled) -> UnscheduledEntry:
+    return UnscheduledEntry(
+        child_id=loaded.child.id,
+        reference=loaded.child.reference,
+        initials=initials_of(loaded.child.name),
+        plan_type=gap.plan_type,
+        plan_label=PLAN_TYPES[gap.plan_type],
+        reason=gap.reason,
+    )
 
 
 def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:

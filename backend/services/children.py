@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.cases import Case, parse_case
 from ..core.errors import CalendarRangeError
 from ..extensions import db
-from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
+from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.repository import load_case
 from .access import Viewer, may_act_in, require_manager, visible_child, visible_child_ids
@@ -65,10 +65,25 @@ def store_case_facts(child_id: str, case: Case) -> None:
                 start=episode.start,
                 end=episode.end,
                 placement=episode.placement,
+                legal_status=episode.legal_status,
                 position=position,
             )
         )
-    db.session.add_all(EventRow(child_id=child_id, type=event.type, date=event.date) for event in case.events)
+    db.session.add_all(
+        EventRow(child_id=child_id, type=event.type, date=event.date, time=event.time, role=event.role)
+        for event in case.events
+    )
+    db.session.add_all(
+        OverrideRow(
+            child_id=child_id,
+            role=override.role,
+            every=override.every.describe(),
+            starts_on=override.start,
+            until=override.until,
+            reason=override.reason,
+        )
+        for override in case.overrides
+    )
     db.session.add_all(
         VisitRow(
             id=str(uuid.uuid4()),
@@ -78,6 +93,8 @@ def store_case_facts(child_id: str, case: Case) -> None:
             child_seen=visit.child_seen,
             seen_alone=None,
             visitor_id=None,
+            # A case file's visit without a kind was in person; stored as before kinds existed.
+            kind=None if visit.kind == "home_visit" else visit.kind,
         )
         for visit in case.visits
     )

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..auth.passwords import hash_password
 from ..core.cases import Case, Episode, Event, Visit
-from ..core.profiles import VisitRule
+from ..core.profiles import ANY_PLAN, VisitRule
 from ..core.vocabulary import PLACEMENTS
 from ..extensions import db
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
@@ -110,7 +110,8 @@ def seed_demo(scheduler: Scheduler, today: date, seed: int = 20261123) -> DemoRe
     ]
     db.session.add_all(workers)
     db.session.flush()
-    rules = list(scheduler.profile().rules)
+    # Rules for any plan are event-driven extras (a return interview), not a plan a child is on.
+    rules = [rule for rule in scheduler.profile().rules if rule.plan_type != ANY_PLAN]
     for number in range(CHILDREN):
         rule = rules[number % len(rules)]
         holders = [worker for worker in workers if worker.role == holder_role(rule)]
@@ -137,12 +138,24 @@ def add_child(
         else ()
     )
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
-    case = Case(f"DEMO-{1000 + number}", name, birthday, (Episode(rule.plan_type, start, None, placement),), events, ())
-    visits = demo_visits(scheduler, rng, case, rule.role, today)
+    legal_status = min(rule.legal_statuses) if rule.legal_statuses else None
+    episode = Episode(rule.plan_type, start, None, placement, legal_status)
+    case = Case(f"DEMO-{1000 + number}", name, birthday, (episode,), events, ())
+    # A duty with only a first visit (a child in custody) is left due, so the demo shows it.
+    visits = demo_visits(scheduler, rng, case, rule.role, today) if rule.phases else ()
     child = Child(reference=case.reference, name=name, date_of_birth=birthday, team_id=team_id)
     db.session.add(child)
     db.session.flush()
-    db.session.add(EpisodeRow(child_id=child.id, type=rule.plan_type, start=start, placement=placement, position=0))
+    db.session.add(
+        EpisodeRow(
+            child_id=child.id,
+            type=rule.plan_type,
+            start=start,
+            placement=placement,
+            legal_status=legal_status,
+            position=0,
+        )
+    )
     db.session.add_all(EventRow(child_id=child.id, type=event.type, date=event.date) for event in events)
     db.session.add_all(
         VisitRow(

@@ -153,19 +153,21 @@ def due_dates(engine: Scheduler, case: Case, start: date, end: date, as_of: date
     # A visit answers the due date standing just before it, which is never further ahead than
     # one visiting interval; older visits cannot answer a due date in the period.
     earliest = start - ANSWER_HORIZON
-    counting_days = sorted({visit.date for visit in case.visits if visit.child_seen and earliest <= visit.date <= end})
+    # Timeliness is of visits in person: calls and attempts meet other duties, not these.
+    seen = [visit for visit in case.visits if visit.child_seen and visit.in_person]
+    counting_days = sorted({visit.date for visit in seen if earliest <= visit.date <= end})
     for day in counting_days:
         before = replace(case, visits=tuple(visit for visit in case.visits if visit.date < day))
-        made_that_day = {visit.role for visit in case.visits if visit.date == day and visit.child_seen}
+        made_that_day = {visit.role for visit in seen if visit.date == day}
         for obligation in engine.obligations(before, day):
-            if obligation.role in made_that_day and start <= obligation.due <= end:
+            if obligation.duty == "visit" and obligation.role in made_that_day and start <= obligation.due <= end:
                 key = (obligation.role, obligation.due)
                 results[key] = results.get(key, False) or day <= obligation.due
     for checkpoint, strict in unmet_checkpoints(case, start, end, as_of):
         upto = replace(case, visits=tuple(visit for visit in case.visits if visit.date <= checkpoint))
         for obligation in engine.obligations(upto, checkpoint):
             passed = obligation.due < checkpoint if strict else obligation.due <= checkpoint
-            if passed and start <= obligation.due <= end:
+            if obligation.duty == "visit" and passed and start <= obligation.due <= end:
                 results.setdefault((obligation.role, obligation.due), False)
     return results
 

@@ -34,6 +34,34 @@ CASES = [
         visits=[{"date": "2026-10-20", "role": "personal_adviser", "child_seen": False}],
     ),
     make_case_json(reference="A-5", episodes=[{"type": "private_fostering", "start": "2025-03-03", "end": None}]),
+    # The case file's newer fields: legal status, event times and roles, contact kinds, overrides.
+    make_case_json(
+        reference="A-7",
+        episodes=[
+            {
+                "type": "cared_for",
+                "start": "2026-06-01",
+                "placement": "placed_with_parents",
+                "legal_status": "care_order",
+            }
+        ],
+        events=[
+            {"type": "first_cared_for_review", "date": "2026-06-20"},
+            {"type": "care_order_made", "date": "2026-11-16", "time": "15:30"},
+            {"type": "allocated", "date": "2026-11-16", "role": "social_worker"},
+        ],
+        visits=[
+            {"date": "2026-11-10", "role": "social_worker"},
+            {"date": "2026-11-17", "role": "social_worker", "kind": "phone"},
+        ],
+    ),
+    make_case_json(
+        reference="A-8",
+        episodes=[{"type": "youth_justice_custody", "start": "2026-11-02", "legal_status": "remand"}],
+        overrides=[
+            {"role": "social_worker", "every": "2 weeks", "from": "2026-11-02", "until": None, "reason": "risk plan"}
+        ],
+    ),
     make_case_json(
         reference="A-6",
         episodes=[
@@ -62,3 +90,4 @@ def test_the_api_and_the_due_command_agree_on_every_case(app: Flask, runner, tmp
         ]
     assert from_api == from_cli
     assert any(from_cli.values())
+    assert {obligation["rule"] for obligation in from_cli["A-8"]} & {"override", "england.youth_justice_custody.remand"}

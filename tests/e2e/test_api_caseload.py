@@ -48,6 +48,8 @@ def test_the_caseload_is_soonest_first_with_child_id_reference_and_initials(app:
         "last_visit",
         "rule",
         "explanation",
+        "duty",
+        "due_at",
         "child_id",
         "reference",
         "initials",

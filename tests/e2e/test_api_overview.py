@@ -95,3 +95,30 @@ def test_a_visit_made_before_the_period_can_meet_a_due_date_inside_it(app: Flask
     query = "as_of=2026-10-31&from=2026-09-15&to=2026-10-31"
     timeliness = signed_in(app, manager).get(f"/api/teams/{team}/overview?{query}").json["timeliness"]
     assert (timeliness["fell_due"], timeliness["in_time"]) == (3, 1)
+
+
+def test_a_child_no_rule_covers_is_listed_on_the_overview_and_the_caseload(app: Flask) -> None:
+    """No silent gaps: a section 47 enquiry has no rule in the england profile (the default), so the
+    child gets no due date, but stays on the worker's caseload and the team overview, with the reason."""
+    team = add_team(app, "Central")
+    manager = add_worker(app, "team_manager", team, name="Mo Manager")
+    worker = add_worker(app, "social_worker", team, name="Sam Worker")
+    child = add_child(
+        app,
+        reference="C-10",
+        name="Ivy Lane",
+        allocations=[(worker, "social_worker")],
+        episodes=[{"type": "section_47", "start": "2026-10-01"}],
+    )
+    overview = signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-10-31").json
+    [entry] = overview["unscheduled"]
+    assert (entry["child_id"], entry["reference"], entry["plan_type"], entry["worker_id"]) == (
+        child,
+        "C-10",
+        "section_47",
+        worker,
+    )
+    assert entry["reason"].startswith("no visiting rule: check this child")
+    caseload = signed_in(app, worker).get("/api/caseload?as_of=2026-10-31").json
+    assert caseload["obligations"] == []
+    assert [item["child_id"] for item in caseload["unscheduled"]] == [child]

@@ -50,8 +50,11 @@ def test_one_case_prints_one_object(runner: FlaskCliRunner, tmp_path: Path) -> N
                 "last_visit": "2026-12-18",
                 "rule": "england.child_protection",
                 "explanation": output["obligations"][0]["explanation"],
+                "duty": "visit",
+                "due_at": None,
             }
         ],
+        "unscheduled": [],
     }
     assert output["obligations"][0]["explanation"].startswith(
         "Child protection plan: every 10 working days since the visit on 18 Dec 2026; "
@@ -249,3 +252,182 @@ def test_the_command_runs_through_the_wsgi_module(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)[0]["obligations"][0]["due"] == "2027-01-06"
+
+
+@pytest.mark.parametrize(
+    ("profile", "episode", "reason_part"),
+    [
+        ("england", {"type": "section_47", "start": "2026-11-02"}, "Working Together 2023 sets no national timescale"),
+        ("sefton", {"type": "early_help", "start": "2026-11-02"}, "sets no visiting frequency for early help"),
+        ("haringey", {"type": "short_breaks", "start": "2026-11-02"}, "no placement recorded"),
+    ],
+)
+def test_a_child_no_rule_covers_is_listed_as_unscheduled_never_dropped(
+    runner: FlaskCliRunner, tmp_path: Path, profile: str, episode: dict[str, str], reason_part: str
+) -> None:
+    case = make_case_json(reference="U-1", episodes=[episode])
+    result = run_due(runner, write_json(tmp_path, case), "--today", "2026-12-01", "--profile", profile)
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["obligations"] == []
+    [entry] = output["unscheduled"]
+    assert entry["plan_type"] == episode["type"]
+    assert entry["reason"].startswith("no visiting rule: check this child. ")
+    assert reason_part in entry["reason"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "episode", "rule"),
+    [
+        ("haringey", {"type": "private_fostering", "start": "2026-11-02"}, "england.private_fostering"),
+        ("haringey", {"type": "assessment", "start": "2026-11-02"}, "haringey.assessment"),
+        ("england", {"type": "short_breaks", "start": "2026-11-02", "placement": "regulation_48"}, None),
+        ("haringey", {"type": "short_breaks", "start": "2026-11-02", "placement": "regulation_48"}, None),
+        ("sefton", {"type": "youth_justice_custody", "start": "2026-11-02"}, "sefton.youth_justice_custody"),
+        ("england", {"type": "youth_justice_custody", "start": "2026-11-02"}, "england.youth_justice_custody"),
+        ("haringey", {"type": "youth_justice_custody", "start": "2026-11-02"}, "england.youth_justice_custody"),
+    ],
+)
+def test_the_plans_that_gave_nothing_now_have_a_due_date(
+    runner: FlaskCliRunner, tmp_path: Path, profile: str, episode: dict[str, str], rule: str | None
+) -> None:
+    case = make_case_json(reference="G-1", episodes=[episode])
+    result = run_due(runner, write_json(tmp_path, case), "--today", "2026-11-03", "--profile", profile)
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["unscheduled"] == []
+    [obligation] = output["obligations"]
+    assert obligation["rule"] == (rule or "england.short_breaks.regulation_48")
+
+
+def due_json(runner: FlaskCliRunner, tmp_path: Path, case: dict[str, Any], today: str, profile: str = "england") -> Any:
+    result = run_due(runner, write_json(tmp_path, case), "--today", today, "--profile", profile)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_visit_is_due_within_a_week_of_a_care_order_for_a_child_at_home(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Reg 28(5): within one week of the making of the care order, the child living with a parent."""
+    case = make_case_json(
+        episodes=[
+            {
+                "type": "cared_for",
+                "start": "2026-06-01",
+                "placement": "placed_with_parents",
+                "legal_status": "care_order",
+            }
+        ],
+        events=[
+            {"type": "first_cared_for_review", "date": "2026-06-20"},
+            {"type": "care_order_made", "date": "2026-11-02"},
+        ],
+        visits=[{"date": "2026-10-30", "role": "social_worker"}],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert (obligation["rule"], obligation["due"]) == ("england.cared_for.care_order_at_home", "2026-11-09")
+
+
+def test_a_remanded_child_is_visited_as_a_looked_after_child(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """Reg 28(2) for a child remanded (LASPO 2012 s104): within a week, then 6-weekly; not only 10 working days."""
+    case = make_case_json(episodes=[{"type": "youth_justice_custody", "start": "2026-11-02", "legal_status": "remand"}])
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert (obligation["rule"], obligation["due"]) == ("england.youth_justice_custody.remand", "2026-11-09")
+    seen = make_case_json(**{**case, "visits": [{"date": "2026-11-05", "role": "social_worker"}]})
+    [obligation] = due_json(runner, tmp_path, seen, "2026-11-06")["obligations"]
+    assert obligation["due"] == "2026-12-17"
+
+
+def test_an_override_tightens_the_cadence_and_says_so(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    case = make_case_json(
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        visits=[{"date": "2026-11-02", "role": "social_worker"}],
+        overrides=[
+            {
+                "role": "social_worker",
+                "every": "5 working days",
+                "from": "2026-11-01",
+                "until": None,
+                "reason": "strategy meeting 1 Nov, agreed by TM",
+            }
+        ],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert (obligation["rule"], obligation["due"], obligation["duty"]) == ("override", "2026-11-09", "visit")
+    assert "only tightens" in obligation["explanation"]
+    assert "strategy meeting 1 Nov, agreed by TM" in obligation["explanation"]
+    looser = make_case_json(**{**case, "overrides": [{**case["overrides"][0], "every": "3 months"}]})
+    [obligation] = due_json(runner, tmp_path, looser, "2026-11-03")["obligations"]
+    assert obligation["rule"] == "england.child_in_need"  # a looser override never loosens
+
+
+def test_a_phone_call_is_not_a_visit(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    case = make_case_json(
+        episodes=[{"type": "child_protection", "start": "2026-10-01"}],
+        visits=[
+            {"date": "2026-10-20", "role": "social_worker"},
+            {"date": "2026-11-02", "role": "social_worker", "kind": "phone"},
+        ],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-11-03")["obligations"]
+    assert obligation["last_visit"] == "2026-10-20"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {"episodes": [{"type": "cared_for", "start": "2026-10-01", "legal_status": "s20"}]},
+            "episodes[0].legal_status",
+        ),
+        ({"events": [{"type": "returned_from_missing", "date": "2026-10-01", "time": "25:00"}]}, "events[0].time"),
+        ({"events": [{"type": "allocated", "date": "2026-10-01"}]}, "events[0].role"),
+        ({"visits": [{"date": "2026-10-01", "role": "social_worker", "kind": "letter"}]}, "visits[0].kind"),
+        (
+            {"overrides": [{"role": "social_worker", "every": "often", "from": "2026-10-01", "reason": "x"}]},
+            "overrides[0].every",
+        ),
+        ({"overrides": [{"role": "social_worker", "every": "1 week", "from": "2026-10-01"}]}, "overrides[0].reason"),
+    ],
+)
+def test_bad_new_fields_exit_non_zero_naming_the_case_and_field(
+    runner: FlaskCliRunner, tmp_path: Path, change: dict[str, Any], field: str
+) -> None:
+    result = run_due(runner, write_json(tmp_path, make_case_json(reference="B-1", **change)), "--today", "2026-11-03")
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert "B-1" in result.stderr and field in result.stderr
+
+
+@pytest.mark.parametrize("profile", ["england", "haringey"])
+def test_a_return_interview_is_due_72_hours_after_a_missing_episode(
+    runner: FlaskCliRunner, tmp_path: Path, profile: str
+) -> None:
+    """Statutory guidance on children who go missing: a return interview within 72 hours (Haringey's H:242 sets
+    none, so the statutory floor applies); counted in hours across the October clock change."""
+    case = make_case_json(
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        events=[{"type": "returned_from_missing", "date": "2026-10-23", "time": "22:15"}],
+        visits=[{"date": "2026-10-20", "role": "social_worker"}],
+    )
+    output = due_json(runner, tmp_path, case, "2026-10-24", profile)
+    [interview] = [item for item in output["obligations"] if item["role"] == "return_interview_worker"]
+    assert (interview["rule"], interview["due"], interview["due_at"]) == (
+        "england.return_interview",
+        "2026-10-26",
+        "2026-10-26T21:15:00+00:00",
+    )
+
+
+def test_a_private_fostering_notification_recorded_later_starts_its_own_7_working_days(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Private Fostering Regulations 2005 reg 4: within 7 working days of receiving notification."""
+    case = make_case_json(
+        episodes=[{"type": "private_fostering", "start": "2026-10-01"}],
+        events=[{"type": "notification", "date": "2026-12-21"}],
+        visits=[{"date": "2026-12-01", "role": "social_worker"}],
+    )
+    [obligation] = due_json(runner, tmp_path, case, "2026-12-22")["obligations"]
+    assert (obligation["rule"], obligation["due"]) == ("england.private_fostering", "2027-01-04")

@@ -49,6 +49,29 @@ def test_every_quote_is_the_seed_documents_own_words(profiles: dict[str, Profile
 
 
 @pytest.mark.parametrize("profile_id", sorted(SEED_FILES))
+def test_every_local_rule_and_unencoded_duty_names_real_seed_lines(
+    profiles: dict[str, Profile], profile_id: str
+) -> None:
+    seeds = find_seeds()
+    if seeds is None:
+        pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
+    seed_lines = (seeds / SEED_FILES[profile_id]).read_text(encoding="utf-8").splitlines()
+    prefix = profile_id[0].upper() + ":"
+    profile = profiles[profile_id]
+    cited = [(rule.id, rule.source.lines) for rule in profile.rules] + [
+        (entry.duty, entry.lines) for entry in profile.not_encoded
+    ]
+    for what, lines in cited:
+        assert lines, f"{what}: no seed lines"
+        for line in lines:
+            assert line.startswith(prefix), f"{what}: {line}"
+            first, _, last = line[2:].partition("-")
+            for number in range(int(first), int(last or first) + 1):
+                assert 1 <= number <= len(seed_lines), f"{what}: {line}"
+            assert seed_lines[int(first) - 1].strip(), f"{what}: {line} is a blank line"
+
+
+@pytest.mark.parametrize("profile_id", sorted(SEED_FILES))
 def test_every_local_rule_records_its_decision(profiles: dict[str, Profile], profile_id: str) -> None:
     for rule in profiles[profile_id].rules:
         assert rule.decision, rule.id

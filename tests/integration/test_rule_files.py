@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from backend.core.errors import ProfileError
+from backend.core.vocabulary import PLAN_TYPES
 from backend.rules_files import RULES_DIR, load_profile_file, load_profiles
 
 PROFILE_FILES = sorted(RULES_DIR.glob("*.toml"))
@@ -24,8 +25,14 @@ quote = "every 20 working days"
 """
 
 
+# A demo profile covers one plan type and says why not for the others (check_coverage).
+NOT_COVERED = "\n[not_covered]\n" + "".join(
+    f'{plan_type} = "Not part of the demo."\n' for plan_type in PLAN_TYPES if plan_type != "child_in_need"
+)
+
+
 def profile_text(rules: str = GOOD_RULE, header: str = 'id = "demo"\nname = "Demo"\nregion = "ENG"\n') -> str:
-    return header + rules
+    return header + rules + NOT_COVERED
 
 
 def write_profile(tmp_path: Path, text: str, name: str = "demo.toml") -> Path:
@@ -111,4 +118,73 @@ def test_one_malformed_file_stops_the_whole_load(tmp_path: Path) -> None:
     write_profile(tmp_path, profile_text())
     write_profile(tmp_path, profile_text(GOOD_RULE.replace("20 working days", "twenty")), name="broken.toml")
     with pytest.raises(ProfileError, match=r"^broken\.toml: "):
+        load_profiles(tmp_path)
+
+
+def test_a_plan_type_with_no_rule_and_no_reason_fails_naming_it(tmp_path: Path) -> None:
+    text = profile_text().replace('child_protection = "Not part of the demo."\n', "")
+    with pytest.raises(ProfileError, match=r"^demo\.toml: field 'not_covered\.child_protection': no rule covers"):
+        load_profile_file(write_profile(tmp_path, text))
+
+
+def test_a_reason_for_a_plan_type_that_has_rules_fails(tmp_path: Path) -> None:
+    text = profile_text() + 'child_in_need = "Not part of the demo."\n'
+    with pytest.raises(ProfileError, match=r"field 'not_covered\.child_in_need': this plan type has rules"):
+        load_profile_file(write_profile(tmp_path, text))
+
+
+def test_a_local_profile_takes_the_statutory_floor_from_its_base(tmp_path: Path) -> None:
+    base = GOOD_RULE.replace('id = "demo.cin"', 'id = "base.cin"\nstatutory = true')
+    write_profile(tmp_path, profile_text(base, header='id = "base"\nname = "Base"\nregion = "ENG"\n'), "base.toml")
+    local = GOOD_RULE.replace("20 working days", "10 working days")
+    write_profile(tmp_path, profile_text(local, header='id = "demo"\nname = "Demo"\nregion = "ENG"\nbase = "base"\n'))
+    profiles = load_profiles(tmp_path)
+    assert [rule.id for rule in profiles["demo"].rules_for("child_in_need")] == ["demo.cin", "base.cin"]
+
+
+def test_an_unknown_base_fails_naming_the_field(tmp_path: Path) -> None:
+    header = 'id = "demo"\nname = "Demo"\nregion = "ENG"\nbase = "nowhere"\n'
+    with pytest.raises(ProfileError, match=r"^demo\.toml: field 'base': 'nowhere' is not a profile"):
+        load_profile_file(write_profile(tmp_path, profile_text(header=header)))
+
+
+@pytest.mark.parametrize("name", ["haringey", "sefton"])
+def test_local_profiles_apply_every_statutory_rule_of_england(name: str) -> None:
+    profiles = load_profiles()
+    statutory = {rule.id for rule in profiles["england"].rules if rule.statutory}
+    assert statutory <= {rule.id for rule in profiles[name].floor}
+
+
+def write_base_and_local(tmp_path: Path, local_rule: str) -> None:
+    base = GOOD_RULE.replace('id = "demo.cin"', 'id = "base.cin"\nstatutory = true\nfirst_visit = "7 days"')
+    write_profile(tmp_path, profile_text(base, header='id = "base"\nname = "Base"\nregion = "ENG"\n'), "base.toml")
+    header = 'id = "demo"\nname = "Demo"\nregion = "ENG"\nbase = "base"\n'
+    write_profile(tmp_path, profile_text(local_rule, header=header))
+
+
+def test_a_stricter_local_rule_replaces_the_statutory_one(tmp_path: Path) -> None:
+    stricter = GOOD_RULE.replace(
+        'phases = [{ every = "20 working days" }]',
+        'replaces = ["base.cin"]\nfirst_visit = "5 days"\nphases = [{ every = "2 weeks" }]',
+    )
+    write_base_and_local(tmp_path, stricter)
+    assert [rule.id for rule in load_profiles(tmp_path)["demo"].rules_for("child_in_need")] == ["demo.cin"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ('first_visit = "10 days"\nphases = [{ every = "2 weeks" }]', "its first visit can be later"),
+        ('first_visit = "5 days"\nphases = [{ every = "1 month" }]', "allows longer between visits"),
+        ('phases = [{ every = "2 weeks" }]', "its first visit can be later"),
+    ],
+)
+def test_a_looser_local_replacement_of_a_statutory_rule_is_refused_at_load(
+    tmp_path: Path, change: str, why: str
+) -> None:
+    looser = GOOD_RULE.replace('phases = [{ every = "20 working days" }]', 'replaces = ["base.cin"]\n' + change)
+    write_base_and_local(tmp_path, looser)
+    with pytest.raises(
+        ProfileError, match=rf"rule 'demo\.cin', field 'replaces': .*{why}.* than base\.cin: a local rule"
+    ):
         load_profiles(tmp_path)

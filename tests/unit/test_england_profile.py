@@ -398,9 +398,38 @@ def test_a_move_to_regulation_24_switches_rule_and_restarts_the_first_visit(due_
             visits=[("2026-11-13",)],
         )
     )
-    # The review belonged to the earlier placement, so this one is weekly: a week from 13 Nov.
+    # The first review belongs to the period of care (the placements are consecutive), so this placement
+    # is 4-weekly after its own first visit within 7 days of the move: 23 Nov.
     assert found.rule == "england.cared_for.regulation_24_or_with_parents"
+    assert found.due == d("2026-11-23")
+
+
+def test_a_first_review_before_a_gap_in_care_does_not_count_for_the_new_period(due_on) -> None:
+    found = social_worker(
+        due_on(
+            "2026-11-17",
+            episodes=[
+                ("cared_for", "2026-06-01", "2026-10-01", "foster_care"),
+                ("cared_for", "2026-11-16", None, "regulation_24"),
+            ],
+            events=[("first_cared_for_review", "2026-06-20")],
+            visits=[("2026-11-13",)],
+        )
+    )
+    # Out of care from 1 Oct to 16 Nov: a new period, weekly until its own first review.
     assert found.due == d("2026-11-20")
+
+
+def test_personal_adviser_visits_within_7_days_of_a_move(due_on) -> None:
+    """Regression: no personal-adviser visit after a move (Care Leavers (England) Regulations 2010 reg 8)."""
+    found = due_on(
+        "2026-12-01",
+        episodes=[("care_leaver", "2026-06-01")],
+        events=[("accommodation_change", "2026-11-30")],
+        visits=[("2026-11-20", "personal_adviser")],
+    )
+    assert found["personal_adviser"].due == d("2026-12-07")
+    assert found["personal_adviser"].rule == "england.care_leaver"
 
 
 def test_without_permanence_foster_care_stays_six_weekly_after_the_anniversary(due_on) -> None:
@@ -632,6 +661,8 @@ def test_an_obligation_serialises_to_exactly_the_promised_fields(due_on) -> None
         "last_visit": "2026-12-18",
         "rule": "england.child_protection",
         "explanation": cp.explanation,
+        "duty": "visit",
+        "due_at": None,
     }
 
 

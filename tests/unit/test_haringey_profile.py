@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import inspect
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.core.calendars import WorkingCalendar
+from backend.core.cases import parse_case
+from backend.core.hours import HourClock
 from backend.core.profiles import Profile
 from backend.core.scheduling import Obligation, compute_obligations
-from tests.builders import d, make_case
+from tests.builders import d, make_case, make_case_json
 
 TABLE = "Our Practice Standards, Timescales and Standards"
 
@@ -31,8 +34,18 @@ def sefton(profiles: dict[str, Profile]) -> Profile:
 
 
 def obligations_on(today: str, profile: Profile, calendar: WorkingCalendar, **case: object) -> dict[str, Obligation]:
+    """Each role's visit obligation (duties met by a visit in person)."""
     found = compute_obligations(make_case(**case), d(today), profile, calendar)  # type: ignore[arg-type]
-    return {obligation.role: obligation for obligation in found}
+    return {obligation.role: obligation for obligation in found if obligation.duty == "visit"}
+
+
+def duties_on(
+    today: str, profile: Profile, calendar: WorkingCalendar, **case_json: object
+) -> dict[tuple[str, str], Obligation]:
+    """Every (role, duty) obligation for a case given as case-file JSON, hours in Europe/London."""
+    case = parse_case(make_case_json(**case_json))
+    found = compute_obligations(case, d(today), profile, calendar, HourClock(ZoneInfo("Europe/London")))
+    return {(obligation.role, obligation.duty): obligation for obligation in found}
 
 
 # --- Children in Need (Early Help or CiN) ------------------------------------------------------
@@ -221,7 +234,25 @@ def test_placed_with_parents_or_for_adoption_weekly_until_a_late_first_review(
         events=[("first_cared_for_review", "2026-12-07")],
         visits=[("2026-12-07",)],
     )
-    assert after_review["social_worker"].due == d("2027-01-18")
+    # Placed with parents: the statutory floor's 4 weeks (reg 28(4)(b), a child at home under an
+    # interim care order), not 6. Placed for adoption: 6 weeks (Adoption Agencies Regulations reg 36).
+    expected = {"placed_with_parents": "2027-01-04", "placed_for_adoption": "2027-01-18"}[placement]
+    assert after_review["social_worker"].due == d(expected)
+
+
+def test_placed_with_parents_is_4_weekly_after_the_first_review_under_reg_28_4_b(haringey, england_calendar) -> None:
+    """Regression: Haringey's placed-with-parents rule gave 6 weeks after the first review; a child at
+    home under an interim care order must be seen at most every 4 weeks (reg 28(4)(b)). H:359."""
+    found = obligations_on(
+        "2026-12-20",
+        haringey,
+        england_calendar,
+        episodes=[("cared_for", "2026-11-02", None, "placed_with_parents")],
+        events=[("first_cared_for_review", "2026-11-20")],
+        visits=[("2026-11-27",)],
+    )
+    assert found["social_worker"].due == d("2026-12-25")
+    assert found["social_worker"].rule == "england.cared_for.regulation_24_or_with_parents"
 
 
 @pytest.mark.parametrize("date_of_birth", ["2005-01-01", "2009-06-01"])
@@ -238,6 +269,70 @@ def test_care_leavers_are_seen_every_8_weeks_not_2_months(haringey, england_cale
     # 31 Dec + 8 weeks = 25 Feb; 2 months would be 28 Feb. A 17-year-old care leaver is not left out.
     assert found["personal_adviser"].due == d("2027-02-25")
     assert found["personal_adviser"].rule == "haringey.care_leaver"
+
+
+def test_personal_adviser_visits_within_7_days_of_a_care_leavers_move(haringey, england_calendar) -> None:
+    """Regression: no personal-adviser visit after a move in haringey. The statutory floor
+    (Care Leavers (England) Regulations 2010 reg 8) makes one due within 7 days of the move."""
+    found = obligations_on(
+        "2026-12-01",
+        haringey,
+        england_calendar,
+        episodes=[("care_leaver", "2026-06-01")],
+        date_of_birth="2008-01-01",
+        events=[("accommodation_change", "2026-11-30")],
+        visits=[("2026-11-20", "personal_adviser")],
+    )
+    assert found["personal_adviser"].due == d("2026-12-07")
+    assert found["personal_adviser"].rule == "england.care_leaver"
+
+
+# --- Assessment and the statutory floor -------------------------------------------------------------------------
+
+
+def test_assessment_child_seen_within_10_working_days_and_every_10_working_days_after(
+    haringey, england_calendar
+) -> None:
+    """Our Practice Standards, Timescales and Standards: Children's Statutory Services Child and Family Assessments.
+
+    H:282 'Within 10 working days', read as the longest gap while the assessment runs."""
+    found = obligations_on("2026-12-21", haringey, england_calendar, episodes=[("assessment", "2026-12-21")])
+    # 10 working days from Mon 21 Dec 2026 skip 25, 28 Dec and 1 Jan: Thu 7 Jan 2027.
+    assert found["social_worker"].due == d("2027-01-07")
+    assert found["social_worker"].rule == "haringey.assessment"
+
+
+def test_private_fostering_follows_the_statute(haringey, england_calendar) -> None:
+    """Regression: Haringey private fostering gave nothing. Private Fostering Regulations 2005 regs 4, 7, 8:
+    within 7 working days of notification (the episode's start)."""
+    found = obligations_on("2026-12-21", haringey, england_calendar, episodes=[("private_fostering", "2026-12-21")])
+    assert found["social_worker"].due == d("2027-01-04")
+    assert found["social_worker"].rule == "england.private_fostering"
+
+
+def test_short_breaks_under_regulation_48_follow_the_statute(haringey, england_calendar) -> None:
+    """Regression: Haringey short breaks under reg 48 gave nothing. Reg 48(3)(c): within 3 months of the start."""
+    found = obligations_on(
+        "2026-11-02", haringey, england_calendar, episodes=[("short_breaks", "2026-11-02", None, "regulation_48")]
+    )
+    assert found["social_worker"].due == d("2027-02-02")
+    assert found["social_worker"].rule == "england.short_breaks.regulation_48"
+
+
+def test_a_child_in_custody_is_visited_within_10_working_days(haringey, england_calendar) -> None:
+    """Regression: youth_justice_custody gave nothing. Visits to Former Looked After Children in
+    Detention (England) Regulations 2010 reg 4: within ten working days of first being detained."""
+    found = obligations_on("2026-11-02", haringey, england_calendar, episodes=[("youth_justice_custody", "2026-11-02")])
+    assert found["social_worker"].due == d("2026-11-16")
+    assert found["social_worker"].rule == "england.youth_justice_custody"
+    seen = obligations_on(
+        "2026-11-20",
+        haringey,
+        england_calendar,
+        episodes=[("youth_justice_custody", "2026-11-02")],
+        visits=[("2026-11-10",)],
+    )
+    assert "social_worker" not in seen  # thereafter only when requested
 
 
 # --- Fostering and Adoption / Connected Person (Kinship) placements ----------------------------------------------

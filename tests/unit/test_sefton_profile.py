@@ -11,13 +11,16 @@ from __future__ import annotations
 import inspect
 import sys
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.core.calendars import WorkingCalendar
+from backend.core.cases import parse_case
+from backend.core.hours import HourClock
 from backend.core.profiles import Profile
 from backend.core.scheduling import Obligation, compute_obligations
-from tests.builders import d, make_case
+from tests.builders import d, make_case, make_case_json
 
 
 @pytest.fixture
@@ -31,8 +34,18 @@ def england(profiles: dict[str, Profile]) -> Profile:
 
 
 def obligations_on(today: str, profile: Profile, calendar: WorkingCalendar, **case: object) -> dict[str, Obligation]:
+    """Each role's visit obligation (duties met by a visit in person)."""
     found = compute_obligations(make_case(**case), d(today), profile, calendar)  # type: ignore[arg-type]
-    return {obligation.role: obligation for obligation in found}
+    return {obligation.role: obligation for obligation in found if obligation.duty == "visit"}
+
+
+def duties_on(
+    today: str, profile: Profile, calendar: WorkingCalendar, **case_json: object
+) -> dict[tuple[str, str], Obligation]:
+    """Every (role, duty) obligation for a case given as case-file JSON, hours in Europe/London."""
+    case = parse_case(make_case_json(**case_json))
+    found = compute_obligations(case, d(today), profile, calendar, HourClock(ZoneInfo("Europe/London")))
+    return {(obligation.role, obligation.duty): obligation for obligation in found}
 
 
 # --- Assessment / Help & Protection ----------------------------------------------------------
@@ -172,6 +185,20 @@ def test_baby_on_a_cp_plan_is_visited_weekly_until_the_review_conference(sefton,
     )
     # 20 working days from Sat 28 Nov: 30 Nov (1) ... 24 Dec (19), 25 and 28 Dec are bank holidays, Tue 29 Dec (20).
     assert after_review["social_worker"].due == d("2026-12-29")
+
+
+def test_baby_weekly_visits_end_when_the_review_conference_came_before_the_discharge(sefton, england_calendar) -> None:
+    """Pre-Birth Assessment: Visits (S:497-499). Regression: with the review conference held while the baby
+    was still in hospital, the weekly phase started at the discharge and never ended."""
+    events = [("review_child_protection_conference", "2026-11-20"), ("hospital_discharge", "2026-12-01")]
+    at_home = obligations_on(
+        "2026-12-02", sefton, england_calendar, **baby_case(events=events, visits=[("2026-11-25",)])
+    )
+    # The home visit within 2 days of the discharge is still due.
+    assert at_home["social_worker"].due == d("2026-12-03")
+    later = obligations_on("2026-12-04", sefton, england_calendar, **baby_case(events=events, visits=[("2026-12-03",)]))
+    # Then the CP standard, not weekly: 20 working days from Thu 3 Dec skip 25 and 28 Dec and 1 Jan: 5 Jan 2027.
+    assert later["social_worker"].due == d("2027-01-05")
 
 
 def test_discharge_of_an_older_child_does_not_trigger_the_baby_standard(sefton, england_calendar) -> None:
@@ -397,8 +424,10 @@ def test_regulation_24_weekly_until_the_first_review_then_4_weekly(sefton, engla
     assert after["social_worker"].rule == "sefton.cared_for.regulation_24"
 
 
-def test_a_move_into_a_regulation_24_placement_is_due_within_7_days_not_on_the_day(sefton, england_calendar) -> None:
-    """Cared for Children: Visits - Children Placed under Regulation 24. The first week runs from the move."""
+def test_a_move_into_a_regulation_24_placement_does_not_clear_an_overdue_weekly_visit(sefton, england_calendar) -> None:
+    """Cared for Children: Visits - Children Placed under Regulation 24. Regression (S-MOVE): the weekly
+    clock ran from 7 days after a move, clearing an overdue visit; the statutory floor (reg 28(4)(a),
+    at least once a week) keeps it running across the move."""
     found = obligations_on(
         "2026-11-16",
         sefton,
@@ -409,9 +438,9 @@ def test_a_move_into_a_regulation_24_placement_is_due_within_7_days_not_on_the_d
         ],
         visits=[("2026-11-01",)],
     )
-    # Last seen 15 days before the move: the weekly clock starts 7 days after the move, on 23 Nov.
-    assert found["social_worker"].due == d("2026-11-23")
-    assert found["social_worker"].rule == "sefton.cared_for.regulation_24"
+    # Last seen 15 days before the move: a week had already passed, so the visit is due on the day.
+    assert found["social_worker"].due == d("2026-11-16")
+    assert found["social_worker"].rule == "england.cared_for.regulation_24_or_with_parents"
     in_first_week = obligations_on(
         "2026-11-18",
         sefton,
@@ -602,6 +631,198 @@ def test_supervising_social_worker_visits_then_at_most_2_months_apart(sefton, en
         "2027-01-27", sefton, england_calendar, episodes=[("cared_for", "2026-12-24", None, "residential")]
     )
     assert "supervising_social_worker" not in residential
+
+
+def test_a_custody_episode_is_visited_within_5_days(sefton, england_calendar) -> None:
+    """Youth Justice: Custody Where the Child/Young Person Is Already Cared For (S:2034). Regression: a
+    youth_justice_custody episode gave nothing; the visit is due within 5 days of entering custody."""
+    found = obligations_on(
+        "2026-11-10",
+        sefton,
+        england_calendar,
+        episodes=[("youth_justice_custody", "2026-11-09")],
+    )
+    assert found["social_worker"].due == d("2026-11-14")
+    assert found["social_worker"].rule == "sefton.youth_justice_custody"
+
+
+def test_a_first_review_in_an_earlier_placement_of_the_period_of_care_ends_weekly_visits(
+    sefton, england_calendar
+) -> None:
+    """Cared for Children: Visits - Children Placed with Parents. Regression (S-PWP-PRIOR): a first review held
+    during an earlier placement of the same period of care was not seen by the next one, so weekly never ended."""
+    episodes = [
+        ("cared_for", "2026-06-01", "2026-09-01", "foster_care"),
+        ("cared_for", "2026-09-01", None, "placed_with_parents"),
+    ]
+    found = obligations_on(
+        "2026-10-10",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        events=[("first_cared_for_review", "2026-06-25")],
+        visits=[("2026-10-01",)],
+    )
+    assert found["social_worker"].due == d("2026-10-29")  # 4 weeks, not 1
+    after_a_gap = obligations_on(
+        "2026-10-10",
+        sefton,
+        england_calendar,
+        episodes=[("cared_for", "2026-06-01", "2026-08-01", "foster_care"), episodes[1]],
+        events=[("first_cared_for_review", "2026-06-25")],
+        visits=[("2026-10-01",)],
+    )
+    assert after_a_gap["social_worker"].due == d("2026-10-08")  # a new period of care: weekly again
+
+
+def test_the_child_is_seen_within_24_hours_of_the_enquiry_counted_in_hours(sefton, england_calendar) -> None:
+    """Child Protection: Section 47 Investigation (S:199): within 24 hours, from the start of the enquiry's day."""
+    found = duties_on("2026-11-03", sefton, england_calendar, episodes=[{"type": "section_47", "start": "2026-11-03"}])
+    obligation = found[("social_worker", "visit")]
+    assert obligation.due == d("2026-11-04")
+    assert obligation.due_at is not None and obligation.due_at.isoformat() == "2026-11-04T00:00:00+00:00"
+    assert obligation.rule == "sefton.section_47"
+    assert "at 00:00" in obligation.explanation
+
+
+def test_a_phone_call_within_48_hours_of_becoming_cared_for_is_a_contact_duty(sefton, england_calendar) -> None:
+    """Cared for Children: First Contact With the Child/Family (S:1173): a call within 48 hours; any contact counts."""
+    episodes = [{"type": "cared_for", "start": "2026-11-02", "placement": "foster_care"}]
+    found = duties_on("2026-11-02", sefton, england_calendar, episodes=episodes)
+    contact = found[("social_worker", "contact")]
+    assert (contact.rule, contact.due, contact.duty) == ("sefton.cared_for.phone_contact", d("2026-11-04"), "contact")
+    assert contact.due_at is not None and contact.due_at.isoformat() == "2026-11-04T00:00:00+00:00"
+    assert found[("social_worker", "visit")].due == d("2026-11-09")  # the visit within 7 days stays
+    called = duties_on(
+        "2026-11-03",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        visits=[{"date": "2026-11-03", "role": "social_worker", "kind": "phone"}],
+    )
+    assert ("social_worker", "contact") not in called  # met by the call
+    assert called[("social_worker", "visit")].due == d("2026-11-09")  # a call is not a visit
+    moved = duties_on(
+        "2027-01-05",
+        sefton,
+        england_calendar,
+        episodes=[
+            {**episodes[0], "end": "2027-01-04"},
+            {"type": "cared_for", "start": "2027-01-04", "placement": "residential"},
+        ],
+        visits=[{"date": "2026-11-03", "role": "social_worker", "kind": "phone"}],
+    )
+    assert ("social_worker", "contact") not in moved  # a move is not becoming cared for
+
+
+def test_an_introductory_contact_is_due_within_2_working_days_of_allocation(sefton, england_calendar) -> None:
+    """Allocation: Initial Contact (S:42): any contact within 2 working days of allocation, on any plan."""
+    found = duties_on(
+        "2026-12-23",
+        sefton,
+        england_calendar,
+        episodes=[{"type": "child_in_need", "start": "2026-12-01"}],
+        events=[{"type": "allocated", "date": "2026-12-23", "role": "social_worker"}],
+        visits=[{"date": "2026-12-01", "role": "social_worker"}],
+    )
+    contact = found[("social_worker", "contact")]
+    # Wed 23 Dec 2026: Thu 24 (1), 25 and 28 Dec are bank holidays, Tue 29 (2).
+    assert (contact.rule, contact.due) == ("sefton.introductory_contact.social_worker", d("2026-12-29"))
+    assert "sefton.introductory_contact.key_worker" not in {o.rule for o in found.values()}
+    assert "sefton.introductory_contact.personal_adviser" not in {o.rule for o in found.values()}
+
+
+def test_a_return_interview_is_due_72_hours_after_the_return(sefton, england_calendar) -> None:
+    """Cared for Children: Missing (S:1218): a return interview within 72 hours of the return, counted in hours."""
+    found = duties_on(
+        "2026-10-24",
+        sefton,
+        england_calendar,
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        events=[{"type": "returned_from_missing", "date": "2026-10-23", "time": "22:15"}],
+    )
+    interview = found[("return_interview_worker", "visit")]
+    # 72 hours from 22:15 BST on Fri 23 Oct spans the clock change on Sun 25 Oct: 21:15 GMT on Mon 26 Oct.
+    assert interview.due == d("2026-10-26")
+    assert interview.due_at is not None and interview.due_at.isoformat() == "2026-10-26T21:15:00+00:00"
+    assert interview.rule == "sefton.return_interview"
+    assert "within 72 hours of the return from a missing episode on 23 Oct 2026 at 22:15" in interview.explanation
+    assert "so due Mon 26 Oct 2026 at 21:15" in interview.explanation
+
+
+def test_an_attempted_visit_meets_the_attempt_duty_to_a_young_adult(sefton, england_calendar) -> None:
+    """Care Experienced Team: Visiting (S:1599): attempt to visit every 8 weeks; an attempt meets only that duty."""
+    found = duties_on(
+        "2026-12-01",
+        sefton,
+        england_calendar,
+        date_of_birth="2006-01-01",
+        episodes=[{"type": "care_leaver", "start": "2026-06-01"}],
+        visits=[
+            {"date": "2026-09-01", "role": "personal_adviser"},
+            {"date": "2026-11-20", "role": "personal_adviser", "child_seen": False},
+        ],
+    )
+    attempt = found[("personal_adviser", "attempt")]
+    assert (attempt.rule, attempt.last_visit, attempt.due) == (
+        "sefton.care_leaver.attempt_18_plus",
+        d("2026-11-20"),
+        d("2027-01-15"),
+    )
+    assert found[("personal_adviser", "visit")].due == d("2026-10-27")  # the visit duty is still overdue
+
+
+def test_reduced_visits_end_when_their_basis_goes(sefton, england_calendar) -> None:
+    """Cared for Children: Visits - Children in Long Term Stable Homes (S:1212, S:1380). Regression: a reduced
+    frequency could begin but never end; after instability or withdrawn consent, 6-weekly visits resume."""
+    episodes = [("cared_for", "2025-01-06", None, "long_term_foster_care")]
+    events = [("permanence_ratified", "2025-06-01"), ("long_term_visits_agreed", "2025-06-01")]
+    reduced = obligations_on(
+        "2026-11-02", sefton, england_calendar, episodes=episodes, events=events, visits=[("2026-11-01",)]
+    )
+    assert reduced["social_worker"].due == d("2027-05-01")  # 26 weeks, held to 6 months
+    ended = obligations_on(
+        "2026-11-02",
+        sefton,
+        england_calendar,
+        episodes=episodes,
+        events=[*events, ("long_term_visits_ended", "2026-11-02")],
+        visits=[("2026-11-01",)],
+    )
+    assert ended["social_worker"].due == d("2026-12-13")  # 6 weeks again
+    assert ended["social_worker"].rule in (
+        "sefton.cared_for.long_term_foster_care",
+        "england.cared_for.long_term_foster_care",
+    )
+
+
+def test_youth_justice_initial_contact_within_5_days_of_allocation(sefton, england_calendar) -> None:
+    """Youth Justice: Assessments (S:1994): initial contact within 5 days of the case manager's allocation."""
+    found = duties_on(
+        "2026-11-03",
+        sefton,
+        england_calendar,
+        episodes=[{"type": "child_in_need", "start": "2026-10-01"}],
+        events=[{"type": "allocated", "date": "2026-11-02", "role": "youth_justice_case_manager"}],
+    )
+    contact = found[("youth_justice_case_manager", "contact")]
+    assert (contact.rule, contact.due) == ("sefton.youth_justice.initial_contact", d("2026-11-07"))
+
+
+def test_personal_adviser_duties_switch_on_the_18th_birthday_during_an_episode(sefton, england_calendar) -> None:
+    """Care Experienced Team: Visiting (S:1590, S:1592, S:1599): the age is taken on the day, so a young person
+    who turns 18 during the episode moves from the 16-17 duty to the 18-plus duties (and the attempt duty)."""
+    case = dict(
+        date_of_birth="2008-12-01",
+        episodes=[{"type": "care_leaver", "start": "2026-06-01"}],
+        visits=[{"date": "2026-11-20", "role": "personal_adviser"}],
+    )
+    before = duties_on("2026-11-30", sefton, england_calendar, **case)
+    assert before[("personal_adviser", "visit")].rule == "sefton.care_leaver.16_17"
+    assert ("personal_adviser", "attempt") not in before
+    after = duties_on("2026-12-01", sefton, england_calendar, **case)
+    assert after[("personal_adviser", "visit")].rule == "sefton.care_leaver.18_plus"
+    assert after[("personal_adviser", "attempt")].rule == "sefton.care_leaver.attempt_18_plus"
 
 
 # --- Every rule is covered ----------------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""One visiting rule as frozen data: when it applies, its cadence, and its source.
+
+``profiles.py`` reads rules from a profile mapping; ``scheduling.py`` evaluates them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .intervals import Interval
+from .vocabulary import EVENT_TYPES
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str
+    section: str
+    quote: str
+    # The seed lines the rule encodes ("S:1173", "H:357-358"), for the coverage table.
+    lines: tuple[str, ...] = ()
+
+    def cite(self) -> str:
+        return f"{self.document}, {self.section}"
+
+
+LINE = re.compile(r"^[SH]:\d+(-\d+)?$")
+
+
+@dataclass(frozen=True)
+class NotEncoded:
+    """A duty of the profile's document that no rule encodes, and why."""
+
+    lines: tuple[str, ...]
+    duty: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A date a phase starts from: the episode start, an event, or a birthday, plus an offset."""
+
+    kind: str
+    event_type: str | None = None
+    years: int | None = None
+    offset: Interval | None = None
+
+    def describe(self) -> str:
+        if self.kind == "start":
+            base = "the start"
+        elif self.kind == "event":
+            base = f"the {EVENT_TYPES[self.event_type or '']}"
+        else:
+            base = f"the {self.years}th birthday"
+        return f"{self.offset.describe()} after {base}" if self.offset else base
+
+
+@dataclass(frozen=True)
+class Phase:
+    every: Interval
+    starts: tuple[Anchor, ...]
+    # The phase ends when this anchor resolves (the earliest of several), and the phase in force
+    # before it resumes: "weekly until the review conference", a reduced frequency whose basis went.
+    until: tuple[Anchor, ...] = ()
+
+    def describe_start(self) -> str:
+        return " and ".join(anchor.describe() for anchor in self.starts)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A visit is due within ``within`` of each ``event`` (a move, entering custody)."""
+
+    event_type: str
+    within: Interval
+
+
+@dataclass(frozen=True)
+class VisitRule:
+    id: str
+    plan_type: str
+    role: str
+    label: str
+    phases: tuple[Phase, ...]
+    source: Source
+    placements: frozenset[str] | None = None
+    excluded_placements: frozenset[str] = frozenset()
+    min_age_at_start: int | None = None
+    max_age_at_start: int | None = None
+    first_visit: Interval | None = None
+    triggers: tuple[Trigger, ...] = ()
+    decision: str | None = None
+    # A statutory duty of the base profile: it applies in every profile built on the base.
+    statutory: bool = False
+    # What meets it: "visit" (seen in person), "contact" (any contact), "attempt" (an attempt to visit).
+    duty: str = "visit"
+    legal_statuses: frozenset[str] | None = None
+    # Only the first episode of a period of care ("within 48 hours of the child becoming cared for").
+    first_placement_only: bool = False
+    # Statutory rules of the base this stricter local rule stands in for (checked by core/floor.py).
+    replaces: tuple[str, ...] = ()
+    # Whole years on the evaluation day: the rule switches on the birthday during an episode.
+    min_age: int | None = None
+    max_age: int | None = None
+
+    # The trigger events of a rule that has nothing else (no cadence, no first visit), else empty:
+    # such a rule is skipped at once for a case with none of them.
+    only_on_events: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        events = frozenset(trigger.event_type for trigger in self.triggers)
+        object.__setattr__(self, "only_on_events", frozenset() if self.phases or self.first_visit else events)
+
+    def applies_to(
+        self,
+        placement: str | None,
+        age_at_start: int | None,
+        legal_status: str | None = None,
+        age_today: int | None = None,
+    ) -> bool:
+        """Whether this rule covers an episode; an unknown age matches (the protective choice)."""
+        if self.placements is not None and placement not in self.placements:
+            return False
+        if placement in self.excluded_placements:
+            return False
+        if self.legal_statuses is not None and legal_status not in self.legal_statuses:
+            return False
+        return self.fits_age(age_at_start, age_today)
+
+    def fits_age(self, age_at_start: int | None, age_today: int | None) -> bool:
+        return _in_band(age_at_start, self.min_age_at_start, self.max_age_at_start) and _in_band(
+            age_today, self.min_age, self.max_age
+        )
+
+
+def _in_band(age: int | None, low: int | None, high: int | None) -> bool:
+    if age is None:
+        return True
+    return (low is None or age >= low) and (high is None or age <= high)
