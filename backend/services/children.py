@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.cases import Case, parse_case
 from ..core.errors import CalendarRangeError
 from ..extensions import db
+from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.repository import load_case
@@ -57,47 +57,10 @@ def create_child(viewer: Viewer, payload: dict[str, Any], today: date, route: st
 
 
 def store_case_facts(child_id: str, case: Case) -> None:
-    for position, episode in enumerate(case.episodes):
-        db.session.add(
-            EpisodeRow(
-                child_id=child_id,
-                type=episode.type,
-                start=episode.start,
-                end=episode.end,
-                placement=episode.placement,
-                legal_status=episode.legal_status,
-                position=position,
-            )
-        )
-    db.session.add_all(
-        EventRow(child_id=child_id, type=event.type, date=event.date, time=event.time, role=event.role)
-        for event in case.events
-    )
-    db.session.add_all(
-        OverrideRow(
-            child_id=child_id,
-            role=override.role,
-            every=override.every.describe(),
-            starts_on=override.start,
-            until=override.until,
-            reason=override.reason,
-        )
-        for override in case.overrides
-    )
-    db.session.add_all(
-        VisitRow(
-            id=str(uuid.uuid4()),
-            child_id=child_id,
-            date=visit.date,
-            role=visit.role,
-            child_seen=visit.child_seen,
-            seen_alone=None,
-            visitor_id=None,
-            # A case file's visit without a kind was in person; stored as before kinds existed.
-            kind=None if visit.kind == "home_visit" else visit.kind,
-        )
-        for visit in case.visits
-    )
+    db.session.add_all(EpisodeRow(**row) for row in episode_rows(child_id, case))
+    db.session.add_all(EventRow(**row) for row in event_rows(child_id, case))
+    db.session.add_all(OverrideRow(**row) for row in override_rows(child_id, case))
+    db.session.add_all(VisitRow(**visit_row(child_id, visit)) for visit in case.visits)
 
 
 def reject_future_visits(case: Case, today: date) -> None:

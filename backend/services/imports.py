@@ -16,7 +16,6 @@ audit entry (action create or change, route ``IMPORT_ROUTE``, no worker).
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +27,8 @@ from ..core.cases import Case, parse_case
 from ..core.errors import InvalidCase
 from ..extensions import db
 from ..persistence.audit import AuditEntry
-from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
+from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
+from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.types import new_id, utc_now
 from ..persistence.visit_references import VisitReference
@@ -210,6 +210,7 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
         kept_ids = [ids[imported.case.reference] for imported in kept]
         db.session.execute(delete(EpisodeRow).where(EpisodeRow.child_id.in_(kept_ids)))
         db.session.execute(delete(EventRow).where(EventRow.child_id.in_(kept_ids)))
+        db.session.execute(delete(OverrideRow).where(OverrideRow.child_id.in_(kept_ids)))
     insert_facts(batch, ids, stored_visits(list(stored.values())), stored_visit_ids(batch))
     allocate(batch, ids, today)
     audit(batch, ids, set(stored))
@@ -263,35 +264,32 @@ def insert_facts(
     (visits recorded on phones are never dropped by an import)."""
     episodes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    overrides: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
     references: list[dict[str, Any]] = []
     for imported in batch:
         case, child_id = imported.case, ids[imported.case.reference]
-        episodes.extend(
-            {
-                "child_id": child_id,
-                "type": e.type,
-                "start": e.start,
-                "end": e.end,
-                "placement": e.placement,
-                "position": n,
-            }
-            for n, e in enumerate(case.episodes)
-        )
-        events.extend({"child_id": child_id, "type": event.type, "date": event.date} for event in case.events)
+        episodes.extend(episode_rows(child_id, case))
+        events.extend(event_rows(child_id, case))
+        overrides.extend(override_rows(child_id, case))
         for index, v in enumerate(case.visits):
             detail = imported.visit_details[index] if imported.visit_details else None
             if (child_id, v.date, v.role, v.child_seen) in visits_held or (detail and detail.id in ids_held):
                 continue
-            visit_id = detail.id if detail else str(uuid.uuid4())
-            seen_alone = detail.seen_alone if detail else None
-            visits.append({"id": visit_id, "child_id": child_id, "date": v.date, "role": v.role})
-            visits[-1].update(child_seen=v.child_seen, seen_alone=seen_alone)
-            if detail is not None:
+            if detail is None:
+                visits.append(visit_row(child_id, v))
+            else:
+                visits.append(visit_row(child_id, v, detail.id, detail.seen_alone))
                 references.append({"visit_id": detail.id, "source": detail.source, "reference": detail.reference})
     # Statements on the tables, not the ORM's bulk insert, which runs one INSERT per row to
     # learn the ids it generated; executemany runs one statement for all.
-    tables = ((EpisodeRow, episodes), (EventRow, events), (VisitRow, visits), (VisitReference, references))
+    tables = (
+        (EpisodeRow, episodes),
+        (EventRow, events),
+        (OverrideRow, overrides),
+        (VisitRow, visits),
+        (VisitReference, references),
+    )
     for model, rows in tables:
         if rows:
             db.session.execute(model.__table__.insert(), rows)

@@ -147,3 +147,21 @@ def test_seed_demo_if_empty_leaves_a_database_with_data_alone_and_succeeds(app: 
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0 and "no demo data added" in result.output
     assert count(app, Child) == 0
+
+
+def test_an_import_stores_every_field_a_case_file_carries_as_the_api_does(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    # Legal status, event times and roles, contact kinds and overrides: an import that checked
+    # them and then dropped them would silently change a child's due dates.
+    from backend.core.cases import parse_case
+    from backend.persistence.repository import load_case
+    from tests.e2e.test_api_agrees_with_cli import CASES
+
+    result = runner.invoke(args=["import-cases", write_json(tmp_path, CASES)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        ids = dict(db.session.execute(select(Child.reference, Child.id)).all())
+        for case_json in CASES:
+            stored = load_case(ids[case_json["reference"]]).case
+            expected = parse_case(case_json)
+            for facts in ("episodes", "events", "overrides", "visits"):
+                assert sorted(map(repr, getattr(stored, facts))) == sorted(map(repr, getattr(expected, facts))), facts
