@@ -210,8 +210,9 @@ def change_episode(
 def require_episode_role(viewer: Viewer, child_id: str, plan_type: str, today: date) -> None:
     """An episode sets whose visits are due: a worker may add, end or re-open one only when the
     rules visit its plan type in a role allocated to them for the child, so a personal adviser
-    cannot end the child protection plan a social worker visits."""
-    roles = {rule.role for rule in scheduler().profile().rules_for(plan_type)}
+    cannot end the child protection plan a social worker visits. Rules for any plan (a return
+    interview after a missing episode) react to events, not to the plan, so they do not count."""
+    roles = {rule.role for rule in scheduler().profile().rules_of_type(plan_type)}
     require_duty_role(viewer, child_id, roles, f"{plan_type} episodes", today)
 
 
