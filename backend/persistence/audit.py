@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import UTCDateTime
 
 # Only the reads and changes of one child's record: the question with a deadline is "who read
 # this child's record" (a subject access request). Every request that shows child data adds a

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, new_id, utc_now
+from .types import UTCDateTime, new_id
 
 
 class Child(db.Model):

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, new_id, utc_now
+from .types import UTCDateTime, new_id
 
 FEED_KINDS = ("worker", "team")
 

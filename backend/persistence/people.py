@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, new_id, utc_now
+from .types import UTCDateTime, new_id
 
 WORKER_ROLES = ("social_worker", "personal_adviser", "team_manager", "admin")
 

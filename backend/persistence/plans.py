@@ -12,8 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import UTCDateTime
 
 PLAN_STATUSES = ("planned", "completed", "cancelled")
 NOTE_LENGTH = 500

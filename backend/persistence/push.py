@@ -16,8 +16,9 @@ from sqlalchemy import Date, ForeignKey, Index, Insert, String, Text, Time
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import UTCDateTime
 
 # Reminder statuses: planned and waiting; delivered to at least one device; no device left;
 # refused for good (configuration fault, defect) or out of retries; its slot lapsed unsent.

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utc_now
 from ..extensions import db
-from .types import UTCDateTime, utc_now
+from .types import UTCDateTime
 
 
 class SessionRow(db.Model):

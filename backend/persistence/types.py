@@ -16,10 +16,6 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def utc_now() -> datetime:
-    return datetime.now(tz=UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """An instant stored as UTC: SQLite keeps no time zone, so it is put back on the way out."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam
 
+from ..clock import utc_now
 from ..extensions import db
 from ..persistence.audit import AuditEntry
 from ..persistence.lone_statements import LoneStatement, write_alone
-from ..persistence.types import utc_now
 
 READ = "read"
 CHANGE = "change"

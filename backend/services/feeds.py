@@ -15,6 +15,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
 
+from ..clock import utc_now
 from ..core.cases import Case
 from ..extensions import db
 from ..feeds.cache import FeedCache, RenderedFeed
@@ -26,7 +27,6 @@ from ..persistence.children import Child
 from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
-from ..persistence.types import utc_now
 from .caseload import BAD_DATES, CaseloadEntry, log_unschedulable, scheduler, worker_caseload, workers_caseloads
 from .errors import Forbidden
 from .plan_feed import planned_contact_events, replaced_by_plan

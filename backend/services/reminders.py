@@ -37,8 +37,9 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 
+from ..clock import LONDON
 from ..core.plan_reminders import PlanReminder
-from ..core.reminders import LONDON, Reminder, ReminderItem, open_slot, reminder_due_at
+from ..core.reminders import Reminder, ReminderItem, open_slot, reminder_due_at
 from ..extensions import db
 from ..persistence.people import Worker
 from ..persistence.push import (
