@@ -23,6 +23,7 @@ from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from ..schedules import Scheduler
 from .access import current_allocation
+from .labels import initials_of
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
 
 log = logging.getLogger(__name__)
@@ -91,11 +92,6 @@ class Caseloads:
 
     entries: dict[str, list[CaseloadEntry]]
     unscheduled: dict[str, list[UnscheduledEntry]]
-
-
-def initials_of(name: str) -> str:
-    """ "Jo Smith" -> "JS": enough for a worker to recognise a child on a lock screen, no more."""
-    return "".join(part[0] for part in name.split() if part[:1].isalpha()).upper()[:3]
 
 
 def scheduler() -> Scheduler:

@@ -18,8 +18,9 @@ from ..persistence.repository import load_case
 from .access import Viewer, may_act_in, require_manager, visible_child, visible_child_ids
 from .allocations import hand_over, handover_refusal
 from .audit import note_change, note_refusal
-from .caseload import initials_of, scheduler
+from .caseload import scheduler
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .labels import initials_of
 from .visits import visit_as_dict
 
 

@@ -19,7 +19,7 @@ from ..clock import utc_now
 from ..core.cases import Case
 from ..extensions import db
 from ..feeds.cache import FeedCache, RenderedFeed
-from ..feeds.entries import child_label, entry_from_obligation
+from ..feeds.entries import entry_from_obligation
 from ..feeds.model import Feed, FeedEntry
 from ..feeds.render import render_feed
 from ..feeds.tokens import looks_like_token, mint_token, token_hash
@@ -29,6 +29,7 @@ from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from .caseload import BAD_DATES, CaseloadEntry, log_unschedulable, scheduler, worker_caseload, workers_caseloads
 from .errors import Forbidden
+from .labels import child_label
 from .plan_feed import planned_contact_events, replaced_by_plan
 
 PROJECTED_COUNT = 2

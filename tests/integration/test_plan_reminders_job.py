@@ -89,7 +89,7 @@ def test_a_planned_visit_is_told_an_hour_before_once_without_name_or_note(app: F
     assert (first["planned"], first["sent"]) == (1, 1)
     assert (again["planned"], again["sent"]) == (0, 0)
     [delivery] = service.deliveries_to(subscriber)
-    assert delivery.message["title"] == "Visit planned today 14:00: Z.Q."
+    assert delivery.message["title"] == "Visit planned today 14:00: ZQ"
     assert delivery.message["body"] == "14:00-15:00"
     assert delivery.headers["urgency"] == "high" and delivery.headers["topic"].startswith("plan-")
     assert 0 < int(delivery.headers["ttl"]) <= 55 * 60
@@ -119,7 +119,7 @@ def test_a_moved_plan_is_told_again_at_its_new_time_and_a_cancelled_one_never(ap
     db.session.commit()
     assert send(app, "2026-11-25T14:10")["sent"] == 1
     titles = [delivery.message["title"] for delivery in service.deliveries_to(subscriber)]
-    assert titles == ["Visit planned today 14:00: Z.Q.", "Visit planned today 15:00: Z.Q."]
+    assert titles == ["Visit planned today 14:00: ZQ", "Visit planned today 15:00: ZQ"]
 
 
 def test_a_plan_on_the_sunday_the_clocks_go_forward_is_told_at_its_local_time(app: Flask, service) -> None:
@@ -128,4 +128,4 @@ def test_a_plan_on_the_sunday_the_clocks_go_forward_is_told_at_its_local_time(ap
     assert send(app, "2027-03-28T12:55")["planned"] == 0  # 12:55 BST: more than an hour before
     assert send(app, "2027-03-28T13:05")["sent"] == 1
     [delivery] = service.deliveries_to(subscriber)
-    assert delivery.message["title"] == "Visit planned today 14:00: Z.Q."
+    assert delivery.message["title"] == "Visit planned today 14:00: ZQ"
