@@ -3,7 +3,7 @@
 A poll costs one indexed query (the token's row, joined to its worker) and a dictionary
 lookup: the cached bytes are reused while the row's ``version`` and today's date are
 what they were built from. Anything that can change what a feed shows bumps the version
-of the feeds it touches in the same transaction (see ``feeds_versioning.py``).
+of the feeds it touches in the same transaction (see ``services/feed_versions.py``).
 """
 
 from __future__ import annotations
