@@ -129,7 +129,8 @@ def _respond(body: bytes, suffix: str, etag: str, max_age: int | None = None) ->
     response.set_etag(f"{etag}-gzip" if compress else etag)
     # Unversioned names: always revalidate (cheap with the ETag), so an update is never stuck behind the HTTP cache.
     response.headers["Cache-Control"] = "no-cache" if max_age is None else f"public, max-age={max_age}"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place
+    return response
 
 
 def relax_referrer_policy(response: Response) -> Response:

@@ -8,7 +8,7 @@ from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utc_now
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 # Only the reads and changes of one child's record: the question with a deadline is "who read
@@ -18,7 +18,7 @@ from .types import UTCDateTime
 PER_CHILD = text("child_id IS NOT NULL")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_log"
     __table_args__ = (
         Index("ix_audit_log_child_at", "child_id", "at", sqlite_where=PER_CHILD, postgresql_where=PER_CHILD),

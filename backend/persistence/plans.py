@@ -13,14 +13,14 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utc_now
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 PLAN_STATUSES = ("planned", "completed", "cancelled")
 NOTE_LENGTH = 500
 
 
-class PlanRow(db.Model):
+class PlanRow(Model):
     __tablename__ = "plans"
     __table_args__ = (Index("ix_plans_child_role_status", "child_id", "role", "status"),)
 

@@ -72,7 +72,7 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     ]
 
 
-def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
+def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[str, date, str, bool]:
     """The visits the engine reads: contact in person only (see ``in_person``)."""
     if latest_on is None:
         return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen).where(

@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utc_now
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 
-class SessionRow(db.Model):
+class SessionRow(Model):
     """One signed-in device. Only a hash of the cookie's token is stored, so a database
     leak does not hand out live sessions."""
 
@@ -25,7 +25,7 @@ class SessionRow(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed sign-in, keyed by a hash of the account or of the address it came from."""
 
     __tablename__ = "login_failures"

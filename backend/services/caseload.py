@@ -136,8 +136,8 @@ def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | 
             continue
         for worker_id, entry in entries:
             result.entries[worker_id].append(entry)
-    for entries in result.entries.values():
-        entries.sort(key=sort_key)
+    for worker_entries in result.entries.values():
+        worker_entries.sort(key=sort_key)
     for gaps in result.unscheduled.values():
         gaps.sort(key=lambda gap: (gap.reference, gap.plan_type))
     return Caseloads(dict(result.entries), dict(result.unscheduled))

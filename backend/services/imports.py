@@ -31,7 +31,7 @@ from ..extensions import db
 from ..persistence.audit import AuditEntry
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.people import Worker
-from ..persistence.types import new_id
+from ..persistence.types import new_id, table_of
 from ..persistence.visit_references import VisitReference
 from .allocations import hand_over, handover_refusal
 from .audit import CHANGE, CREATE
@@ -228,7 +228,7 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
     new = [imported for imported in batch if imported.case.reference not in stored]
     kept = [imported for imported in batch if imported.case.reference in stored]
     if new:
-        db.session.execute(Child.__table__.insert(), [child_row(ids, imported, teams) for imported in new])
+        db.session.execute(table_of(Child).insert(), [child_row(ids, imported, teams) for imported in new])
     if kept:
         db.session.execute(update(Child), [child_row(ids, imported) for imported in kept])
         kept_ids = [ids[imported.case.reference] for imported in kept]
@@ -253,7 +253,7 @@ def audit(batch: Sequence[ImportedCase], ids: dict[str, str], changed: set[str])
         }
         for imported in batch
     ]
-    db.session.execute(AuditEntry.__table__.insert(), entries)
+    db.session.execute(table_of(AuditEntry).insert(), entries)
 
 
 def child_row(ids: dict[str, str], imported: ImportedCase, teams: dict[str, str | None] | None = None) -> dict:
@@ -269,7 +269,9 @@ def stored_visits(child_ids: list[str]) -> set[tuple[str, date, str, bool]]:
     if not child_ids:
         return set()
     query = select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen)
-    return {tuple(row) for row in db.session.execute(query.where(VisitRow.child_id.in_(child_ids)))}
+    return {
+        (row[0], row[1], row[2], row[3]) for row in db.session.execute(query.where(VisitRow.child_id.in_(child_ids)))
+    }
 
 
 def stored_visit_ids(batch: Sequence[ImportedCase]) -> set[str]:
@@ -318,7 +320,7 @@ def insert_facts(
     tables = ((EpisodeRow, episodes), (EventRow, events), (VisitRow, visits), (VisitReference, references))
     for model, rows in tables:
         if rows:
-            db.session.execute(model.__table__.insert(), rows)
+            db.session.execute(table_of(model).insert(), rows)
 
 
 def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) -> None:
@@ -345,7 +347,7 @@ def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) ->
         if (child_id, role, worker_id) not in held
     ]
     if added:
-        db.session.execute(Allocation.__table__.insert(), added)
+        db.session.execute(table_of(Allocation).insert(), added)
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -109,7 +109,7 @@ def worker_open_plans(worker_id: str, today: date) -> list[FeedPlan]:
         )
         .order_by(PlanRow.starts_at, PlanRow.id)
     )
-    return [FeedPlan(*row) for row in rows]
+    return [FeedPlan(**row._asdict()) for row in rows]
 
 
 def timed_event(plan: FeedPlan, entry: CaseloadEntry | None, app_url: str, names_allowed: bool) -> TimedEvent:
