@@ -4,53 +4,32 @@ through the loopback push service, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from backend.extensions import db, dispose_engines
+from backend.extensions import db
 from backend.persistence.children import Allocation
 from backend.persistence.plans import PlanRow
-from backend.push.vapid import VapidKeys
 from backend.services.push import update_reminder_preferences
 from tests.support.plans import new_plan_id
-from tests.support.push_app import PLANTED_NAME, make_app, postgres_database_url, worker_with_device
-from tests.support.push_service import LoopbackPushService
+from tests.support.push_app import PLANTED_NAME, worker_with_device
 from tests.support.reminder_builders import london
 
 # Wednesday 25 November 2026: no due-date reminder slot for the worker's child-in-need visit.
 PLAN_START = london("2026-11-25 14:00")
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
+@pytest.fixture
+def push_hang_seconds() -> float:
+    return 20
 
 
 @pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key, hang_seconds=20) as running:
-        yield running
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request: pytest.FixtureRequest, tmp_path, keys: VapidKeys) -> Iterator[Flask]:
-    if request.param == "sqlite":
-        yield from app_on(f"sqlite:///{tmp_path / 'plans-push.sqlite3'}", keys)
-    else:
-        with postgres_database_url() as url:
-            yield from app_on(url, keys)
-
-
-def app_on(url: str, keys: VapidKeys) -> Iterator[Flask]:
-    application = make_app(url, keys)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        dispose_engines()
+def app(push_job_app: Flask) -> Flask:
+    return push_job_app
 
 
 def send(app: Flask, now: str) -> dict[str, int]:

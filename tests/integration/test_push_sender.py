@@ -25,7 +25,7 @@ from backend.push.sender import (
 )
 from backend.push.subscriptions import EndpointPolicy
 from backend.push.vapid import VapidKeys, VapidSigner
-from tests.support.push_service import HANG, LoopbackPushService, Reply, Subscriber
+from tests.support.push_service import HANG, Reply, Subscriber
 from tests.support.reminder_builders import london, make_item
 
 SUBJECT = "mailto:push-admin@example.org"
@@ -40,15 +40,9 @@ def sender_logs_enabled() -> None:
     logging.getLogger("backend.push.sender").disabled = False
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
-
-
 @pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key, hang_seconds=5) as running:
-        yield running
+def push_hang_seconds() -> float:
+    return 5
 
 
 class RecordedSleep:
