@@ -1,21 +1,29 @@
-"""The only place that reads the wall clock; everything else is handed a date.
+"""The only place that reads the wall clock; everything else is handed a date or an instant.
 
 Social workers work to the London calendar: between 23:00 and midnight UTC in summer
-(BST) it is already tomorrow in London, and a visit due "today" must say so.
+(BST) it is already tomorrow in London, and a visit due "today" must say so. The zone is
+defined here once; adapters pass ``LONDON`` to the core functions that take a zone.
+(Durations measured with ``time.monotonic`` are not readings of the wall clock.)
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+LONDON_TZID = "Europe/London"
+LONDON = ZoneInfo(LONDON_TZID)
+
+
+def utc_now() -> datetime:
+    """Now, as an aware UTC instant: what rows record (``created_at``, ``last_seen_at``...)."""
+    return datetime.now(tz=UTC)
 
 
 def now_in_london(instant: datetime | None = None) -> datetime:
     """``instant`` (timezone-aware; default: now) as London wall-clock time."""
     if instant is None:
-        return datetime.now(tz=LONDON)
+        return utc_now().astimezone(LONDON)
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("a naive datetime is ambiguous; pass one with a time zone")
     return instant.astimezone(LONDON)

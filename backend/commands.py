@@ -125,8 +125,8 @@ def import_cases_command(file: Path, dry_run: bool) -> None:
         click.echo(f"Checking {len(rows)} cases...", err=True)
     # One schema for every row: building one costs more than loading a row with it.
     plan = plan_import(rows, today, partial(check_case_row, ChildCreateSchema()))
-    for problem in plan.problems:
-        click.echo(str(problem), err=True)
+    for row_problem in plan.problems:
+        click.echo(str(row_problem), err=True)
     if plan.problems:
         raise click.ClickException(f"{len(plan.problems)} problem(s); nothing was imported.")
     if dry_run:

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 DEFAULTS: dict[str, Any] = {
     "RULES_PROFILE": "england",
-    "TIME_ZONE": "Europe/London",
     "CALENDAR_FIRST_YEAR": 2000,
     "CALENDAR_LAST_YEAR": 2045,
     # "production" unless told otherwise: Secure cookies and HSTS are the default, not an opt-in.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -25,6 +27,14 @@ class Base(DeclarativeBase):
 # written (services/audit.py), and reloading what it read would cost queries for nothing.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+# The rows' base class. Flask-SQLAlchemy builds ``db.Model`` at run time from ``Base`` (adding
+# its bind and table-name mixins), which a type checker cannot follow: it sees ``Base``, whose
+# typed ``Mapped`` columns are what the rows declare.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # flask-smorest's Api keeps one spec per instance, so each app builds its own (backend/api/routes.py).
 
 

@@ -19,7 +19,7 @@ def _server_header(_handler: Any) -> str:
 
 def quiet_development_server() -> None:
     """Werkzeug sends ``Werkzeug/<version> Python/<version>`` from ``version_string``."""
-    WSGIRequestHandler.version_string = _server_header  # type: ignore[method-assign]
+    WSGIRequestHandler.version_string = _server_header  # type: ignore[method-assign, assignment]
 
 
 def quiet_gunicorn() -> None:

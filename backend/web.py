@@ -35,16 +35,9 @@ CONTENT_TYPES = {
     ".png": "image/png",
 }
 
-SECURITY_HEADERS = {
-    # No inline script or style anywhere in the app, so 'self' is all it needs.
-    "Content-Security-Policy": (
-        "default-src 'self'; base-uri 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
+# The app's own pages may tell the app's own origin where a click came from; every other
+# security header is the one set in api/headers.py, added to every response.
+PAGE_REFERRER_POLICY = "same-origin"
 ICON_MAX_AGE = 86400
 # Text compresses to about a quarter; PNGs are compressed already.
 COMPRESSIBLE = {".html", ".js", ".css", ".webmanifest"}
@@ -62,7 +55,7 @@ def create_blueprint() -> Blueprint:
     blueprint.add_url_rule(f"/{SERVICE_WORKER}", view_func=service_worker)
     blueprint.add_url_rule("/<filename>", view_func=app_file)
     blueprint.add_url_rule("/icons/<filename>", view_func=icon_file)
-    blueprint.after_request(add_security_headers)
+    blueprint.after_request(relax_referrer_policy)
     return blueprint
 
 
@@ -136,10 +129,10 @@ def _respond(body: bytes, suffix: str, etag: str, max_age: int | None = None) ->
     response.set_etag(f"{etag}-gzip" if compress else etag)
     # Unversioned names: always revalidate (cheap with the ETag), so an update is never stuck behind the HTTP cache.
     response.headers["Cache-Control"] = "no-cache" if max_age is None else f"public, max-age={max_age}"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place
+    return response
 
 
-def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+def relax_referrer_policy(response: Response) -> Response:
+    response.headers.setdefault("Referrer-Policy", PAGE_REFERRER_POLICY)
     return response

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark the cadence engine against numpy, all measured in one run (issue 2, Performance).
+"""Benchmark the cadence engine against numpy, all measured in one run, against the goals below.
 
 1. One working-day addition per call: ``WorkingCalendar.add_working_days`` against
    ``numpy.busday_offset`` with ``date`` objects in and out (goal: at least 10x faster).

@@ -9,8 +9,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from backend.core.calendars import WorkingCalendar, build_calendar
 from backend.core.profiles import Profile
+from backend.push.vapid import VapidKeys
 from backend.rules_files import load_profiles
 from tests.support.database import BACKENDS, app_for, prepared_database
+from tests.support.push_service import LoopbackPushService
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +46,22 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def keys() -> VapidKeys:
+    """A fresh VAPID key pair for the app and the loopback push service."""
+    return VapidKeys.generate()
+
+
+@pytest.fixture
+def push_hang_seconds() -> float:
+    """How long the loopback push service holds a request told to hang; a module overrides it."""
+    return 30.0
+
+
+@pytest.fixture
+def service(keys: VapidKeys, push_hang_seconds: float) -> Iterator[LoopbackPushService]:
+    """A push service on loopback that checks each delivery's VAPID signature against ``keys``."""
+    with LoopbackPushService(keys.application_server_key, hang_seconds=push_hang_seconds) as running:
+        yield running

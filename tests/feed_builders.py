@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 from backend.core.calendars import build_calendar
 from backend.core.cases import Case
 from backend.core.scheduling import compute_obligations, project_due_dates
-from backend.feeds.entries import child_label, entry_from_obligation
+from backend.feeds.entries import entry_from_obligation
 from backend.feeds.model import Feed, FeedEntry, TimedEvent
 from backend.rules_files import load_profiles
+from backend.services.labels import child_label
 from tests.builders import make_case
 
 LONDON = ZoneInfo("Europe/London")
@@ -27,7 +28,7 @@ GOLDEN_TODAY = date(2026, 11, 23)
 def make_feed_entry(**overrides: Any) -> FeedEntry:
     entry = FeedEntry(
         child_key="child-1",
-        label="J.S.",
+        label="JS",
         reference="C-1001",
         plan_label="CP",
         role="social_worker",
@@ -45,7 +46,7 @@ def make_timed_event(**overrides: Any) -> TimedEvent:
     starts_at = overrides.pop("starts_at", datetime(2026, 11, 24, 14, 0, tzinfo=LONDON))
     event = TimedEvent(
         key="plan-1",
-        summary="Visit planned: J.S. (CP)",
+        summary="Visit planned: JS (CP)",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=1),
         description="Home visit",
@@ -74,13 +75,13 @@ def small_caseload() -> list[CaseloadChild]:
         CaseloadChild(
             "c0001",
             make_case(reference="C-1001", episodes=[("child_protection", "2026-09-01")], visits=[("2026-11-09",)]),
-            "J.S.",
+            "JS",
             "Sam Patel",
         ),
         CaseloadChild(
             "c0002",
             make_case(reference="C-1002", episodes=[("child_in_need", "2026-09-01")], visits=[("2026-10-12",)]),
-            "A.K.",
+            "AK",
             "Sam Patel",
         ),
         CaseloadChild(
@@ -94,7 +95,7 @@ def small_caseload() -> list[CaseloadChild]:
             "Sam Patel",
         ),
         CaseloadChild(
-            "c0004", make_case(reference="C-1004", episodes=[("child_in_need", "2026-11-16")]), "M.B.", "Sam Patel"
+            "c0004", make_case(reference="C-1004", episodes=[("child_in_need", "2026-11-16")]), "MB", "Sam Patel"
         ),
         CaseloadChild(
             "c0005",
@@ -104,7 +105,7 @@ def small_caseload() -> list[CaseloadChild]:
                 episodes=[("care_leaver", "2025-05-01")],
                 visits=[("2026-09-10", "personal_adviser")],
             ),
-            "R.T.",
+            "RT",
             "Lee Ward",
         ),
     ]

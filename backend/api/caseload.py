@@ -42,10 +42,11 @@ class Caseload(MethodView):
     @blp.arguments(CaseloadQueryArgsSchema(), location="query")
     @blp.response(200, CaseloadSchema)
     def get(self, query: dict[str, Any]) -> Response:
-        worker_id, now = current_viewer().worker_id, today()
-        as_of, wanted = query.get("as_of") or now, query.get("status")
+        worker_id, today_date = current_viewer().worker_id, today()
+        as_of, wanted = query.get("as_of") or today_date, query.get("status")
         response = cached_json(
-            ("caseload", worker_id, as_of, now, wanted), lambda: caseload_document(worker_id, as_of, now, wanted)
+            ("caseload", worker_id, as_of, today_date, wanted),
+            lambda: caseload_document(worker_id, as_of, today_date, wanted),
         )
         record_read(worker_id, None, route_name())
         return response

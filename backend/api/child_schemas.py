@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
@@ -12,10 +15,12 @@ PLAN_TYPE = validate.OneOf(list(PLAN_TYPES))
 PLACEMENT = validate.OneOf(list(PLACEMENTS))
 EVENT_TYPE = validate.OneOf(list(EVENT_TYPES))
 VISIT_ROLE = validate.OneOf(list(VISIT_ROLES))
-REFERENCE = [validate.Length(min=1, max=64), plain_text]
-NAME = [validate.Length(max=200), plain_text]
-EMAIL = [validate.Length(min=1, max=320), plain_text]
-ID = [validate.Length(min=1, max=32), plain_text]
+# Typed for marshmallow's ``validate=``: a list mixing a Validator and a function is a list[object] to mypy.
+Validator = Callable[[Any], Any]
+REFERENCE: list[Validator] = [validate.Length(min=1, max=64), plain_text]
+NAME: list[Validator] = [validate.Length(max=200), plain_text]
+EMAIL: list[Validator] = [validate.Length(min=1, max=320), plain_text]
+ID: list[Validator] = [validate.Length(min=1, max=32), plain_text]
 
 
 class EpisodeInSchema(Schema):

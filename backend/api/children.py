@@ -66,12 +66,12 @@ class ChildObligations(MethodView):
     @blp.arguments(AsOfQueryArgsSchema(), location="query")
     @blp.response(200, ObligationListSchema)
     def get(self, query: dict[str, Any], child_id: str) -> Response:
-        viewer, now = current_viewer(), today()
-        as_of = query.get("as_of") or now
+        viewer, today_date = current_viewer(), today()
+        as_of = query.get("as_of") or today_date
         # The viewer is part of the key: whether they may see the child is checked when rendering.
         response = cached_json(
-            ("obligations", viewer, child_id, as_of, now),
-            lambda: {"obligations": service.child_obligations(viewer, child_id, as_of, now)},
+            ("obligations", viewer, child_id, as_of, today_date),
+            lambda: {"obligations": service.child_obligations(viewer, child_id, as_of, today_date)},
         )
         record_read(viewer.worker_id, child_id, route_name())
         return response
@@ -82,7 +82,9 @@ class ChildProjections(MethodView):
     @blp.arguments(ProjectionQueryArgsSchema(), location="query")
     @blp.response(200, ProjectionListSchema)
     def get(self, query: dict[str, Any], child_id: str) -> dict[str, Any]:
-        viewer, now = current_viewer(), today()
-        projections = service.child_projections(viewer, child_id, query.get("as_of") or now, query["count"], now)
+        viewer, today_date = current_viewer(), today()
+        projections = service.child_projections(
+            viewer, child_id, query.get("as_of") or today_date, query["count"], today_date
+        )
         record_read(viewer.worker_id, child_id, route_name())
         return {"projections": projections}

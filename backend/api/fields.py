@@ -86,7 +86,8 @@ class LocalDateTime(fields.String):
     """A wall-clock time in Europe/London ("2026-11-24T14:00") unless it carries an offset,
     loaded as an aware datetime; times the clocks skip are refused (core/localtime.py)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+    # A String to the OpenAPI document (text in, as the client sends it), a datetime once loaded.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
         try:
             moment = parse_local_start(value, LONDON, attr or "starts_at")
         except InvalidPlan as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -80,7 +80,7 @@ class Session(MethodView):
             "csrf_token": csrf_token_for(hash_token(token), current_app.config["SECRET_KEY"]),
             "worker": worker_as_dict(worker),
         }
-        response = current_app.json.response(SessionSchema().dump(body))
+        response = jsonify(SessionSchema().dump(body))
         set_session_cookie(response, token)
         return response
 

@@ -90,9 +90,9 @@ class TeamOverview(MethodView):
     @blp.response(200, OverviewSchema)
     @blp.alt_response(404, description="No such team, or not one the caller manages")
     def get(self, query: dict[str, Any], team_id: str) -> dict[str, Any]:
-        now = today()
-        as_of = query.get("as_of") or now
+        today_date = today()
+        as_of = query.get("as_of") or today_date
         viewer = current_viewer()
-        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), now)
+        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
         record_read(viewer.worker_id, None, route_name())
         return overview

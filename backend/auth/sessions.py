@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 
+from ..clock import utc_now
 from ..extensions import db
 from ..persistence.lone_statements import LoneStatement, read_alone
 from ..persistence.people import Worker
 from ..persistence.security import SessionRow
-from ..persistence.types import utc_now
 from ..persistence.versions import ROW_ID, DataVersion
 
 # last_seen_at is written at most this often, so reads do not turn into writes.

@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, text
 
+from ..clock import utc_now
 from ..extensions import db
 from ..persistence.security import LoginFailure
-from ..persistence.types import utc_now
 from ..services.errors import Throttled
 
 

@@ -1,1 +1,1 @@
-"""Calendar feeds: subscribable iCalendar for each worker and team (issue 6)."""
+"""Calendar feeds: subscribable iCalendar for each worker and team (docs/feeds.md)."""

@@ -15,12 +15,6 @@ from backend.core.vocabulary import PLAN_TYPE_SHORT
 from .model import OVERDUE, FeedEntry
 
 
-def child_label(reference: str, initials: str | None, full_name: str | None, names_allowed: bool) -> str:
-    if names_allowed and full_name:
-        return full_name
-    return initials or reference
-
-
 def entry_from_obligation(
     *,
     child_key: str,

@@ -41,7 +41,7 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class TimedEvent:
-    """An event at a time of day in Europe/London (a planned contact, issue 8).
+    """An event at a time of day in Europe/London (a planned contact).
 
     ``starts_at`` and ``ends_at`` must be aware datetimes; they are written as local
     Europe/London times with a TZID, so a 14:00 plan stays at 14:00 across the clock change.

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from backend.clock import LONDON
 from backend.core.vocabulary import VISIT_ROLES
 
 from .contentlines import CRLF, check_uri, date_value, fold, local_value, text_line, utc_value
@@ -27,7 +27,6 @@ PRODID = "-//Visit scheduler//Calendar feed 1//EN"
 UID_DOMAIN = "visits.feed"
 REFRESH = "PT1H"
 ONE_DAY = timedelta(days=1)
-LONDON = ZoneInfo(LONDON_TZID)
 
 
 def render_feed(feed: Feed) -> bytes:

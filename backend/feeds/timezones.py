@@ -10,7 +10,9 @@ UTC, last Sunday of October at 01:00 UTC) has held since 1996 under the Summer T
 
 from __future__ import annotations
 
-LONDON_TZID = "Europe/London"
+from ..clock import LONDON_TZID
+
+__all__ = ["LONDON_TZID", "LONDON_VTIMEZONE"]
 
 LONDON_VTIMEZONE = (
     "BEGIN:VTIMEZONE",

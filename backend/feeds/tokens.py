@@ -1,7 +1,7 @@
 """Feed tokens: the secret in a calendar URL, shown once to the worker and stored only as a hash.
 
 A calendar client cannot sign in, so the URL is the credential. 256 bits from ``secrets``
-(the issue asks for at least 128). SHA-256 without salt or stretching is the right hash
+(twice the 128 that makes guessing hopeless). SHA-256 without salt or stretching is the right hash
 for a random token of that size: nobody can guess a preimage, and a fast hash keeps every
 poll cheap. Looking the hash up through a unique index reveals nothing useful by timing,
 because the attacker controls the token, not its hash.

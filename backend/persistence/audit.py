@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utc_now
+from ..clock import utc_now
+from ..extensions import Model
+from .types import UTCDateTime
 
 # Only the reads and changes of one child's record: the question with a deadline is "who read
 # this child's record" (a subject access request). Every request that shows child data adds a
@@ -17,7 +18,7 @@ from .types import UTCDateTime, utc_now
 PER_CHILD = text("child_id IS NOT NULL")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_log"
     __table_args__ = (
         Index("ix_audit_log_child_at", "child_id", "at", sqlite_where=PER_CHILD, postgresql_where=PER_CHILD),

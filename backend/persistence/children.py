@@ -11,11 +11,12 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, new_id, utc_now
+from ..clock import utc_now
+from ..extensions import Model
+from .types import UTCDateTime, new_id
 
 
-class Child(db.Model):
+class Child(Model):
     __tablename__ = "children"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -27,7 +28,7 @@ class Child(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
-class Allocation(db.Model):
+class Allocation(Model):
     """A worker holds a child in one visiting role from ``starts_on`` until ``ends_on`` (exclusive)."""
 
     __tablename__ = "allocations"
@@ -44,7 +45,7 @@ class Allocation(db.Model):
     ends_on: Mapped[date | None]
 
 
-class EpisodeRow(db.Model):
+class EpisodeRow(Model):
     __tablename__ = "episodes"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -59,7 +60,7 @@ class EpisodeRow(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class EventRow(db.Model):
+class EventRow(Model):
     __tablename__ = "events"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -71,7 +72,7 @@ class EventRow(db.Model):
     role: Mapped[str | None] = mapped_column(String(40))
 
 
-class OverrideRow(db.Model):
+class OverrideRow(Model):
     """A more frequent cadence agreed for one child and role (it only ever tightens)."""
 
     __tablename__ = "overrides"
@@ -85,7 +86,7 @@ class OverrideRow(db.Model):
     reason: Mapped[str] = mapped_column(String(500))
 
 
-class VisitRow(db.Model):
+class VisitRow(Model):
     """A visit; its id is chosen by the phone that recorded it, so a replay finds the same row."""
 
     __tablename__ = "visits"

@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, new_id, utc_now
+from ..clock import utc_now
+from ..extensions import Model
+from .types import UTCDateTime, new_id
 
 FEED_KINDS = ("worker", "team")
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """One live feed link: a worker's own feed, or a team manager's team feed.
 
     ``version`` rises whenever anything the feed shows may have changed (services/feeds.py
@@ -33,7 +34,7 @@ class FeedToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
-class FeedPreference(db.Model):
+class FeedPreference(Model):
     """A worker's own choice: show the next two projected due dates as tentative events."""
 
     __tablename__ = "feed_preferences"
@@ -42,7 +43,7 @@ class FeedPreference(db.Model):
     show_projected: Mapped[bool] = mapped_column(default=False)
 
 
-class FeedPolicy(db.Model):
+class FeedPolicy(Model):
     """The organisation's choice (one row, set by an admin): may feeds carry children's names?
 
     Off by default: calendar providers (Google, Microsoft, Apple) store what a feed carries.

@@ -7,20 +7,21 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, new_id, utc_now
+from ..clock import utc_now
+from ..extensions import Model
+from .types import UTCDateTime, new_id
 
 WORKER_ROLES = ("social_worker", "personal_adviser", "team_manager", "admin")
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "teams"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
-class Worker(db.Model):
+class Worker(Model):
     __tablename__ = "workers"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)

@@ -12,14 +12,15 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utc_now
+from ..clock import utc_now
+from ..extensions import Model
+from .types import UTCDateTime
 
 PLAN_STATUSES = ("planned", "completed", "cancelled")
 NOTE_LENGTH = 500
 
 
-class PlanRow(db.Model):
+class PlanRow(Model):
     __tablename__ = "plans"
     __table_args__ = (Index("ix_plans_child_role_status", "child_id", "role", "status"),)
 

@@ -16,8 +16,9 @@ from sqlalchemy import Date, ForeignKey, Index, Insert, String, Text, Time
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utc_now
+from ..clock import utc_now
+from ..extensions import Model, db
+from .types import UTCDateTime
 
 # Reminder statuses: planned and waiting; delivered to at least one device; no device left;
 # refused for good (configuration fault, defect) or out of retries; its slot lapsed unsent.
@@ -26,7 +27,7 @@ PENDING, SENT, NO_DEVICES, FAILED, EXPIRED = "pending", "sent", "no_devices", "f
 TEST = "test"
 
 
-class PushSubscriptionRow(db.Model):
+class PushSubscriptionRow(Model):
     """One browser's push subscription (one device) of one worker."""
 
     __tablename__ = "push_subscriptions"
@@ -41,7 +42,7 @@ class PushSubscriptionRow(db.Model):
     last_registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
-class ReminderPreferencesRow(db.Model):
+class ReminderPreferencesRow(Model):
     """A worker's reminder settings; no row means the defaults."""
 
     __tablename__ = "reminder_preferences"
@@ -57,7 +58,7 @@ class ReminderPreferencesRow(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
-class SentReminderRow(db.Model):
+class SentReminderRow(Model):
     """One planned reminder message and what became of it."""
 
     __tablename__ = "sent_reminders"

@@ -73,8 +73,8 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     ):
         events[child_id].append(Event(kind, day, at, role))
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for child_id, day, role, child_seen, kind in db.session.execute(visit_query(child_ids, latest_visits_on)):
-        visits[child_id].append(Visit(day, role, child_seen, kind or "home_visit"))
+    for child_id, day, role, child_seen, contact_kind in db.session.execute(visit_query(child_ids, latest_visits_on)):
+        visits[child_id].append(Visit(day, role, child_seen, contact_kind or "home_visit"))
     overrides = load_overrides(child_ids)
     return [
         LoadedCase(
@@ -98,7 +98,7 @@ def load_overrides(child_ids: Select[Any]) -> dict[str, list[Override]]:
     return found
 
 
-def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[Any]:
+def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[str, date, str, bool, str | None]:
     """The visits and contacts the engine reads. With ``latest_on``, only the latest of each
     role, kind and outcome on or before that day: enough for the engine to find the latest
     visit in person, contact and attempt of each role (core/scheduling.py, ``latest_counting_visits``).

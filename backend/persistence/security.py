@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utc_now
+from ..clock import utc_now
+from ..extensions import Model
+from .types import UTCDateTime
 
 
-class SessionRow(db.Model):
+class SessionRow(Model):
     """One signed-in device. Only a hash of the cookie's token is stored, so a database
     leak does not hand out live sessions."""
 
@@ -24,7 +25,7 @@ class SessionRow(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed sign-in, keyed by a hash of the account or of the address it came from."""
 
     __tablename__ = "login_failures"

@@ -6,18 +6,21 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+
+def table_of(model: type[Any]) -> Table:
+    """A row class's table, typed as one (SQLAlchemy types ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def new_id() -> str:
     """An opaque id for a team, worker, child, episode or event: random, so it reveals no count."""
     return uuid.uuid4().hex
-
-
-def utc_now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -11,12 +11,12 @@ from __future__ import annotations
 from sqlalchemy import DDL, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 ROW_ID = 1
 
 
-class DataVersion(db.Model):
+class DataVersion(Model):
     __tablename__ = "data_version"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

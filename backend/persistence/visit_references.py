@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class VisitReference(db.Model):
+class VisitReference(Model):
     """An imported visit's source (a table of the source dataset, e.g. ``ssd_cin_visits``) and id there.
 
     A table of its own rather than a column on ``visits``: visits recorded here (nearly all)

@@ -7,8 +7,7 @@ from datetime import datetime
 
 import click
 
-from ..clock import now_in_london
-from ..core.reminders import LONDON
+from ..clock import LONDON, now_in_london
 from ..services.reminders import send_reminders
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import current_app
@@ -9,6 +10,8 @@ from flask import current_app
 from .sender import PushSender
 from .subscriptions import EndpointPolicy, Resolver
 from .vapid import VapidKeys
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -20,8 +23,13 @@ class PushSetup:
     endpoints: EndpointPolicy
     # Names to addresses at registration (tests put a stand-in here: this machine has no DNS).
     resolve: Resolver
+    # In production without VAPID_SUBJECT: warned about once, when push is first used.
+    warn_placeholder_subject: bool = False
 
 
 def push_setup() -> PushSetup:
     setup: PushSetup = current_app.extensions["push"]
+    if setup.warn_placeholder_subject:
+        setup.warn_placeholder_subject = False
+        log.warning("VAPID_SUBJECT is not set: push services may refuse the placeholder contact address")
     return setup

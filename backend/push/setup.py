@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -12,8 +11,6 @@ from .context import PushSetup
 from .sender import PushSender, RetryPolicy
 from .subscriptions import EndpointPolicy, resolve_addresses
 from .vapid import VapidSigner, load_vapid_keys
-
-log = logging.getLogger(__name__)
 
 DEFAULTS = {
     "VAPID_SUBJECT": "mailto:visit-scheduler@example.org",
@@ -33,8 +30,6 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     environ = {name: str(app.config.get(name) or "") for name in ("VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY")}
     keys = load_vapid_keys(Path(app.instance_path), environ)
-    if app.config["VAPID_SUBJECT"] == DEFAULTS["VAPID_SUBJECT"] and app.config.get("APP_ENV") == "production":
-        log.warning("VAPID_SUBJECT is not set: push services may refuse the placeholder contact address")
     policy = RetryPolicy(
         attempts=int(app.config["PUSH_RETRY_ATTEMPTS"]),
         base_delay=float(app.config["PUSH_RETRY_BASE_DELAY"]),
@@ -51,5 +46,8 @@ def init_app(app: Flask) -> None:
         max_workers=int(app.config["PUSH_MAX_CONCURRENCY"]),
         endpoints=endpoints,
     )
-    app.extensions["push"] = PushSetup(keys, sender, endpoints, resolve_addresses)
+    # Said when push is first used (push_setup), not here: commands that never push (``due``,
+    # ``import-cases``...) build the app too, and a warning about push would only mislead there.
+    placeholder = app.config["VAPID_SUBJECT"] == DEFAULTS["VAPID_SUBJECT"] and app.config.get("APP_ENV") == "production"
+    app.extensions["push"] = PushSetup(keys, sender, endpoints, resolve_addresses, warn_placeholder_subject=placeholder)
     app.cli.add_command(send_reminders_command)

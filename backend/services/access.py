@@ -49,7 +49,7 @@ def current_allocation(today: date) -> ColumnElement[bool]:
     return and_(Allocation.starts_on <= today, or_(Allocation.ends_on.is_(None), Allocation.ends_on > today))
 
 
-def visible_child_ids(viewer: Viewer, today: date) -> Select[tuple[str]]:
+def visible_child_ids(viewer: Viewer, today: date) -> Select[str]:
     """A subquery of the ids of every child ``viewer`` may see on ``today``."""
     if viewer.is_admin:
         return select(Child.id)

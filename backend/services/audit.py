@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam
 
+from ..clock import utc_now
 from ..extensions import db
 from ..persistence.audit import AuditEntry
 from ..persistence.lone_statements import LoneStatement, write_alone
-from ..persistence.types import utc_now
+from ..persistence.types import table_of
 
 READ = "read"
 CHANGE = "change"
@@ -23,7 +24,7 @@ CREATE = "create"
 REFUSED = "refused"
 ENTRY_COLUMNS = ("worker_id", "child_id", "action", "route", "at")
 # Built once: building a statement costs more than running this one.
-READ_ENTRY = LoneStatement(AuditEntry.__table__.insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))
+READ_ENTRY = LoneStatement(table_of(AuditEntry).insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))
 
 
 def record_read(worker_id: str, child_id: str | None, route: str) -> None:

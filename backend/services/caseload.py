@@ -24,6 +24,7 @@ from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from ..schedules import Scheduler
 from .access import current_allocation
+from .labels import initials_of
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
 
 log = logging.getLogger(__name__)
@@ -94,11 +95,6 @@ class Caseloads:
     unscheduled: dict[str, list[UnscheduledEntry]]
 
 
-def initials_of(name: str) -> str:
-    """ "Jo Smith" -> "JS": enough for a worker to recognise a child on a lock screen, no more."""
-    return "".join(part[0] for part in name.split() if part[:1].isalpha()).upper()[:3]
-
-
 def scheduler() -> Scheduler:
     return current_app.extensions["scheduler"]
 
@@ -143,8 +139,8 @@ def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | 
             result.entries[worker_id].append(entry)
         for worker_id in sorted({worker_id for worker_id, _ in holders}):
             result.unscheduled[worker_id].extend(gaps)
-    for entries in result.entries.values():
-        entries.sort(key=sort_key)
+    for worker_entries in result.entries.values():
+        worker_entries.sort(key=sort_key)
     for gaps in result.unscheduled.values():
         gaps.sort(key=lambda gap: (gap.reference, gap.plan_type))
     return Caseloads(dict(result.entries), dict(result.unscheduled))

@@ -16,9 +16,11 @@ from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, Over
 from ..persistence.people import Worker
 from ..persistence.repository import load_case
 from .access import Viewer, may_act_in, require_manager, visible_child, visible_child_ids
+from .allocations import hand_over, handover_refusal
 from .audit import note_change, note_refusal
-from .caseload import initials_of, scheduler
+from .caseload import scheduler
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .labels import initials_of
 from .visits import visit_as_dict
 
 
@@ -267,11 +269,10 @@ def reallocate(viewer: Viewer, child_id: str, fields: dict[str, Any], today: dat
     for allocation in held:
         if allocation.worker_id == worker.id:
             raise Conflict("This worker already holds this role for the child.")
-        if allocation.starts_on > starts_on:
-            raise InvalidInput.field(
-                "from", f"The current allocation only started on {allocation.starts_on.isoformat()}."
-            )
-        allocation.ends_on = starts_on
+        refusal = handover_refusal(allocation.starts_on, starts_on)
+        if refusal:
+            raise InvalidInput.field("from", refusal)
+    hand_over(held, starts_on)
     allocation = Allocation(child_id=child.id, worker_id=worker.id, role=fields["role"], starts_on=starts_on)
     db.session.add(allocation)
     note_change(viewer.worker_id, child.id, route)

@@ -25,10 +25,11 @@ from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, Visi
 from ..persistence.feeds import FeedToken
 from ..persistence.people import Worker
 from ..persistence.plans import PlanRow
+from ..persistence.types import table_of
 
 # Plans too: a planned contact is a timed event in its planner's feed and replaces the day's "visit due".
 CHILD_FACTS = (EpisodeRow, EventRow, VisitRow, Allocation, PlanRow)
-TRACKED_TABLES = frozenset(model.__table__.name for model in (*CHILD_FACTS, Child, Worker))
+TRACKED_TABLES = frozenset(table_of(model).name for model in (*CHILD_FACTS, Child, Worker))
 
 
 def register() -> None:

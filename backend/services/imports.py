@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from ..clock import utc_now
 from ..core.cases import Case, parse_case
 from ..core.errors import InvalidCase
 from ..extensions import db
@@ -30,8 +31,9 @@ from ..persistence.audit import AuditEntry
 from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
-from ..persistence.types import new_id, utc_now
+from ..persistence.types import new_id, table_of
 from ..persistence.visit_references import VisitReference
+from .allocations import hand_over, handover_refusal
 from .audit import CHANGE, CREATE
 from .children import case_json
 from .errors import InvalidInput
@@ -130,7 +132,29 @@ def plan_import(rows: Iterable[tuple[int, Any]], today: date, check_row: RowChec
         seen[reference] = number
         plan.cases.append(imported)
     plan.existing = existing_references(list(seen))
+    plan.problems.extend(refused_handovers(plan.cases, today))
     return plan
+
+
+def refused_handovers(cases: Sequence[ImportedCase], today: date) -> Iterator[RowProblem]:
+    """Allocations the API would refuse: handing over a role whose holder starts after ``today``."""
+    wanted = {
+        (item.case.reference, role): (item, index, worker)
+        for item in cases
+        for index, (role, worker) in enumerate(item.allocations)
+    }
+    for chunk in chunks(sorted({reference for reference, _ in wanted}), LOOKUP_CHUNK):
+        held = db.session.execute(
+            select(Child.reference, Allocation.role, Allocation.worker_id, Allocation.starts_on)
+            .join(Allocation, Allocation.child_id == Child.id)
+            .where(Child.reference.in_(chunk), Allocation.ends_on.is_(None), Allocation.starts_on > today)
+        ).all()
+        db.session.commit()
+        for reference, role, holder, held_since in held:
+            item, index, worker = wanted.get((reference, role), (None, 0, holder))
+            refusal = handover_refusal(held_since, today)
+            if item is not None and worker != holder and refusal:
+                yield RowProblem(item.row, reference, f"allocations[{index}].role", refusal)
 
 
 def shown_reference(raw: Any) -> str | None:
@@ -204,7 +228,7 @@ def write_batch(batch: Sequence[ImportedCase], teams: dict[str, str | None], tod
     new = [imported for imported in batch if imported.case.reference not in stored]
     kept = [imported for imported in batch if imported.case.reference in stored]
     if new:
-        db.session.execute(Child.__table__.insert(), [child_row(ids, imported, teams) for imported in new])
+        db.session.execute(table_of(Child).insert(), [child_row(ids, imported, teams) for imported in new])
     if kept:
         db.session.execute(update(Child), [child_row(ids, imported) for imported in kept])
         kept_ids = [ids[imported.case.reference] for imported in kept]
@@ -230,7 +254,7 @@ def audit(batch: Sequence[ImportedCase], ids: dict[str, str], changed: set[str])
         }
         for imported in batch
     ]
-    db.session.execute(AuditEntry.__table__.insert(), entries)
+    db.session.execute(table_of(AuditEntry).insert(), entries)
 
 
 def child_row(ids: dict[str, str], imported: ImportedCase, teams: dict[str, str | None] | None = None) -> dict:
@@ -246,7 +270,9 @@ def stored_visits(child_ids: list[str]) -> set[tuple[str, date, str, bool]]:
     if not child_ids:
         return set()
     query = select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen)
-    return {tuple(row) for row in db.session.execute(query.where(VisitRow.child_id.in_(child_ids)))}
+    return {
+        (row[0], row[1], row[2], row[3]) for row in db.session.execute(query.where(VisitRow.child_id.in_(child_ids)))
+    }
 
 
 def stored_visit_ids(batch: Sequence[ImportedCase]) -> set[str]:
@@ -292,11 +318,12 @@ def insert_facts(
     )
     for model, rows in tables:
         if rows:
-            db.session.execute(model.__table__.insert(), rows)
+            db.session.execute(table_of(model).insert(), rows)
 
 
 def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) -> None:
-    """A listed allocation replaces the current holder of that role (history is kept)."""
+    """A listed allocation replaces the current holder of that role from ``today``, by the API's
+    rule (services/allocations.py); plan_import has refused handovers that rule refuses."""
     wanted = {(ids[item.case.reference], role): worker_id for item in batch for role, worker_id in item.allocations}
     if not wanted:
         return
@@ -306,17 +333,19 @@ def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) ->
         )
     ).all()
     held = {(allocation.child_id, allocation.role, allocation.worker_id) for allocation in current}
-    for allocation in current:
-        worker_id = wanted.get((allocation.child_id, allocation.role))
-        if worker_id is not None and worker_id != allocation.worker_id:
-            allocation.ends_on = max(today, allocation.starts_on)
+    handed_over = [
+        allocation
+        for allocation in current
+        if wanted.get((allocation.child_id, allocation.role), allocation.worker_id) != allocation.worker_id
+    ]
+    hand_over(handed_over, today)
     added = [
         {"child_id": child_id, "worker_id": worker_id, "role": role, "starts_on": today}
         for (child_id, role), worker_id in wanted.items()
         if (child_id, role, worker_id) not in held
     ]
     if added:
-        db.session.execute(Allocation.__table__.insert(), added)
+        db.session.execute(table_of(Allocation).insert(), added)
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

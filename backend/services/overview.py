@@ -113,7 +113,7 @@ def plan_counts(entries: Iterable[CaseloadEntry]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def overdue_list(workers: list[Worker], caseloads: dict[str, list[CaseloadEntry]]) -> list[dict[str, Any]]:
+def overdue_list(workers: Sequence[Worker], caseloads: dict[str, list[CaseloadEntry]]) -> list[dict[str, Any]]:
     rows = [
         (entry, worker)
         for worker in workers

@@ -25,12 +25,12 @@ from ..clock import LONDON
 from ..core.planning import counts_as_visit, describe
 from ..core.vocabulary import CONTACT_KINDS, VISIT_ROLES
 from ..extensions import db
-from ..feeds.entries import child_label
 from ..feeds.model import TimedEvent
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
 from .access import current_allocation
-from .caseload import CaseloadEntry, initials_of
+from .caseload import CaseloadEntry
+from .labels import child_label, initials_of
 
 SHOWN_SINCE = timedelta(days=30)
 DEFAULT_DURATION = timedelta(minutes=60)
@@ -109,7 +109,7 @@ def worker_open_plans(worker_id: str, today: date) -> list[FeedPlan]:
         )
         .order_by(PlanRow.starts_at, PlanRow.id)
     )
-    return [FeedPlan(*row) for row in rows]
+    return [FeedPlan(**row._asdict()) for row in rows]
 
 
 def timed_event(plan: FeedPlan, entry: CaseloadEntry | None, app_url: str, names_allowed: bool) -> TimedEvent:

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
 from .access import current_allocation
-from .caseload import initials_of
+from .labels import LabelledContactItem, initials_of
 
 
 def due_plan_reminders(
@@ -63,6 +63,6 @@ def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, 
     items: dict[str, list[PlannedContactItem]] = defaultdict(list)
     for planner_id, plan_id, child_id, name, reference, kind, starts_at, duration in rows:
         items[planner_id].append(
-            PlannedContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration)
+            LabelledContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration)
         )
     return dict(items)

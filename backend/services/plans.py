@@ -20,14 +20,13 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..clock import LONDON
+from ..clock import LONDON, utc_now
 from ..core.localtime import as_local_text
 from ..core.planning import ContactPlan, Deadline, PlanCheck, PlanWarning, check_plan, counts_as_visit
 from ..extensions import db
 from ..persistence.children import Child
 from ..persistence.plans import PlanRow
 from ..persistence.repository import load_cases
-from ..persistence.types import utc_now
 from .access import Viewer, held_roles, require_role, visible_child, visible_child_ids
 from .audit import note_change
 from .caseload import BAD_DATES, log_unschedulable, scheduler

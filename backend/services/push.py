@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core.reminders import LONDON, InvalidPreferences, ReminderPreferences
+from ..clock import LONDON
+from ..core.reminders import InvalidPreferences, ReminderPreferences
 from ..extensions import db
 from ..persistence.people import Worker
 from ..persistence.push import (

@@ -37,8 +37,9 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 
+from ..clock import LONDON
 from ..core.plan_reminders import PlanReminder
-from ..core.reminders import LONDON, Reminder, ReminderItem, open_slot, reminder_due_at
+from ..core.reminders import Reminder, ReminderItem, open_slot, reminder_due_at
 from ..extensions import db
 from ..persistence.people import Worker
 from ..persistence.push import (
@@ -71,11 +72,11 @@ KEEP_LOG = timedelta(days=30)
 
 
 def send_reminders(now: datetime) -> dict[str, int]:
-    """Expire lapsed reminders, plan those due at ``now``, deliver every pending one."""
+    """Expire lapsed reminders, record those owed at ``now``, deliver every pending one."""
     summary: Counter[str] = Counter()
     summary["expired"] = expire_lapsed(now)
     prune_log(now)
-    summary["planned"] = plan_reminders(now)
+    summary["planned"] = record_owed_reminders(now)
     summary.update(deliver_pending(now))
     return {
         key: summary[key]
@@ -112,7 +113,7 @@ def prune_log(now: datetime) -> None:
     db.session.commit()
 
 
-def plan_reminders(now: datetime) -> int:
+def record_owed_reminders(now: datetime) -> int:
     """Record the reminder each worker with a device is owed at ``now``; the number new."""
     today = now.astimezone(LONDON).date()
     calendar = scheduler().calendar()

@@ -357,6 +357,11 @@ def test_an_admin_reaches_every_child_and_team(app: Flask) -> None:
         if method == "GET":
             for target in (world.team_a, world.team_b):
                 assert admin.get(build(target)[0]).status_code == 200, rule
+    # A child no team holds and nobody is allocated: an admin limited to teams' children would miss it.
+    lone = add_child(app)
+    for path in (f"/api/children/{lone}", f"/api/children/{lone}/obligations", f"/api/children/{lone}/projections"):
+        assert admin.get(path).status_code == 200, path
+    assert lone in {child["id"] for child in admin.get("/api/children").json["children"]}
 
 
 def test_a_team_manager_sees_children_allocated_to_their_team_and_unallocated_ones_the_team_holds(app: Flask) -> None:

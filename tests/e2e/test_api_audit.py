@@ -16,10 +16,10 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
+from backend.clock import utc_now
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import EpisodeRow
-from backend.persistence.types import utc_now
 from tests.support.plans import add_plan, new_plan_id, plan_body
 from tests.support.routes import every_route, fill_path
 from tests.support.world import PASSWORD, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body

@@ -45,6 +45,10 @@ def test_every_response_carries_the_security_headers(app_env: Flask) -> None:
         where = (who, route, response.status_code)
         headers = response.headers
         assert headers["X-Content-Type-Options"] == "nosniff", where
+        # One set of headers for every answer: the API's and the phone app's files alike.
+        assert headers["X-Frame-Options"] == "DENY", where
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", where
+        assert headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()", where
         # The app's own pages may tell the app's own origin where a click came from; nothing else may.
         assert headers["Referrer-Policy"] in ("no-referrer", "same-origin"), where
         policy = headers["Content-Security-Policy"]

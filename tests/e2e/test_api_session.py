@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import update
 
+from backend.clock import utc_now
 from backend.extensions import db
 from backend.persistence.security import SessionRow
-from backend.persistence.types import utc_now
 from tests.support.database import app_for
 from tests.support.world import PASSWORD, add_team, add_worker, signed_in
 

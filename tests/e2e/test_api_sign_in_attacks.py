@@ -14,10 +14,10 @@ from flask import Flask
 from sqlalchemy import update
 
 from backend.app import create_app
+from backend.clock import utc_now
 from backend.extensions import db, dispose_engines
 from backend.persistence.children import VisitRow
 from backend.persistence.security import LoginFailure, SessionRow
-from backend.persistence.types import utc_now
 from tests.support.routes import UNSAFE_METHODS, every_route, fill_path
 from tests.support.world import (
     PASSWORD,

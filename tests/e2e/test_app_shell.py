@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from backend.web import DEFAULT_DIRECTORY
 from tests.e2e.apps import make_app
-from tests.e2e.browser import PHONE, serve, wait_until
+from tests.e2e.browser import serve, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -29,13 +29,6 @@ def app_copy(tmp_path: Path) -> Path:
 def base_url(tmp_path: Path, app_copy: Path) -> Iterator[str]:
     with serve(make_app(tmp_path, PWA_DIRECTORY=str(app_copy))) as url:
         yield url
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE)
-    yield context
-    context.close()
 
 
 def controlled(page: Page) -> bool:

@@ -24,7 +24,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Playwright, Route
+from playwright.sync_api import BrowserContext, Playwright, Route
 from sqlalchemy import delete, select
 
 from backend.clock import today_in_london
@@ -134,13 +134,6 @@ def world(site: Site) -> World:
     empty_tables(site.app)
     site.visit_writes.paths.clear()
     return seed(site.app, today_in_london())
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
-    yield context
-    context.close()
 
 
 def server_visits(app: Flask) -> list[VisitRow]:

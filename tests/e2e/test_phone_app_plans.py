@@ -5,12 +5,11 @@ to the due date it answers and in the worker's calendar feed (read with ical.js)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 from sqlalchemy import select
 
 from backend.clock import LONDON, today_in_london
@@ -18,7 +17,7 @@ from backend.extensions import db
 from backend.persistence.children import VisitRow
 from backend.persistence.plans import PlanRow
 from tests.e2e import test_phone_app as phone_app
-from tests.e2e.browser import PHONE, wait_until
+from tests.e2e.browser import wait_until
 from tests.e2e.phone import api_get, outbox, row_text, sign_in, wait_for_offline_copy
 from tests.e2e.test_phone_app import Site, World, seed
 from tests.icaljs import parse_with_icaljs
@@ -34,13 +33,6 @@ site = phone_app.site
 def world(site: Site) -> World:
     empty_tables(site.app)
     return seed(site.app, today_in_london())
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
-    yield context
-    context.close()
 
 
 def server_plans(app: Flask) -> list[PlanRow]:

@@ -18,17 +18,6 @@ from tests.support.push_service import LoopbackPushService, Reply
 from tests.support.reminder_builders import london
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
-
-
-@pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key) as running:
-        yield running
-
-
 @pytest.fixture
 def push_app(tmp_path, keys: VapidKeys) -> Iterator[Flask]:
     app = make_app(f"sqlite:///{tmp_path / 'api.sqlite3'}", keys)

@@ -138,3 +138,35 @@ def imports_today():  # noqa: ANN201
     from backend.clock import today_in_london
 
     return today_in_london()
+
+
+def test_an_import_hands_a_role_over_by_the_apis_rule(app: Flask, tmp_path: Path) -> None:
+    """Like POST /api/children/<id>/allocations: the holder stops the day the new worker starts,
+    and a handover dating from before the holder started is refused (row and field named)."""
+    from datetime import timedelta
+
+    add_worker(app, email="sw@example.org")
+    add_worker(app, email="other@example.org")
+    today = imports_today()
+    first = list(enumerate(json.loads(Path(write_cases(tmp_path, 2)).read_text()), start=1))
+    with app.app_context():
+        imports.apply_import(imports.plan_import(first, today), today)
+        later = db.session.scalar(select(Child.id).where(Child.reference == "C-1"))
+        db.session.execute(
+            Allocation.__table__.update()
+            .where(Allocation.child_id == later)
+            .values(starts_on=today + timedelta(days=5))
+        )
+        db.session.commit()
+    handed = [{"worker_email": "other@example.org", "role": "social_worker"}]
+    second = [(number, {**row, "allocations": handed}) for number, row in first]
+    with app.app_context():
+        plan = imports.plan_import(second, today)
+        assert [str(problem) for problem in plan.problems] == [
+            f"row 2 (C-1): allocations[0].role: The current allocation only started on "
+            f"{(today + timedelta(days=5)).isoformat()}."
+        ]
+        plan = imports.plan_import(second[:1], today)
+        imports.apply_import(plan, today)
+        ended = db.session.scalars(select(Allocation.ends_on).where(Allocation.ends_on.is_not(None))).all()
+    assert ended == [today]

@@ -9,9 +9,10 @@ from icalendar import Calendar
 
 from backend.core.calendars import build_calendar
 from backend.core.scheduling import compute_obligations
-from backend.feeds.entries import child_label, entry_from_obligation
+from backend.feeds.entries import entry_from_obligation
 from backend.feeds.render import event_uid, feed_etag, render_feed
 from backend.rules_files import load_profiles
+from backend.services.labels import child_label
 from tests.builders import make_case
 from tests.feed_builders import caseload_entries, make_feed, make_feed_entry, make_timed_event
 
@@ -66,7 +67,7 @@ def test_a_due_visit_is_an_all_day_private_transparent_event_on_plan_by() -> Non
     (event,) = events_of(render_feed(make_feed(entry)))
     assert event.decoded("DTSTART") == date(2026, 11, 27)
     assert event.decoded("DTEND") == date(2026, 11, 28)
-    assert str(event["SUMMARY"]) == "Visit due: J.S. (CP)"
+    assert str(event["SUMMARY"]) == "Visit due: JS (CP)"
     assert str(event["CLASS"]) == "PRIVATE" and str(event["TRANSP"]) == "TRANSPARENT"
     assert str(event["STATUS"]) == "CONFIRMED"
     assert "Statutory deadline: Sunday 29 November 2026" in str(event["DESCRIPTION"])
@@ -78,7 +79,7 @@ def test_an_overdue_visit_sits_on_today_titled_overdue() -> None:
     entry = make_feed_entry(due=date(2026, 11, 9), plan_by=date(2026, 11, 9), status="overdue")
     (event,) = events_of(render_feed(make_feed(entry, today=date(2026, 11, 23))))
     assert event.decoded("DTSTART") == date(2026, 11, 23)
-    assert str(event["SUMMARY"]) == "Overdue visit: J.S. (CP)"
+    assert str(event["SUMMARY"]) == "Overdue visit: JS (CP)"
 
 
 def test_a_feed_never_carries_an_alarm() -> None:
@@ -91,7 +92,7 @@ def test_tentative_projected_dates_are_their_own_events() -> None:
     events = events_of(render_feed(make_feed(entry)))
     tentative = [event for event in events if str(event["STATUS"]) == "TENTATIVE"]
     assert [event.decoded("DTSTART") for event in tentative] == [date(2026, 12, 11), date(2026, 12, 29)]
-    assert all(str(event["SUMMARY"]) == "Projected visit: J.S. (CP)" for event in tentative)
+    assert all(str(event["SUMMARY"]) == "Projected visit: JS (CP)" for event in tentative)
     assert len({str(event["UID"]) for event in events}) == 3
 
 
@@ -106,7 +107,7 @@ def test_titles_carry_initials_and_no_full_name_by_default() -> None:
     body = render_feed(make_feed(*caseload_entries())).decode("utf-8")
     for name in ("Jo Smith", "Amir Khan", "Mia Brown", "Súilleabháin", "Smith"):
         assert name not in body
-    assert "Visit due: J.S. (CP)" in body.replace("\r\n ", "")
+    assert "Visit due: JS (CP)" in body.replace("\r\n ", "")
 
 
 def test_names_appear_only_when_allowed() -> None:
@@ -117,8 +118,8 @@ def test_names_appear_only_when_allowed() -> None:
 
 def test_child_label_falls_back_to_the_reference_without_initials() -> None:
     assert child_label("C-9", None, "Jo Smith", names_allowed=False) == "C-9"
-    assert child_label("C-9", "J.S.", "Jo Smith", names_allowed=False) == "J.S."
-    assert child_label("C-9", "J.S.", "Jo Smith", names_allowed=True) == "Jo Smith"
+    assert child_label("C-9", "JS", "Jo Smith", names_allowed=False) == "JS"
+    assert child_label("C-9", "JS", "Jo Smith", names_allowed=True) == "Jo Smith"
 
 
 def test_uid_is_stable_while_the_cycle_lasts_and_new_after_a_visit() -> None:
@@ -131,7 +132,7 @@ def test_uid_is_stable_while_the_cycle_lasts_and_new_after_a_visit() -> None:
         (obligation,) = compute_obligations(case, today, profile, calendar)
         entry = entry_from_obligation(
             child_key="c1",
-            label="J.S.",
+            label="JS",
             reference="C-1",
             obligation=obligation,
             url="https://x.example/c/1",
@@ -190,6 +191,6 @@ def test_a_team_feed_names_the_worker_and_uses_its_own_uids() -> None:
     entries = caseload_entries(team=True)
     team_body = render_feed(make_feed(*entries, scope="team"))
     worker_body = render_feed(make_feed(*entries))
-    assert "Overdue visit: R.T. (care leaver) - Lee Ward" in team_body.decode().replace("\r\n ", "")
+    assert "Overdue visit: RT (care leaver) - Lee Ward" in team_body.decode().replace("\r\n ", "")
     team_uids = {str(event["UID"]) for event in events_of(team_body)}
     assert team_uids.isdisjoint(str(event["UID"]) for event in events_of(worker_body))

@@ -68,3 +68,28 @@ def test_a_public_key_that_does_not_match_the_private_key_stops_start_up(tmp_pat
 def test_a_garbled_private_key_stops_start_up_naming_the_variable(tmp_path, text: str) -> None:
     with pytest.raises(VapidConfigError, match="VAPID_PRIVATE_KEY"):
         load_vapid_keys(tmp_path, {"VAPID_PRIVATE_KEY": text})
+
+
+def test_the_vapid_subject_warning_waits_for_push_to_be_used(tmp_path, caplog: pytest.LogCaptureFixture) -> None:
+    """In production without VAPID_SUBJECT, ``flask due`` (no push) says nothing about push;
+    the first use of push warns once."""
+    import json
+    import logging
+
+    from backend.app import create_app
+    from backend.push.context import push_setup
+    from tests.builders import make_case_json
+    from tests.support.database import config_for
+
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(make_case_json()))
+    caplog.set_level(logging.WARNING)
+    settings = config_for(f"sqlite:///{tmp_path / 'due.sqlite3'}", APP_ENV="production")
+    app = create_app({**settings, "PUBLIC_BASE_URL": "https://visits.example.gov.uk"})
+    result = app.test_cli_runner().invoke(args=["due", str(case_file), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "VAPID" not in caplog.text and "VAPID" not in result.output
+    with app.app_context():
+        push_setup()
+        push_setup()
+    assert caplog.text.count("VAPID_SUBJECT is not set") == 1

@@ -25,7 +25,7 @@ from backend.push.sender import (
 )
 from backend.push.subscriptions import EndpointPolicy
 from backend.push.vapid import VapidKeys, VapidSigner
-from tests.support.push_service import HANG, LoopbackPushService, Reply, Subscriber
+from tests.support.push_service import HANG, Reply, Subscriber
 from tests.support.reminder_builders import london, make_item
 
 SUBJECT = "mailto:push-admin@example.org"
@@ -40,15 +40,9 @@ def sender_logs_enabled() -> None:
     logging.getLogger("backend.push.sender").disabled = False
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
-
-
 @pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key, hang_seconds=5) as running:
-        yield running
+def push_hang_seconds() -> float:
+    return 5
 
 
 class RecordedSleep:
@@ -83,7 +77,7 @@ def message(**overrides: object) -> PushMessage:
     fields: dict = {
         "payload": {
             "title": "1 visit overdue",
-            "body": "Overdue: K.L. (cared for) since Mon",
+            "body": "Overdue: KL (cared for) since Mon",
             "tag": "visit-reminders",
             "url": "/#/children/kl",
             "topic": "visit-reminders",
@@ -111,7 +105,7 @@ def test_the_decrypted_json_arrives_intact_with_ttl_urgency_and_topic(service, s
 
 def test_a_reminder_from_the_core_arrives_as_the_phone_app_contract_says(service, sender, england_calendar) -> None:
     subscriber = service.new_subscriber()
-    item = make_item(child_id="kl", initials="K.L.", plan_type="cared_for", due="2026-11-30")
+    item = make_item(child_id="kl", initials="KL", plan_type="cared_for", due="2026-11-30")
     now = london("2026-12-01 08:05")
     reminder = Reminder("w1", date(2026, 12, 1), london("2026-12-01 08:00"), london("2026-12-01 20:00"), (item,), ())
     sent = PushMessage(reminder.payload(), reminder.ttl_seconds(now), reminder.urgency, reminder.payload()["topic"])
@@ -119,7 +113,7 @@ def test_a_reminder_from_the_core_arrives_as_the_phone_app_contract_says(service
     [delivery] = service.deliveries_to(subscriber)
     assert delivery.message == {
         "title": "1 visit overdue",
-        "body": "Overdue: K.L. (cared for) since Mon",
+        "body": "Overdue: KL (cared for) since Mon",
         "tag": "visit-reminders",
         "url": "/#/children/kl",
         "topic": "visit-reminders",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -15,7 +14,6 @@ from sqlalchemy.engine import make_url
 
 from backend.extensions import db, dispose_engines
 from backend.persistence.push import PushSubscriptionRow, SentReminderRow
-from backend.push.vapid import VapidKeys
 from tests.support.push_app import (
     IMPORTED_ON,
     PLANTED_NAME,
@@ -25,7 +23,6 @@ from tests.support.push_app import (
     add_worker,
     app_settings,
     make_app,
-    postgres_database_url,
     run_send_reminders,
     worker_with_device,
 )
@@ -35,33 +32,14 @@ OVERDUE_SLOT = "2026-12-01T08:05"  # Tuesday: overdue since Monday
 LEAD_SLOT = "2026-11-26T08:05"  # Thursday: two working days before Mon 30 Nov
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
+@pytest.fixture
+def push_hang_seconds() -> float:
+    return 20
 
 
 @pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key, hang_seconds=20) as running:
-        yield running
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'push.sqlite3'}"
-    else:
-        with postgres_database_url() as url:
-            yield url
-
-
-@pytest.fixture
-def app(database_url: str, keys: VapidKeys) -> Iterator[Flask]:
-    application = make_app(database_url, keys)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        dispose_engines()
+def app(push_job_app: Flask) -> Flask:
+    return push_job_app
 
 
 def send(app: Flask, now: str) -> dict[str, int]:
@@ -178,11 +156,11 @@ def test_a_worker_without_a_device_is_not_planned_for(app, service) -> None:
     assert send(app, OVERDUE_SLOT)["planned"] == 0
 
 
-def test_a_crash_mid_send_repeats_only_the_message_in_flight(app, service, database_url, keys) -> None:
+def test_a_crash_mid_send_repeats_only_the_message_in_flight(app, service, fresh_database_url, keys) -> None:
     phones = [worker_with_device(service, number)[1] for number in range(1, 5)]
     for phone in phones:
         service.script(phone, ACCEPT_THEN_HANG)
-    settings = app_settings(database_url, keys)
+    settings = app_settings(fresh_database_url, keys)
     crashing = run_send_reminders(settings, OVERDUE_SLOT, PUSH_MAX_CONCURRENCY="1", PUSH_TIMEOUT_SECONDS="30")
     in_flight = _first_phone_reached(service, phones)
     crashing.kill()
@@ -207,12 +185,12 @@ def _first_phone_reached(service: LoopbackPushService, phones: list[Subscriber])
     raise AssertionError("send-reminders never reached the push service")
 
 
-def test_no_lock_is_held_while_a_push_service_answers(app, service, database_url) -> None:
+def test_no_lock_is_held_while_a_push_service_answers(app, service, fresh_database_url) -> None:
     """Every message is claimed and committed before it is sent: while a push service takes
     its time, the reminder's row and (on SQLite) the database's write lock are free."""
     _, subscriber = worker_with_device(service)
     tried: list[str] = []
-    service.on_request = lambda: tried.append(try_to_write(database_url))
+    service.on_request = lambda: tried.append(try_to_write(fresh_database_url))
     assert send(app, OVERDUE_SLOT)["sent"] == 1
     assert tried == ["written"]
 
@@ -242,9 +220,11 @@ def try_to_write(database_url: str) -> str:
 
 
 @pytest.mark.parametrize("slow", [Reply(503, {"Retry-After": "60"}), HANG], ids=["503-retry-after-60", "hangs"])
-def test_a_slow_push_service_delays_a_run_by_the_delivery_deadline_at_most(database_url, keys, service, slow) -> None:
+def test_a_slow_push_service_delays_a_run_by_the_delivery_deadline_at_most(
+    fresh_database_url, keys, service, slow
+) -> None:
     application = make_app(
-        database_url, keys, PUSH_DEADLINE_SECONDS=2.0, PUSH_RETRY_MAX_DELAY=120.0, PUSH_TIMEOUT_SECONDS=30.0
+        fresh_database_url, keys, PUSH_DEADLINE_SECONDS=2.0, PUSH_RETRY_MAX_DELAY=120.0, PUSH_TIMEOUT_SECONDS=30.0
     )
     with application.app_context():
         _, subscriber = worker_with_device(service)

@@ -5,55 +5,27 @@ The rows are changed directly, as rows stored before the API refused such dates 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from flask import Flask
 from sqlalchemy import delete, update
 
-from backend.extensions import db, dispose_engines
+from backend.extensions import db
 from backend.persistence.children import Child, EpisodeRow, VisitRow
-from backend.push.vapid import VapidKeys
 from tests.support.push_app import (
     IMPORTED_ON,
     SEEN_ON_2_NOVEMBER,
     add_child,
-    make_app,
-    postgres_database_url,
     worker_with_device,
 )
-from tests.support.push_service import LoopbackPushService
 
 OVERDUE_SLOT = "2026-12-01T08:05"  # Tuesday: the good child's visit is overdue since Monday
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
-
-
 @pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key) as running:
-        yield running
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request: pytest.FixtureRequest, tmp_path, keys: VapidKeys) -> Iterator[Flask]:  # noqa: ANN001
-    if request.param == "sqlite":
-        yield from _app(f"sqlite:///{tmp_path / 'push.sqlite3'}", keys)
-    else:
-        with postgres_database_url() as url:
-            yield from _app(url, keys)
-
-
-def _app(url: str, keys: VapidKeys) -> Iterator[Flask]:
-    application = make_app(url, keys)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        dispose_engines()
+def app(push_job_app: Flask) -> Flask:
+    return push_job_app
 
 
 def child_id(reference: str) -> str:

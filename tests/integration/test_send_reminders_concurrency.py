@@ -3,47 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from backend.extensions import db, dispose_engines
-from backend.push.vapid import VapidKeys
-from tests.support.push_app import app_settings, make_app, postgres_database_url, run_send_reminders, worker_with_device
-from tests.support.push_service import LoopbackPushService
+from tests.support.push_app import (
+    app_settings,
+    make_app,
+    run_send_reminders,
+    worker_with_device,
+)
 
 WORKERS = 20
 
 
-@pytest.fixture(scope="module")
-def keys() -> VapidKeys:
-    return VapidKeys.generate()
-
-
-@pytest.fixture
-def service(keys: VapidKeys) -> Iterator[LoopbackPushService]:
-    with LoopbackPushService(keys.application_server_key) as running:
-        yield running
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'push.sqlite3'}"
-    else:
-        with postgres_database_url() as url:
-            yield url
-
-
 @pytest.mark.slow
-def test_three_processes_at_once_send_each_reminder_exactly_once(service, database_url, keys) -> None:
-    app = make_app(database_url, keys)
+def test_three_processes_at_once_send_each_reminder_exactly_once(service, fresh_database_url, keys) -> None:
+    app = make_app(fresh_database_url, keys)
     with app.app_context():
         phones = [worker_with_device(service, number)[1] for number in range(1, WORKERS + 1)]
         db.session.remove()
         dispose_engines()
     service.latency = 0.1  # long enough that the three runs overlap
-    settings = app_settings(database_url, keys)
+    settings = app_settings(fresh_database_url, keys)
     processes = [run_send_reminders(settings, "2026-12-01T08:05") for _ in range(3)]
     finished = [process.communicate(timeout=180) for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0], [errors for _, errors in finished]

@@ -30,3 +30,11 @@ def test_ruff_finds_nothing_to_lint_or_reformat() -> None:
             [sys.executable, "-m", "ruff", *check, "."], cwd=ROOT, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_mypy_finds_no_type_error_in_the_backend() -> None:
+    """pyproject.toml's [tool.mypy] checks every module of backend/, typed definitions required."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -15,7 +15,7 @@ def make_item(**overrides: Any) -> ReminderItem:
     """A child-in-need visit planned by Thu 3 Dec 2026; dates may be given as ISO strings."""
     fields: dict[str, Any] = {
         "child_id": "c0ffee00c0ffee00c0ffee00c0ffee00",
-        "initials": "A.B.",
+        "initials": "AB",
         "reference": "C-1001",
         "plan_type": "child_in_need",
         "role": "social_worker",

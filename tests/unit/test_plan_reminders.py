@@ -10,13 +10,15 @@ import pytest
 from backend.core.errors import CoreError
 from backend.core.plan_reminders import PlannedContactItem, day_word, plan_reminders_due
 from backend.core.reminders import ReminderPreferences
+from backend.services.labels import LabelledContactItem
 from tests.support.reminder_builders import LONDON, london
 
 DEFAULTS = ReminderPreferences()  # an hour before; quiet 20:00-07:00
 
 
 def make_plan(**overrides: Any) -> PlannedContactItem:
-    """A home visit to J.S. on Wednesday 25 November 2026 at 14:00 London time, for an hour."""
+    """A home visit to JS on Wednesday 25 November 2026 at 14:00 London time, for an hour, named
+    as the reminder job names children (services/labels.py)."""
     fields: dict[str, Any] = {
         "plan_id": "5f0c2b9e-1d0a-4c1b-9a55-0d2f3e4a5b6c",
         "child_id": "c0ffee00c0ffee00c0ffee00c0ffee00",
@@ -27,7 +29,7 @@ def make_plan(**overrides: Any) -> PlannedContactItem:
         "duration_minutes": 60,
     }
     fields.update(overrides)
-    return PlannedContactItem(**fields)
+    return LabelledContactItem(**fields)
 
 
 def owed(now: str, *items: PlannedContactItem, preferences: ReminderPreferences = DEFAULTS) -> list[dict[str, str]]:
@@ -38,7 +40,7 @@ def owed(now: str, *items: PlannedContactItem, preferences: ReminderPreferences 
 
 def test_a_visit_planned_today_is_told_an_hour_before_with_initials_and_local_time() -> None:
     (payload,) = owed("2026-11-25 13:00")
-    assert payload["title"] == "Visit planned today 14:00: J.S."
+    assert payload["title"] == "Visit planned today 14:00: JS"
     assert payload["body"] == "14:00-15:00"
     assert payload["url"] == "/#/children/c0ffee00c0ffee00c0ffee00c0ffee00"
     assert payload["tag"] == payload["topic"] and len(payload["topic"]) <= 32
@@ -52,7 +54,7 @@ def test_the_reminder_is_owed_from_the_lead_time_until_the_plan_starts(now: str,
 def test_the_worker_chooses_the_lead_time_or_none() -> None:
     evening_before = ReminderPreferences(plan_lead_minutes=18 * 60, quiet_start=None, quiet_end=None)
     (payload,) = owed("2026-11-24 20:30", preferences=evening_before)
-    assert payload["title"] == "Visit planned tomorrow 14:00: J.S."
+    assert payload["title"] == "Visit planned tomorrow 14:00: JS"
     assert owed("2026-11-25 13:30", preferences=ReminderPreferences(plan_lead_minutes=None)) == []
 
 
@@ -60,7 +62,7 @@ def test_a_plan_tomorrow_says_so_and_further_ahead_names_its_date() -> None:
     two_days = ReminderPreferences(plan_lead_minutes=24 * 60, quiet_start=None, quiet_end=None)
     plan = make_plan(starts_at=london("2026-11-27 09:00").astimezone(UTC), duration_minutes=None)
     (payload,) = owed("2026-11-26 09:30", plan, preferences=two_days)
-    assert payload["title"] == "Visit planned tomorrow 09:00: J.S." and payload["body"] == "From 09:00"
+    assert payload["title"] == "Visit planned tomorrow 09:00: JS" and payload["body"] == "From 09:00"
     assert day_word(date(2026, 11, 28), date(2026, 11, 26)) == "Sat 28 Nov"
 
 
@@ -87,9 +89,9 @@ def test_a_child_without_initials_is_named_by_case_reference() -> None:
 @pytest.mark.parametrize(
     ("starts", "now", "title"),
     [
-        ("2027-03-28 14:00", "2027-03-28 13:05", "Visit planned today 14:00: J.S."),  # the clocks went forward at 01:00
-        ("2027-03-29 14:00", "2027-03-29 13:05", "Visit planned today 14:00: J.S."),
-        ("2027-10-31 14:00", "2027-10-31 13:05", "Visit planned today 14:00: J.S."),  # and back at 02:00
+        ("2027-03-28 14:00", "2027-03-28 13:05", "Visit planned today 14:00: JS"),  # the clocks went forward at 01:00
+        ("2027-03-29 14:00", "2027-03-29 13:05", "Visit planned today 14:00: JS"),
+        ("2027-10-31 14:00", "2027-10-31 13:05", "Visit planned today 14:00: JS"),  # and back at 02:00
     ],
 )
 def test_a_plan_stays_at_its_local_time_across_the_clock_changes(starts: str, now: str, title: str) -> None:
