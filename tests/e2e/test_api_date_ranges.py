@@ -190,6 +190,7 @@ DATE_WRITES = [
 # Write routes that take no date: listed so that a new route must be placed in one list or the other.
 DATELESS_WRITES = {
     ("DELETE", "/api/plans/<uuid:plan_id>"),
+    ("DELETE", "/api/visits/<uuid:visit_id>"),
     ("PATCH", "/api/feeds/settings"),
     ("POST", "/api/feeds/token"),
     ("DELETE", "/api/feeds/token"),
