@@ -112,10 +112,10 @@ def seed_caseload(database_url: str, children: int = 25) -> str:
     from backend.app import create_app
     from backend.core.cases import parse_case
     from backend.extensions import db
+    from backend.feeds.service import issue_feed_token
     from backend.persistence.children import Allocation, Child
     from backend.persistence.people import Team, Worker
     from backend.services.children import store_case_facts
-    from backend.services.feeds import issue_feed_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"})
     with app.app_context():
@@ -156,10 +156,10 @@ def seed_team(database_url: str, children: int, workers: int = 40) -> str:
 
     from backend.app import create_app
     from backend.extensions import db
+    from backend.feeds.service import issue_feed_token
     from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
     from backend.persistence.people import Team, Worker
     from backend.persistence.types import new_id
-    from backend.services.feeds import issue_feed_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"})
     with app.app_context():
@@ -218,7 +218,7 @@ def seed_team(database_url: str, children: int, workers: int = 40) -> str:
 def rebuild_ms(database_url: str, token: str, runs: int) -> tuple[float, int]:
     """In-process time to answer a poll whose feed changed: lookup, caseload, engine, render (best of ``runs``)."""
     from backend.app import create_app
-    from backend.services.feeds import feed_for_token
+    from backend.feeds.service import feed_for_token
 
     app = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing", "FEED_CACHE_MAX_FEEDS": 0}

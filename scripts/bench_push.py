@@ -117,7 +117,7 @@ def job_figures(count: int, pool: int, database_url: str | None) -> None:
     from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
     from backend.persistence.people import Team, Worker
     from backend.persistence.push import PushSubscriptionRow
-    from backend.services.reminders import deliver_pending, plan_reminders
+    from backend.push.reminders import deliver_pending, plan_reminders
 
     keys = VapidKeys.generate()
     process, _origin, subscriptions = start_service(keys, count)

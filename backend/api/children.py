@@ -8,7 +8,6 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import current_viewer
 from ..services import children as service
 from ..services.audit import record_read
 from .child_schemas import (
@@ -22,6 +21,7 @@ from .child_schemas import (
     ProjectionQueryArgsSchema,
 )
 from .context import route_name, today
+from .guard import current_viewer
 from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask import request
 
-from ..clock import now_in_london, today_in_london
+from ..services.clock import now_in_london, today_in_london
 
 
 def route_name() -> str:

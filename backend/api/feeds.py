@@ -14,16 +14,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import current_viewer
-from ..clock import today_in_london
 from ..config import ConfigurationError, serving_problem
 from ..feeds import logscrub
+from ..feeds import versions as feed_versions
 from ..feeds.cache import FeedCache
+from ..feeds.service import change_feed_settings, feed_for_token, feed_settings, issue_feed_token, revoke_feed_token
 from ..persistence.feeds import FEED_KINDS
-from ..services import feed_versions
 from ..services.audit import record_read
-from ..services.feeds import change_feed_settings, feed_for_token, feed_settings, issue_feed_token, revoke_feed_token
+from ..services.clock import today_in_london
 from .context import route_name
+from .guard import current_viewer
 from .problems import problem
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/feeds", description="Calendar feed links and settings.")

@@ -9,11 +9,11 @@ from typing import Any
 from flask import current_app, has_app_context
 from marshmallow import ValidationError, fields
 
-from ..clock import LONDON
 from ..config import DEFAULTS
 from ..core.date_ranges import BIRTH, STORED, DateRange, date_range
 from ..core.errors import InvalidPlan
 from ..core.localtime import parse_local_start
+from ..services.clock import LONDON
 
 # C0 and C1 controls (tab, CR and LF included: no field here holds more than one line), and the
 # bidirectional overrides that make text display other than it reads.

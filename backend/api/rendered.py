@@ -20,8 +20,8 @@ from typing import Any
 
 from flask import Response, current_app
 
-from ..auth.guard import current_session
 from ..services.data_version import current_token
+from .guard import current_session
 
 
 class RenderedCache:

@@ -3,7 +3,7 @@
 A calendar client polls every few minutes to every few hours whether or not anything
 changed. Working out a caseload runs the engine over every child, so a poll first
 compares the fingerprint (the data version, today's date and the settings; see
-services/feeds.py) with the one the cached bytes were built from, and only a mismatch
+feeds/service.py) with the one the cached bytes were built from, and only a mismatch
 rebuilds. Each gunicorn worker keeps its own copy: a rebuild per worker per change is
 cheaper than sharing bytes across processes.
 """
@@ -50,7 +50,3 @@ class FeedCache:
             while len(self._entries) > self._max_feeds:
                 self._entries.popitem(last=False)
         return rendered
-
-    def forget(self, key: Hashable) -> None:
-        with self._lock:
-            self._entries.pop(key, None)

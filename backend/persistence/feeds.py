@@ -16,7 +16,7 @@ FEED_KINDS = ("worker", "team")
 class FeedToken(db.Model):
     """One live feed link: a worker's own feed, or a team manager's team feed.
 
-    ``version`` rises whenever anything the feed shows may have changed (services/feeds.py
+    ``version`` rises whenever anything the feed shows may have changed (feeds/service.py
     bumps it in the same transaction as the change), so a poll can tell from this one row
     whether its cached bytes are still good. Rotating replaces the row; turning the feed
     off deletes it, so an old URL finds nothing at once.

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import click
 
-from ..clock import now_in_london
 from ..core.reminders import LONDON
-from ..services.reminders import send_reminders
+from ..services.clock import now_in_london
+from .reminders import send_reminders
 
 
 def parse_now(_ctx: object, param: click.Parameter, value: str | None) -> datetime | None:

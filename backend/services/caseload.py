@@ -14,16 +14,16 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from ..clock import today_in_london
 from ..core.errors import CalendarRangeError
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
-from ..schedules import Scheduler
 from .access import current_allocation
+from .clock import today_in_london
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
+from .scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 

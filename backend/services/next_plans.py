@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..clock import LONDON
 from ..core.localtime import as_local_text
 from ..core.planning import answers, is_on_time
 from ..core.scheduling import Obligation
 from ..core.vocabulary import IN_PERSON_CONTACT_KINDS
 from ..extensions import db
 from ..persistence.plans import PlanRow
+from .clock import LONDON
 
 PlanKey = tuple[str, str, str]  # (planner_id, child_id, role)
 

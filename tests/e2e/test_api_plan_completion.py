@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from backend.clock import LONDON
 from backend.extensions import db
 from backend.persistence.children import VisitRow
+from backend.services.clock import LONDON
 from tests.support.plans import freeze_now, new_plan_id, plan_body
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import func, select
 
-from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.children import VisitRow
+from backend.services.clock import today_in_london
 from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 

@@ -27,10 +27,10 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Playwright, Route
 from sqlalchemy import delete, select
 
-from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.children import VisitRow
 from backend.persistence.security import SessionRow
+from backend.services.clock import today_in_london
 from tests.e2e.apps import make_app
 from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, PHONE, chromium_path, serve, wait_until
 from tests.e2e.phone import (

@@ -13,10 +13,10 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import select
 
-from backend.clock import LONDON, today_in_london
 from backend.extensions import db
 from backend.persistence.children import VisitRow
 from backend.persistence.plans import PlanRow
+from backend.services.clock import LONDON, today_in_london
 from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import PHONE, wait_until
 from tests.e2e.phone import api_get, outbox, row_text, sign_in, wait_for_offline_copy

@@ -9,10 +9,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
 from backend.services.caseload import worker_caseload
+from backend.services.clock import today_in_london
 from tests.builders import make_case_json
 from tests.support.world import add_worker
 

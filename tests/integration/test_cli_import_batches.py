@@ -135,6 +135,6 @@ def test_a_failure_midway_keeps_whole_batches_says_so_and_a_rerun_completes(
 
 
 def imports_today():  # noqa: ANN201
-    from backend.clock import today_in_london
+    from backend.services.clock import today_in_london
 
     return today_in_london()

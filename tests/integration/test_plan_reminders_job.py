@@ -14,8 +14,8 @@ from sqlalchemy import select
 from backend.extensions import db, dispose_engines
 from backend.persistence.children import Allocation
 from backend.persistence.plans import PlanRow
+from backend.push.devices import update_reminder_preferences
 from backend.push.vapid import VapidKeys
-from backend.services.push import update_reminder_preferences
 from tests.support.plans import new_plan_id
 from tests.support.push_app import PLANTED_NAME, make_app, postgres_database_url, worker_with_device
 from tests.support.push_service import LoopbackPushService

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 
 from backend.api import context
-from backend.clock import LONDON
 from backend.extensions import db
 from backend.persistence.plans import PlanRow
+from backend.services.clock import LONDON
 
 # A Monday in term time, before the first school-hours and clock-change cases.
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from backend.clock import now_in_london, today_in_london
+from backend.services.clock import now_in_london, today_in_london
 
 
 def test_at_2330_utc_on_a_summer_night_it_is_already_tomorrow_in_london() -> None:

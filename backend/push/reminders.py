@@ -51,11 +51,11 @@ from ..persistence.push import (
     SentReminderRow,
     insert_ignoring_duplicates,
 )
-from ..push.context import push_setup
-from ..push.sender import DeliveryResult, Outcome, PushMessage, Subscription
-from .caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
+from ..services.caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
+from .context import push_setup
+from .devices import forget_gone, preferences_of, worker_subscriptions
 from .plan_reminders import due_plan_reminders
-from .push import forget_gone, preferences_of, worker_subscriptions
+from .sender import DeliveryResult, Outcome, PushMessage, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def plan_reminders(now: datetime) -> int:
                 continue
             if reminder is not None:
                 reminders.append(reminder)
-        # Planned contacts have their own times, whatever the day's slot (services/plan_reminders.py).
+        # Planned contacts have their own times, whatever the day's slot (push/plan_reminders.py).
         reminders.extend(due_plan_reminders(batch, preferences, now))
         planned += record_planned(reminders, now)
     # End the read transaction: on SQLite it holds the write lock the delivery threads need.

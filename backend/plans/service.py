@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..clock import LONDON
 from ..core.localtime import as_local_text
 from ..core.planning import ContactPlan, Deadline, PlanCheck, PlanWarning, check_plan, counts_as_visit
 from ..extensions import db
@@ -28,11 +27,12 @@ from ..persistence.children import Child
 from ..persistence.plans import PlanRow
 from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
-from .access import Viewer, held_roles, require_role, visible_child, visible_child_ids
-from .audit import note_change
-from .caseload import BAD_DATES, log_unschedulable, scheduler
-from .client_ids import commit_new_or_find_winner
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..services.access import Viewer, held_roles, require_role, visible_child, visible_child_ids
+from ..services.audit import note_change
+from ..services.caseload import BAD_DATES, log_unschedulable, scheduler
+from ..services.client_ids import commit_new_or_find_winner
+from ..services.clock import LONDON
+from ..services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 # Shown on a plan whose time or child's dates the engine cannot work with (stored before the API refused them).
 OUT_OF_RANGE = PlanWarning(

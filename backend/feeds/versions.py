@@ -1,6 +1,6 @@
 """Bump the version of every feed a change can affect, in the transaction that makes the change.
 
-Feeds are cached by ``(version, today)`` (services/feeds.py), so this is what makes a
+Feeds are cached by ``(version, today)`` (feeds/service.py), so this is what makes a
 recorded visit, a new episode, an ended allocation or a disabled worker show at the next
 poll while an unchanged feed is served without rebuilding. A session hook rather than a
 call in every write path: a write added later cannot forget it.

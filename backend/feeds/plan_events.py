@@ -21,16 +21,16 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from ..clock import LONDON
 from ..core.planning import counts_as_visit, describe
 from ..core.vocabulary import CONTACT_KINDS, VISIT_ROLES
 from ..extensions import db
-from ..feeds.entries import child_label
-from ..feeds.model import TimedEvent
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
-from .access import current_allocation
-from .caseload import CaseloadEntry, initials_of
+from ..services.access import current_allocation
+from ..services.caseload import CaseloadEntry, initials_of
+from ..services.clock import LONDON
+from .entries import child_label
+from .model import TimedEvent
 
 SHOWN_SINCE = timedelta(days=30)
 DEFAULT_DURATION = timedelta(minutes=60)

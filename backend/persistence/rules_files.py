@@ -5,10 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from .core.errors import ProfileError, UnknownProfile
-from .core.profiles import Profile, parse_profile
+from ..core.errors import ProfileError, UnknownProfile
+from ..core.profiles import Profile, parse_profile
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
 
 def load_profile_file(path: Path) -> Profile:

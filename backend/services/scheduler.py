@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .core.calendars import WorkingCalendar, build_calendar
-from .core.cases import Case
-from .core.errors import UnknownProfile
-from .core.profiles import Profile
-from .core.scheduling import Obligation, compute_obligations, project_due_dates
+from ..core.calendars import WorkingCalendar, build_calendar
+from ..core.cases import Case
+from ..core.errors import UnknownProfile
+from ..core.profiles import Profile
+from ..core.scheduling import Obligation, compute_obligations, project_due_dates
 
 
 @dataclass

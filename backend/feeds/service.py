@@ -3,7 +3,7 @@
 A poll costs one indexed query (the token's row, joined to its worker) and a dictionary
 lookup: the cached bytes are reused while the row's ``version`` and today's date are
 what they were built from. Anything that can change what a feed shows bumps the version
-of the feeds it touches in the same transaction (see ``feeds_versioning.py``).
+of the feeds it touches in the same transaction (see ``versions.py``).
 """
 
 from __future__ import annotations
@@ -17,19 +17,26 @@ from sqlalchemy import bindparam, delete, select, update
 
 from ..core.cases import Case
 from ..extensions import db
-from ..feeds.cache import FeedCache, RenderedFeed
-from ..feeds.entries import child_label, entry_from_obligation
-from ..feeds.model import Feed, FeedEntry
-from ..feeds.render import render_feed
-from ..feeds.tokens import looks_like_token, mint_token, token_hash
 from ..persistence.children import Child
 from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from ..persistence.types import utc_now
-from .caseload import BAD_DATES, CaseloadEntry, log_unschedulable, scheduler, worker_caseload, workers_caseloads
-from .errors import Forbidden
-from .plan_feed import planned_contact_events, replaced_by_plan
+from ..services.caseload import (
+    BAD_DATES,
+    CaseloadEntry,
+    log_unschedulable,
+    scheduler,
+    worker_caseload,
+    workers_caseloads,
+)
+from ..services.errors import Forbidden
+from .cache import FeedCache, RenderedFeed
+from .entries import child_label, entry_from_obligation
+from .model import Feed, FeedEntry
+from .plan_events import planned_contact_events, replaced_by_plan
+from .render import render_feed
+from .tokens import looks_like_token, mint_token, token_hash
 
 PROJECTED_COUNT = 2
 TEAM_STATUSES = ("overdue", "due_today")
