@@ -68,10 +68,9 @@ class ChildObligations(MethodView):
     def get(self, query: dict[str, Any], child_id: str) -> Response:
         viewer, now = current_viewer(), today()
         as_of = query.get("as_of") or now
-        # The viewer is part of the key: whether they may see the child is checked when rendering.
+        service.require_visible_child(viewer, child_id, now)  # on every request, cached body or not
         response = cached_json(
-            ("obligations", viewer, child_id, as_of, now),
-            lambda: {"obligations": service.child_obligations(viewer, child_id, as_of, now)},
+            ("obligations", child_id, as_of, now), lambda: {"obligations": service.obligations_of(child_id, as_of)}
         )
         record_read(viewer.worker_id, child_id, route_name())
         return response
