@@ -75,7 +75,7 @@ def send_reminders(now: datetime) -> dict[str, int]:
     summary: Counter[str] = Counter()
     summary["expired"] = expire_lapsed(now)
     prune_log(now)
-    summary["planned"] = plan_reminders(now)
+    summary["planned"] = queue_due_reminders(now)
     summary.update(deliver_pending(now))
     return {
         key: summary[key]
@@ -112,7 +112,7 @@ def prune_log(now: datetime) -> None:
     db.session.commit()
 
 
-def plan_reminders(now: datetime) -> int:
+def queue_due_reminders(now: datetime) -> int:
     """Record the reminder each worker with a device is owed at ``now``; the number new."""
     today = now.astimezone(LONDON).date()
     calendar = scheduler().calendar()
