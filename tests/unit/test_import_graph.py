@@ -95,3 +95,8 @@ def test_the_cycle_finder_sees_a_cycle_of_three() -> None:
     graph = {"api": {"auth": "a"}, "auth": {"services": "b"}, "services": {"api": "c"}}
     assert find_cycle(graph) == ["api", "auth", "services", "api"]
     assert find_cycle({"api": {"auth": "a"}, "auth": {}}) is None
+
+
+def test_the_backend_root_holds_the_app_factory_configuration_and_extensions_only() -> None:
+    loose = sorted(path.name for path in BACKEND.glob("*.py"))
+    assert loose == ["__init__.py", "app.py", "config.py", "extensions.py"]
