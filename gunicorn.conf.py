@@ -7,8 +7,8 @@ the command line or ``GUNICORN_CMD_ARGS``.
 
 import sys
 
+from backend.api.serving import quiet_gunicorn
 from backend.config import DEFAULTS, from_environment, serving_problem
-from backend.serving import quiet_gunicorn
 
 _problem = serving_problem({**DEFAULTS, **from_environment()})
 if _problem:

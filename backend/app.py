@@ -10,19 +10,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, commands, serving, web
-from .api import feeds, headers, input_guard, problems, rendered, routes
-from .auth import guard
+from .api import feeds, guard, headers, input_guard, problems, rendered, routes, serving, web
 from .auth.providers import LocalPasswordProvider
+from .cli import admin, due
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
 from .persistence.lone_statements import LONE_BIND, lone_engine_options
+from .persistence.rules_files import load_profiles
 from .persistence.sql_logging import keep_rows_out_of_logs
 from .persistence.sqlite import configure_sqlite, create_private_database_file
 from .push import setup as push_setup
-from .rules_files import load_profiles
-from .schedules import Scheduler
 from .services import data_version
+from .services.scheduler import Scheduler
+from .ssd import cli as ssd_cli
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -56,8 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     feeds.init_app(app)
     rendered.init_app(app)
     data_version.register()
-    cli.init_app(app)
-    commands.init_app(app)
+    due.init_app(app)
+    admin.init_app(app)
+    ssd_cli.init_app(app)
     web.init_app(app)
     serving.quiet_development_server()
     if app.config["PROXY_HOPS"]:

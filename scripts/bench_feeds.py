@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.feeds.model import Feed, FeedEntry  # noqa: E402
-from backend.feeds.render import feed_etag, render_feed  # noqa: E402
+from backend.feeds.render import render_feed  # noqa: E402
+from backend.services.rendered_cache import strong_etag  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 
@@ -100,7 +101,7 @@ def render_figures() -> dict[str, float]:
     figures = {}
     for count, runs in ((25, 200), (10_000, 5)):
         feed = Feed(name="Bench", today=TODAY, entries=synthetic_entries(count))
-        figures[f"render_{count}_ms"] = best_of(runs, lambda feed=feed: feed_etag(render_feed(feed))) * 1000
+        figures[f"render_{count}_ms"] = best_of(runs, lambda feed=feed: strong_etag(render_feed(feed))) * 1000
     figures["icalendar_25_ms"] = icalendar_seconds(synthetic_entries(25)) * 1000
     return figures
 
@@ -112,10 +113,10 @@ def seed_caseload(database_url: str, children: int = 25) -> str:
     from backend.app import create_app
     from backend.core.cases import parse_case
     from backend.extensions import db
+    from backend.feeds.service import issue_feed_token
     from backend.persistence.children import Allocation, Child
     from backend.persistence.people import Team, Worker
     from backend.services.children import store_case_facts
-    from backend.services.feeds import issue_feed_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"})
     with app.app_context():
@@ -156,10 +157,10 @@ def seed_team(database_url: str, children: int, workers: int = 40) -> str:
 
     from backend.app import create_app
     from backend.extensions import db
+    from backend.feeds.service import issue_feed_token
     from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
     from backend.persistence.people import Team, Worker
     from backend.persistence.types import new_id
-    from backend.services.feeds import issue_feed_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing"})
     with app.app_context():
@@ -218,10 +219,10 @@ def seed_team(database_url: str, children: int, workers: int = 40) -> str:
 def rebuild_ms(database_url: str, token: str, runs: int) -> tuple[float, int]:
     """In-process time to answer a poll whose feed changed: lookup, caseload, engine, render (best of ``runs``)."""
     from backend.app import create_app
-    from backend.services.feeds import feed_for_token
+    from backend.feeds.service import feed_for_token
 
     app = create_app(
-        {"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing", "FEED_CACHE_MAX_FEEDS": 0}
+        {"DATABASE_URL": database_url, "SECRET_KEY": "bench-only", "APP_ENV": "testing", "RENDERED_CACHE_MAX_BYTES": 0}
     )
     with app.test_request_context():
         delivery = feed_for_token(token, TODAY, "http://127.0.0.1")
@@ -310,7 +311,7 @@ def http_figures(seconds: int, connections: int, rounds: int) -> list[tuple[str,
             best[name]["cpu_us"] = cpu_us
 
         # With no room in the cache every request is a changed feed: token lookup, caseload, engine, render.
-        servers = {"cached": "wsgi:app", "uncached": 'backend.app:create_app({"FEED_CACHE_MAX_FEEDS": 0})'}
+        servers = {"cached": "wsgi:app", "uncached": 'backend.app:create_app({"RENDERED_CACHE_MAX_BYTES": 0})'}
         for _ in range(rounds):
             for kind, spec in servers.items():
                 server, base = start_gunicorn(database_url, spec)

@@ -117,7 +117,7 @@ def job_figures(count: int, pool: int, database_url: str | None) -> None:
     from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
     from backend.persistence.people import Team, Worker
     from backend.persistence.push import PushSubscriptionRow
-    from backend.services.reminders import deliver_pending, record_owed_reminders
+    from backend.push.reminders import deliver_pending, queue_due_reminders
 
     keys = VapidKeys.generate()
     process, _origin, subscriptions = start_service(keys, count)
@@ -209,7 +209,7 @@ def job_figures(count: int, pool: int, database_url: str | None) -> None:
             rate(
                 "send-reminders: planning (caseloads, core, insert)",
                 count,
-                timed(lambda: planned.append(record_owed_reminders(now))),
+                timed(lambda: planned.append(queue_due_reminders(now))),
             )
             delivered: list[object] = []
             threads = 1 if db.engine.dialect.name == "sqlite" else pool

@@ -47,8 +47,8 @@ from bench_api import seed  # noqa: E402
 
 from backend.app import create_app  # noqa: E402
 from backend.extensions import db, dispose_engines  # noqa: E402
+from backend.feeds.service import issue_feed_token  # noqa: E402
 from backend.persistence.security import SessionRow  # noqa: E402
-from backend.services.feeds import issue_feed_token  # noqa: E402
 
 SECRET = "loadtest-secret"
 

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from backend.core.calendars import WorkingCalendar, build_calendar
 from backend.core.profiles import Profile
+from backend.persistence.rules_files import load_profiles
 from backend.push.vapid import VapidKeys
-from backend.rules_files import load_profiles
 from tests.support.database import BACKENDS, app_for, prepared_database
 from tests.support.push_service import LoopbackPushService
 

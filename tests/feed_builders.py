@@ -16,7 +16,7 @@ from backend.core.cases import Case
 from backend.core.scheduling import compute_obligations, project_due_dates
 from backend.feeds.entries import entry_from_obligation
 from backend.feeds.model import Feed, FeedEntry, TimedEvent
-from backend.rules_files import load_profiles
+from backend.persistence.rules_files import load_profiles
 from backend.services.labels import child_label
 from tests.builders import make_case
 

@@ -10,12 +10,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import current_viewer
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
 from ..services.caseload import worker_caseload_in_full
 from .context import route_name, today
 from .fields import IsoDate
+from .guard import current_viewer
 from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 

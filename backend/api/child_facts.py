@@ -7,7 +7,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import current_viewer
 from ..services import children as service
 from .child_schemas import (
     AllocationSchema,
@@ -19,6 +18,7 @@ from .child_schemas import (
     ReallocationSchema,
 )
 from .context import route_name, today
+from .guard import current_viewer
 
 blp = Blueprint("child_facts", __name__, url_prefix="/api/children", description="Plan episodes, events, allocations.")
 

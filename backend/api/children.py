@@ -8,7 +8,6 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import current_viewer
 from ..services import children as service
 from ..services.audit import record_read
 from .child_schemas import (
@@ -22,6 +21,7 @@ from .child_schemas import (
     ProjectionQueryArgsSchema,
 )
 from .context import route_name, today
+from .guard import current_viewer
 from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema
 
@@ -68,10 +68,10 @@ class ChildObligations(MethodView):
     def get(self, query: dict[str, Any], child_id: str) -> Response:
         viewer, today_date = current_viewer(), today()
         as_of = query.get("as_of") or today_date
-        # The viewer is part of the key: whether they may see the child is checked when rendering.
+        service.require_visible_child(viewer, child_id, today_date)  # on every request, cached body or not
         response = cached_json(
-            ("obligations", viewer, child_id, as_of, today_date),
-            lambda: {"obligations": service.child_obligations(viewer, child_id, as_of, today_date)},
+            ("obligations", child_id, as_of, today_date),
+            lambda: {"obligations": service.obligations_of(child_id, as_of)},
         )
         record_read(viewer.worker_id, child_id, route_name())
         return response

@@ -14,16 +14,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import current_viewer
 from ..clock import today_in_london
 from ..config import ConfigurationError, serving_problem
 from ..feeds import logscrub
-from ..feeds.cache import FeedCache
+from ..feeds.service import change_feed_settings, feed_for_token, feed_settings, issue_feed_token, revoke_feed_token
 from ..persistence.feeds import FEED_KINDS
-from ..services import feed_versions
 from ..services.audit import record_read
-from ..services.feeds import change_feed_settings, feed_for_token, feed_settings, issue_feed_token, revoke_feed_token
 from .context import route_name
+from .guard import current_viewer
 from .problems import problem
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/feeds", description="Calendar feed links and settings.")
@@ -130,8 +128,6 @@ def public_base_url() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """The parts that are not a smorest resource: the .ics route, the cache, log scrubbing, version hooks."""
+    """The parts that are not a smorest resource: the .ics route and log scrubbing."""
     app.register_blueprint(files)
-    app.extensions["feed_cache"] = FeedCache(app.config.get("FEED_CACHE_MAX_FEEDS", 2048))
     logscrub.install(app.logger)
-    feed_versions.register()

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..auth import public
+from .guard import public
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Liveness.")
 

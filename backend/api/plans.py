@@ -9,15 +9,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_load, validate
 
-from ..auth import current_viewer
 from ..core.vocabulary import CONTACT_KINDS, VISIT_ROLES
 from ..persistence.plans import NOTE_LENGTH, PLAN_STATUSES
+from ..plans.completion import Completion, complete_plan
+from ..plans.service import PlanRequest, cancel_plan, list_plans, put_plan, visible_plan
 from ..services.audit import record_read
-from ..services.plan_completion import Completion, complete_plan
-from ..services.plans import PlanRequest, cancel_plan, list_plans, put_plan, visible_plan
 from .child_schemas import ID
 from .context import now, route_name
 from .fields import IsoDate, LocalDateTime, StrictBoolean, plain_text
+from .guard import current_viewer
 from .schemas import VisitSchema
 
 blp = Blueprint("plans", __name__, url_prefix="/api/plans", description="Planned contacts with children.")

@@ -10,11 +10,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..auth import current_viewer
 from ..clock import now_in_london
 from ..core.reminders import MAX_LEAD_WORKING_DAYS, MAX_PLAN_LEAD_MINUTES
-from ..services import push as push_service
+from ..push import devices as push_service
 from .fields import StrictBoolean
+from .guard import current_viewer
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Push reminders on the worker's devices.")
 

@@ -1,65 +1,23 @@
-"""JSON bodies rendered once per data version and kept per app server (caseloads, obligations).
+"""JSON bodies (caseloads, obligations) from the one rendered-response cache (services/rendered_cache.py).
 
-Working out a caseload loads every child's case and runs the engine over it; workers' phones
-ask again and again while nothing has changed. A body is served again only while the data
-version token (services/data_version.py) is the one it was rendered under, and the token is
-read from the database on every request (with the session, auth/sessions.py), so a change
-made through any app server shows on the next request to every other. Today's date is part
-of every key, so nothing outlives the day it was computed for either.
+The data version token is read from the database on every request, with the session
+(auth/sessions.py), so a change made through any app server shows on the next request to every
+other. Today's date is part of every key, so nothing outlives the day it was computed for either.
 
-Views still do their own access checks and audit logging around a cached body: only the
-rendering is cached, never the decision to serve it.
+Views decide access and write the audit row on every request, before and after asking for a
+body: only the rendering is cached, never the decision to serve it.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Response, current_app
 
-from ..auth.guard import current_session
 from ..services.data_version import current_token
-
-
-class RenderedCache:
-    """A least-recently-used map from a key to (version token, body), bounded in bytes."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self._max_bytes = max_bytes
-        self._bytes = 0
-        self._entries: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.renders = 0  # bodies rendered rather than served from here
-
-    def get(self, key: Hashable, token: str | None, render: Callable[[], bytes]) -> bytes:
-        """The body for ``key`` rendered under ``token``; rendered now if there is none.
-
-        Without a token (the version row is missing) nothing is kept or reused."""
-        if token is not None:
-            with self._lock:
-                cached = self._entries.get(key)
-                if cached is not None and cached[0] == token:
-                    self._entries.move_to_end(key)
-                    return cached[1]
-        body = render()
-        with self._lock:
-            self.renders += 1
-            if token is not None:
-                self._store(key, token, body)
-        return body
-
-    def _store(self, key: Hashable, token: str, body: bytes) -> None:
-        replaced = self._entries.pop(key, None)
-        if replaced is not None:
-            self._bytes -= len(replaced[1])
-        self._entries[key] = (token, body)
-        self._bytes += len(body)
-        while self._bytes > self._max_bytes and self._entries:
-            _, (_, evicted) = self._entries.popitem(last=False)
-            self._bytes -= len(evicted)
+from ..services.rendered_cache import RenderedCache
+from .guard import current_session
 
 
 def init_app(app: Any) -> None:
@@ -72,8 +30,8 @@ def cached_json(key: Hashable, document: Callable[[], dict[str, Any]]) -> Respon
     ``key`` must hold everything else the document depends on: the viewer, the dates, the filters.
     """
     cache: RenderedCache = current_app.extensions["rendered_cache"]
-    body = cache.get(key, _data_version(), lambda: render_json(document()))
-    return current_app.response_class(body, mimetype="application/json")
+    rendered = cache.get(key, _data_version(), lambda: render_json(document()))
+    return current_app.response_class(rendered.body, mimetype="application/json")
 
 
 def _data_version() -> str | None:

@@ -9,13 +9,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import csrf_exempt, current_worker, public
 from ..auth.cookies import clear_session_cookie, set_session_cookie
-from ..auth.guard import current_session
 from ..auth.sessions import csrf_token_for, hash_token
 from ..auth.sign_in import change_password, sign_in, sign_out
 from ..persistence.people import Worker
 from .fields import plain_text
+from .guard import csrf_exempt, current_session, current_worker, public
 from .problems import problem
 
 blp = Blueprint("session", __name__, url_prefix="/api/session", description="Signing in and out.")

@@ -8,11 +8,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..auth import current_viewer
 from ..services.audit import record_read
 from ..services.overview import team_overview
 from .context import route_name, today
 from .fields import IsoDate
+from .guard import current_viewer
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")

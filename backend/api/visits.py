@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import current_viewer
 from ..core.vocabulary import CONTACT_KINDS
 from ..services.audit import record_read
 from ..services.visit_withdrawals import withdraw_visit
@@ -17,6 +16,7 @@ from ..services.visits import VisitReport, record_visit, visible_visit
 from .child_schemas import ID, VISIT_ROLE
 from .context import now, route_name, today
 from .fields import IsoDate, StrictBoolean
+from .guard import current_viewer
 from .schemas import VisitSchema
 
 blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="Visits, recorded idempotently.")

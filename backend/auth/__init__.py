@@ -1,10 +1,5 @@
 """Sign-in: identity providers (local passwords today, an organisation's OIDC beside them
-tomorrow), server-side sessions, throttling, CSRF, and who the current worker is.
+tomorrow), server-side sessions, throttling and worker accounts.
 
-Other adapters need only ``current_worker``, ``current_viewer``, ``login_required`` and
-``public``; how the worker proved who they are stays in here.
+The HTTP side (who the current worker is, CSRF, which routes are public) is ``api/guard.py``.
 """
-
-from .guard import csrf_exempt, current_viewer, current_worker, login_required, public
-
-__all__ = ["csrf_exempt", "current_viewer", "current_worker", "login_required", "public"]

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from ..extensions import db
 from ..persistence.people import Worker
 from ..services.errors import InvalidInput, Unauthenticated
-from ..services.workers import ensure_password_allowed
+from .accounts import ensure_password_allowed
 from .passwords import hash_password
 from .providers import IdentityProvider
 from .sessions import end_session, end_worker_sessions, start_session

@@ -1,1 +1,5 @@
-"""Calendar feeds: subscribable iCalendar for each worker and team (docs/feeds.md)."""
+"""Calendar feeds: a subscribable iCalendar link for each worker and team manager.
+
+``service.py`` mints links and answers polls, ``plan_events.py`` puts planned contacts in
+them, ``render.py`` and ``contentlines.py`` write the bytes (docs/feeds.md).
+"""

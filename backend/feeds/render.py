@@ -44,11 +44,6 @@ def render_feed(feed: Feed) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def feed_etag(body: bytes) -> str:
-    """A strong ETag: the same bytes, the same tag (RFC 9110 section 8.8.3)."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
 def event_uid(scope: str, child_key: str, role: str, cycle_start: date, kind: str) -> str:
     """Stable for one child, role and cycle: a client updates the event instead of adding another.
 

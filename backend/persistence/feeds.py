@@ -17,8 +17,7 @@ FEED_KINDS = ("worker", "team")
 class FeedToken(Model):
     """One live feed link: a worker's own feed, or a team manager's team feed.
 
-    ``version`` rises whenever anything the feed shows may have changed (services/feeds.py
-    bumps it in the same transaction as the change), so a poll can tell from this one row
+    A poll reads this row with the data version (services/data_version.py), which says
     whether its cached bytes are still good. Rotating replaces the row; turning the feed
     off deletes it, so an old URL finds nothing at once.
     """
@@ -30,6 +29,7 @@ class FeedToken(Model):
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # No longer read or written (the data version took its place); dropped by a later migration.
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 

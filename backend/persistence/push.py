@@ -4,7 +4,7 @@
 day, set of visits), so however many ``send-reminders`` processes plan the same reminder,
 one row exists, and the claim taken to deliver it (a row lock, then a lease recorded in
 ``next_attempt_at``) makes exactly one of them send it. The same uniqueness rations test
-notifications (status ``test``, services/push.py).
+notifications (status ``test``, push/devices.py).
 """
 
 from __future__ import annotations

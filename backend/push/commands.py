@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 
 from ..clock import LONDON, now_in_london
-from ..services.reminders import send_reminders
+from .reminders import send_reminders
 
 
 def parse_now(_ctx: object, param: click.Parameter, value: str | None) -> datetime | None:

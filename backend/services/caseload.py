@@ -22,10 +22,10 @@ from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
-from ..schedules import Scheduler
 from .access import current_allocation
 from .labels import initials_of
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
+from .scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 

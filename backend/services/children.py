@@ -280,9 +280,19 @@ def reallocate(viewer: Viewer, child_id: str, fields: dict[str, Any], today: dat
     return allocation_as_dict(allocation, worker.name)
 
 
+def require_visible_child(viewer: Viewer, child_id: str, today: date) -> None:
+    """NotFound unless ``viewer`` may see the child: the access decision alone, made before any cache."""
+    visible_child(viewer, child_id, today)
+
+
 def child_obligations(viewer: Viewer, child_id: str, as_of: date, today: date) -> list[dict[str, object]]:
     """Exactly what ``flask due`` prints for the same case and date."""
-    visible_child(viewer, child_id, today)
+    require_visible_child(viewer, child_id, today)
+    return obligations_of(child_id, as_of)
+
+
+def obligations_of(child_id: str, as_of: date) -> list[dict[str, object]]:
+    """A visible child's obligations: the same for every viewer, so rendered once for all of them."""
     loaded = load_case(child_id)
     assert loaded is not None
     return [obligation.as_dict() for obligation in scheduler().obligations(loaded.case, as_of)]

@@ -1,14 +1,17 @@
-"""Change the data version in every transaction that writes data caseloads and obligations read.
+"""Change the data version in every transaction that writes data a rendered response reads.
 
-Rendered caseloads and obligations are cached per app server, keyed by the version token
-(api/rendered.py). A request reads the token with its session (auth/sessions.py, one
-statement for both) and gets a cached body only if nothing changed since it was rendered,
-on any app server, because the token lives in the database and changes in the very
-transaction that makes the change.
+The one invalidation mechanism of the one rendered-response cache (services/rendered_cache.py):
+caseloads, obligations and calendar feeds are reused only while the version token is the one
+they were rendered under. A request reads the token with its session (auth/sessions.py, one
+statement for both; a feed poll with its link's row) and gets a cached body only if nothing
+changed since it was rendered, on any app server, because the token lives in the database and
+changes in the very transaction that makes the change.
 
 A denylist rather than a list of tables that matter: a table added later (plans, say) changes
-the version until someone decides it cannot affect a caseload. The tables below hold only
-sign-in, logging, push and feed bookkeeping, which neither endpoint reads.
+the version until someone decides no rendered response reads it. The tables below hold only
+sign-in, logging, push bookkeeping and feed links (a link's row is read on every poll, never
+cached), which no cached body shows. Feed settings and the names policy are not among them:
+they change what a feed shows.
 
 - A flush of new, changed or deleted rows of any other table marks the transaction.
 - An INSERT, UPDATE or DELETE statement run through the session (bulk imports, the
@@ -41,8 +44,6 @@ UNTRACKED_TABLES = frozenset(
         "reminder_preferences",
         "sent_reminders",
         "feed_tokens",
-        "feed_preferences",
-        "feed_policy",
     }
 )
 # Textual statements that begin so only read; any other text counts as a change.

@@ -32,7 +32,6 @@ from ..core.planning import PLAN_STANDINGS, standing
 from ..extensions import db
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
-from ..schedules import Scheduler
 from .access import Viewer, can_oversee_team, visible_child_ids
 from .caseload import (
     BAD_DATES,
@@ -43,6 +42,7 @@ from .caseload import (
     workers_caseloads_in_full,
 )
 from .errors import InvalidInput, NotFound
+from .scheduler import Scheduler
 
 DEFAULT_PERIOD = relativedelta(months=3)
 COUNTED_STATUSES = ("overdue", "due_today", "due_soon")

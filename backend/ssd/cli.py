@@ -1,6 +1,6 @@
 """``flask --app wsgi import-ssd DIR``, ``export-ssd DIR`` and ``export-annex-a DIR``.
 
-Thin wrappers, as backend/commands.py: check every row through the API's schema, write in
+Thin wrappers, as backend/cli/admin.py: check every row through the API's schema, write in
 the case import's batches, report progress on a terminal and a summary at the end.
 """
 
@@ -13,11 +13,12 @@ from functools import partial
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
 from ..api.child_schemas import ChildCreateSchema
+from ..cli.admin import check_case_row, write_import
 from ..clock import today_in_london
-from ..commands import check_case_row, write_import
 from .exporting import export_annex_a, export_ssd
 from .importing import plan_ssd_import
 
@@ -96,3 +97,8 @@ def export_annex_a_command(directory: Path) -> None:
 
 
 COMMANDS = (import_ssd_command, export_ssd_command, export_annex_a_command)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

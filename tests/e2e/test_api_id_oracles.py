@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import Child, VisitRow
-from backend.services.plan_completion import VISIT_FROM_PLAN
+from backend.plans.completion import VISIT_FROM_PLAN
 from tests.e2e.test_api_mass_assignment import everything_stored
 from tests.support.plans import freeze_now, new_plan_id, plan_body
 from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body

@@ -23,6 +23,7 @@ from backend.persistence.audit import AuditEntry
 from backend.persistence.children import EpisodeRow
 from backend.persistence.people import Team
 from backend.services.data_version import UNTRACKED_TABLES, current_token
+from backend.services.errors import NotFound
 from tests.support.database import config_for
 from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
@@ -125,6 +126,37 @@ def test_a_reallocation_through_another_app_server_moves_the_child_between_cache
     assert old_holder.get(obligations).status_code == 404
     assert [row[0] for row in caseload_rows(new_holder)] == [child]
     assert new_holder.get(obligations).status_code == 200
+
+
+def test_access_to_a_childs_obligations_is_decided_on_every_request_even_from_the_cache(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = add_worker(app)
+    child = add_child(app, allocations=[(worker, "social_worker")], episodes=CHILD_IN_NEED)
+    holder = signed_in(app, worker)
+    path = f"/api/children/{child}/obligations?as_of=2026-11-24"
+    cached_twice(app, holder, path)
+    decisions: list[str] = []
+
+    def refuse(viewer: Any, child_id: str, today: Any) -> None:
+        decisions.append(child_id)
+        raise NotFound(child_id)
+
+    monkeypatch.setattr("backend.services.children.visible_child", refuse)
+    assert holder.get(path).status_code == 404
+    assert decisions == [child]
+
+
+def test_a_childs_obligations_are_rendered_once_for_every_viewer_who_may_see_them(app: Flask) -> None:
+    team = add_team(app)
+    worker = add_worker(app, team_id=team)
+    child = add_child(app, allocations=[(worker, "social_worker")], team_id=team, episodes=CHILD_IN_NEED)
+    holder, manager = signed_in(app, worker), signed_in(app, add_worker(app, "team_manager", team))
+    path = f"/api/children/{child}/obligations?as_of=2026-11-24"
+    first = holder.get(path)
+    before = renders(app)
+    assert manager.get(path).json == first.json
+    assert renders(app) == before
 
 
 def test_a_worker_disabled_through_another_app_server_gets_no_cached_caseload(app: Flask, other_app: Flask) -> None:

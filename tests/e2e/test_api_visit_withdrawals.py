@@ -8,11 +8,10 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select, update
 
-from backend.clock import today_in_london
+from backend.clock import today_in_london, utc_now
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import VisitRow
-from backend.persistence.types import utc_now
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from backend.web import DEFAULT_DIRECTORY
+from backend.api.web import DEFAULT_DIRECTORY
 from tests.e2e.apps import make_app
 from tests.e2e.browser import serve, wait_until
 

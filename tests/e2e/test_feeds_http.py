@@ -14,7 +14,7 @@ from backend.api import feeds as feeds_api
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import Allocation
-from backend.persistence.people import Worker
+from backend.persistence.people import Team, Worker
 from tests.icaljs import parse_with_icaljs
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
@@ -151,12 +151,12 @@ def test_an_unchanged_poll_is_served_without_rebuilding(app: Flask, worker_with_
     _, _, api = worker_with_child
     path = feed_path(api)
     client = app.test_client()
-    cache = app.extensions["feed_cache"]
+    cache = app.extensions["rendered_cache"]
     first = client.get(path)
-    builds = cache.builds
+    renders = cache.renders
     for _ in range(3):
         assert client.get(path).data == first.data
-    assert cache.builds == builds
+    assert cache.renders == renders
 
 
 def test_a_recorded_visit_replaces_the_event_at_the_next_poll(app: Flask, worker_with_child) -> None:
@@ -319,3 +319,16 @@ def test_a_delivered_feed_is_audited_as_a_listing_read_and_a_304_is_not(app: Fla
         feed_reads = select(AuditEntry).where(AuditEntry.route == "GET /feeds/<token>.ics")
         reads = db.session.execute(feed_reads).scalars().all()
     assert [(entry.worker_id, entry.child_id) for entry in reads] == [(worker, None)]
+
+
+def test_a_renamed_team_shows_in_its_cached_team_feed_at_the_next_poll(app: Flask) -> None:
+    # Feeds are invalidated by the data version like every rendered response: a table no
+    # one listed (teams) cannot leave a cached feed stale.
+    team = add_team(app, "North")
+    path = feed_path(signed_in(app, add_worker(app, "team_manager", team)), "team")
+    client = app.test_client()
+    assert b"X-WR-CALNAME:Team visits overdue or due today: North" in client.get(path).data
+    with app.app_context():
+        db.session.get(Team, team).name = "North East"
+        db.session.commit()
+    assert b"X-WR-CALNAME:Team visits overdue or due today: North East" in client.get(path).data

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from backend.app import create_app
 from backend.extensions import db
-from backend.services.feeds import issue_feed_token
+from backend.feeds.service import issue_feed_token
 from tests.support.database import config_for
 from tests.support.world import add_worker
 

@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 
 from backend.extensions import db
-from backend.services.push import TEST_DEADLINE_SECONDS
+from backend.push.devices import TEST_DEADLINE_SECONDS
 from tests.support.database import app_for
 from tests.support.push_app import add_device
 from tests.support.push_service import HANG, LoopbackPushService, Reply, Subscriber

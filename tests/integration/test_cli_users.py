@@ -53,7 +53,7 @@ def test_create_user_joins_an_existing_team(app: Flask, runner) -> None:  # noqa
 
 
 def test_create_user_on_a_terminal_asks_twice(app: Flask, runner, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr("backend.commands.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("backend.cli.admin.stdin_is_terminal", lambda: True)
     args = ["create-user", "--email", "t@example.org", "--name", "T", "--role", "admin"]
     result = runner.invoke(
         args=args, input="first password one\nsecond password two\nthe same password\nthe same password\n"

@@ -114,10 +114,10 @@ def test_profile_defaults_to_england(runner: FlaskCliRunner, tmp_path: Path) -> 
 def test_today_defaults_to_the_date_in_london(
     runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("backend.cli.today_in_london", lambda: date(2027, 1, 7))
+    monkeypatch.setattr("backend.cli.due.today_in_london", lambda: date(2027, 1, 7))
     result = run_due(runner, write_json(tmp_path, CP_BEFORE_CHRISTMAS))
     assert json.loads(result.stdout)["obligations"][0]["status"] == "overdue"
-    monkeypatch.setattr("backend.cli.today_in_london", lambda: date(2027, 1, 6))
+    monkeypatch.setattr("backend.cli.due.today_in_london", lambda: date(2027, 1, 6))
     result = run_due(runner, write_json(tmp_path, CP_BEFORE_CHRISTMAS))
     assert json.loads(result.stdout)["obligations"][0]["status"] == "due_today"
 

@@ -5,6 +5,8 @@ A dependency added to or tightened in pyproject.toml without running scripts/loc
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import re
 import tomllib
 from pathlib import Path
@@ -47,3 +49,43 @@ def test_every_pin_carries_hashes_and_no_index_url() -> None:
     assert len(pinned) == len(locked()) > 50
     assert all("--hash=sha256:" in block for block in pinned)
     assert "--index-url" not in text and "--extra-index-url" not in text and "--find-links" not in text
+
+
+# Runtime dependencies that no module of backend/ imports by name, and why each still ships.
+LOADED_WITHOUT_IMPORT = {
+    "psycopg": "the PostgreSQL driver SQLAlchemy loads from DATABASE_URL",
+    "tzdata": "Europe/London for zoneinfo on a system without a time zone database",
+    "icalendar": "the iCalendar library the stack names (docs/feeds.md says why feeds are written without it today)",
+}
+
+
+def imported_top_level_modules() -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "backend").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_package_is_declared_twice() -> None:
+    names = [canonicalize_name(requirement.name) for requirement in declared()]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == []
+
+
+def test_every_runtime_dependency_is_imported_by_backend_or_says_why_not() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    distributions_of = importlib.metadata.packages_distributions()
+    imported = {
+        canonicalize_name(distribution)
+        for module in imported_top_level_modules()
+        for distribution in distributions_of.get(module, [])
+    }
+    unused = [
+        requirement.name
+        for requirement in map(Requirement, project["dependencies"])
+        if canonicalize_name(requirement.name) not in imported and requirement.name not in LOADED_WITHOUT_IMPORT
+    ]
+    assert unused == [], "runtime dependencies nothing in backend/ imports (move them to the test extra?)"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.persistence.children import Allocation
 from backend.persistence.plans import PlanRow
-from backend.services.push import update_reminder_preferences
+from backend.push.devices import update_reminder_preferences
 from tests.support.plans import new_plan_id
 from tests.support.push_app import PLANTED_NAME, worker_with_device
 from tests.support.reminder_builders import london

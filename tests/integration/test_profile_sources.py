@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from backend.core.profiles import Profile
-from backend.rules_files import RULES_DIR
+from backend.persistence.rules_files import RULES_DIR
 
 ROOT = RULES_DIR.parent
 SEED_FILES = {"sefton": "000_5c4b2fad3bbe01b4.txt", "haringey": "004_8fc4015e78ede66a.txt"}

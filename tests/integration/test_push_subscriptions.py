@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.persistence.push import PushSubscriptionRow
-from backend.services.push import MAX_DEVICES_PER_WORKER, register_subscription
+from backend.push.devices import MAX_DEVICES_PER_WORKER, register_subscription
 from tests.support.push_service import Subscriber
 from tests.support.reminder_builders import london
 from tests.support.world import add_worker

@@ -8,7 +8,7 @@ import pytest
 
 from backend.core.errors import ProfileError
 from backend.core.vocabulary import PLAN_TYPES
-from backend.rules_files import RULES_DIR, load_profile_file, load_profiles
+from backend.persistence.rules_files import RULES_DIR, load_profile_file, load_profiles
 
 PROFILE_FILES = sorted(RULES_DIR.glob("*.toml"))
 

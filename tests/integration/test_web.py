@@ -14,8 +14,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from backend.api.web import DEFAULT_DIRECTORY, content_version
 from backend.app import create_app
-from backend.web import DEFAULT_DIRECTORY, content_version
 from tests.support.database import config_for
 
 PWA = DEFAULT_DIRECTORY

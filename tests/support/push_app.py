@@ -24,10 +24,10 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from backend.app import create_app
+from backend.auth.accounts import create_worker
+from backend.push.devices import register_subscription
 from backend.push.vapid import VapidKeys
 from backend.services.imports import apply_import, plan_import
-from backend.services.push import register_subscription
-from backend.services.workers import create_worker
 from tests.support.push_service import LoopbackPushService, Subscriber
 from tests.support.reminder_builders import london
 

@@ -6,9 +6,9 @@ import logging
 import subprocess
 import sys
 
-from backend.feeds.cache import FeedCache
 from backend.feeds.logscrub import FeedTokenFilter, scrub
 from backend.feeds.tokens import looks_like_token, mint_token, token_hash
+from backend.services.rendered_cache import RenderedCache
 
 
 def test_a_minted_token_carries_256_random_bits_and_looks_like_one() -> None:
@@ -50,7 +50,7 @@ def test_the_filter_scrubs_werkzeug_style_arguments_and_gunicorn_atoms() -> None
 
 
 def test_the_cache_builds_once_per_fingerprint() -> None:
-    cache = FeedCache()
+    cache = RenderedCache(max_bytes=1024)
     built: list[bytes] = []
 
     def build(body: bytes):
@@ -60,22 +60,29 @@ def test_the_cache_builds_once_per_fingerprint() -> None:
     again = cache.get("feed-1", (1, "2026-11-23"), build(b"never built"))
     changed = cache.get("feed-1", (2, "2026-11-23"), build(b"two"))
     assert (first.body, again.body, changed.body) == (b"one", b"one", b"two")
-    assert built == [b"one", b"two"] and cache.builds == 2
+    assert built == [b"one", b"two"] and cache.renders == 2
     assert first.etag == again.etag != changed.etag
 
 
-def test_the_cache_forgets_the_least_recently_used_feed() -> None:
-    cache = FeedCache(max_feeds=2)
+def test_the_cache_forgets_the_least_recently_used_body() -> None:
+    cache = RenderedCache(max_bytes=2)
     for key in ("a", "b", "a", "c"):
         cache.get(key, 1, lambda key=key: key.encode())
     cache.get("a", 1, lambda: b"rebuilt")
     cache.get("b", 1, lambda: b"rebuilt")
-    assert cache.builds == 4  # a, b, c, then b again: a stayed, b was evicted
+    assert cache.renders == 4  # a, b, c, then b again: a stayed, b was evicted
+
+
+def test_without_a_fingerprint_nothing_is_kept() -> None:
+    cache = RenderedCache(max_bytes=1024)
+    cache.get("a", None, lambda: b"one")
+    assert cache.get("a", None, lambda: b"two").body == b"two" and cache.renders == 2
 
 
 def test_the_renderer_loads_no_web_framework_orm_or_icalendar() -> None:
     probe = (
-        "import sys, backend.feeds.render, backend.feeds.cache, backend.feeds.tokens, backend.feeds.logscrub\n"
+        "import sys, backend.feeds.render, backend.feeds.tokens, backend.feeds.logscrub\n"
+        "import backend.services.rendered_cache\n"
         "print(','.join(name for name in ('flask', 'sqlalchemy', 'icalendar', 'marshmallow') if name in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()

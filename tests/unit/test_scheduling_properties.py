@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from backend.core.calendars import build_calendar
 from backend.core.cases import Case, Episode, Event, Visit
 from backend.core.scheduling import compute_obligations
-from backend.rules_files import load_profiles
+from backend.persistence.rules_files import load_profiles
 
 CALENDAR = build_calendar("ENG", 2000, 2045)
 HOLIDAYS = np.array(sorted(CALENDAR.non_working_names), dtype="datetime64[D]")

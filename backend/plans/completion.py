@@ -26,11 +26,11 @@ from ..clock import LONDON
 from ..extensions import db
 from ..persistence.children import VisitRow
 from ..persistence.plans import PlanRow
-from .access import Viewer
-from .audit import note_change
-from .errors import Conflict
-from .plans import close_plan, current_deadline, own_plan, plan_as_dict
-from .visits import VisitReport, record_visit
+from ..services.access import Viewer
+from ..services.audit import note_change
+from ..services.errors import Conflict
+from ..services.visits import VisitReport, record_visit
+from .service import close_plan, current_deadline, own_plan, plan_as_dict
 
 # The unkeyed derivation of earlier versions; still honoured for the planner's own visit, so a
 # completion interrupted before an upgrade is finished by its retry without a second visit.

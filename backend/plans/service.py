@@ -27,11 +27,11 @@ from ..extensions import db
 from ..persistence.children import Child
 from ..persistence.plans import PlanRow
 from ..persistence.repository import load_cases
-from .access import Viewer, held_roles, require_role, visible_child, visible_child_ids
-from .audit import note_change
-from .caseload import BAD_DATES, log_unschedulable, scheduler
-from .client_ids import commit_new_or_find_winner
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..services.access import Viewer, held_roles, require_role, visible_child, visible_child_ids
+from ..services.audit import note_change
+from ..services.caseload import BAD_DATES, log_unschedulable, scheduler
+from ..services.client_ids import commit_new_or_find_winner
+from ..services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 # Shown on a plan whose time or child's dates the engine cannot work with (stored before the API refused them).
 OUT_OF_RANGE = PlanWarning(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..auth.passwords import hash_password, password_problem
-from ..auth.sessions import end_worker_sessions
 from ..extensions import db
 from ..persistence.people import WORKER_ROLES, Team, Worker
-from .errors import Conflict, InvalidInput, NotFound
+from ..services.errors import Conflict, InvalidInput, NotFound
+from .passwords import hash_password, password_problem
+from .sessions import end_worker_sessions
 
 NAME_MAX_LENGTH = 200  # the column's length
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Request, Response, current_app, g, request
 from flask.sessions import SessionInterface
 
-from ..api.problems import problem
+from ..auth.cookies import set_session_cookie
+from ..auth.sessions import ActiveSession, csrf_token_matches, resolve_session, touch_session
 from ..extensions import db
 from ..persistence.people import Worker
 from ..services.access import Viewer
-from .cookies import set_session_cookie
-from .sessions import ActiveSession, csrf_token_matches, resolve_session, touch_session
+from .problems import problem
 
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -57,18 +56,6 @@ def current_viewer() -> Viewer:
     if session is None:
         raise RuntimeError("current_viewer() outside a signed-in request")
     return Viewer(worker_id=session.worker_id, role=session.role, team_id=session.team_id)
-
-
-def login_required(view: F) -> F:
-    """For routes outside ``/api`` (the guard already covers everything under it)."""
-
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if current_session() is None:
-            return problem(401, "Sign in first.")
-        return view(*args, **kwargs)
-
-    return guarded  # type: ignore[return-value]
 
 
 class NoFlaskSession(SessionInterface):

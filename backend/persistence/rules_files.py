@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .core.errors import ProfileError, UnknownProfile
-from .core.profiles import Profile, check_coverage, parse_profile
+from ..core.errors import ProfileError, UnknownProfile
+from ..core.profiles import Profile, check_coverage, parse_profile
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
 
 def read_profile_data(path: Path) -> Mapping[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "pwa"
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "pwa"
 SHELL_PAGE = "index.html"
 SERVICE_WORKER = "sw.js"
 # The literal line in sw.js that the served copy replaces with the content hash.

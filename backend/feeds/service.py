@@ -1,9 +1,10 @@
 """Calendar feeds: minting and revoking secret links, and answering a poll from cache when nothing changed.
 
-A poll costs one indexed query (the token's row, joined to its worker) and a dictionary
-lookup: the cached bytes are reused while the row's ``version`` and today's date are
-what they were built from. Anything that can change what a feed shows bumps the version
-of the feeds it touches in the same transaction (see ``services/feed_versions.py``).
+A poll costs one indexed query (the token's row and the data version token) and a dictionary
+lookup in the rendered-response cache (services/rendered_cache.py): the cached bytes are
+reused while the data version, today's date and the link base are what they were built from.
+Any change to the data, feed settings included, changes the data version in the same
+transaction (services/data_version.py).
 """
 
 from __future__ import annotations
@@ -13,24 +14,32 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select
 
 from ..clock import utc_now
 from ..core.cases import Case
 from ..extensions import db
-from ..feeds.cache import FeedCache, RenderedFeed
-from ..feeds.entries import entry_from_obligation
-from ..feeds.model import Feed, FeedEntry
-from ..feeds.render import render_feed
-from ..feeds.tokens import looks_like_token, mint_token, token_hash
 from ..persistence.children import Child
 from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
-from .caseload import BAD_DATES, CaseloadEntry, log_unschedulable, scheduler, worker_caseload, workers_caseloads
-from .errors import Forbidden
-from .labels import child_label
-from .plan_feed import planned_contact_events, replaced_by_plan
+from ..persistence.versions import ROW_ID, DataVersion
+from ..services.caseload import (
+    BAD_DATES,
+    CaseloadEntry,
+    log_unschedulable,
+    scheduler,
+    worker_caseload,
+    workers_caseloads,
+)
+from ..services.errors import Forbidden
+from ..services.labels import child_label
+from ..services.rendered_cache import Rendered, RenderedCache
+from .entries import entry_from_obligation
+from .model import Feed, FeedEntry
+from .plan_events import planned_contact_events, replaced_by_plan
+from .render import render_feed
+from .tokens import looks_like_token, mint_token, token_hash
 
 PROJECTED_COUNT = 2
 TEAM_STATUSES = ("overdue", "due_today")
@@ -55,8 +64,8 @@ class FeedSettings:
         }
 
 
-def feed_cache() -> FeedCache:
-    return current_app.extensions["feed_cache"]
+def rendered_cache() -> RenderedCache:
+    return current_app.extensions["rendered_cache"]
 
 
 # Links -----------------------------------------------------------------------------------
@@ -104,24 +113,21 @@ def change_feed_settings(
         preference = db.session.get(FeedPreference, worker_id) or FeedPreference(worker_id=worker_id)
         preference.show_projected = show_projected
         db.session.add(preference)
-        db.session.execute(
-            update(FeedToken).where(FeedToken.worker_id == worker_id).values(version=FeedToken.version + 1)
-        )
     if allow_names is not None:
         policy = db.session.get(FeedPolicy, 1) or FeedPolicy(id=1)
         policy.names_allowed, policy.changed_by = allow_names, worker_id
         policy.changed_at = utc_now()
         db.session.add(policy)
-        db.session.execute(update(FeedToken).values(version=FeedToken.version + 1))
     db.session.commit()
     return feed_settings(worker_id, with_links=True)
 
 
 # Polls -----------------------------------------------------------------------------------
 
-_TOKEN_ROW = select(FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, FeedToken.kind, FeedToken.version).where(
-    FeedToken.token_hash == bindparam("digest")
-)
+_DATA_VERSION = select(DataVersion.token).where(DataVersion.id == ROW_ID).scalar_subquery()
+_TOKEN_ROW = select(
+    FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, FeedToken.kind, _DATA_VERSION.label("data_version")
+).where(FeedToken.token_hash == bindparam("digest"))
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ class FeedDelivery:
     """A rendered feed and the worker whose link asked for it (for the audit log)."""
 
     worker_id: str
-    feed: RenderedFeed
+    feed: Rendered
 
 
 def feed_for_token(token: str, today: date, app_url: str) -> FeedDelivery | None:
@@ -145,8 +151,11 @@ def feed_for_token(token: str, today: date, app_url: str) -> FeedDelivery | None
     # keeps the check independent of how the database compares strings.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    fingerprint = (row.version, today, app_url)
-    rendered = feed_cache().get(row.id, fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url))
+    # Without the version row nothing may be reused (the cache renders without keeping).
+    fingerprint = None if row.data_version is None else (row.data_version, today, app_url)
+    rendered = rendered_cache().get(
+        ("feed", row.id), fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url)
+    )
     return FeedDelivery(row.worker_id, rendered)
 
 

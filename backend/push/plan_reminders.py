@@ -16,8 +16,8 @@ from ..core.reminders import MAX_PLAN_LEAD_MINUTES, ReminderPreferences
 from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
-from .access import current_allocation
-from .labels import LabelledContactItem, initials_of
+from ..services.access import current_allocation
+from ..services.labels import LabelledContactItem, initials_of
 
 
 def due_plan_reminders(

@@ -15,10 +15,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .clock import today_in_london
-from .core.cases import parse_case
-from .core.errors import CoreError, InvalidCase, UnknownProfile
-from .schedules import Scheduler
+from ..clock import today_in_london
+from ..core.cases import parse_case
+from ..core.errors import CoreError, InvalidCase, UnknownProfile
+from ..services.scheduler import Scheduler
 
 DEFAULT_PROFILE = "england"
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .clock import LONDON
-from .core.calendars import WorkingCalendar, build_calendar
-from .core.cases import Case
-from .core.coverage import Unscheduled, unscheduled_episodes
-from .core.errors import UnknownProfile
-from .core.hours import HourClock
-from .core.profiles import Profile
-from .core.scheduling import Obligation, compute_obligations, project_due_dates
+from ..clock import LONDON
+from ..core.calendars import WorkingCalendar, build_calendar
+from ..core.cases import Case
+from ..core.coverage import Unscheduled, unscheduled_episodes
+from ..core.errors import UnknownProfile
+from ..core.hours import HourClock
+from ..core.profiles import Profile
+from ..core.scheduling import Obligation, compute_obligations, project_due_dates
 
 # Hour-counted duties run in the service's time zone, so "72 hours" spans a clock change exactly.
 HOUR_CLOCK = HourClock(LONDON)

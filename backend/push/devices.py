@@ -26,10 +26,10 @@ from ..persistence.push import (
     SentReminderRow,
     insert_ignoring_duplicates,
 )
-from ..push.context import push_setup
-from ..push.sender import DeliveryResult, Outcome, PushMessage, Subscription
-from ..push.subscriptions import auth_problem, p256dh_problem, resolved_problem
-from .errors import InvalidInput, Throttled
+from ..services.errors import InvalidInput, Throttled
+from .context import push_setup
+from .sender import DeliveryResult, Outcome, PushMessage, Subscription
+from .subscriptions import auth_problem, p256dh_problem, resolved_problem
 
 TEST_TOPIC = "push-test"
 TEST_PAYLOAD = {

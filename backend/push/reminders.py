@@ -52,11 +52,11 @@ from ..persistence.push import (
     SentReminderRow,
     insert_ignoring_duplicates,
 )
-from ..push.context import push_setup
-from ..push.sender import DeliveryResult, Outcome, PushMessage, Subscription
-from .caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
+from ..services.caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
+from .context import push_setup
+from .devices import forget_gone, preferences_of, worker_subscriptions
 from .plan_reminders import due_plan_reminders
-from .push import forget_gone, preferences_of, worker_subscriptions
+from .sender import DeliveryResult, Outcome, PushMessage, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def send_reminders(now: datetime) -> dict[str, int]:
     summary: Counter[str] = Counter()
     summary["expired"] = expire_lapsed(now)
     prune_log(now)
-    summary["planned"] = record_owed_reminders(now)
+    summary["planned"] = queue_due_reminders(now)
     summary.update(deliver_pending(now))
     return {
         key: summary[key]
@@ -113,7 +113,7 @@ def prune_log(now: datetime) -> None:
     db.session.commit()
 
 
-def record_owed_reminders(now: datetime) -> int:
+def queue_due_reminders(now: datetime) -> int:
     """Record the reminder each worker with a device is owed at ``now``; the number new."""
     today = now.astimezone(LONDON).date()
     calendar = scheduler().calendar()
@@ -135,7 +135,7 @@ def record_owed_reminders(now: datetime) -> int:
                 continue
             if reminder is not None:
                 reminders.append(reminder)
-        # Planned contacts have their own times, whatever the day's slot (services/plan_reminders.py).
+        # Planned contacts have their own times, whatever the day's slot (push/plan_reminders.py).
         reminders.extend(due_plan_reminders(batch, preferences, now))
         planned += record_planned(reminders, now)
     # End the read transaction: on SQLite it holds the write lock the delivery threads need.

@@ -19,22 +19,21 @@ from flask.cli import with_appcontext
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from .api.child_schemas import ChildCreateSchema
-from .api.problems import flatten_errors
-from .clock import today_in_london
-from .core.errors import CoreError
-from .extensions import db
-from .persistence.people import WORKER_ROLES
-from .services.demo import database_is_empty, seed_demo
-from .services.errors import InvalidInput
-from .services.import_files import decode_case_file, read_case_rows
-from .services.imports import ImportPlan, apply_import, plan_import
-from .services.workers import create_worker, set_password, set_worker_active
+from ..api.child_schemas import ChildCreateSchema
+from ..api.problems import flatten_errors
+from ..auth.accounts import create_worker, set_password, set_worker_active
+from ..clock import today_in_london
+from ..core.errors import CoreError
+from ..extensions import db
+from ..persistence.people import WORKER_ROLES
+from ..services.errors import InvalidInput
+from ..services.import_files import decode_case_file, read_case_rows
+from ..services.imports import ImportPlan, apply_import, plan_import
+from .demo import database_is_empty, seed_demo
 
 
 def init_app(app: Flask) -> None:
-    from . import persistence  # noqa: F401  (registers every table for `flask db`)
-    from .ssd.cli import COMMANDS as SSD_COMMANDS
+    from .. import persistence  # noqa: F401  (registers every table for `flask db`)
 
     for command in (
         create_user_command,
@@ -43,8 +42,6 @@ def init_app(app: Flask) -> None:
         import_cases_command,
         seed_demo_command,
     ):
-        app.cli.add_command(command)
-    for command in SSD_COMMANDS:
         app.cli.add_command(command)
 
 

@@ -19,8 +19,8 @@ from ..core.vocabulary import PLACEMENTS
 from ..extensions import db
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, VisitRow
 from ..persistence.people import Team, Worker
-from ..schedules import Scheduler
-from .errors import Conflict
+from ..services.errors import Conflict
+from ..services.scheduler import Scheduler
 
 FIRST_NAMES = (
     "Amara",

@@ -25,12 +25,12 @@ from ..clock import LONDON
 from ..core.planning import counts_as_visit, describe
 from ..core.vocabulary import CONTACT_KINDS, VISIT_ROLES
 from ..extensions import db
-from ..feeds.model import TimedEvent
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
-from .access import current_allocation
-from .caseload import CaseloadEntry
-from .labels import child_label, initials_of
+from ..services.access import current_allocation
+from ..services.caseload import CaseloadEntry
+from ..services.labels import child_label, initials_of
+from .model import TimedEvent
 
 SHOWN_SINCE = timedelta(days=30)
 DEFAULT_DURATION = timedelta(minutes=60)
