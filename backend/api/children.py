@@ -71,7 +71,7 @@ class ChildObligations(MethodView):
         # The viewer is part of the key: whether they may see the child is checked when rendering.
         response = cached_json(
             ("obligations", viewer, child_id, as_of, now),
-            lambda: {"obligations": service.child_obligations(viewer, child_id, as_of, now)},
+            lambda: service.child_obligations(viewer, child_id, as_of, now),
         )
         record_read(viewer.worker_id, child_id, route_name())
         return response
