@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from typing import Any
 
@@ -23,16 +24,19 @@ ID = [validate.Length(min=1, max=32), plain_text]
 
 
 LEGAL_STATUS = validate.OneOf(list(LEGAL_STATUSES))
+TIME_TEXT = re.compile(r"[0-9]{2}:[0-9]{2}")
 
 
 class WallTime(fields.Field):
     """A time of day as ``HH:MM`` exactly (Europe/London wall time), read into a ``time``: the
-    form the case file takes (core/cases.py), so the API and a file refuse the same texts."""
+    form the case file takes (core/cases.py), so the event route and a case file (sent, or
+    imported) refuse the same texts. Digits are ASCII only, as in dates: ``str.isdigit`` alone
+    would also take other scripts' digits, which no case-management export writes."""
 
     default_error_messages = {"invalid": "Not a time in the form HH:MM.", "impossible": "{text} is not a real time."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> time:
-        if not isinstance(value, str) or len(value) != 5 or value[2] != ":" or not value.replace(":", "").isdigit():
+        if not isinstance(value, str) or not TIME_TEXT.fullmatch(value):
             raise self.make_error("invalid")
         try:
             return time(int(value[:2]), int(value[3:]))
