@@ -27,7 +27,7 @@ LEGAL_STATUS = validate.OneOf(list(LEGAL_STATUSES))
 TIME_TEXT = re.compile(r"[0-9]{2}:[0-9]{2}")
 
 
-class WallTime(fields.Field):
+class WallTime(fields.String):
     """A time of day as ``HH:MM`` exactly (Europe/London wall time), read into a ``time``: the
     form the case file takes (core/cases.py), so the event route and a case file (sent, or
     imported) refuse the same texts. Digits are ASCII only, as in dates: ``str.isdigit`` alone
@@ -66,7 +66,10 @@ class EpisodeInSchema(Schema):
 class EventInSchema(Schema):
     type = fields.String(required=True, validate=EVENT_TYPE)
     date = IsoDate(required=True)
-    time = WallTime(allow_none=True, metadata={"description": "HH:MM, Europe/London", "example": "15:30"})
+    time = WallTime(
+        allow_none=True,
+        metadata={"description": "HH:MM, Europe/London", "example": "15:30", "pattern": "^[0-9]{2}:[0-9]{2}$"},
+    )
     role = fields.String(allow_none=True, validate=VISIT_ROLE, metadata={"description": "For an 'allocated' event"})
 
     @validates_schema
