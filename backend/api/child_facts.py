@@ -1,4 +1,4 @@
-"""Changing a child's schedule one fact at a time: plan episodes, events, allocations."""
+"""Changing a child's schedule one fact at a time: plan episodes, events, allocations, overrides."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..services import children as service
+from ..services import overrides
 from .child_schemas import (
     AllocationSchema,
     EpisodeChangeSchema,
@@ -15,12 +16,17 @@ from .child_schemas import (
     EpisodeSchema,
     EventInSchema,
     EventSchema,
+    OverrideEndSchema,
+    OverrideInSchema,
+    OverrideSchema,
     ReallocationSchema,
 )
 from .context import route_name, today
 from .guard import current_viewer
 
-blp = Blueprint("child_facts", __name__, url_prefix="/api/children", description="Plan episodes, events, allocations.")
+blp = Blueprint(
+    "child_facts", __name__, url_prefix="/api/children", description="Plan episodes, events, allocations, overrides."
+)
 
 
 @blp.route("/<child_id>/episodes")
@@ -37,6 +43,7 @@ class Episode(MethodView):
     @blp.arguments(EpisodeChangeSchema())
     @blp.response(200, EpisodeSchema)
     @blp.alt_response(403, description="The plan type is visited in no role the caller holds for the child")
+    @blp.alt_response(404, description="No such child or episode, or not one the caller may see")
     def patch(self, fields: dict[str, Any], child_id: str, episode_id: str) -> dict[str, Any]:
         return service.change_episode(current_viewer(), child_id, episode_id, fields, today(), route_name())
 
@@ -45,6 +52,7 @@ class Episode(MethodView):
 class Events(MethodView):
     @blp.arguments(EventInSchema())
     @blp.response(201, EventSchema)
+    @blp.alt_response(403, description="The event sets visits in no role the caller holds for the child")
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.add_event(current_viewer(), child_id, fields, today(), route_name())
 
@@ -56,3 +64,22 @@ class Allocations(MethodView):
     @blp.alt_response(403, description="Only team managers and admins reallocate")
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.reallocate(current_viewer(), child_id, fields, today(), route_name())
+
+
+@blp.route("/<child_id>/overrides")
+class Overrides(MethodView):
+    @blp.arguments(OverrideInSchema())
+    @blp.response(201, OverrideSchema)
+    @blp.alt_response(403, description="Only the team manager of the child's team or an admin sets overrides")
+    def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
+        return overrides.add_override(current_viewer(), child_id, fields, today(), route_name())
+
+
+@blp.route("/<child_id>/overrides/<override_id>")
+class OverrideRecord(MethodView):
+    @blp.arguments(OverrideEndSchema())
+    @blp.response(200, OverrideSchema)
+    @blp.alt_response(403, description="Only the team manager of the child's team or an admin ends overrides")
+    @blp.alt_response(404, description="No such child or override, or not one the caller may see")
+    def patch(self, fields: dict[str, Any], child_id: str, override_id: str) -> dict[str, Any]:
+        return overrides.end_override(current_viewer(), child_id, override_id, fields, today(), route_name())

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import time
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..core.intervals import parse_interval
 from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
 from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
@@ -23,19 +26,62 @@ EMAIL: list[Validator] = [validate.Length(min=1, max=320), plain_text]
 ID: list[Validator] = [validate.Length(min=1, max=32), plain_text]
 
 
+LEGAL_STATUS = validate.OneOf(list(LEGAL_STATUSES))
+TIME_TEXT = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
+class WallTime(fields.String):
+    """A time of day as ``HH:MM`` exactly (Europe/London wall time), read into a ``time``: the
+    form the case file takes (core/cases.py), so the event route and a case file (sent, or
+    imported) refuse the same texts. Digits are ASCII only, as in dates: ``str.isdigit`` alone
+    would also take other scripts' digits, which no case-management export writes."""
+
+    default_error_messages = {"invalid": "Not a time in the form HH:MM.", "impossible": "{text} is not a real time."}
+
+    # A String to the OpenAPI document (text in, as the client sends it), a time once loaded.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> time:  # type: ignore[override]
+        if not isinstance(value, str) or not TIME_TEXT.fullmatch(value):
+            raise self.make_error("invalid")
+        try:
+            return time(int(value[:2]), int(value[3:]))
+        except ValueError:
+            raise self.make_error("impossible", text=value) from None
+
+    def _serialize(self, value: time | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
+        return None if value is None else value.strftime("%H:%M")
+
+
+def an_interval(text: str) -> None:
+    """The profile's interval syntax ('5 working days', '6 weeks'), as the engine reads it."""
+    try:
+        parse_interval(text)
+    except ValueError as problem:
+        raise ValidationError(str(problem)) from None
+
+
 class EpisodeInSchema(Schema):
     type = fields.String(required=True, validate=PLAN_TYPE)
     start = IsoDate(required=True)
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True, validate=PLACEMENT)
-    legal_status = fields.String(allow_none=True, validate=validate.OneOf(list(LEGAL_STATUSES)))
+    legal_status = fields.String(allow_none=True, validate=LEGAL_STATUS)
 
 
 class EventInSchema(Schema):
     type = fields.String(required=True, validate=EVENT_TYPE)
     date = IsoDate(required=True)
-    time = fields.String(allow_none=True, metadata={"description": "HH:MM, Europe/London"})
+    time = WallTime(
+        allow_none=True,
+        metadata={"description": "HH:MM, Europe/London", "example": "15:30", "pattern": "^[0-9]{2}:[0-9]{2}$"},
+    )
     role = fields.String(allow_none=True, validate=VISIT_ROLE, metadata={"description": "For an 'allocated' event"})
+
+    @validates_schema
+    def allocation_names_its_role(self, data: dict[str, Any], **_kwargs: object) -> None:
+        # An allocation concerns only the role allocated (core/scheduling.py): without one, the
+        # engine could not tell whose introductory contact falls due.
+        if data.get("type") == "allocated" and data.get("role") is None:
+            raise ValidationError("An 'allocated' event names the role allocated.", field_name="role")
 
 
 class CaseVisitSchema(Schema):
@@ -49,10 +95,22 @@ class OverrideInSchema(Schema):
     """A more frequent cadence agreed for this child; it only ever tightens."""
 
     role = fields.String(required=True, validate=VISIT_ROLE)
-    every = fields.String(required=True, metadata={"description": "An interval, e.g. '5 working days'"})
+    every = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=40), an_interval],
+        metadata={"description": "An interval in the profile's syntax, e.g. '5 working days'"},
+    )
     from_ = IsoDate(data_key="from", attribute="from", required=True)
-    until = IsoDate(allow_none=True)
+    until = IsoDate(allow_none=True, metadata={"description": "The last day it applies (null: no end)"})
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=500), plain_text])
+
+    @validates_schema
+    def ends_after_it_starts(self, data: dict[str, Any], **_kwargs: object) -> None:
+        until, start = data.get("until"), data.get("from")
+        if until is not None and start is not None and until < start:
+            raise ValidationError(
+                f"Ends {until.isoformat()}, before it starts {start.isoformat()}.", field_name="until"
+            )
 
 
 class AllocationRequestSchema(Schema):
@@ -101,16 +159,48 @@ class EpisodeSchema(Schema):
     start = IsoDate()
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True)
+    legal_status = fields.String(allow_none=True)
 
 
 class EpisodeChangeSchema(Schema):
-    end = IsoDate(required=True, allow_none=True, metadata={"description": "The day the plan ended (null re-opens it)"})
+    """Ends or re-opens an episode, or records its legal status as it now stands (give one or both)."""
+
+    end = IsoDate(allow_none=True, metadata={"description": "The day the plan ended (null re-opens it)"})
+    legal_status = fields.String(
+        allow_none=True,
+        validate=LEGAL_STATUS,
+        metadata={"description": "The episode's legal status; a care order also needs a 'care_order_made' event"},
+    )
+
+    @validates_schema
+    def changes_something(self, data: dict[str, Any], **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("Give end, legal_status, or both.", field_name="end")
 
 
 class EventSchema(Schema):
     id = fields.String()
     type = fields.String()
     date = IsoDate()
+    time = WallTime(allow_none=True)
+    role = fields.String(allow_none=True)
+
+
+class OverrideSchema(Schema):
+    id = fields.String()
+    role = fields.String()
+    every = fields.String()
+    from_ = IsoDate(data_key="from", attribute="from")
+    until = IsoDate(allow_none=True)
+    reason = fields.String()
+    agreed_by = fields.String(allow_none=True, metadata={"description": "The worker who set it (null: imported)"})
+    agreed_by_name = fields.String(allow_none=True)
+
+
+class OverrideEndSchema(Schema):
+    until = IsoDate(
+        required=True, allow_none=True, metadata={"description": "The last day it applies (null: no end again)"}
+    )
 
 
 class AllocationSchema(Schema):
@@ -145,10 +235,19 @@ class ChildSchema(Schema):
     events = fields.List(fields.Nested(EventSchema))
     visits = fields.List(fields.Nested(VisitSchema))
     allocations = fields.List(fields.Nested(AllocationSchema))
+    overrides = fields.List(fields.Nested(OverrideSchema))
+
+
+class UnscheduledPlanSchema(Schema):
+    """An active plan no visiting rule covers, as the ``due`` command lists it."""
+
+    plan_type = fields.String()
+    reason = fields.String()
 
 
 class ObligationListSchema(Schema):
     obligations = fields.List(fields.Nested(ObligationSchema))
+    unscheduled = fields.List(fields.Nested(UnscheduledPlanSchema))
 
 
 class ProjectionQueryArgsSchema(AsOfQueryArgsSchema):

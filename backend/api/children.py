@@ -71,7 +71,7 @@ class ChildObligations(MethodView):
         service.require_visible_child(viewer, child_id, today_date)  # on every request, cached body or not
         response = cached_json(
             ("obligations", child_id, as_of, today_date),
-            lambda: {"obligations": service.obligations_of(child_id, as_of)},
+            lambda: service.obligations_of(child_id, as_of),
         )
         record_read(viewer.worker_id, child_id, route_name())
         return response

@@ -84,6 +84,9 @@ class OverrideRow(Model):
     starts_on: Mapped[date]
     until: Mapped[date | None]
     reason: Mapped[str] = mapped_column(String(500))
+    # The manager who agreed it through the API; None for one imported from a case file, whose
+    # reason says who agreed it.
+    agreed_by: Mapped[str | None] = mapped_column(ForeignKey("workers.id"))
 
 
 class VisitRow(Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from .audit import note_change, note_refusal
 from .caseload import scheduler
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .labels import initials_of
+from .overrides import overrides_of
 from .visits import visit_as_dict
 
 
@@ -30,6 +31,8 @@ def case_json(payload: dict[str, Any]) -> dict[str, Any]:
     def plain(value: Any) -> Any:
         if isinstance(value, date):
             return value.isoformat()
+        if isinstance(value, time):
+            return value.strftime("%H:%M")
         if isinstance(value, dict):
             return {key: plain(item) for key, item in value.items()}
         if isinstance(value, list):
@@ -145,6 +148,7 @@ def child_detail(viewer: Viewer, child_id: str, today: date) -> dict[str, Any]:
         "events": [event_as_dict(event) for event in events],
         "visits": [visit_as_dict(visit) for visit in visits],
         "allocations": [allocation_as_dict(allocation, name) for allocation, name in allocations],
+        "overrides": overrides_of(child.id),
     }
 
 
@@ -185,6 +189,7 @@ def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: da
         start=fields["start"],
         end=fields.get("end"),
         placement=fields.get("placement"),
+        legal_status=fields.get("legal_status"),
         position=position,
     )
     db.session.add(episode)
@@ -196,14 +201,21 @@ def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: da
 def change_episode(
     viewer: Viewer, child_id: str, episode_id: str, fields: dict[str, Any], today: date, route: str
 ) -> dict[str, Any]:
-    """End (or re-open, with ``end: null``) a plan episode."""
+    """End (or re-open, with ``end: null``) a plan episode, or record its legal status as it now
+    stands. The engine reads an episode's legal status as holding for the whole episode (it picks
+    the rules that apply) and a care order from its ``care_order_made`` event (reg 28(5)'s visit
+    within a week runs from the order), so a status change stays on the same episode: a new
+    episode would be a new placement to the engine, restarting reg 28(2)'s first week."""
     child = visible_child(viewer, child_id, today)
     episode = db.session.scalar(select(EpisodeRow).where(EpisodeRow.id == episode_id, EpisodeRow.child_id == child.id))
     if episode is None:
         raise NotFound(episode_id)
     require_episode_role(viewer, child.id, episode.type, today)
-    check_episode_dates(episode.start, fields["end"])
-    episode.end = fields["end"]
+    if "end" in fields:
+        check_episode_dates(episode.start, fields["end"])
+        episode.end = fields["end"]
+    if "legal_status" in fields:
+        episode.legal_status = fields["legal_status"]
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return episode_as_dict(episode)
@@ -218,7 +230,7 @@ def require_episode_role(viewer: Viewer, child_id: str, plan_type: str, today: d
     require_duty_role(viewer, child_id, roles, f"{plan_type} episodes", today)
 
 
-def require_event_role(viewer: Viewer, child_id: str, event_type: str, today: date) -> None:
+def require_event_role(viewer: Viewer, child_id: str, event_type: str, event_role: str | None, today: date) -> None:
     """An event can start, speed up or slow down a role's visits (a long-term home agreed): only
     a worker holding a role whose rules react to it may record it."""
     roles = {
@@ -227,6 +239,9 @@ def require_event_role(viewer: Viewer, child_id: str, event_type: str, today: da
         if any(trigger.event_type == event_type for trigger in rule.triggers)
         or any(anchor.event_type == event_type for phase in rule.phases for anchor in phase.starts)
     }
+    if event_role is not None:
+        # An event naming a role (an allocation) concerns that role's duties only, as the engine reads it.
+        roles &= {event_role}
     require_duty_role(viewer, child_id, roles, f"{event_type} events", today)
 
 
@@ -244,8 +259,10 @@ def check_episode_dates(start: date, end: date | None) -> None:
 
 def add_event(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
     child = visible_child(viewer, child_id, today)
-    require_event_role(viewer, child.id, fields["type"], today)
-    event = EventRow(child_id=child.id, type=fields["type"], date=fields["date"])
+    require_event_role(viewer, child.id, fields["type"], fields.get("role"), today)
+    event = EventRow(
+        child_id=child.id, type=fields["type"], date=fields["date"], time=fields.get("time"), role=fields.get("role")
+    )
     db.session.add(event)
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
@@ -285,17 +302,15 @@ def require_visible_child(viewer: Viewer, child_id: str, today: date) -> None:
     visible_child(viewer, child_id, today)
 
 
-def child_obligations(viewer: Viewer, child_id: str, as_of: date, today: date) -> list[dict[str, object]]:
-    """Exactly what ``flask due`` prints for the same case and date."""
-    require_visible_child(viewer, child_id, today)
-    return obligations_of(child_id, as_of)
-
-
-def obligations_of(child_id: str, as_of: date) -> list[dict[str, object]]:
-    """A visible child's obligations: the same for every viewer, so rendered once for all of them."""
+def obligations_of(child_id: str, as_of: date) -> dict[str, list[Any]]:
+    """A visible child's obligations and unscheduled plans: exactly what ``flask due`` prints for the
+    same case and date (its reference aside), the same for every viewer, so rendered once for all."""
     loaded = load_case(child_id)
     assert loaded is not None
-    return [obligation.as_dict() for obligation in scheduler().obligations(loaded.case, as_of)]
+    return {
+        "obligations": [obligation.as_dict() for obligation in scheduler().obligations(loaded.case, as_of)],
+        "unscheduled": [entry.as_dict() for entry in scheduler().unscheduled(loaded.case, as_of)],
+    }
 
 
 def child_projections(viewer: Viewer, child_id: str, as_of: date, count: int, today: date) -> list[dict[str, Any]]:
@@ -323,11 +338,12 @@ def episode_as_dict(episode: EpisodeRow) -> dict[str, Any]:
         "start": episode.start,
         "end": episode.end,
         "placement": episode.placement,
+        "legal_status": episode.legal_status,
     }
 
 
 def event_as_dict(event: EventRow) -> dict[str, Any]:
-    return {"id": event.id, "type": event.type, "date": event.date}
+    return {"id": event.id, "type": event.type, "date": event.date, "time": event.time, "role": event.role}
 
 
 def allocation_as_dict(allocation: Allocation, worker_name: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from backend.extensions import db
-from backend.persistence.children import Child, EpisodeRow, VisitRow
+from backend.persistence.children import Child, EpisodeRow, OverrideRow, VisitRow
 from tests.support.plans import add_plan, plan_body
 from tests.support.routes import every_route
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
@@ -40,6 +40,7 @@ class Target:
     spare_worker: str  # a worker of the child's team, free to be allocated to it
     plan: str  # the social worker's plan, to move, cancel or read
     plan_to_complete: str  # another of theirs, to record the visit from
+    override: str  # a more frequent cadence its team manager agreed
 
 
 @dataclass
@@ -69,12 +70,14 @@ def add_target(app: Flask, team: str, social_worker: str, adviser: str) -> Targe
         team_id=team,
         allocations=[(social_worker, "social_worker"), (adviser, "personal_adviser")],
         visits=[{"date": "2026-11-02", "role": "social_worker"}],
+        overrides=[{"role": "social_worker", "every": "2 weeks", "from": "2026-11-02", "reason": "risk plan"}],
     )
     with app.app_context():
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
         visit = db.session.scalar(db.select(VisitRow.id).where(VisitRow.child_id == child))
+        override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
     plans = [add_plan(app, child, social_worker) for _ in range(2)]
-    return Target(child, episode, visit, team, add_worker(app, "social_worker", team), *plans)
+    return Target(child, episode, visit, team, add_worker(app, "social_worker", team), *plans, override)
 
 
 def build_world(app: Flask) -> World:
@@ -104,7 +107,9 @@ def own_and_foreign(world: World, role: str) -> tuple[Target, Target | None]:
 
 
 def made_up(target: Target) -> Target:
-    return Target(MADE_UP_ID, MADE_UP_ID, MADE_UP_VISIT, MADE_UP_ID, target.spare_worker, MADE_UP_PLAN, MADE_UP_PLAN)
+    return Target(
+        MADE_UP_ID, MADE_UP_ID, MADE_UP_VISIT, MADE_UP_ID, target.spare_worker, MADE_UP_PLAN, MADE_UP_PLAN, MADE_UP_ID
+    )
 
 
 # (rule, method) -> the request (path, json) aimed at a target. Ordered: writes that change who
@@ -126,7 +131,15 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ),
     ("/api/children/<child_id>/events", "POST"): lambda t: (
         f"/api/children/{t.child}/events",
-        {"type": "birth", "date": "2026-11-02"},
+        {"type": "birth", "date": "2026-11-02", "time": "09:30"},
+    ),
+    ("/api/children/<child_id>/overrides", "POST"): lambda t: (
+        f"/api/children/{t.child}/overrides",
+        {"role": "social_worker", "every": "5 working days", "from": "2026-11-02", "reason": "strategy meeting"},
+    ),
+    ("/api/children/<child_id>/overrides/<override_id>", "PATCH"): lambda t: (
+        f"/api/children/{t.child}/overrides/{t.override}",
+        {"until": "2026-11-30"},
     ),
     ("/api/visits/<uuid:visit_id>", "PUT"): lambda t: (f"/api/visits/{new_visit_id()}", visit_body(t.child)),
     # The target's visit was imported (no recorder): only its team's manager or an admin withdraws it.
@@ -155,7 +168,13 @@ SOCIAL_WORKERS_ONLY = {
 
 def expected_for_own(rule: str, method: str, role: str) -> int:
     """The status a role gets on an object it may see."""
-    manager_only = {("/api/children/<child_id>", "PATCH"), ("/api/children/<child_id>/allocations", "POST")}
+    manager_only = {
+        ("/api/children/<child_id>", "PATCH"),
+        ("/api/children/<child_id>/allocations", "POST"),
+        # Overrides: the team manager of the child's team (each manager's own target is their team's).
+        ("/api/children/<child_id>/overrides", "POST"),
+        ("/api/children/<child_id>/overrides/<override_id>", "PATCH"),
+    }
     if (rule, method) in manager_only:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
     if rule == "/api/teams/<team_id>/overview":
@@ -302,6 +321,9 @@ def test_nothing_a_role_may_not_see_is_changed_by_its_attempts(app: Flask, role:
         count = db.select(db.func.count())
         assert db.session.scalar(count.select_from(EpisodeRow).where(EpisodeRow.child_id == foreign.child)) == 1
         assert db.session.scalar(count.select_from(VisitRow).where(VisitRow.child_id == foreign.child)) == 1
+        assert db.session.scalars(db.select(OverrideRow.until).where(OverrideRow.child_id == foreign.child)).all() == [
+            None
+        ]
 
 
 @pytest.mark.parametrize("role", WITH_FOREIGN_CHILDREN)

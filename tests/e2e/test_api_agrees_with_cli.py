@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,8 @@ CASES = [
             {"role": "social_worker", "every": "2 weeks", "from": "2026-11-02", "until": None, "reason": "risk plan"}
         ],
     ),
+    # A plan no visiting rule of England covers: listed under unscheduled by both.
+    make_case_json(reference="A-9", episodes=[{"type": "early_help", "start": "2026-09-01", "end": None}]),
     make_case_json(
         reference="A-6",
         episodes=[
@@ -79,15 +82,51 @@ def test_the_api_and_the_due_command_agree_on_every_case(app: Flask, runner, tmp
     with app.app_context():  # `due` relies on the flask command's app context
         result = runner.invoke(args=["due", str(case_file), "--today", as_of])
     assert result.exit_code == 0, result.output
-    from_cli = {item["reference"]: item["obligations"] for item in json.loads(result.output)}
+    from_cli = {item.pop("reference"): item for item in json.loads(result.output)}
 
     manager = signed_in(app, add_worker(app, "team_manager", add_team(app)))
     from_api = {}
     for case in CASES:
         child_id = manager.post("/api/children", json=case).json["id"]
-        from_api[case["reference"]] = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json[
-            "obligations"
-        ]
+        from_api[case["reference"]] = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json
     assert from_api == from_cli
-    assert any(from_cli.values())
-    assert {obligation["rule"] for obligation in from_cli["A-8"]} & {"override", "england.youth_justice_custody.remand"}
+    assert any(result["obligations"] for result in from_cli.values())
+    assert from_cli["A-9"]["unscheduled"] and from_cli["A-9"]["unscheduled"][0]["plan_type"] == "early_help"
+    rules = {obligation["rule"] for obligation in from_cli["A-8"]["obligations"]}
+    assert rules & {"override", "england.youth_justice_custody.remand"}
+
+
+ONE_FACT_CASES = [case for case in CASES if case["reference"] in ("A-7", "A-8")]
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-23", "2026-12-24"])
+def test_a_case_recorded_one_fact_at_a_time_is_scheduled_as_its_case_file_is(
+    app: Flask,
+    runner,
+    tmp_path: Path,
+    as_of: str,  # noqa: ANN001
+) -> None:
+    """Legal status, event times and roles, contact kinds and overrides sent through the
+    one-fact routes reach the engine exactly as the same case file's do: nothing is dropped."""
+    case_file = tmp_path / "cases.json"
+    case_file.write_text(json.dumps(ONE_FACT_CASES))
+    with app.app_context():
+        result = runner.invoke(args=["due", str(case_file), "--today", as_of])
+    assert result.exit_code == 0, result.output
+    from_cli = {item.pop("reference"): item for item in json.loads(result.output)}
+
+    manager = signed_in(app, add_worker(app, "team_manager", add_team(app)))
+    for case in ONE_FACT_CASES:
+        child_id = manager.post("/api/children", json={"reference": case["reference"]}).json["id"]
+        for episode in case["episodes"]:
+            assert manager.post(f"/api/children/{child_id}/episodes", json=episode).status_code == 201
+        for event in case["events"]:
+            assert manager.post(f"/api/children/{child_id}/events", json=event).status_code == 201
+        for visit in case["visits"]:
+            body = {"child_id": child_id, "child_seen": True, "seen_alone": False, **visit}
+            assert manager.put(f"/api/visits/{uuid.uuid4()}", json=body).status_code == 201
+        for override in case.get("overrides", []):
+            made = manager.post(f"/api/children/{child_id}/overrides", json=override)
+            assert made.status_code == 201, made.json
+        answer = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json
+        assert answer == from_cli[case["reference"]], case["reference"]

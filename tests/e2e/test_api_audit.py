@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from backend.clock import utc_now
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
-from backend.persistence.children import EpisodeRow
+from backend.persistence.children import EpisodeRow, OverrideRow
 from tests.support.plans import add_plan, new_plan_id, plan_body
 from tests.support.routes import every_route, fill_path
 from tests.support.world import PASSWORD, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
@@ -62,6 +62,13 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/children/<child_id>/episodes/<episode_id>", "PATCH"): {"end": "2026-11-20"},
         ("/api/children/<child_id>/events", "POST"): {"type": "birth", "date": "2026-11-02"},
         ("/api/children/<child_id>/allocations", "POST"): {"worker_id": spare_worker, "role": "personal_adviser"},
+        ("/api/children/<child_id>/overrides", "POST"): {
+            "role": "social_worker",
+            "every": "1 week",
+            "from": "2026-11-02",
+            "reason": "risk plan",
+        },
+        ("/api/children/<child_id>/overrides/<override_id>", "PATCH"): {"until": "2026-11-20"},
         ("/api/visits/<uuid:visit_id>", "PUT"): visit_body(child, date="2026-11-02"),
         ("/api/visits/<uuid:visit_id>", "DELETE"): None,
         ("/api/plans/<uuid:plan_id>", "PUT"): plan_body(child),
@@ -80,14 +87,27 @@ def audit_rows(app: Flask) -> list[AuditEntry]:
 def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_and_route(app: Flask) -> None:
     team = add_team(app)
     admin, spare = add_worker(app, "admin", team), add_worker(app, "social_worker", team)
-    child = add_child(app, team_id=team, allocations=[(admin, "social_worker")])
+    child = add_child(
+        app,
+        team_id=team,
+        allocations=[(admin, "social_worker")],
+        overrides=[{"role": "social_worker", "every": "2 weeks", "from": "2026-11-02", "reason": "risk plan"}],
+    )
     with app.app_context():
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
+        override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
     api = signed_in(app, admin)
     visit_id = new_visit_id()
     assert api.put(f"/api/visits/{visit_id}", json=visit_body(child)).status_code == 201
     plan_id, plan_to_complete = add_plan(app, child, admin), add_plan(app, child, admin)
-    values = {"child_id": child, "team_id": team, "episode_id": episode, "visit_id": visit_id, "plan_id": plan_id}
+    values = {
+        "child_id": child,
+        "team_id": team,
+        "episode_id": episode,
+        "visit_id": visit_id,
+        "plan_id": plan_id,
+        "override_id": override,
+    }
     request_bodies = bodies(child, spare)
     for rule, method in every_route(app):
         if not rule.startswith("/api/") or (rule, method) in NO_CHILD_DATA:

@@ -122,6 +122,9 @@ def test_dates_that_do_not_exist_are_a_422_naming_the_field(
         ("episode", {"type": "child_in_need ", "start": "2026-11-02"}, "type"),
         ("episode", {"type": "cared_for", "start": "2026-11-02", "placement": "castle"}, "placement"),
         ("event", {"type": "coronation", "date": "2026-11-02"}, "type"),
+        ("episode", {"type": "cared_for", "start": "2026-11-02", "legal_status": "wardship"}, "legal_status"),
+        ("event", {"type": "allocated", "date": "2026-11-02", "role": "wizard"}, "role"),
+        ("override", {"role": "wizard", "every": "1 week", "from": "2026-11-02", "reason": "x"}, "role"),
         ("caseload", {"status": "late"}, "status"),
     ],
 )

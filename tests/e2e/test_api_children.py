@@ -101,14 +101,20 @@ def test_adding_and_ending_an_episode_changes_the_obligations(app: Flask) -> Non
     team_id, _, worker = manager_and_worker(app)
     child_id = add_child(app, allocations=[(worker, "social_worker")], team_id=team_id, episodes=[])
     api = signed_in(app, worker)
-    assert api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json == {"obligations": []}
+    assert api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json == {
+        "obligations": [],
+        "unscheduled": [],
+    }
     created = api.post(f"/api/children/{child_id}/episodes", json={"type": "child_protection", "start": "2026-11-02"})
     assert created.status_code == 201
     obligations = api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json["obligations"]
     assert [item["rule"] for item in obligations] == ["england.child_protection"]
     ended = api.patch(f"/api/children/{child_id}/episodes/{created.json['id']}", json={"end": "2026-11-20"})
     assert ended.status_code == 200 and ended.json["end"] == "2026-11-20"
-    assert api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json == {"obligations": []}
+    assert api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json == {
+        "obligations": [],
+        "unscheduled": [],
+    }
 
 
 def test_ending_an_episode_before_it_started_is_refused(app: Flask) -> None:

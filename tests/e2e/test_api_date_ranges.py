@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 
 from backend.extensions import db
-from backend.persistence.children import EpisodeRow
+from backend.persistence.children import EpisodeRow, OverrideRow
 from tests.e2e.test_api_bad_input import stored_rows
 from tests.support.routes import UNSAFE_METHODS, every_route
 from tests.support.world import ApiClient, add_child, add_team, add_worker, signed_in, visit_body
@@ -47,6 +47,7 @@ class World:
     child: str
     episode: str
     plan: str
+    override: str
 
 
 @pytest.fixture
@@ -59,16 +60,18 @@ def world(app: Flask) -> World:
         team_id=team,
         allocations=[(manager, "social_worker")],
         visits=[{"date": "2026-11-02", "role": "social_worker", "child_seen": True}],
+        overrides=[{"role": "social_worker", "every": "2 weeks", "from": "2026-11-02", "reason": "risk plan"}],
     )
     with app.app_context():
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
+        override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
     api = signed_in(app, manager)
     plan = str(uuid.uuid4())
     made = api.put(
         f"/api/plans/{plan}", json={"child_id": child, "starts_at": "2026-12-01T10:00", "kind": "home_visit"}
     )
     assert made.status_code == 201, made.json
-    return World(team, manager, api, child, episode, plan)
+    return World(team, manager, api, child, episode, plan, override)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ def children(_: World) -> str:
 
 def of_child(tail: str = "") -> Callable[[World], str]:
     return lambda w: f"/api/children/{w.child}{tail}"
+
+
+def override_body(start: str = FIRST_STORED, until: str | None = None) -> dict[str, Any]:
+    return {"role": "social_worker", "every": "5 working days", "from": start, "until": until, "reason": "agreed"}
 
 
 DATE_WRITES = [
@@ -133,6 +140,20 @@ DATE_WRITES = [
         children,
     ),
     DateWrite(
+        "POST",
+        "/api/children",
+        "overrides.0.from",
+        lambda w, d: new_child(overrides=[override_body(start=d)]),
+        children,
+    ),
+    DateWrite(
+        "POST",
+        "/api/children",
+        "overrides.0.until",
+        lambda w, d: new_child(overrides=[override_body(until=d)]),
+        children,
+    ),
+    DateWrite(
         "PATCH", "/api/children/<child_id>", "date_of_birth", lambda w, d: {"date_of_birth": d}, of_child(), "birth"
     ),
     DateWrite(
@@ -169,6 +190,27 @@ DATE_WRITES = [
         "date",
         lambda w, d: {"type": "birth", "date": d},
         of_child("/events"),
+    ),
+    DateWrite(
+        "POST",
+        "/api/children/<child_id>/overrides",
+        "from",
+        lambda w, d: override_body(start=d),
+        of_child("/overrides"),
+    ),
+    DateWrite(
+        "POST",
+        "/api/children/<child_id>/overrides",
+        "until",
+        lambda w, d: override_body(until=d),
+        of_child("/overrides"),
+    ),
+    DateWrite(
+        "PATCH",
+        "/api/children/<child_id>/overrides/<override_id>",
+        "until",
+        lambda w, d: {"until": d},
+        lambda w: f"/api/children/{w.child}/overrides/{w.override}",
     ),
     DateWrite(
         "PUT",

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from backend.config import DEFAULTS
 from backend.core.date_ranges import STORED, date_range
 from backend.extensions import db
-from backend.persistence.children import EpisodeRow
+from backend.persistence.children import EpisodeRow, OverrideRow
 from tests.support.database import app_for, prepared_database
 from tests.support.world import ApiClient, add_child, add_team, add_worker, signed_in
 
@@ -53,10 +53,23 @@ def real_ids(app: Flask) -> dict[str, str]:
     team = add_team(app)
     admin = add_worker(app, "admin", team)
     worker = add_worker(app, "social_worker", team)
-    child = add_child(app, team_id=team, allocations=[(worker, "social_worker")])
+    child = add_child(
+        app,
+        team_id=team,
+        allocations=[(worker, "social_worker")],
+        overrides=[{"role": "social_worker", "every": "1 week", "from": "2026-11-02", "reason": "risk plan"}],
+    )
     with app.app_context():
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
-    return {"admin": admin, "worker_id": worker, "child_id": child, "episode_id": episode, "team_id": team}
+        override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
+    return {
+        "admin": admin,
+        "worker_id": worker,
+        "child_id": child,
+        "episode_id": episode,
+        "override_id": override,
+        "team_id": team,
+    }
 
 
 def aimed_at_real_records(ids: dict[str, str]) -> Any:

@@ -24,6 +24,7 @@ SMUGGLED: dict[str, Any] = {
     "worker_id": "4" * 32,
     "created_at": "2020-01-01T00:00:00+00:00",
     "active": True,
+    "agreed_by": "5" * 32,
 }
 
 
@@ -53,7 +54,14 @@ def writes(world: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any], s
         ("manager", "POST", "/api/children", {"reference": "C-MASS", "name": "Mass Child"}, {"allocations"}),
         ("manager", "PATCH", f"/api/children/{child}", {"name": "New Name"}, set()),
         ("worker", "POST", f"/api/children/{child}/episodes", {"type": "child_in_need", "start": "2026-11-02"}, set()),
-        ("worker", "POST", f"/api/children/{child}/events", {"type": "birth", "date": "2026-11-02"}, set()),
+        ("worker", "POST", f"/api/children/{child}/events", {"type": "birth", "date": "2026-11-02"}, {"role"}),
+        (
+            "manager",
+            "POST",
+            f"/api/children/{child}/overrides",
+            {"role": "social_worker", "every": "1 week", "from": "2026-11-02", "reason": "risk plan"},
+            set(),
+        ),
         (
             "manager",
             "POST",

@@ -97,6 +97,10 @@ ROLE_WRITES: dict[tuple[str, str], Callable[[World, str], tuple[str, Any] | None
         f"/api/children/{w.child}/allocations",
         {"worker_id": w.spare, "role": role},
     ),
+    ("/api/children/{child_id}/overrides", "post"): lambda w, role: (
+        f"/api/children/{w.child}/overrides",
+        {"role": role, "every": "5 working days", "from": "2026-11-02", "reason": "strategy meeting"},
+    ),
     # No role in the body: the plan type (the event type) says whose visits it sets.
     ("/api/children/{child_id}/episodes", "post"): lambda w, role: (
         (f"/api/children/{w.child}/episodes", {"type": EPISODE_FOR_ROLE[role], "start": "2026-11-02"})
@@ -115,7 +119,11 @@ ROLE_WRITES: dict[tuple[str, str], Callable[[World, str], tuple[str, Any] | None
     ),
 }
 # What the caller's account may never do whatever role it holds: 403 before any role is weighed.
-MANAGERS_ONLY = {("/api/children", "post"), ("/api/children/{child_id}/allocations", "post")}
+MANAGERS_ONLY = {
+    ("/api/children", "post"),
+    ("/api/children/{child_id}/allocations", "post"),
+    ("/api/children/{child_id}/overrides", "post"),
+}
 
 
 def write_operations_naming_a_role(spec: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -174,7 +182,7 @@ def test_a_worker_acting_in_a_role_not_allocated_to_them_is_refused_naming_role_
             assert everything_stored(app) == before, (caller, role, path_rule)
             tried += 1
     # Each role not held on each route naming it; by type, the roles with a type of their own.
-    assert tried == (len(VISIT_ROLES) - 1) * 4 + {"social_worker": 2, "personal_adviser": 3}[caller]
+    assert tried == (len(VISIT_ROLES) - 1) * 5 + {"social_worker": 2, "personal_adviser": 3}[caller]
 
 
 @pytest.mark.parametrize("caller", sorted(HOLDS))

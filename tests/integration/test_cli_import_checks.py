@@ -58,6 +58,13 @@ def json_file(tmp_path: Path, cases: object) -> Path:
         ({"allocations": [{"worker_email": "sw@example.org", "role": ["social_worker"]}]}, "allocations[0].role"),
         ({"date_of_birth": "20150302"}, "date_of_birth"),
         ({"notes": "an unknown key"}, "notes"),
+        # The event route's checks (backend/api/child_schemas.py), one home for both.
+        ({"events": [{"type": "returned_from_missing", "date": "2026-10-05", "time": "9:30"}]}, "events[0].time"),
+        ({"events": [{"type": "allocated", "date": "2026-10-05"}]}, "events[0].role"),
+        (
+            {"overrides": [{"role": "social_worker", "every": "often", "from": "2026-10-05", "reason": "x"}]},
+            "overrides[0].every",
+        ),
     ],
     ids=lambda value: str(value)[:40],
 )
