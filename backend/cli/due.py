@@ -20,8 +20,6 @@ from ..core.cases import parse_case
 from ..core.errors import CoreError, InvalidCase, UnknownProfile
 from ..services.scheduler import Scheduler
 
-DEFAULT_PROFILE = "england"
-
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(due_command)
@@ -43,8 +41,10 @@ def _iso_date(_ctx: Any, param: click.Parameter, value: str | None) -> date | No
 @with_appcontext
 @click.argument("file", type=click.File("rb"))
 @click.option("--today", callback=_iso_date, help="Evaluation date, YYYY-MM-DD (default: today in Europe/London).")
-@click.option("--profile", "profile_name", default=DEFAULT_PROFILE, show_default=True, help="Rules profile.")
-def due_command(file: Any, today: date | None, profile_name: str) -> None:
+@click.option(
+    "--profile", "profile_name", default=None, help="Rules profile (default: RULES_PROFILE, as the app uses)."
+)
+def due_command(file: Any, today: date | None, profile_name: str | None) -> None:
     """Print each case's obligations as JSON, from a case file (one object or an array)."""
     scheduler: Scheduler = current_app.extensions["scheduler"]
     try:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ProfileError, UnknownProfile
+from ..core.errors import ProfileError
 from ..core.profiles import Profile, check_coverage, parse_profile
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
@@ -48,10 +48,3 @@ def load_profiles(directory: Path = RULES_DIR) -> dict[str, Profile]:
             profile = load_profile_file(path, bases)
             profiles[profile.id] = profile
     return dict(sorted(profiles.items()))
-
-
-def pick_profile(profiles: dict[str, Profile], name: str) -> Profile:
-    try:
-        return profiles[name]
-    except KeyError:
-        raise UnknownProfile(name, list(profiles)) from None

@@ -431,3 +431,19 @@ def test_a_private_fostering_notification_recorded_later_starts_its_own_7_workin
     )
     [obligation] = due_json(runner, tmp_path, case, "2026-12-22")["obligations"]
     assert (obligation["rule"], obligation["due"]) == ("england.private_fostering", "2027-01-04")
+
+
+def test_without_a_profile_it_uses_the_apps_rules_profile_as_the_api_does(database_url: str, tmp_path: Path) -> None:
+    # A Sefton deployment (RULES_PROFILE=sefton) gives Sefton's answer, not England's: "the same
+    # answer as the API" must hold for every authority, not just the default one.
+    from tests.support.database import app_for
+
+    path = write_json(tmp_path, CP_BEFORE_CHRISTMAS)
+    answers = {}
+    for profile in ("sefton", "england"):
+        app = next(app_for(database_url, RULES_PROFILE=profile))
+        answers[profile] = json.loads(run_due(app.test_cli_runner(), path, "--today", "2026-12-20").stdout)
+        explicit = run_due(app.test_cli_runner(), path, "--today", "2026-12-20", "--profile", profile)
+        assert answers[profile] == json.loads(explicit.stdout)
+    assert answers["sefton"]["obligations"] != answers["england"]["obligations"]
+    assert "sefton" in answers["sefton"]["obligations"][0]["rule"]
