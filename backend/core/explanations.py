@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from .profiles import Phase, VisitRule
 
 
-@dataclass(frozen=True)
+# Not frozen, with slots: one is built for every rule of every active episode on the scheduler's
+# hot path, and a frozen dataclass sets each of its fields through a slow ``object.__setattr__``.
+# Nothing changes one after it is built.
+@dataclass(slots=True)
 class Basis:
     """How a candidate due date arose: which rule, which clock, counted from what."""
 

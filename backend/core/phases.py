@@ -25,10 +25,10 @@ def phases_in_force(
     later-listed one wins, because the earlier one would be in force for no time at all.
     A phase with ``until`` ends on that date, and the phase in force before it resumes.
     """
-    if len(rule.phases) == 1 and not rule.phases[0].until:
-        # Most rules have one phase, from the start: nothing to resolve or order.
-        return [(episode.start, rule.phases[0])]
-    if not any(phase.until for phase in rule.phases):
+    if not rule.phases_end:
+        if len(rule.phases) == 1:
+            # Most rules have one phase, from the start: nothing to resolve or order.
+            return [(episode.start, rule.phases[0])]
         return _stacked(_starts(rule, episode, case, today, calendar))
     resolved: list[tuple[date, int, Phase, date | None]] = []
     for phase_start, position, phase, _ in _starts(rule, episode, case, today, calendar):
@@ -48,7 +48,8 @@ def _starts(
         phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
         if phase_start is not None:
             resolved.append((max(phase_start, episode.start), position, phase, None))
-    resolved.sort(key=lambda item: (item[0], item[1]))
+    # By start date then position; positions are unique, so the phases themselves are never compared.
+    resolved.sort()
     return resolved
 
 

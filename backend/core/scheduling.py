@@ -84,28 +84,46 @@ def compute_obligations(
     clock = clock or HourClock(None)
     latest = latest_counting_visits(case.visits, today)
     event_types = {event.type for event in case.events}
-    age_today = age_on(case.date_of_birth, today)
     best: dict[Key, Basis] = {}
     for episode in case.episodes:
-        if not episode.is_active(today):
-            continue
-        age = age_on(case.date_of_birth, episode.start)
-        for rule in profile.candidates(episode.type, episode.placement, episode.legal_status):
-            if rule.only_on_events and rule.only_on_events.isdisjoint(event_types):
-                continue  # a rule driven only by events none of which happened
-            if not rule.fits_age(age, age_today):
-                continue
-            if rule.first_placement_only and period_start(case, episode) != episode.start:
-                continue
-            key = (rule.role, rule.duty)
-            basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock)
-            _keep_earliest(best, key, basis)
+        if episode.is_active(today):
+            _episode_bases(best, case, episode, event_types, latest, today, profile, calendar, clock)
     for basis in override_bases(case, today, latest, calendar):
         _keep_earliest(best, (basis.rule.role, "visit"), basis)
     soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     obligations = [_obligation(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
     obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
     return tuple(obligations)
+
+
+def _episode_bases(
+    best: dict[Key, Basis],
+    case: Case,
+    episode: Episode,
+    event_types: set[str],
+    latest: dict[Key, date],
+    today: date,
+    profile: Profile,
+    calendar: WorkingCalendar,
+    clock: HourClock,
+) -> None:
+    """Keep in ``best`` the earliest candidate of each rule that applies to one active episode."""
+    found = profile.episode_rules(episode.type, episode.placement, episode.legal_status)
+    # Most cases have none of the events that drive the event-only rules: one test leaves them all out.
+    rules = found.standing if found.on_events.isdisjoint(event_types) else found.every
+    age = age_today = None
+    if found.age_limited:
+        age, age_today = age_on(case.date_of_birth, episode.start), age_on(case.date_of_birth, today)
+    for rule in rules:
+        if rule.only_on_events and rule.only_on_events.isdisjoint(event_types):
+            continue  # a rule driven only by events none of which happened
+        if rule.age_limited and not rule.fits_age(age, age_today):
+            continue
+        if rule.first_placement_only and period_start(case, episode) != episode.start:
+            continue
+        key = rule.key
+        basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock)
+        _keep_earliest(best, key, basis)
 
 
 def _keep_earliest(best: dict[Key, Basis], key: Key, basis: Basis | None) -> None:

@@ -106,10 +106,20 @@ class VisitRule:
     # The trigger events of a rule that has nothing else (no cadence, no first visit), else empty:
     # such a rule is skipped at once for a case with none of them.
     only_on_events: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Built once for the scheduler's hot loop: what the rule's obligation is keyed by, and
+    # whether any age band applies (most rules have none, and then no age is computed).
+    key: tuple[str, str] = field(init=False, repr=False, compare=False)
+    age_limited: bool = field(init=False, repr=False, compare=False)
+    # Whether some phase ends (``until``): only then are phases resolved as segments.
+    phases_end: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         events = frozenset(trigger.event_type for trigger in self.triggers)
         object.__setattr__(self, "only_on_events", frozenset() if self.phases or self.first_visit else events)
+        object.__setattr__(self, "key", (self.role, self.duty))
+        bands = (self.min_age_at_start, self.max_age_at_start, self.min_age, self.max_age)
+        object.__setattr__(self, "age_limited", any(band is not None for band in bands))
+        object.__setattr__(self, "phases_end", any(phase.until for phase in self.phases))
 
     def applies_to(
         self,
