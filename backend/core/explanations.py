@@ -86,7 +86,7 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
         sentence += f" (plan by {long_date(plan_by)}, the last working day before)"
     if basis.kind == "override":
         sentence += ". An override only tightens: the profile's own due date applies whenever it is sooner"
-    return f"{sentence}. Source: {rule.source.cite()}."
+    return f"{sentence}.{rule.source.closing}"
 
 
 def _clock_from_phase_start(basis: Basis) -> bool:

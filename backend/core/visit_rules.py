@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .intervals import Interval
 from .vocabulary import EVENT_TYPES
@@ -22,6 +23,11 @@ class Source:
 
     def cite(self) -> str:
         return f"{self.document}, {self.section}"
+
+    # Built once: the closing sentence of every explanation of the rule.
+    @cached_property
+    def closing(self) -> str:
+        return f" Source: {self.cite()}."
 
 
 LINE = re.compile(r"^[SH]:\d+(-\d+)?$")
