@@ -42,6 +42,10 @@ def unscheduled_episodes(case: Case, today: date, profile: Profile) -> tuple[Uns
 def _covered(episode: Episode, case: Case, today: date, profile: Profile) -> bool:
     if episode.type in profile.always_covered:
         return True
+    # Most kinds of episode are covered, or not, whatever the age: known once per profile.
+    known = profile.covered_at_any_age(episode.type, episode.placement, episode.legal_status)
+    if known is not None:
+        return known
     age = age_on(case.date_of_birth, episode.start)
     age_today = age_on(case.date_of_birth, today)
     return any(

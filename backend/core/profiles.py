@@ -59,6 +59,7 @@ class Profile:
     _episode_rules: dict[tuple[str, str | None, str | None], EpisodeRules] = field(
         init=False, repr=False, compare=False
     )
+    _covered: dict[tuple[str, str | None, str | None], bool | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
@@ -78,6 +79,7 @@ class Profile:
         object.__setattr__(self, "always_covered", frozenset(unconditional))
         object.__setattr__(self, "_candidates", {})
         object.__setattr__(self, "_episode_rules", {})
+        object.__setattr__(self, "_covered", {})
 
     def rules_for(self, plan_type: str) -> tuple[VisitRule, ...]:
         return self._by_plan_type.get(plan_type, ())
@@ -102,6 +104,19 @@ class Profile:
             found = EpisodeRules.of(self.candidates(plan_type, placement, legal_status))
             self._episode_rules[key] = found
         return found
+
+    def covered_at_any_age(self, plan_type: str, placement: str | None, legal_status: str | None) -> bool | None:
+        """Whether a rule written for the plan type covers such an episode whatever the child's age
+        (True), at no age (False), or None when that depends on the age. Memoised, as ``candidates``."""
+        key = (plan_type, placement, legal_status)
+        if key not in self._covered:
+            rules = [
+                rule
+                for rule in self.rules_of_type(plan_type)
+                if not rule.first_placement_only and rule.applies_to(placement, None, legal_status)
+            ]
+            self._covered[key] = None if rules and all(rule.age_limited for rule in rules) else bool(rules)
+        return self._covered[key]
 
     def rules_of_type(self, plan_type: str) -> tuple[VisitRule, ...]:
         """The rules written for this plan type (not those for any plan): what covers it."""
