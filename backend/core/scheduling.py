@@ -212,17 +212,16 @@ def _concerns(event: Event, rule: VisitRule) -> bool:
 def _cadence_due(
     rule: VisitRule, episode: Episode, case: Case, last_visit: date | None, today: date, calendar: WorkingCalendar
 ) -> Basis:
-    phases = phases_in_force(rule, episode, case, today, calendar)
     since = last_visit if last_visit is not None else episode.start
-    best: tuple[date, date, Phase] | None = None  # (due, phase start, phase): the Basis is built once
-    last_index = len(phases) - 1
-    for index, (phase_start, phase) in enumerate(phases):
+    if len(rule.phases) == 1 and not rule.phases_end:
+        # Most rules have one phase, in force from the start: the loop below, in one step.
+        phase_start, phase = episode.start, rule.phases[0]
         gap_end = phase.every.after(since, calendar)
         due = phase_start if phase_start > gap_end else gap_end
-        if (index == last_index or due < phases[index + 1][0]) and (best is None or due < best[0]):
-            best = (due, phase_start, phase)
-    assert best is not None  # the last phase always yields a candidate
-    due, phase_start, phase = best
+    else:
+        due, phase_start, phase = _earliest_phase_due(
+            phases_in_force(rule, episode, case, today, calendar), since, calendar
+        )
     return Basis(
         rule,
         episode,
@@ -234,6 +233,21 @@ def _cadence_due(
         phase_start=phase_start,
         from_visit=last_visit is not None,
     )
+
+
+def _earliest_phase_due(
+    phases: list[tuple[date, Phase]], since: date, calendar: WorkingCalendar
+) -> tuple[date, date, Phase]:
+    """(due, phase start, phase) of the phase giving the earliest due date: the Basis is built once."""
+    best: tuple[date, date, Phase] | None = None
+    last_index = len(phases) - 1
+    for index, (phase_start, phase) in enumerate(phases):
+        gap_end = phase.every.after(since, calendar)
+        due = phase_start if phase_start > gap_end else gap_end
+        if (index == last_index or due < phases[index + 1][0]) and (best is None or due < best[0]):
+            best = (due, phase_start, phase)
+    assert best is not None  # the last phase always yields a candidate
+    return best
 
 
 def project_due_dates(
