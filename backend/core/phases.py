@@ -31,11 +31,15 @@ def phases_in_force(
             return [(episode.start, rule.phases[0])]
         return _stacked(_starts(rule, episode, case, today, calendar))
     resolved: list[tuple[date, int, Phase, date | None]] = []
+    ended = False
     for phase_start, position, phase, _ in _starts(rule, episode, case, today, calendar):
-        phase_end = _earliest_end(phase, episode, case, today, calendar)
+        phase_end = _earliest_end(phase, episode, case, today, calendar) if phase.until else None
         if phase_end is None or phase_end > phase_start:
             resolved.append((phase_start, position, phase, phase_end))
-    return _segments(resolved)
+            ended = ended or phase_end is not None
+    # Usually the end has not happened (a reduced frequency whose basis is still there): then the
+    # segments are the stacked phases, found without looking at every boundary.
+    return _segments(resolved) if ended else _stacked(resolved)
 
 
 def _starts(
