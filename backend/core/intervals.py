@@ -62,6 +62,11 @@ class Interval:
         object.__setattr__(self, "_text", text)
         object.__setattr__(self, "_every_text", f"every {word[:-1]}" if self.count == 1 else f"every {text}")
 
+    @property
+    def fixed_length(self) -> timedelta | None:
+        """The same length wherever it starts (days, weeks, hours), or None (months, working days)."""
+        return self._days
+
     def after(self, day: date, calendar: WorkingDayAdder) -> date:
         """``day`` plus this interval: the latest date a gap of this length allows."""
         if self._days is not None:

@@ -47,11 +47,16 @@ def _starts(
 ) -> list[tuple[date, int, Phase, date | None]]:
     """The phases whose start is known by ``today``, by start date then position."""
     resolved: list[tuple[date, int, Phase, date | None]] = []
+    start = episode.start
     for position, phase in enumerate(rule.phases):
+        if phase.start_shift is not None:
+            # Most phases start a fixed time after the episode's start: nothing to resolve.
+            resolved.append((start + phase.start_shift, position, phase, None))
+            continue
         # Events count only once they have happened; birthdays and anniversaries are known ahead.
         phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
         if phase_start is not None:
-            resolved.append((max(phase_start, episode.start), position, phase, None))
+            resolved.append((max(phase_start, start), position, phase, None))
     # By start date then position; positions are unique, so the phases themselves are never compared.
     resolved.sort()
     return resolved

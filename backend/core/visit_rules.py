@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from .intervals import Interval
@@ -68,6 +69,17 @@ class Phase:
     # The phase ends when this anchor resolves (the earliest of several), and the phase in force
     # before it resumes: "weekly until the review conference", a reduced frequency whose basis went.
     until: tuple[Anchor, ...] = ()
+    # How long after the episode's start the phase starts, when that is all its start depends
+    # on and is the same length from any date ("from the start", "7 days after the start"): the
+    # scheduler then needs no anchor resolved. None otherwise.
+    start_shift: timedelta | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shift = None
+        if len(self.starts) == 1 and self.starts[0].kind == "start":
+            offset = self.starts[0].offset
+            shift = timedelta(0) if offset is None else offset.fixed_length
+        object.__setattr__(self, "start_shift", shift)
 
     def describe_start(self) -> str:
         return " and ".join(anchor.describe() for anchor in self.starts)
