@@ -112,11 +112,11 @@ def _resolve_anchors(
 
 
 def _first_event_date(case: Case, event_type: str | None, episode: Episode, today: date) -> date | None:
+    days = [event.date for event in case.events if event.type == event_type and event.date <= today]
+    if not days:
+        return None  # the common case: no such event, and no period of care to work out
     start = period_start(case, episode) if event_type in PERIOD_EVENTS else episode.start
-    return min(
-        (event.date for event in case.events if event.type == event_type and start <= event.date <= today),
-        default=None,
-    )
+    return min((day for day in days if day >= start), default=None)
 
 
 def events_of(case: Case, event_type: str | None, episode: Episode, today: date) -> list[Event]:
