@@ -26,6 +26,7 @@ The contract, in words:
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
@@ -103,11 +104,15 @@ def compute_obligations(
     for episode in case.episodes:
         if episode.is_active(today):
             _episode_bases(best, case, episode, event_types, latest, today, profile, calendar, clock)
-    for basis in override_bases(case, today, latest, calendar):
-        _keep_earliest(best, (basis.rule.role, "visit"), basis)
+    if case.overrides:
+        for basis in override_bases(case, today, latest, calendar):
+            _keep_earliest(best, (basis.rule.role, "visit"), basis)
+    if not best:
+        return ()
     soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     obligations = [_obligation(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
-    obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
+    if len(obligations) > 1:
+        obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
     return tuple(obligations)
 
 
@@ -137,7 +142,7 @@ def _episode_bases(
         if rule.first_placement_only and period_start(case, episode) != episode.start:
             continue
         key = rule.key
-        basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock)
+        basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock, event_types)
         _keep_earliest(best, key, basis)
 
 
@@ -190,9 +195,14 @@ def earliest_due(
     today: date,
     calendar: WorkingCalendar,
     clock: HourClock | None = None,
+    event_types: AbstractSet[str] | None = None,
 ) -> Basis | None:
     """The earliest candidate due date one rule gives for one episode, with how it arose;
-    None when the rule has no cadence and its first visit and triggers are met."""
+    None when the rule has no cadence and its first visit and triggers are met.
+
+    ``event_types``, the types of all the case's events when the caller has them, lets a
+    trigger whose event never happened be passed over without looking through the events.
+    """
     clock = clock or HourClock(None)
     best = _cadence_due(rule, episode, case, last_visit, today, calendar) if rule.phases else None
     if rule.first_visit is not None and (last_visit is None or last_visit < episode.start):
@@ -200,6 +210,8 @@ def earliest_due(
         if best is None or due < best.due:
             best = Basis(rule, episode, "first_visit", due, episode.start, rule.first_visit, due_at=due_at)
     for trigger in rule.triggers:
+        if event_types is not None and trigger.event_type not in event_types:
+            continue
         for event in events_of(case, trigger.event_type, episode, today):
             # A visit on the day of the event meets the trigger; only earlier visits leave it open.
             if (last_visit is None or last_visit < event.date) and _concerns(event, rule):
