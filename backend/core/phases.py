@@ -25,10 +25,11 @@ def phases_in_force(
     later-listed one wins, because the earlier one would be in force for no time at all.
     A phase with ``until`` ends on that date, and the phase in force before it resumes.
     """
+    if rule.fixed_phases is not None:
+        # Most rules' phases start a fixed time after the episode's start: ordered at load.
+        start = episode.start
+        return [(start + shift, phase) for shift, phase in rule.fixed_phases]
     if not rule.phases_end:
-        if len(rule.phases) == 1:
-            # Most rules have one phase, from the start: nothing to resolve or order.
-            return [(episode.start, rule.phases[0])]
         return _stacked(_starts(rule, episode, case, today, calendar))
     resolved: list[tuple[date, int, Phase, date | None]] = []
     ended = False

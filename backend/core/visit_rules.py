@@ -78,7 +78,9 @@ class Phase:
         shift = None
         if len(self.starts) == 1 and self.starts[0].kind == "start":
             offset = self.starts[0].offset
-            shift = timedelta(0) if offset is None else offset.fixed_length
+            length = None if offset is None else offset.fixed_length
+            # Whole days, as a date plus a timedelta counts them ("48 hours" is 2 days).
+            shift = timedelta(0) if offset is None else None if length is None else timedelta(days=length.days)
         object.__setattr__(self, "start_shift", shift)
 
     def describe_start(self) -> str:
@@ -130,6 +132,9 @@ class VisitRule:
     age_limited: bool = field(init=False, repr=False, compare=False)
     # Whether some phase ends (``until``): only then are phases resolved as segments.
     phases_end: bool = field(init=False, repr=False, compare=False)
+    # When every phase starts a fixed time after the episode's start and none ends, the phases in
+    # force are known at load, as (time after the start, phase) in order; None otherwise.
+    fixed_phases: tuple[tuple[timedelta, Phase], ...] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         events = frozenset(trigger.event_type for trigger in self.triggers)
@@ -138,6 +143,7 @@ class VisitRule:
         bands = (self.min_age_at_start, self.max_age_at_start, self.min_age, self.max_age)
         object.__setattr__(self, "age_limited", any(band is not None for band in bands))
         object.__setattr__(self, "phases_end", any(phase.until for phase in self.phases))
+        object.__setattr__(self, "fixed_phases", _fixed_phases(self.phases))
 
     def applies_to(
         self,
@@ -159,6 +165,24 @@ class VisitRule:
         return _in_band(age_at_start, self.min_age_at_start, self.max_age_at_start) and _in_band(
             age_today, self.min_age, self.max_age
         )
+
+
+def _fixed_phases(phases: tuple[Phase, ...]) -> tuple[tuple[timedelta, Phase], ...] | None:
+    """``phases.phases_in_force`` worked out once, for phases that all start a fixed time after
+    the episode's start and never end: by start then position, the later-listed of phases
+    starting together winning, as there."""
+    if len(phases) == 1 and not phases[0].until:
+        return ((timedelta(0), phases[0]),)  # a lone phase is in force from the start, whatever its anchor
+    if not phases or any(phase.until or phase.start_shift is None for phase in phases):
+        return None
+    starts = sorted((phase.start_shift, position, phase) for position, phase in enumerate(phases))
+    in_force: list[tuple[timedelta, Phase]] = []
+    for shift, _, phase in starts:
+        assert shift is not None  # checked above
+        if in_force and in_force[-1][0] == shift:
+            in_force.pop()
+        in_force.append((shift, phase))
+    return tuple(in_force)
 
 
 def _in_band(age: int | None, low: int | None, high: int | None) -> bool:
