@@ -8,6 +8,7 @@ import importlib.util
 import json
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,7 +17,7 @@ from backend.core.scheduling import Obligation
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _golden_module():  # noqa: ANN202 - a script loaded by path
+def _golden_module() -> ModuleType:  # a script, loaded by its path
     spec = importlib.util.spec_from_file_location("engine_golden", ROOT / "scripts" / "engine_golden.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
