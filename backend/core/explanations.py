@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .intervals import Interval
@@ -42,7 +43,9 @@ class Basis:
 
 
 # English names whatever the process locale (strftime's %a and %b follow it), and a
-# table lookup is several times faster than strftime on the scheduler's hot path.
+# table lookup is several times faster than strftime on the scheduler's hot path. The
+# same few thousand dates recur across a caseload, so the two dates every explanation
+# names are memoised as well.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -52,11 +55,13 @@ def day_month(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
+@lru_cache(maxsize=1 << 14)
 def short_date(day: date) -> str:
     """'18 Dec 2026'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+@lru_cache(maxsize=1 << 14)
 def long_date(day: date) -> str:
     """'Wed 6 Jan 2027'."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -69,6 +74,7 @@ DUTY_WORDS = {"visit": "visit", "contact": "contact (a call or message counts)",
 def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
     rule = basis.rule
     what = DUTY_WORDS.get(rule.duty, "visit")
+    from_phase_start = _clock_from_phase_start(basis)
     if basis.kind == "first_visit":
         reason = f"first {what} within {basis.interval.describe()} of the start on {short_date(basis.since)}"
     elif basis.kind == "trigger":
@@ -76,8 +82,8 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
         at = f" at {basis.since_time.strftime('%H:%M')}" if basis.since_time and basis.due_at else ""
         reason = f"a {what} within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}{at}"
     else:
-        reason = _cadence_reason(basis)
-    counted_from = basis.phase_start if _clock_from_phase_start(basis) else basis.since
+        reason = _cadence_reason(basis, from_phase_start)
+    counted_from = basis.phase_start if from_phase_start else basis.since
     holidays = _holiday_clause(basis.interval, counted_from, basis.due, calendar)
     sentence = f"{rule.label}: {reason}{holidays}, so due {long_date(basis.due)}"
     if basis.due_at is not None:
@@ -93,9 +99,9 @@ def _clock_from_phase_start(basis: Basis) -> bool:
     return basis.kind == "phase" and basis.phase_start is not None and basis.due == basis.phase_start != basis.since
 
 
-def _cadence_reason(basis: Basis) -> str:
+def _cadence_reason(basis: Basis, from_phase_start: bool) -> str:
     every = basis.interval.describe_every()
-    if _clock_from_phase_start(basis) and basis.phase is not None and basis.phase_start is not None:
+    if from_phase_start and basis.phase is not None and basis.phase_start is not None:
         last = f"the visit on {short_date(basis.since)}" if basis.from_visit else "the start"
         return (
             f"{every} from {basis.phase.describe_start()} on {short_date(basis.phase_start)}, "
