@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,8 @@ def long_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+ONE_DAY = timedelta(days=1)
+
 # How each duty is met, as explanations name it.
 DUTY_WORDS = {"visit": "visit", "contact": "contact (a call or message counts)", "attempt": "attempted visit"}
 
@@ -116,6 +118,9 @@ def _holiday_clause(interval: Interval, after: date | None, due: date, calendar:
     """Name the bank holidays that pushed a working-day count later; other units skip none."""
     if interval.unit != "working_days" or after is None or after >= due:
         return ""
+    upcoming = calendar.next_holiday_on_or_after(after + ONE_DAY)
+    if upcoming is None or upcoming > due:
+        return ""  # the usual case, found with one search: no holiday in between
     skipped = calendar.holidays_between(after, due)
     if not skipped:
         return ""
