@@ -113,11 +113,18 @@ def _resolve_anchors(
 
 
 def _first_event_date(case: Case, event_type: str | None, episode: Episode, today: date) -> date | None:
-    days = [event.date for event in case.events if event.type == event_type and event.date <= today]
-    if not days:
-        return None  # the common case: no such event, and no period of care to work out
-    start = period_start(case, episode) if event_type in PERIOD_EVENTS else episode.start
-    return min((day for day in days if day >= start), default=None)
+    # One plain loop (this runs for every event anchor of every case): the period of care is
+    # worked out only once an event of the type has happened.
+    first: date | None = None
+    start: date | None = None
+    for event in case.events:
+        day = event.date
+        if event.type == event_type and day <= today:
+            if start is None:
+                start = period_start(case, episode) if event_type in PERIOD_EVENTS else episode.start
+            if day >= start and (first is None or day < first):
+                first = day
+    return first
 
 
 def events_of(case: Case, event_type: str | None, episode: Episode, today: date) -> list[Event]:
