@@ -32,7 +32,11 @@ class Unscheduled:
 def unscheduled_episodes(case: Case, today: date, profile: Profile) -> tuple[Unscheduled, ...]:
     """One entry per distinct (plan type, reason) among ``case``'s active episodes no rule covers."""
     found: dict[tuple[str, str], Unscheduled] = {}
+    always_covered = profile.always_covered
     for episode in case.episodes:
+        # Most episodes are of a plan type some rule always covers: one set lookup each.
+        if episode.type in always_covered:
+            continue
         if episode.is_active(today) and not _covered(episode, case, today, profile):
             entry = Unscheduled(episode.type, _reason(episode, profile))
             found.setdefault((entry.plan_type, entry.reason), entry)
@@ -40,8 +44,10 @@ def unscheduled_episodes(case: Case, today: date, profile: Profile) -> tuple[Uns
 
 
 def _covered(episode: Episode, case: Case, today: date, profile: Profile) -> bool:
-    if episode.type in profile.always_covered:
-        return True
+    # Most kinds of episode are covered, or not, whatever the age: known once per profile.
+    known = profile.covered_at_any_age(episode.type, episode.placement, episode.legal_status)
+    if known is not None:
+        return known
     age = age_on(case.date_of_birth, episode.start)
     age_today = age_on(case.date_of_birth, today)
     return any(

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .intervals import Interval
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
     from .profiles import Phase, VisitRule
 
 
-@dataclass(frozen=True)
+# Not frozen, with slots: one is built for every rule of every active episode on the scheduler's
+# hot path, and a frozen dataclass sets each of its fields through a slow ``object.__setattr__``.
+# Nothing changes one after it is built.
+@dataclass(slots=True)
 class Basis:
     """How a candidate due date arose: which rule, which clock, counted from what."""
 
@@ -39,7 +43,9 @@ class Basis:
 
 
 # English names whatever the process locale (strftime's %a and %b follow it), and a
-# table lookup is several times faster than strftime on the scheduler's hot path.
+# table lookup is several times faster than strftime on the scheduler's hot path. The
+# same few thousand dates recur across a caseload, so the two dates every explanation
+# names are memoised as well.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -49,15 +55,19 @@ def day_month(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
+@lru_cache(maxsize=1 << 14)
 def short_date(day: date) -> str:
     """'18 Dec 2026'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+@lru_cache(maxsize=1 << 14)
 def long_date(day: date) -> str:
     """'Wed 6 Jan 2027'."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
+
+ONE_DAY = timedelta(days=1)
 
 # How each duty is met, as explanations name it.
 DUTY_WORDS = {"visit": "visit", "contact": "contact (a call or message counts)", "attempt": "attempted visit"}
@@ -66,6 +76,7 @@ DUTY_WORDS = {"visit": "visit", "contact": "contact (a call or message counts)",
 def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
     rule = basis.rule
     what = DUTY_WORDS.get(rule.duty, "visit")
+    from_phase_start = _clock_from_phase_start(basis)
     if basis.kind == "first_visit":
         reason = f"first {what} within {basis.interval.describe()} of the start on {short_date(basis.since)}"
     elif basis.kind == "trigger":
@@ -73,8 +84,8 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
         at = f" at {basis.since_time.strftime('%H:%M')}" if basis.since_time and basis.due_at else ""
         reason = f"a {what} within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}{at}"
     else:
-        reason = _cadence_reason(basis)
-    counted_from = basis.phase_start if _clock_from_phase_start(basis) else basis.since
+        reason = _cadence_reason(basis, from_phase_start)
+    counted_from = basis.phase_start if from_phase_start else basis.since
     holidays = _holiday_clause(basis.interval, counted_from, basis.due, calendar)
     sentence = f"{rule.label}: {reason}{holidays}, so due {long_date(basis.due)}"
     if basis.due_at is not None:
@@ -83,16 +94,16 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
         sentence += f" (plan by {long_date(plan_by)}, the last working day before)"
     if basis.kind == "override":
         sentence += ". An override only tightens: the profile's own due date applies whenever it is sooner"
-    return f"{sentence}. Source: {rule.source.cite()}."
+    return f"{sentence}.{rule.source.closing}"
 
 
 def _clock_from_phase_start(basis: Basis) -> bool:
     return basis.kind == "phase" and basis.phase_start is not None and basis.due == basis.phase_start != basis.since
 
 
-def _cadence_reason(basis: Basis) -> str:
+def _cadence_reason(basis: Basis, from_phase_start: bool) -> str:
     every = basis.interval.describe_every()
-    if _clock_from_phase_start(basis) and basis.phase is not None and basis.phase_start is not None:
+    if from_phase_start and basis.phase is not None and basis.phase_start is not None:
         last = f"the visit on {short_date(basis.since)}" if basis.from_visit else "the start"
         return (
             f"{every} from {basis.phase.describe_start()} on {short_date(basis.phase_start)}, "
@@ -107,6 +118,9 @@ def _holiday_clause(interval: Interval, after: date | None, due: date, calendar:
     """Name the bank holidays that pushed a working-day count later; other units skip none."""
     if interval.unit != "working_days" or after is None or after >= due:
         return ""
+    upcoming = calendar.next_holiday_on_or_after(after + ONE_DAY)
+    if upcoming is None or upcoming > due:
+        return ""  # the usual case, found with one search: no holiday in between
     skipped = calendar.holidays_between(after, due)
     if not skipped:
         return ""

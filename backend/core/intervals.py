@@ -41,6 +41,9 @@ class Interval:
     # Built once: the scheduler adds intervals for every rule of every case.
     _days: timedelta | None = field(init=False, repr=False, compare=False)
     _months: int = field(init=False, repr=False, compare=False)
+    # Worded once: every explanation names its interval.
+    _text: str = field(init=False, repr=False, compare=False)
+    _every_text: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -54,6 +57,15 @@ class Interval:
         months = {"months": self.count, "years": 12 * self.count}.get(self.unit, 0)
         object.__setattr__(self, "_days", days)
         object.__setattr__(self, "_months", months)
+        word = self.unit.replace("_", " ")
+        text = f"{self.count} {word[:-1] if self.count == 1 else word}"
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_every_text", f"every {word[:-1]}" if self.count == 1 else f"every {text}")
+
+    @property
+    def fixed_length(self) -> timedelta | None:
+        """The same length wherever it starts (days, weeks, hours), or None (months, working days)."""
+        return self._days
 
     def after(self, day: date, calendar: WorkingDayAdder) -> date:
         """``day`` plus this interval: the latest date a gap of this length allows."""
@@ -92,14 +104,11 @@ class Interval:
 
     def describe(self) -> str:
         """'20 working days', '1 week', '3 months'."""
-        word = self.unit.replace("_", " ")
-        return f"{self.count} {word[:-1] if self.count == 1 else word}"
+        return self._text
 
     def describe_every(self) -> str:
         """'every 20 working days', 'weekly' reads oddly for a rule, so always 'every ...'."""
-        if self.count == 1:
-            return f"every {self.unit.replace('_', ' ')[:-1]}"
-        return f"every {self.describe()}"
+        return self._every_text
 
 
 def parse_interval(text: str) -> Interval:

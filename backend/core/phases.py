@@ -25,17 +25,22 @@ def phases_in_force(
     later-listed one wins, because the earlier one would be in force for no time at all.
     A phase with ``until`` ends on that date, and the phase in force before it resumes.
     """
-    if len(rule.phases) == 1 and not rule.phases[0].until:
-        # Most rules have one phase, from the start: nothing to resolve or order.
-        return [(episode.start, rule.phases[0])]
-    if not any(phase.until for phase in rule.phases):
+    if rule.fixed_phases is not None:
+        # Most rules' phases start a fixed time after the episode's start: ordered at load.
+        start = episode.start
+        return [(start + shift, phase) for shift, phase in rule.fixed_phases]
+    if not rule.phases_end:
         return _stacked(_starts(rule, episode, case, today, calendar))
     resolved: list[tuple[date, int, Phase, date | None]] = []
+    ended = False
     for phase_start, position, phase, _ in _starts(rule, episode, case, today, calendar):
-        phase_end = _earliest_end(phase, episode, case, today, calendar)
+        phase_end = _earliest_end(phase, episode, case, today, calendar) if phase.until else None
         if phase_end is None or phase_end > phase_start:
             resolved.append((phase_start, position, phase, phase_end))
-    return _segments(resolved)
+            ended = ended or phase_end is not None
+    # Usually the end has not happened (a reduced frequency whose basis is still there): then the
+    # segments are the stacked phases, found without looking at every boundary.
+    return _segments(resolved) if ended else _stacked(resolved)
 
 
 def _starts(
@@ -43,12 +48,18 @@ def _starts(
 ) -> list[tuple[date, int, Phase, date | None]]:
     """The phases whose start is known by ``today``, by start date then position."""
     resolved: list[tuple[date, int, Phase, date | None]] = []
+    start = episode.start
     for position, phase in enumerate(rule.phases):
+        if phase.start_shift is not None:
+            # Most phases start a fixed time after the episode's start: nothing to resolve.
+            resolved.append((start + phase.start_shift, position, phase, None))
+            continue
         # Events count only once they have happened; birthdays and anniversaries are known ahead.
         phase_start = _resolve_anchors(phase.starts, episode, case, today, calendar)
         if phase_start is not None:
-            resolved.append((max(phase_start, episode.start), position, phase, None))
-    resolved.sort(key=lambda item: (item[0], item[1]))
+            resolved.append((max(phase_start, start), position, phase, None))
+    # By start date then position; positions are unique, so the phases themselves are never compared.
+    resolved.sort()
     return resolved
 
 
@@ -102,11 +113,18 @@ def _resolve_anchors(
 
 
 def _first_event_date(case: Case, event_type: str | None, episode: Episode, today: date) -> date | None:
-    start = period_start(case, episode) if event_type in PERIOD_EVENTS else episode.start
-    return min(
-        (event.date for event in case.events if event.type == event_type and start <= event.date <= today),
-        default=None,
-    )
+    # One plain loop (this runs for every event anchor of every case): the period of care is
+    # worked out only once an event of the type has happened.
+    first: date | None = None
+    start: date | None = None
+    for event in case.events:
+        day = event.date
+        if event.type == event_type and day <= today:
+            if start is None:
+                start = period_start(case, episode) if event_type in PERIOD_EVENTS else episode.start
+            if day >= start and (first is None or day < first):
+                first = day
+    return first
 
 
 def events_of(case: Case, event_type: str | None, episode: Episode, today: date) -> list[Event]:

@@ -56,6 +56,10 @@ class Profile:
     _candidates: dict[tuple[str, str | None, str | None], tuple[VisitRule, ...]] = field(
         init=False, repr=False, compare=False
     )
+    _episode_rules: dict[tuple[str, str | None, str | None], EpisodeRules] = field(
+        init=False, repr=False, compare=False
+    )
+    _covered: dict[tuple[str, str | None, str | None], bool | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Indexed once: the scheduler looks rules up for every episode of every case.
@@ -74,6 +78,8 @@ class Profile:
         unconditional = {plan_type for plan_type, rules in own.items() if any(_unconditional(rule) for rule in rules)}
         object.__setattr__(self, "always_covered", frozenset(unconditional))
         object.__setattr__(self, "_candidates", {})
+        object.__setattr__(self, "_episode_rules", {})
+        object.__setattr__(self, "_covered", {})
 
     def rules_for(self, plan_type: str) -> tuple[VisitRule, ...]:
         return self._by_plan_type.get(plan_type, ())
@@ -90,6 +96,28 @@ class Profile:
             self._candidates[key] = found
         return found
 
+    def episode_rules(self, plan_type: str, placement: str | None, legal_status: str | None) -> EpisodeRules:
+        """``candidates`` sorted for the scheduler's hot loop (memoised the same way)."""
+        key = (plan_type, placement, legal_status)
+        found = self._episode_rules.get(key)
+        if found is None:
+            found = EpisodeRules.of(self.candidates(plan_type, placement, legal_status))
+            self._episode_rules[key] = found
+        return found
+
+    def covered_at_any_age(self, plan_type: str, placement: str | None, legal_status: str | None) -> bool | None:
+        """Whether a rule written for the plan type covers such an episode whatever the child's age
+        (True), at no age (False), or None when that depends on the age. Memoised, as ``candidates``."""
+        key = (plan_type, placement, legal_status)
+        if key not in self._covered:
+            rules = [
+                rule
+                for rule in self.rules_of_type(plan_type)
+                if not rule.first_placement_only and rule.applies_to(placement, None, legal_status)
+            ]
+            self._covered[key] = None if rules and all(rule.age_limited for rule in rules) else bool(rules)
+        return self._covered[key]
+
     def rules_of_type(self, plan_type: str) -> tuple[VisitRule, ...]:
         """The rules written for this plan type (not those for any plan): what covers it."""
         return self._own.get(plan_type, ())
@@ -99,6 +127,29 @@ class Profile:
 
     def why_not_covered(self, plan_type: str) -> str | None:
         return dict(self.not_covered).get(plan_type)
+
+
+@dataclass(frozen=True)
+class EpisodeRules:
+    """The candidate rules of one kind of episode, split for the scheduler: most cases have none
+    of the events that drive the event-only rules (a return from missing, an allocation), so one
+    set test leaves all of those out, and the age is only worked out when some rule has a band."""
+
+    every: tuple[VisitRule, ...]
+    # ``every`` less the rules driven only by events, in the same order.
+    standing: tuple[VisitRule, ...]
+    # Every event type that drives one of the event-only rules.
+    on_events: frozenset[str]
+    age_limited: bool
+
+    @classmethod
+    def of(cls, rules: tuple[VisitRule, ...]) -> EpisodeRules:
+        return cls(
+            every=rules,
+            standing=tuple(rule for rule in rules if not rule.only_on_events),
+            on_events=frozenset().union(*(rule.only_on_events for rule in rules)),
+            age_limited=any(rule.age_limited for rule in rules),
+        )
 
 
 def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Profile] | None = None) -> Profile:

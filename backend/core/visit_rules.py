@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
 
 from .intervals import Interval
 from .vocabulary import EVENT_TYPES
@@ -22,6 +24,11 @@ class Source:
 
     def cite(self) -> str:
         return f"{self.document}, {self.section}"
+
+    # Built once: the closing sentence of every explanation of the rule.
+    @cached_property
+    def closing(self) -> str:
+        return f" Source: {self.cite()}."
 
 
 LINE = re.compile(r"^[SH]:\d+(-\d+)?$")
@@ -62,6 +69,19 @@ class Phase:
     # The phase ends when this anchor resolves (the earliest of several), and the phase in force
     # before it resumes: "weekly until the review conference", a reduced frequency whose basis went.
     until: tuple[Anchor, ...] = ()
+    # How long after the episode's start the phase starts, when that is all its start depends
+    # on and is the same length from any date ("from the start", "7 days after the start"): the
+    # scheduler then needs no anchor resolved. None otherwise.
+    start_shift: timedelta | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shift = None
+        if len(self.starts) == 1 and self.starts[0].kind == "start":
+            offset = self.starts[0].offset
+            length = None if offset is None else offset.fixed_length
+            # Whole days, as a date plus a timedelta counts them ("48 hours" is 2 days).
+            shift = timedelta(0) if offset is None else None if length is None else timedelta(days=length.days)
+        object.__setattr__(self, "start_shift", shift)
 
     def describe_start(self) -> str:
         return " and ".join(anchor.describe() for anchor in self.starts)
@@ -106,10 +126,24 @@ class VisitRule:
     # The trigger events of a rule that has nothing else (no cadence, no first visit), else empty:
     # such a rule is skipped at once for a case with none of them.
     only_on_events: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Built once for the scheduler's hot loop: what the rule's obligation is keyed by, and
+    # whether any age band applies (most rules have none, and then no age is computed).
+    key: tuple[str, str] = field(init=False, repr=False, compare=False)
+    age_limited: bool = field(init=False, repr=False, compare=False)
+    # Whether some phase ends (``until``): only then are phases resolved as segments.
+    phases_end: bool = field(init=False, repr=False, compare=False)
+    # When every phase starts a fixed time after the episode's start and none ends, the phases in
+    # force are known at load, as (time after the start, phase) in order; None otherwise.
+    fixed_phases: tuple[tuple[timedelta, Phase], ...] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         events = frozenset(trigger.event_type for trigger in self.triggers)
         object.__setattr__(self, "only_on_events", frozenset() if self.phases or self.first_visit else events)
+        object.__setattr__(self, "key", (self.role, self.duty))
+        bands = (self.min_age_at_start, self.max_age_at_start, self.min_age, self.max_age)
+        object.__setattr__(self, "age_limited", any(band is not None for band in bands))
+        object.__setattr__(self, "phases_end", any(phase.until for phase in self.phases))
+        object.__setattr__(self, "fixed_phases", _fixed_phases(self.phases))
 
     def applies_to(
         self,
@@ -131,6 +165,24 @@ class VisitRule:
         return _in_band(age_at_start, self.min_age_at_start, self.max_age_at_start) and _in_band(
             age_today, self.min_age, self.max_age
         )
+
+
+def _fixed_phases(phases: tuple[Phase, ...]) -> tuple[tuple[timedelta, Phase], ...] | None:
+    """``phases.phases_in_force`` worked out once, for phases that all start a fixed time after
+    the episode's start and never end: by start then position, the later-listed of phases
+    starting together winning, as there."""
+    if len(phases) == 1 and not phases[0].until:
+        return ((timedelta(0), phases[0]),)  # a lone phase is in force from the start, whatever its anchor
+    if not phases or any(phase.until or phase.start_shift is None for phase in phases):
+        return None
+    starts = sorted((phase.start_shift, position, phase) for position, phase in enumerate(phases))
+    in_force: list[tuple[timedelta, Phase]] = []
+    for shift, _, phase in starts:
+        assert shift is not None  # checked above
+        if in_force and in_force[-1][0] == shift:
+            in_force.pop()
+        in_force.append((shift, phase))
+    return tuple(in_force)
 
 
 def _in_band(age: int | None, low: int | None, high: int | None) -> bool:
