@@ -131,7 +131,7 @@ export function withdrawVisit(visitId) {
   return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);
 }
 
-// PUT /api/plans/<uuid>: 201 created, 200 moved or replayed; answers the plan with on_time and warnings.
+// PUT /api/plans/<uuid>: 201 created, 200 moved or replayed; the plan with on_time and warnings.
 export function putPlan(planId, plan) {
   return request('PUT', `${API_PREFIX}plans/${encodeURIComponent(planId)}`, plan);
 }
@@ -141,7 +141,7 @@ export function deletePlan(planId) {
   return request('DELETE', `${API_PREFIX}plans/${encodeURIComponent(planId)}`);
 }
 
-// POST /api/plans/<uuid>/complete: records the plan's visit (idempotent with the visit's client id).
+// POST /api/plans/<uuid>/complete: records the plan's visit (idempotent by the visit's id).
 export function completePlan(planId, completion) {
   return request('POST', `${API_PREFIX}plans/${encodeURIComponent(planId)}/complete`, completion);
 }

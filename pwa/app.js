@@ -394,7 +394,7 @@ async function withdrawSent(button) {
 
 // ---- planning contacts
 
-// The caseload obligation a plan button is about (the list and the child page carry child and role).
+// The caseload obligation a plan button is about (list and child page carry child and role).
 function obligationOfRow(button) {
   const { childId, role } = button.dataset;
   const found = state.caseload?.obligations.find((item) => item.child_id === childId && item.role === role);
@@ -519,9 +519,11 @@ function bindEvents() {
   navigator.serviceWorker?.addEventListener('controllerchange', () => navigator.onLine && syncNow());
   window.addEventListener('offline', updateSyncStatus);
   navigator.serviceWorker?.addEventListener('message', (event) => {
-    if (event.data?.type === 'outbox-replayed') {
-      refreshEntries().then(showPlanAnswer).then(() => state.session && event.data.outcome.sent && loadCaseload());
-    }
+    if (event.data?.type !== 'outbox-replayed') return;
+    const { outcome } = event.data;
+    // The service worker's replay may learn first that the session ended.
+    if (state.session && outcome.needsSignIn) return sessionEnded();
+    refreshEntries().then(showPlanAnswer).then(() => state.session && outcome.sent && loadCaseload());
   });
   setInterval(() => {
     if (!navigator.onLine) return;

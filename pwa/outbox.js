@@ -79,7 +79,7 @@ export function addVisit({ childId, date, role, childSeen, seenAlone, kind = nul
 }
 
 // Store a plan action: 'plan' (PUT: make or move), 'cancel_plan' (DELETE) or 'complete_plan'
-// (POST .../complete, recording the visit). Its entry id is its own, since one plan can be moved twice.
+// (POST .../complete, recording the visit). Its entry id is its own: one plan can be moved twice.
 export function addPlanAction({ type, planId, body, workerId, label }) {
   return queue({ type, plan_id: planId, body: body ?? null }, workerId, label);
 }

@@ -264,7 +264,7 @@ function renderPastVisit(visit) {
   return h('li', {}, `${formatLongDate(visit.date)}: ${roleWord(visit.role)}, ${seen}`);
 }
 
-// A horizontal bar per worker: overdue, due today and due soon, with the numbers in words beside it.
+// A bar per worker: overdue, due today and due soon, with the numbers in words beside it.
 export function renderWorkerLoad(worker, scale) {
   const parts = [
     ['overdue', worker.overdue],
@@ -317,7 +317,7 @@ function renderPlanCounts(plans) {
   return h('section', { class: 'plan-summary', 'aria-labelledby': 'plan-summary-title' }, h('h2', { id: 'plan-summary-title' }, 'Planned visits'), h('ul', {}, rows));
 }
 
-// Children with an active plan no visiting rule covers: never dropped from a list, always named.
+// Children on a plan no visiting rule covers: never dropped from a list, always named.
 export function renderUnscheduled(items = [], childHref) {
   if (!items.length) return null;
   return h(

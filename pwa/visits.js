@@ -16,7 +16,7 @@ function planEntriesFor(obligation, entries) {
   );
 }
 
-// The row gains its plan: the next plan (or one waiting to sync) beside the due date, and its buttons.
+// The row gains its plan (the next, or one waiting to sync) beside the due date, and its buttons.
 function withPlan(row, obligation, entries) {
   const name = `${obligation.reference} · ${obligation.initials}`;
   row.querySelector('button.record').before(plans.planLine(obligation, planEntriesFor(obligation, entries).at(-1)));

@@ -167,7 +167,7 @@ def test_pages_have_no_inline_script_style_or_handlers(page: str) -> None:
     )
 
 
-def test_app_shell_stays_under_its_100_kb_budget() -> None:
+def test_app_shell_stays_under_its_110_kb_budget() -> None:
     shell = [path for path in PWA.iterdir() if path.suffix in {".html", ".js", ".css", ".webmanifest"}]
     total = sum(path.stat().st_size for path in shell)
     assert total < SHELL_BUDGET_BYTES, f"app shell is {total} bytes"
