@@ -2,17 +2,17 @@
 
 Social workers work to the London calendar: between 23:00 and midnight UTC in summer
 (BST) it is already tomorrow in London, and a visit due "today" must say so. The zone is
-defined here once; adapters pass ``LONDON`` to the core functions that take a zone.
+defined once, in ``core/zones.py``; adapters pass ``LONDON`` to the core functions that take a zone.
 (Durations measured with ``time.monotonic`` are not readings of the wall clock.)
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-LONDON_TZID = "Europe/London"
-LONDON = ZoneInfo(LONDON_TZID)
+from ..core.zones import LONDON, LONDON_TZID
+
+__all__ = ["LONDON", "LONDON_TZID", "now_in_london", "today_in_london", "utc_now"]
 
 
 def utc_now() -> datetime:

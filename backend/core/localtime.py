@@ -13,8 +13,8 @@ local clock does something a naive parser gets wrong:
   calendar feed and the worker's calendar app agree on one instant. The second occurrence
   is had by sending the offset explicitly (``...T01:30+00:00``).
 
-The zone is passed in (an adapter builds ``ZoneInfo("Europe/London")``), so this module
-reads no time-zone files itself.
+The zone is passed in (``core/zones.py`` defines the service's one), so the same rules hold
+for any zone the tests try.
 """
 
 from __future__ import annotations

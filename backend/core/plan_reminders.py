@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .reminders import MONTHS, WEEKDAYS, ReminderPreferences
+from .zones import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 # What the notification calls each kind of contact.
 CONTACT_WORDS = {
     "home_visit": "Visit",

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 from .calendars import WorkingCalendar
 from .errors import CoreError
 from .vocabulary import PLAN_TYPE_SHORT
+from .zones import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 CATCH_UP = timedelta(hours=12)
 MAX_LEAD_WORKING_DAYS = 10
 MAX_PLAN_LEAD_MINUTES = 24 * 60

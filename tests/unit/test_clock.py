@@ -48,3 +48,17 @@ def test_without_an_instant_it_reads_the_wall_clock() -> None:
     today = today_in_london()
     after = datetime.now(tz=UTC)
     assert today in {today_in_london(before), today_in_london(after)}
+
+
+def test_europe_london_is_named_in_one_place_only() -> None:
+    # One definition (core/zones.py): two would let the reminders, the feeds and the clock drift apart.
+    from pathlib import Path
+
+    backend = Path(__file__).resolve().parents[2] / "backend"
+    naming = [
+        str(path.relative_to(backend))
+        for path in backend.rglob("*.py")
+        for line in path.read_text().splitlines()
+        if '"Europe/London"' in line and not line.lstrip().startswith("#")
+    ]
+    assert naming == ["core/zones.py"]
