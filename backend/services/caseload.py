@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from flask import current_app
@@ -77,14 +77,7 @@ class UnscheduledEntry:
     reason: str
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "child_id": self.child_id,
-            "reference": self.reference,
-            "initials": self.initials,
-            "plan_type": self.plan_type,
-            "plan_label": self.plan_label,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 @dataclass
