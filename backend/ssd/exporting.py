@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..core.vocabulary import IN_PERSON_CONTACT_KINDS
 from ..extensions import db
 from ..persistence.children import Child, EpisodeRow, VisitRow
+from ..persistence.repository import not_withdrawn
 from ..persistence.visit_references import VisitReference
 from .columns import ANNEX_A_CHILD_ID, ANNEX_A_DATE, ANNEX_A_LISTS, TABLES
 
@@ -104,13 +105,10 @@ def load_batch(references: dict[str, str]) -> dict[str, ChildRecord]:
     query = (
         select(VisitRow, VisitReference.reference)
         .outerjoin(VisitReference, VisitReference.visit_id == VisitRow.id)
-        .where(VisitRow.child_id.in_(records))
+        # A visit withdrawn as recorded in error never happened.
+        .where(VisitRow.child_id.in_(records), not_withdrawn())
         .order_by(VisitRow.date, VisitRow.recorded_at, VisitRow.id)
     )
-    # A withdrawn visit never happened; the column comes with the withdrawal of visits.
-    withdrawn = getattr(VisitRow, "withdrawn_at", None)
-    if withdrawn is not None:
-        query = query.where(withdrawn.is_(None))
     for visit, reference in db.session.execute(query):
         in_person = visit.kind is None or visit.kind in IN_PERSON_CONTACT_KINDS
         stored = StoredVisit(visit.id, visit.date, visit.role, visit.child_seen, visit.seen_alone, in_person, reference)

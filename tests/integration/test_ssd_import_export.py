@@ -173,3 +173,19 @@ def test_exports_show_progress_on_a_terminal_and_quote_formula_cells(app: Flask,
     result = runner.invoke(args=["export-ssd", str(tmp_path / "out")])
     assert "Exporting: 4 of 4 children, about 0 s left" in result.output
     assert {row["cinv_person_id"] for row in read_csv(tmp_path / "out" / "ssd_cin_visits.csv")} == {"'=P1001"}
+
+
+def test_a_visit_withdrawn_as_recorded_in_error_is_left_out_of_the_exports(app: Flask, runner, tmp_path) -> None:  # noqa: ANN001
+    add_ssd_workers(app)
+    admin = add_worker(app, "admin")
+    assert runner.invoke(args=["import-ssd", str(EXTRACT)]).exit_code == 0
+    with app.app_context():
+        child = db.session.scalar(select(Child.id).where(Child.reference == "P1001"))
+    recorded = str(uuid.uuid4())
+    body = {"child_id": child, "date": "2026-11-20", "role": "social_worker", "child_seen": True, "seen_alone": True}
+    phone = signed_in(app, admin)
+    assert phone.put(f"/api/visits/{recorded}", json=body).status_code == 201
+    assert phone.delete(f"/api/visits/{recorded}").status_code == 204
+    out = tmp_path / "out"
+    assert runner.invoke(args=["export-ssd", str(out)]).exit_code == 0
+    assert [row["cinv_cin_visit_id"] for row in read_csv(out / "ssd_cin_visits.csv")] == ["CV1", "CV2"]
