@@ -157,6 +157,14 @@ def send_outbox(http: requests.Session, phone: Phone, port: int, stop: threading
             time.sleep(0.02)
 
 
+def wait_for_acknowledgements(phones: list[Phone], more: int, timeout: float = 10.0) -> None:
+    """Until ``more`` visits beyond those acknowledged now are acknowledged (or ``timeout`` passes)."""
+    target = sum(len(phone.acknowledged) for phone in phones) + more
+    deadline = time.monotonic() + timeout
+    while sum(len(phone.acknowledged) for phone in phones) < target and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
 @pytest.mark.slow
 def test_visits_acknowledged_before_sigkill_survive_every_crash_and_none_is_stored_twice(
     server: Server, phones: list[Phone], sqlite_url: str
@@ -169,7 +177,9 @@ def test_visits_acknowledged_before_sigkill_survive_every_crash_and_none_is_stor
     kills = 0
     acknowledged_at_kill: list[int] = []
     while kills < KILLS and any(client.is_alive() for client in clients):
-        time.sleep(rng.uniform(0.05, 0.6))
+        # Killed after a random number of further acknowledgements (at most 40, so 20 kills
+        # come long before the 1,000th visit however fast the machine), mid-request as it falls.
+        wait_for_acknowledgements(phones, rng.randint(5, 40))
         server.kill()
         kills += 1
         acknowledged_at_kill.append(sum(len(phone.acknowledged) for phone in phones))

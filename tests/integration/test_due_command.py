@@ -441,9 +441,9 @@ def test_without_a_profile_it_uses_the_apps_rules_profile_as_the_api_does(databa
     path = write_json(tmp_path, CP_BEFORE_CHRISTMAS)
     answers = {}
     for profile in ("sefton", "england"):
-        app = next(app_for(database_url, RULES_PROFILE=profile))
-        answers[profile] = json.loads(run_due(app.test_cli_runner(), path, "--today", "2026-12-20").stdout)
-        explicit = run_due(app.test_cli_runner(), path, "--today", "2026-12-20", "--profile", profile)
-        assert answers[profile] == json.loads(explicit.stdout)
+        for app in app_for(database_url, RULES_PROFILE=profile):  # the loop ends by closing its connections
+            answers[profile] = json.loads(run_due(app.test_cli_runner(), path, "--today", "2026-12-20").stdout)
+            explicit = run_due(app.test_cli_runner(), path, "--today", "2026-12-20", "--profile", profile)
+            assert answers[profile] == json.loads(explicit.stdout)
     assert answers["sefton"]["obligations"] != answers["england"]["obligations"]
     assert "sefton" in answers["sefton"]["obligations"][0]["rule"]
