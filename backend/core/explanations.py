@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .intervals import Interval
 from .vocabulary import EVENT_TYPES
+from .wording import day_month, long_date, short_date
 
 if TYPE_CHECKING:
     from .calendars import WorkingCalendar
@@ -40,31 +40,6 @@ class Basis:
     # The instant, for an hour-counted window ("within 24 hours"), and the event's time it ran from.
     due_at: datetime | None = None
     since_time: time | None = None
-
-
-# English names whatever the process locale (strftime's %a and %b follow it), and a
-# table lookup is several times faster than strftime on the scheduler's hot path. The
-# same few thousand dates recur across a caseload, so the two dates every explanation
-# names are memoised as well.
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_month(day: date) -> str:
-    """'25 Dec'."""
-    return f"{day.day} {MONTHS[day.month - 1]}"
-
-
-@lru_cache(maxsize=1 << 14)
-def short_date(day: date) -> str:
-    """'18 Dec 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-@lru_cache(maxsize=1 << 14)
-def long_date(day: date) -> str:
-    """'Wed 6 Jan 2027'."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 ONE_DAY = timedelta(days=1)

@@ -23,6 +23,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from .errors import InvalidPlan
+from .wording import short_date
 
 # Minutes (and optional whole seconds) only: a plan is not timed to the microsecond, and
 # the looser forms fromisoformat accepts ("20261124T1400", week dates) are not wanted.
@@ -62,7 +63,7 @@ def resolve_wall_time(naive: datetime, zone: tzinfo, field: str = "starts_at") -
     if not _exists(first, zone):
         raise InvalidPlan(
             field,
-            f"{naive:%H:%M} does not happen on {naive:%d %b %Y} in this time zone: the clocks go forward "
+            f"{naive:%H:%M} does not happen on {short_date(naive.date())} in this time zone: the clocks go forward "
             "at that time. Choose a time an hour later or earlier.",
         )
     return first

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .reminders import MONTHS, WEEKDAYS, ReminderPreferences
+from .reminders import ReminderPreferences
+from .wording import weekday_day_month
 from .zones import LONDON
 
 # What the notification calls each kind of contact.
@@ -125,7 +126,7 @@ def day_word(day: date, today: date) -> str:
         return "today"
     if day == today + timedelta(days=1):
         return "tomorrow"
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return weekday_day_month(day)
 
 
 def time_span(item: PlannedContactItem, zone: ZoneInfo) -> str:

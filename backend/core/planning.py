@@ -29,6 +29,7 @@ from .calendars import WorkingCalendar
 from .scheduling import Obligation
 from .schooling import is_school_age, is_school_day, overlaps_school_hours
 from .vocabulary import CONTACT_KINDS, IN_PERSON_CONTACT_KINDS
+from .wording import long_date
 
 SATURDAY = 5
 PLAN_STANDINGS = ("on_time", "late", "none")
@@ -187,5 +188,5 @@ def standing(obligation: Obligation, answering_day: date | None) -> str:
 
 
 def describe(day: date) -> str:
-    """A date as a worker reads it: "Tue 24 Nov 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """A date as a worker reads it: "Tue 24 Nov 2026" (whatever the process locale)."""
+    return long_date(day)

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from .calendars import WorkingCalendar
 from .errors import CoreError
 from .vocabulary import PLAN_TYPE_SHORT
+from .wording import WEEKDAYS, weekday_day_month
 from .zones import LONDON
 
 CATCH_UP = timedelta(hours=12)
@@ -39,9 +40,6 @@ MAX_PLAN_LEAD_MINUTES = 24 * 60
 MAX_NAMED_VISITS = 6
 TOPIC = "visit-reminders"
 LIST_URL = "/#/visits"
-# Spelt out rather than strftime("%a"), which follows the process locale.
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class InvalidPreferences(CoreError):
@@ -263,17 +261,13 @@ def reminder_lines(overdue: tuple[ReminderItem, ...], upcoming: tuple[ReminderIt
     if upcoming:
         by = max(item.plan_by for item in upcoming)
         named = [f"{_who(item)} {day_label(item.plan_by, slot_day)}" for item in upcoming]
-        lines.append(f"{_visits(len(upcoming))} due by {_long_day(by)}: " + _listing(named))
+        lines.append(f"{_visits(len(upcoming))} due by {weekday_day_month(by)}: " + _listing(named))
     return lines
 
 
 def day_label(day: date, slot_day: date) -> str:
     """A weekday when that is unambiguous (within six days of the slot), else weekday and date."""
-    return WEEKDAYS[day.weekday()] if abs((day - slot_day).days) < 7 else _long_day(day)
-
-
-def _long_day(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return WEEKDAYS[day.weekday()] if abs((day - slot_day).days) < 7 else weekday_day_month(day)
 
 
 def _who(item: ReminderItem) -> str:

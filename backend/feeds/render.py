@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from backend.clock import LONDON
 from backend.core.vocabulary import VISIT_ROLES
+from backend.core.wording import full_date
 
 from .contentlines import CRLF, check_uri, date_value, fold, local_value, text_line, utc_value
 from .model import OVERDUE, Feed, FeedEntry, TimedEvent
@@ -110,12 +111,12 @@ def _subject(entry: FeedEntry) -> str:
 
 
 def _due_description(entry: FeedEntry, overdue: bool) -> str:
-    deadline = _long_date(entry.due) + (" (overdue)" if overdue else "")
+    deadline = full_date(entry.due) + (" (overdue)" if overdue else "")
     return "\n".join(
         (
             f"Case reference: {entry.reference}",
             f"Statutory deadline: {deadline}",
-            f"Plan by: {_long_date(entry.plan_by)}",
+            f"Plan by: {full_date(entry.plan_by)}",
             f"Visit by: {VISIT_ROLES.get(entry.role, entry.role)}",
             entry.explanation,
             f"Open in the app: {entry.url}",
@@ -127,35 +128,12 @@ def _projected_description(entry: FeedEntry, projected: date) -> str:
     return "\n".join(
         (
             f"Case reference: {entry.reference}",
-            f"Projected due date: {_long_date(projected)}",
+            f"Projected due date: {full_date(projected)}",
             "For planning only: it assumes each visit is made on its due date and the plan stays as it is.",
             f"Visit by: {VISIT_ROLES.get(entry.role, entry.role)}",
             f"Open in the app: {entry.url}",
         )
     )
-
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _long_date(day: date) -> str:
-    # English names whatever the server's locale (strftime's %A and %B follow LC_TIME).
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month]} {day.year}"
 
 
 def _all_day_event(

@@ -62,3 +62,17 @@ def test_europe_london_is_named_in_one_place_only() -> None:
         if '"Europe/London"' in line and not line.lstrip().startswith("#")
     ]
     assert naming == ["core/zones.py"]
+
+
+def test_dates_are_worded_in_one_place_only() -> None:
+    # One formatter (core/wording.py) for explanations, reminders, plan checks and feeds: a second
+    # table of month names is how "Wed 6 Jan" and "Wednesday 6 January" drift apart.
+    from pathlib import Path
+
+    backend = Path(__file__).resolve().parents[2] / "backend"
+    naming = sorted(
+        str(path.relative_to(backend))
+        for path in backend.rglob("*.py")
+        if '"Jan"' in path.read_text() or '"January"' in path.read_text() or "%b" in path.read_text()
+    )
+    assert naming == ["core/wording.py"]
