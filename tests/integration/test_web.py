@@ -19,9 +19,12 @@ from backend.app import create_app
 from tests.support.database import config_for
 
 PWA = DEFAULT_DIRECTORY
-# Uncompressed, comments included (about a third of that over the wire, gzipped). Raised from
-# 100 KB when the app gained its cache-first start, per-entry sync states and undo.
-SHELL_BUDGET_BYTES = 110 * 1024
+# What crosses the wire: each file as web.py sends it, gzipped (level 9). Counted compressed since
+# the app gained households, carers, deadlines and the manager's view, because comments and
+# readable names cost almost nothing gzipped; the time budgets in scripts/phone_budgets.py (a real
+# browser on slow 4G) hold the user-visible side. The uncompressed cap bounds parse time.
+SHELL_WIRE_BUDGET_BYTES = 48 * 1024
+SHELL_BUDGET_BYTES = 170 * 1024
 
 
 def make_client(directory: Path, **config: object) -> FlaskClient:
@@ -167,10 +170,12 @@ def test_pages_have_no_inline_script_style_or_handlers(page: str) -> None:
     )
 
 
-def test_app_shell_stays_under_its_110_kb_budget() -> None:
+def test_app_shell_stays_under_its_budgets() -> None:
     shell = [path for path in PWA.iterdir() if path.suffix in {".html", ".js", ".css", ".webmanifest"}]
     total = sum(path.stat().st_size for path in shell)
+    on_the_wire = sum(len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)) for path in shell)
     assert total < SHELL_BUDGET_BYTES, f"app shell is {total} bytes"
+    assert on_the_wire < SHELL_WIRE_BUDGET_BYTES, f"app shell is {on_the_wire} bytes gzipped"
 
 
 def png_size(path: Path) -> tuple[int, int]:
