@@ -53,6 +53,14 @@ class CaseloadObligationSchema(ObligationSchema):
     plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
     plan_label = fields.String()
     next_plan = fields.Nested(NextPlanSchema, allow_none=True)
+    last_no_access = fields.String(
+        allow_none=True,
+        metadata={
+            **DATE_TEXT,
+            "description": "The latest visit attempted in this role without seeing the child, after "
+            "last_visit (the visit is still due); null when none",
+        },
+    )
 
 
 class UnscheduledChildSchema(Schema):

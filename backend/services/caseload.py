@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..clock import today_in_london
+from ..core.attempts import last_no_access
 from ..core.coverage import Unscheduled
 from ..core.errors import CalendarRangeError
 from ..core.scheduling import Obligation
@@ -51,9 +52,12 @@ class CaseloadEntry:
     obligation: Obligation
     # The worker's planned contact that answers this due date (services/next_plans.py), if any.
     next_plan: NextPlan | None = None
+    # The latest visit attempted without access since the last visit that met the duty.
+    last_no_access: date | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """The API's CaseloadObligation: the obligation's fields plus who, which plan and the next contact."""
+        """The API's CaseloadObligation: the obligation's fields plus who, which plan, the next
+        contact and the last attempt without access."""
         return {
             **self.obligation.as_dict(),
             "child_id": self.child_id,
@@ -62,6 +66,7 @@ class CaseloadEntry:
             "plan_type": self.plan_type,
             "plan_label": self.plan_label,
             "next_plan": self.next_plan.as_dict() if self.next_plan else None,
+            "last_no_access": self.last_no_access.isoformat() if self.last_no_access else None,
         }
 
 
@@ -148,7 +153,7 @@ def entries_of(
         for worker_id, role in holders:
             if role == obligation.role:
                 planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
-                entries.append((worker_id, entry_for(loaded, obligation, planned)))
+                entries.append((worker_id, entry_for(loaded, obligation, planned, as_of)))
     return entries
 
 
@@ -188,7 +193,9 @@ def unscheduled_entry(loaded: LoadedCase, gap: Unscheduled) -> UnscheduledEntry:
     )
 
 
-def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None = None) -> CaseloadEntry:
+def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | None, as_of: date) -> CaseloadEntry:
+    # The case holds the latest visit of each role, kind and outcome (load_cases): enough here.
+    attempted = last_no_access(loaded.case.visits, obligation.role, obligation.last_visit, as_of)
     return CaseloadEntry(
         child_id=loaded.child.id,
         reference=loaded.child.reference,
@@ -198,6 +205,7 @@ def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | No
         plan_label=PLAN_TYPES[obligation.plan_type],
         obligation=obligation,
         next_plan=planned,
+        last_no_access=attempted,
     )
 
 

@@ -56,8 +56,30 @@ def test_the_caseload_is_soonest_first_with_child_id_reference_and_initials(app:
         "plan_type",
         "plan_label",
         "next_plan",
+        "last_no_access",
     }
-    assert rows[0]["next_plan"] is None
+    assert rows[0]["next_plan"] is None and rows[0]["last_no_access"] is None
+
+
+def test_a_row_names_the_last_attempt_without_access_since_the_last_visit(app: Flask) -> None:
+    team_id = add_team(app)
+    worker = add_worker(app, "social_worker", team_id)
+    visits = [
+        {"date": "2026-11-05", "role": "social_worker", "child_seen": False},  # answered by the visit of 9 Nov
+        {"date": "2026-11-09", "role": "social_worker"},
+        {"date": "2026-11-20", "role": "social_worker", "child_seen": False, "kind": "visit_elsewhere"},
+        {"date": "2026-11-23", "role": "social_worker", "child_seen": False},
+        {"date": "2026-11-24", "role": "social_worker", "child_seen": False, "kind": "phone"},  # not an attempt to visit
+        {"date": "2026-11-25", "role": "social_worker", "child_seen": False},  # after as_of
+    ]
+    episodes = [{"type": "child_protection", "start": "2026-10-01"}]
+    add_child(app, allocations=[(worker, "social_worker")], episodes=episodes, visits=visits)
+    add_child(app, allocations=[(worker, "social_worker")], episodes=episodes, visits=visits[:2])
+    rows = signed_in(app, worker).get("/api/caseload?as_of=2026-11-24").json["obligations"]
+    assert sorted((row["last_visit"], str(row["last_no_access"])) for row in rows) == [
+        ("2026-11-09", "2026-11-23"),
+        ("2026-11-09", "None"),
+    ]
 
 
 def test_the_status_filter_keeps_only_that_status(app: Flask) -> None:
