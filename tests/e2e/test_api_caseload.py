@@ -69,7 +69,7 @@ def test_a_row_names_the_last_attempt_without_access_since_the_last_visit(app: F
         {"date": "2026-11-09", "role": "social_worker"},
         {"date": "2026-11-20", "role": "social_worker", "child_seen": False, "kind": "visit_elsewhere"},
         {"date": "2026-11-23", "role": "social_worker", "child_seen": False},
-        {"date": "2026-11-24", "role": "social_worker", "child_seen": False, "kind": "phone"},  # not an attempt to visit
+        {"date": "2026-11-24", "role": "social_worker", "child_seen": False, "kind": "phone"},  # not a visit
         {"date": "2026-11-25", "role": "social_worker", "child_seen": False},  # after as_of
     ]
     episodes = [{"type": "child_protection", "start": "2026-10-01"}]
