@@ -282,7 +282,8 @@ def _earliest_phase_due(
 def project_due_dates(
     case: Case, today: date, profile: Profile, calendar: WorkingCalendar, role: str, count: int
 ) -> list[date]:
-    """The next ``count`` due dates for ``role`` if each visit is made on its due date.
+    """The next ``count`` due dates for ``role`` if each visit is made on its due date, or today
+    when that date has passed: an overdue visit can be made no earlier, so the dates start today.
 
     A projection for planning only: it assumes the plan, placement and events stay as they are.
     """
@@ -297,6 +298,7 @@ def project_due_dates(
         )
         if due is None:
             break
+        due = max(due, today)
         projected.append(due)
         visits = visits + (Visit(due, role, True),)
         horizon = max(horizon, due)

@@ -177,6 +177,17 @@ def test_projection_assumes_each_visit_is_made_on_its_due_date(
     assert projected == [d("2027-01-06"), d("2027-01-20"), d("2027-02-03")]
 
 
+def test_an_overdue_projection_starts_today_and_counts_on_from_a_visit_made_today(
+    profiles: dict[str, Profile], england_calendar: WorkingCalendar
+) -> None:
+    today = d("2026-12-21")
+    overdue = make_case(episodes=[("child_protection", "2026-10-01")], visits=[("2026-11-02",)])
+    projected = project_due_dates(overdue, today, profiles["england"], england_calendar, "social_worker", 3)
+    visited_today = make_case(episodes=[("child_protection", "2026-10-01")], visits=[("2026-11-02",), ("2026-12-21",)])
+    after_today = project_due_dates(visited_today, today, profiles["england"], england_calendar, "social_worker", 2)
+    assert projected == [today, *after_today] and after_today[0] > today
+
+
 def test_projection_for_a_role_with_no_obligation_is_empty(
     profiles: dict[str, Profile], england_calendar: WorkingCalendar
 ) -> None:
