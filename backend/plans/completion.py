@@ -55,9 +55,20 @@ def visit_id_for(plan_id: str, secret: str) -> str:
 
 def derived_visit_id(viewer: Viewer, row: PlanRow) -> str:
     earlier = db.session.get(VisitRow, str(uuid.uuid5(VISIT_FROM_PLAN, row.id)))
-    if earlier is not None and earlier.visitor_id == viewer.worker_id and earlier.child_id == row.child_id:
+    if (
+        earlier is not None
+        and earlier.visitor_id == viewer.worker_id
+        and earlier.child_id == row.child_id
+        and earlier.withdrawn_at is None
+    ):
         return earlier.id
-    return visit_id_for(row.id, current_app.config["SECRET_KEY"])
+    secret = current_app.config["SECRET_KEY"]
+    candidate = visit_id_for(row.id, secret)
+    # A withdrawn visit reopened the plan (services/visit_withdrawals.py): the next completion
+    # takes the next id of a chain, the same for every retry of it.
+    while (found := db.session.get(VisitRow, candidate)) is not None and found.withdrawn_at is not None:
+        candidate = visit_id_for(f"{row.id}:{candidate}", secret)
+    return candidate
 
 
 def complete_plan(
@@ -73,7 +84,8 @@ def complete_plan(
         raise Conflict("This plan is already completed with another visit.")
     deadline = current_deadline(row, today) if row.status == "planned" else None
     visit, created = record_visit(viewer, visit_id, visit_report(row, completion), today, route)
-    if row.status == "planned":
+    # A replay of a completion whose visit was withdrawn since: the withdrawal stands, the plan stays open.
+    if row.status == "planned" and visit["withdrawn_at"] is None:
         close_plan(row, "completed", deadline)
         row.visit_id = visit_id
         if not created:  # a new visit was already audited as this request's change

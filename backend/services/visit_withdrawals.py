@@ -9,6 +9,10 @@ Who may withdraw, and for how long:
 - nobody else: a visit the caller may see but may not withdraw answers Forbidden, and one the
   caller may not see (or a made-up id) NotFound, alike.
 
+A visit recorded from a plan ("Record planned visit") reopens that plan when withdrawn: the
+contact it stood for did not happen as recorded, so the plan is open again, to be recorded
+anew, moved or cancelled (plans/completion.py finds a fresh visit id for it).
+
 Withdrawing twice changes nothing the second time, so a phone replaying its queue is harmless.
 """
 
@@ -20,6 +24,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..persistence.children import Child, VisitRow
+from ..persistence.plans import PlanRow
 from .access import Viewer, can_oversee_team, visible_child_ids
 from .audit import note_change
 from .errors import Forbidden, NotFound
@@ -42,8 +47,23 @@ def withdraw_visit(viewer: Viewer, visit_id: str, today: date, now: datetime, ro
     check_may_withdraw(viewer, visit, team_id, now)
     visit.withdrawn_at = now
     visit.withdrawn_by = viewer.worker_id
+    reopen_plan_of(visit, now)
     note_change(viewer.worker_id, visit.child_id, route)
     db.session.commit()
+
+
+def reopen_plan_of(visit: VisitRow, now: datetime) -> None:
+    """The plan completed with this visit, if any, is open again and judged afresh."""
+    plan = db.session.scalar(
+        select(PlanRow).where(
+            PlanRow.child_id == visit.child_id, PlanRow.visit_id == visit.id, PlanRow.status == "completed"
+        )
+    )
+    if plan is None:
+        return
+    plan.status, plan.visit_id = "planned", None
+    plan.answered_due = plan.answered_plan_by = None
+    plan.updated_at = now
 
 
 def check_may_withdraw(viewer: Viewer, visit: VisitRow, team_id: str | None, now: datetime) -> None:

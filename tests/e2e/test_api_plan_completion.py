@@ -107,6 +107,37 @@ def test_the_client_may_choose_the_visit_id_and_another_one_later_is_a_conflict(
     assert stored_visits(app, caseload.child) == 2
 
 
+def test_withdrawing_the_visit_of_a_plan_reopens_the_plan_and_a_late_replay_leaves_it_open(caseload: Caseload) -> None:
+    plan_id, visit_id = planned(caseload), new_visit_id()
+    body = {"date": "2026-11-23", "visit_id": visit_id}
+    assert caseload.api.post(f"/api/plans/{plan_id}/complete", json=body).status_code == 201
+    assert caseload.api.delete(f"/api/visits/{visit_id}").status_code == 204
+    plan = caseload.api.get(f"/api/plans/{plan_id}").json
+    assert (plan["status"], plan["visit_id"]) == ("planned", None)
+    assert caseload.api.get("/api/caseload").json["obligations"][0]["next_plan"]["id"] == plan_id
+    # The completion arriving again (a retry) answers as a replay: the withdrawal stands.
+    replay = caseload.api.post(f"/api/plans/{plan_id}/complete", json=body)
+    assert replay.status_code == 200 and replay.json["plan"]["status"] == "planned"
+    assert replay.json["visit"]["withdrawn_at"] is not None
+    # Recorded again (a new id), it completes; so can be moved or cancelled meanwhile.
+    again = caseload.api.post(f"/api/plans/{plan_id}/complete", json={"date": "2026-11-23", "visit_id": new_visit_id()})
+    assert again.status_code == 201 and again.json["plan"]["status"] == "completed"
+
+
+def test_a_plan_reopened_by_a_withdrawal_is_completed_again_with_a_new_derived_visit(
+    app: Flask, caseload: Caseload
+) -> None:
+    plan_id = planned(caseload)
+    first = caseload.api.post(f"/api/plans/{plan_id}/complete", json={"date": "2026-11-23"}).json["visit"]["id"]
+    assert caseload.api.delete(f"/api/visits/{first}").status_code == 204
+    second = caseload.api.post(f"/api/plans/{plan_id}/complete", json={"date": "2026-11-23"})
+    retry = caseload.api.post(f"/api/plans/{plan_id}/complete", json={"date": "2026-11-23"})
+    assert (second.status_code, retry.status_code) == (201, 200)
+    assert second.json["visit"]["id"] == retry.json["visit"]["id"] != first
+    assert second.json["plan"]["status"] == "completed"
+    assert stored_visits(app, caseload.child) == 3  # the imported one, the withdrawn one, this one
+
+
 def test_a_cancelled_plan_cannot_be_completed_and_a_completed_one_cannot_be_cancelled_or_moved(
     caseload: Caseload,
 ) -> None:
