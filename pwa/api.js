@@ -4,6 +4,8 @@
 export const API_PREFIX = '/api/';
 // Header the service worker adds to a response it served from its cache: when it was stored.
 export const FROM_CACHE_HEADER = 'X-From-Cache';
+// The service worker's cache of API answers (child data): emptied on sign-out and on any 401.
+export const DATA_CACHE = 'api-data';
 
 let csrfToken = null;
 
@@ -172,9 +174,19 @@ export function sendTestPush() {
 }
 
 // POST /api/feeds/token -> {url, webcal_url}; calling it again rotates the link.
-export async function createFeedLink() {
-  const { body } = await request('POST', `${API_PREFIX}feeds/token`, {});
+// kind 'team': a team manager's feed of the team's overdue and due-today visits.
+export async function createFeedLink(kind = 'worker') {
+  const { body } = await request('POST', `${API_PREFIX}feeds/token`, { kind });
   return body;
+}
+
+// GET/PUT /api/push/preferences: when reminders come (lead_working_days, slot_time, plan_lead_minutes...).
+export async function getReminderPreferences() {
+  return (await request('GET', `${API_PREFIX}push/preferences`)).body;
+}
+
+export async function putReminderPreferences(changes) {
+  return (await request('PUT', `${API_PREFIX}push/preferences`, changes)).body;
 }
 
 // GET /api/feeds/settings: `active_feeds` names the kinds with a live link.

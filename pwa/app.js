@@ -236,6 +236,13 @@ async function loadCaseload() {
   if (changed && routeOf(location.pathname).screen === 'visits') renderVisits();
   else visits.renderNotes(state);
   updateSyncStatus();
+  if (!state.storedAt && !state.loadFailed) keepPagesOffline();
+}
+
+// Behind the list, never awaited: the child pages of a fresh list, saved for offline use.
+function keepPagesOffline() {
+  const workerId = state.session.worker.id;
+  pages.keepChildPagesOffline(state.caseload.obligations, () => state.session?.worker.id === workerId).catch(() => undefined);
 }
 
 function updateSyncStatus() {

@@ -1,16 +1,19 @@
 // The child and team pages: fetch what each needs and build it. Errors are thrown to the caller.
 
 import * as api from './api.js';
+import { getMeta, setMeta } from './outbox.js';
 import * as plans from './plans.js';
 import * as render from './render.js';
 
+// Every read a child page makes: the page and the offline copy (keepChildPagesOffline) share it.
+function childReads(childId) {
+  return [api.getChild(childId), api.getChildObligations(childId), api.getProjections(childId), api.getChildPlans(childId)];
+}
+
 export async function childPage(childId, workerId) {
-  const [child, obligations, projections, planned] = await Promise.all([
-    api.getChild(childId),
-    api.getChildObligations(childId),
-    api.getProjections(childId),
-    api.getChildPlans(childId).catch(() => ({ body: { plans: [] } })),
-  ]);
+  const [child, obligations, projections, planned] = await Promise.all(
+    childReads(childId).map((read, index) => (index === 3 ? read.catch(() => ({ body: { plans: [] } })) : read)),
+  );
   document.title = `${child.body.reference} – Visits`;
   const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits());
   const upcoming = planned.body.plans;
@@ -50,4 +53,53 @@ function errorMessage(error) {
   if (error instanceof api.ApiError && error.status === 404) return 'Not found, or not on your caseload.';
   if (error instanceof api.ApiError && error.status === 403) return 'Only team managers can see this page.';
   return 'Offline, and this page has not been saved on this phone yet.';
+}
+
+// ---- child pages kept for offline use
+
+// Which children's pages are saved, with what their list rows said then (meta store: wiped on sign-out).
+const KEPT_PAGES = 'kept_pages';
+// A saved page is read again when its rows change, or after a day (history, allocations).
+const KEEP_FOR_MS = 24 * 60 * 60 * 1000;
+let keeping = null;
+
+// Read each child page of the caseload through the service worker, which stores the answers,
+// so the page opens offline. Each read is audited as any read of the child (docs/phone-app.md);
+// only new or changed children, or a day-old copy, are read again. Children no longer on the
+// caseload lose their saved pages. `signedIn()` is asked between children: signed out, stop.
+export function keepChildPagesOffline(obligations, signedIn) {
+  if (!navigator.serviceWorker?.controller) return Promise.resolve(); // nothing would be stored
+  keeping ??= keepPages(obligations, signedIn).finally(() => {
+    keeping = null;
+  });
+  return keeping;
+}
+
+async function keepPages(obligations, signedIn) {
+  const rows = {};
+  for (const row of obligations) rows[row.child_id] = (rows[row.child_id] || '') + JSON.stringify(row);
+  const kept = (await getMeta(KEPT_PAGES)) || {};
+  const now = Date.now();
+  const fresh = {};
+  for (const [childId, signature] of Object.entries(rows)) {
+    const old = kept[childId];
+    if (old?.signature === signature && now - old.at < KEEP_FOR_MS) fresh[childId] = old;
+    else if (!signedIn()) return;
+    else if ((await Promise.allSettled(childReads(childId))).every((read) => read.status === 'fulfilled' && !read.value.storedAt)) {
+      fresh[childId] = { signature, at: now };
+    }
+  }
+  if (!signedIn()) return;
+  await setMeta(KEPT_PAGES, fresh);
+  await forgetPagesBut(new Set(Object.keys(rows)));
+}
+
+// Bounded by the caseload: saved reads of any other child go.
+async function forgetPagesBut(childIds) {
+  const cache = await caches.open(api.DATA_CACHE);
+  for (const request of await cache.keys()) {
+    const url = new URL(request.url);
+    const childId = url.pathname.match(/^\/api\/children\/([^/]+)/)?.[1] ?? url.searchParams.get('child_id');
+    if (childId && !childIds.has(decodeURIComponent(childId))) await cache.delete(request);
+  }
 }

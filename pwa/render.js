@@ -86,6 +86,12 @@ function addDays(iso, days) {
   return day.toISOString().slice(0, 10);
 }
 
+// Child protection first among equals: of visits due the same day, the CP ones lead.
+function cpFirst(obligations) {
+  const rank = (item) => (item.plan_type === 'child_protection' ? 0 : 1);
+  return [...obligations].sort((a, b) => a.due.localeCompare(b.due) || rank(a) - rank(b));
+}
+
 // Today's and overdue visits, then the rest of this week (to Sunday), then later. The API's
 // order (soonest first) is kept inside and across groups, because the groups are date ranges.
 export function groupObligations(obligations, asOf) {
@@ -95,7 +101,7 @@ export function groupObligations(obligations, asOf) {
     { id: 'week', title: 'Later this week', items: [] },
     { id: 'later', title: 'Later', items: [] },
   ];
-  for (const obligation of obligations) {
+  for (const obligation of cpFirst(obligations)) {
     const group = obligation.due <= asOf ? 0 : obligation.due <= sunday ? 1 : 2;
     groups[group].items.push(obligation);
   }
@@ -152,6 +158,21 @@ function dueWords(obligation, asOf) {
   return `${late} day${late === 1 ? '' : 's'} overdue (due ${formatDate(obligation.due)})`;
 }
 
+// A visit tried without seeing the child: recorded, but the visit is still due.
+function attemptNote(day) {
+  return day ? h('p', { class: 'attempt-note' }, `No access on ${formatDate(day)}: the visit is still due`) : null;
+}
+
+// The latest attempt in person without access since the last visit that counted (as the caseload's
+// last_no_access); withdrawn visits do not count.
+export function lastNoAccess(visits, obligation) {
+  const tried = visits.filter(
+    (visit) =>
+      visit.role === obligation.role && !visit.child_seen && !visit.withdrawn_at && [null, 'home_visit', 'visit_elsewhere'].includes(visit.kind) && visit.date > (obligation.last_visit || ''),
+  );
+  return tried.map((visit) => visit.date).sort().at(-1) || null;
+}
+
 export function renderVisitRow(obligation, childHref, pending, asOf = null) {
   const name = `${obligation.reference} · ${obligation.initials}`;
   return h(
@@ -165,6 +186,7 @@ export function renderVisitRow(obligation, childHref, pending, asOf = null) {
     ),
     h('p', { class: 'visit-plan' }, planTag(obligation.plan_type), `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
     h('p', { class: 'visit-dates' }, `${dueWords(obligation, asOf)} · plan by ${formatDate(obligation.plan_by)}`),
+    attemptNote(obligation.last_no_access),
     pendingNote(pending),
     h(
       'button',
@@ -231,7 +253,7 @@ export function renderChild(child, obligations, projections, visitsHref) {
     h('p', { class: 'child-ref' }, `${child.reference} · ${child.initials}`),
     h('h2', {}, 'Visits due'),
     obligations.length
-      ? h('ul', { class: 'obligations' }, obligations.map((obligation) => renderObligation(obligation, projectionsByRole[obligation.role])))
+      ? h('ul', { class: 'obligations' }, obligations.map((obligation) => renderObligation(obligation, projectionsByRole[obligation.role], lastNoAccess(child.visits, obligation))))
       : h('p', {}, 'No visits are due for this child.'),
     h('h2', {}, 'Last visits'),
     child.visits.length
@@ -240,7 +262,7 @@ export function renderChild(child, obligations, projections, visitsHref) {
   ];
 }
 
-function renderObligation(obligation, projected) {
+function renderObligation(obligation, projected, attempted) {
   return h(
     'li',
     { class: `obligation status-${obligation.status}` },
@@ -248,8 +270,9 @@ function renderObligation(obligation, projected) {
     h('p', {}, `Due ${formatDate(obligation.due)} · plan by ${formatDate(obligation.plan_by)}`),
     h('p', { class: 'why-title' }, 'Why is it due then?'),
     h('p', { class: 'explanation' }, obligation.explanation),
+    attemptNote(attempted),
     projected && projected.length
-      ? h('p', { class: 'projection' }, `Projected due dates, if each visit is made on its due date: ${projected.map(formatDate).join(', ')}`)
+      ? h('p', { class: 'projection' }, `Projected due dates, if each visit is made when due (today, if late): ${projected.map(formatDate).join(', ')}`)
       : null,
   );
 }

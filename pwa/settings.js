@@ -1,6 +1,6 @@
 // The settings screen: reminders on this phone (push), the calendar feed link, signing out.
 
-import { ApiError, createFeedLink, deleteFeedLink, getFeedSettings } from './api.js';
+import { ApiError, createFeedLink, deleteFeedLink, getFeedSettings, getReminderPreferences, putReminderPreferences } from './api.js';
 import { confirm } from './visits.js';
 import * as push from './push.js';
 
@@ -110,7 +110,58 @@ async function turnFeedOff() {
   }
 }
 
+// ---- when reminders come (the server's preferences, for every device of the worker)
+
+// Select the value, adding it as an option when set elsewhere (the API takes any in range).
+function choose(select, value, words) {
+  if (![...select.options].some((option) => option.value === value)) select.add(new Option(words, value));
+  select.value = value;
+}
+
+function showTiming(preferences) {
+  const lead = String(preferences.lead_working_days);
+  choose($('reminder-lead'), lead, `${lead} working days before`);
+  $('reminder-slot').value = preferences.slot_time;
+  const plan = preferences.plan_lead_minutes === null ? '' : String(preferences.plan_lead_minutes);
+  choose($('reminder-plan'), plan, `${plan} minutes before`);
+}
+
+async function saveTiming() {
+  if (!$('reminder-slot').value) return;
+  const plan = $('reminder-plan').value;
+  const changes = { lead_working_days: Number($('reminder-lead').value), slot_time: $('reminder-slot').value, plan_lead_minutes: plan ? Number(plan) : null };
+  try {
+    showTiming(await putReminderPreferences(changes));
+    $('reminder-timing-state').textContent = 'Saved: reminders come at these times on every phone you use.';
+  } catch (error) {
+    $('reminder-timing-state').textContent = problemText(error, 'save the reminder times');
+  }
+}
+
+// ---- a team manager's team feed: the link is shown once, so copying it makes a new one
+
+async function copyTeamLink() {
+  const live = (await getFeedSettings().catch(() => null))?.active_feeds?.includes('team');
+  const text = 'Calendars subscribed to the old team link stop updating until you subscribe them to the new one.';
+  if (live && !(await confirm('Replace your team calendar link?', text, 'Replace it', 'Keep the old link'))) return;
+  $('team-feed-link').hidden = true;
+  try {
+    $('team-feed-url').value = (await createFeedLink('team')).url;
+    $('team-feed-link').hidden = false;
+    await navigator.clipboard.writeText($('team-feed-url').value);
+    $('team-feed-status').textContent = 'Team calendar link copied. Keep it private.';
+  } catch (error) {
+    if ($('team-feed-link').hidden) $('team-feed-status').textContent = problemText(error, 'make the team calendar link');
+    else {
+      $('team-feed-url').select();
+      $('team-feed-status').textContent = 'Copying is not allowed here: the link is selected, copy it yourself.';
+    }
+  }
+}
+
 export function bindSettings({ signOut }) {
+  for (const id of ['reminder-lead', 'reminder-slot', 'reminder-plan']) $(id).addEventListener('change', saveTiming);
+  $('team-feed-copy').addEventListener('click', copyTeamLink);
   $('reminders-toggle').addEventListener('change', toggleReminders);
   $('push-test').addEventListener('click', sendTest);
   $('feed-create').addEventListener('click', createLink);
@@ -123,6 +174,10 @@ export async function showSettings(session) {
   $('account-who').textContent = `Signed in as ${session.worker.name} (${session.worker.email}).`;
   const ready = push.isSupported() && (await registration());
   showReminderState(ready ? await push.reminderState(ready) : 'unsupported');
+  $('team-feed').hidden = session.worker.role !== 'team_manager';
+  getReminderPreferences().then(showTiming, (error) => {
+    $('reminder-timing-state').textContent = problemText(error, 'read the reminder times');
+  });
   const feeds = await getFeedSettings().catch(() => null);
   if ($('feed-link').hidden) showFeedLive(Boolean(feeds?.active_feeds?.includes('worker')));
 }

@@ -2,7 +2,7 @@
 // as a labelled fallback, the outbox replayed on Background Sync, and push notifications.
 // Registered as a module worker at the scope root.
 
-import { FROM_CACHE_HEADER, getSession, isApiRead, routes } from './api.js';
+import { DATA_CACHE, FROM_CACHE_HEADER, getSession, isApiRead, routes } from './api.js';
 import { forgetChildData, getMeta, replay, SYNC_TAG, WORKER_KEY } from './outbox.js';
 import { resubscribe } from './push.js';
 
@@ -10,8 +10,7 @@ import { resubscribe } from './push.js';
 // new worker, a new shell cache and the removal of the old one.
 const VERSION = 'development';
 const SHELL_CACHE = `shell-${VERSION}`;
-// Child data: API responses. Not versioned (a release does not make it wrong) and removed on sign-out.
-const DATA_CACHE = 'api-data';
+// Child data (DATA_CACHE) is not versioned: a release does not make it wrong. Removed on sign-out.
 const SHELL_PAGE = '/';
 const OFFLINE_PAGE = '/offline.html';
 const NETWORK_TIMEOUT_MS = 8000;
