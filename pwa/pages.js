@@ -80,17 +80,18 @@ async function keepPages(obligations, signedIn) {
   for (const row of obligations) rows[row.child_id] = (rows[row.child_id] || '') + JSON.stringify(row);
   const kept = (await getMeta(KEPT_PAGES)) || {};
   const now = Date.now();
-  const fresh = {};
   for (const [childId, signature] of Object.entries(rows)) {
     const old = kept[childId];
-    if (old?.signature === signature && now - old.at < KEEP_FOR_MS) fresh[childId] = old;
-    else if (!signedIn()) return;
-    else if ((await Promise.allSettled(childReads(childId))).every((read) => read.status === 'fulfilled' && !read.value.storedAt)) {
-      fresh[childId] = { signature, at: now };
-    }
+    if (old?.signature === signature && now - old.at < KEEP_FOR_MS) continue;
+    if (!signedIn()) return;
+    const reads = await Promise.allSettled(childReads(childId));
+    // Failed, timed out or answered from the cache: poor signal. Stop, leaving the connections to the worker.
+    if (!reads.every((read) => read.status === 'fulfilled' && !read.value.storedAt)) break;
+    kept[childId] = { signature, at: now };
   }
   if (!signedIn()) return;
-  await setMeta(KEPT_PAGES, fresh);
+  for (const childId of Object.keys(kept)) if (!(childId in rows)) delete kept[childId];
+  await setMeta(KEPT_PAGES, kept);
   await forgetPagesBut(new Set(Object.keys(rows)));
 }
 
