@@ -33,6 +33,7 @@ import requests  # noqa: E402
 
 from backend.core.calendars import build_calendar  # noqa: E402
 from backend.core.reminders import Reminder, ReminderItem, ReminderPreferences, reminder_due_at  # noqa: E402
+from backend.push.links import notification_payload  # noqa: E402
 from backend.push.sender import Outcome, PushMessage, PushSender, RetryPolicy, Subscription  # noqa: E402
 from backend.push.subscriptions import EndpointPolicy  # noqa: E402
 from backend.push.vapid import VapidKeys, VapidSigner  # noqa: E402
@@ -249,7 +250,9 @@ def main() -> None:
     keys = VapidKeys.generate()
     process, origin, subscriptions = start_service(keys, count)
     try:
-        messages = [PushMessage(r.payload(), r.ttl_seconds(now), r.urgency, r.payload()["topic"]) for r in reminders]
+        messages = [
+            PushMessage(notification_payload(r), r.ttl_seconds(now), r.urgency, r.payload()["topic"]) for r in reminders
+        ]
         sender = PushSender(
             VapidSigner(keys, "mailto:bench@example.org"),
             policy=RetryPolicy(attempts=1),

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, select
 
 from ..clock import utc_now
 from ..core.cases import Case
+from ..core.labels import child_label
 from ..extensions import db
 from ..persistence.children import Child
 from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
@@ -33,7 +34,6 @@ from ..services.caseload import (
     workers_caseloads,
 )
 from ..services.errors import Forbidden
-from ..services.labels import child_label
 from ..services.rendered_cache import Rendered, RenderedCache
 from .entries import entry_from_obligation
 from .model import Feed, FeedEntry

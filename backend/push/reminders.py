@@ -55,6 +55,7 @@ from ..persistence.push import (
 from ..services.caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
 from .context import push_setup
 from .devices import forget_gone, preferences_of, worker_subscriptions
+from .links import notification_payload
 from .plan_reminders import due_plan_reminders
 from .sender import DeliveryResult, Outcome, PushMessage, Subscription
 
@@ -323,7 +324,7 @@ def _already_said(reminders: Sequence[Reminder | PlanReminder]) -> dict[tuple[st
 
 
 def _planned_row(reminder: Reminder | PlanReminder, now: datetime) -> dict[str, Any]:
-    payload = reminder.payload()
+    payload = notification_payload(reminder)
     return {
         "reminder_key": reminder.key,
         "worker_id": reminder.worker_id,

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from ..clock import today_in_london
 from ..core.coverage import Unscheduled
 from ..core.errors import CalendarRangeError
+from ..core.labels import initials_of
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from .access import current_allocation
-from .labels import initials_of
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
 from .scheduler import Scheduler
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.cases import Case, parse_case
 from ..core.errors import CalendarRangeError
+from ..core.labels import initials_of
 from ..extensions import db
 from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
@@ -20,7 +21,6 @@ from .allocations import hand_over, handover_refusal
 from .audit import note_change, note_refusal
 from .caseload import scheduler
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .labels import initials_of
 from .overrides import overrides_of
 from .visits import visit_as_dict
 

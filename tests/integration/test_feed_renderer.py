@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from icalendar import Calendar
 
 from backend.core.calendars import build_calendar
+from backend.core.labels import child_label
 from backend.core.scheduling import compute_obligations
 from backend.feeds.entries import entry_from_obligation
 from backend.feeds.render import event_uid, render_feed
 from backend.persistence.rules_files import load_profiles
-from backend.services.labels import child_label
 from backend.services.rendered_cache import strong_etag as feed_etag
 from tests.builders import make_case
 from tests.feed_builders import caseload_entries, make_feed, make_feed_entry, make_timed_event
