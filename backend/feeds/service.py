@@ -10,6 +10,7 @@ transaction (services/data_version.py).
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,6 +67,12 @@ class FeedSettings:
 
 def rendered_cache() -> RenderedCache:
     return current_app.extensions["rendered_cache"]
+
+
+def _cached_event(key: Hashable, build: Callable[[], bytes]) -> bytes:
+    """An event's bytes from the rendered cache: the key is every value the event is built from,
+    so a hit is the very bytes ``build`` would give (no fingerprint beyond the key)."""
+    return rendered_cache().get(("feed-event", key), True, build).body
 
 
 # Links -----------------------------------------------------------------------------------
@@ -166,8 +173,8 @@ def _build(worker_id: str, kind: str, today: date, app_url: str) -> bytes:
         # a disabled worker's children (or a former manager's team) must disappear from it.
         return render_feed(Feed(name="Visits due", today=today))
     if kind == "team":
-        return render_feed(_team_feed(worker, today, app_url))
-    return render_feed(_worker_feed(worker, today, app_url))
+        return render_feed(_team_feed(worker, today, app_url), _cached_event)
+    return render_feed(_worker_feed(worker, today, app_url), _cached_event)
 
 
 def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:

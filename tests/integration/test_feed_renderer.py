@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -195,3 +196,23 @@ def test_a_team_feed_names_the_worker_and_uses_its_own_uids() -> None:
     assert "Overdue visit: RT (care leaver) - Lee Ward" in team_body.decode().replace("\r\n ", "")
     team_uids = {str(event["UID"]) for event in events_of(team_body)}
     assert team_uids.isdisjoint(str(event["UID"]) for event in events_of(worker_body))
+
+
+def test_a_changed_feed_builds_only_its_changed_events_through_the_memo() -> None:
+    kept: dict[object, bytes] = {}
+    built: list[object] = []
+
+    def memo(key: object, build: Callable[[], bytes]) -> bytes:
+        if key not in kept:
+            built.append(key)
+            kept[key] = build()
+        return kept[key]
+
+    entries = caseload_entries()
+    timed = (make_timed_event(),)
+    first = render_feed(make_feed(*entries, timed=timed), memo)
+    assert first == render_feed(make_feed(*entries, timed=timed)) and len(built) == len(entries) + 1
+    built.clear()
+    moved = replace(entries[0], plan_by=entries[0].plan_by + timedelta(days=1))
+    changed = render_feed(make_feed(moved, *entries[1:], timed=timed), memo)
+    assert len(built) == 1 and changed == render_feed(make_feed(moved, *entries[1:], timed=timed))
