@@ -15,15 +15,9 @@ from webpush import WebPush, WebPushSubscription
 
 from backend.core.reminders import Reminder
 from backend.push.links import notification_payload
+from backend.push.protocol import MAX_PLAINTEXT_BYTES, Outcome, PushMessage, Subscription
 from backend.push.safe_http import caused_by_forbidden_address, guarded_session
-from backend.push.sender import (
-    MAX_PLAINTEXT_BYTES,
-    Outcome,
-    PushMessage,
-    PushSender,
-    RetryPolicy,
-    Subscription,
-)
+from backend.push.sender import PushSender, RetryPolicy
 from backend.push.subscriptions import EndpointPolicy
 from backend.push.vapid import VapidKeys, VapidSigner
 from tests.support.push_service import HANG, Reply, Subscriber
