@@ -2,7 +2,7 @@
 
 A functional core: a worker's visit obligations, their reminder preferences, the
 working-day calendar and the instant ``now`` in; at most one frozen ``Reminder`` out.
-Nothing here reads a clock, the environment or a database (issue 5, "What a worker gets").
+Nothing here reads a clock, the environment or a database (docs/push.md says what a worker gets).
 
 The rules, in words:
 - A worker has one reminder slot per reminder day, at their slot time (default 08:00
