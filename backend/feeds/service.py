@@ -71,7 +71,8 @@ def rendered_cache() -> RenderedCache:
 
 def _cached_event(key: Hashable, build: Callable[[], bytes]) -> bytes:
     """An event's bytes from the rendered cache: the key is every value the event is built from,
-    so a hit is the very bytes ``build`` would give (no fingerprint beyond the key)."""
+    so a hit is the very bytes ``build`` would give (no fingerprint beyond the key). The cache
+    counts the bytes, not the key's values, which take about as much room again."""
     return rendered_cache().get(("feed-event", key), True, build).body
 
 
