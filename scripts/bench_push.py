@@ -33,7 +33,9 @@ import requests  # noqa: E402
 
 from backend.core.calendars import build_calendar  # noqa: E402
 from backend.core.reminders import Reminder, ReminderItem, ReminderPreferences, reminder_due_at  # noqa: E402
-from backend.push.sender import Outcome, PushMessage, PushSender, RetryPolicy, Subscription  # noqa: E402
+from backend.push.links import notification_payload  # noqa: E402
+from backend.push.protocol import Outcome, PushMessage, Subscription  # noqa: E402
+from backend.push.sender import PushSender, RetryPolicy  # noqa: E402
 from backend.push.subscriptions import EndpointPolicy  # noqa: E402
 from backend.push.vapid import VapidKeys, VapidSigner  # noqa: E402
 from tests.support.reminder_builders import london  # noqa: E402
@@ -117,7 +119,8 @@ def job_figures(count: int, pool: int, database_url: str | None) -> None:
     from backend.persistence.children import Allocation, Child, EpisodeRow, VisitRow
     from backend.persistence.people import Team, Worker
     from backend.persistence.push import PushSubscriptionRow
-    from backend.push.reminders import deliver_pending, queue_due_reminders
+    from backend.push.delivery import deliver_pending
+    from backend.push.reminders import queue_due_reminders
 
     keys = VapidKeys.generate()
     process, _origin, subscriptions = start_service(keys, count)
@@ -249,7 +252,9 @@ def main() -> None:
     keys = VapidKeys.generate()
     process, origin, subscriptions = start_service(keys, count)
     try:
-        messages = [PushMessage(r.payload(), r.ttl_seconds(now), r.urgency, r.payload()["topic"]) for r in reminders]
+        messages = [
+            PushMessage(notification_payload(r), r.ttl_seconds(now), r.urgency, r.payload()["topic"]) for r in reminders
+        ]
         sender = PushSender(
             VapidSigner(keys, "mailto:bench@example.org"),
             policy=RetryPolicy(attempts=1),

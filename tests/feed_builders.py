@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from backend.core.calendars import build_calendar
 from backend.core.cases import Case
+from backend.core.labels import child_label
 from backend.core.scheduling import compute_obligations, project_due_dates
 from backend.feeds.entries import entry_from_obligation
 from backend.feeds.model import Feed, FeedEntry, TimedEvent
 from backend.persistence.rules_files import load_profiles
-from backend.services.labels import child_label
 from tests.builders import make_case
 
 LONDON = ZoneInfo("Europe/London")

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..services import children as service
+from ..services import child_facts as service
 from ..services import overrides
 from .child_schemas import (
     AllocationSchema,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from .labels import child_label
 from .reminders import ReminderPreferences
 from .wording import weekday_day_month
 from .zones import LONDON
@@ -51,9 +52,8 @@ class PlannedContactItem:
 
     @property
     def label(self) -> str:
-        """Initials written "J.S." when known, otherwise the case reference: never a name."""
-        letters = [letter for letter in self.initials if letter.isalpha()]
-        return "".join(f"{letter}." for letter in letters) if letters else self.reference
+        """Initials when known, otherwise the case reference: never a name."""
+        return child_label(self.reference, self.initials)
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,10 @@ class PlanReminder:
         return frozenset({plan_identity(self.item)})
 
     @property
+    def child_ids(self) -> frozenset[str]:
+        return frozenset({self.item.child_id})
+
+    @property
     def urgency(self) -> str:
         # Time-bound to the minute: worth waking a dozing phone for.
         return "high"
@@ -92,6 +96,7 @@ class PlanReminder:
         return f"plan-{self.item.plan_id.replace('-', '')[:27]}"
 
     def payload(self) -> dict[str, str]:
+        """What the notification says; the push adapter adds the page it opens (push/links.py)."""
         start = self.item.starts_at.astimezone(self.zone)
         word = CONTACT_WORDS.get(self.item.kind, "Contact")
         day = day_word(start.date(), self.now.astimezone(self.zone).date())
@@ -99,7 +104,6 @@ class PlanReminder:
             "title": f"{word} planned {day} {start:%H:%M}: {self.item.label}",
             "body": time_span(self.item, self.zone),
             "tag": self.topic,
-            "url": f"/#/children/{self.item.child_id}",
             "topic": self.topic,
         }
 

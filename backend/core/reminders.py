@@ -2,7 +2,7 @@
 
 A functional core: a worker's visit obligations, their reminder preferences, the
 working-day calendar and the instant ``now`` in; at most one frozen ``Reminder`` out.
-Nothing here reads a clock, the environment or a database (issue 5, "What a worker gets").
+Nothing here reads a clock, the environment or a database (docs/push.md says what a worker gets).
 
 The rules, in words:
 - A worker has one reminder slot per reminder day, at their slot time (default 08:00
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from .calendars import WorkingCalendar
 from .errors import CoreError
+from .labels import child_label
 from .vocabulary import PLAN_TYPE_SHORT
 from .wording import WEEKDAYS, weekday_day_month
 from .zones import LONDON
@@ -39,7 +40,6 @@ MAX_PLAN_LEAD_MINUTES = 24 * 60
 # More names than this make a notification nobody reads; the app has the full list.
 MAX_NAMED_VISITS = 6
 TOPIC = "visit-reminders"
-LIST_URL = "/#/visits"
 
 
 class InvalidPreferences(CoreError):
@@ -101,7 +101,7 @@ class ReminderItem:
     @property
     def label(self) -> str:
         """Initials when known, otherwise the case reference: never a name."""
-        return self.initials.strip() or self.reference
+        return child_label(self.reference, self.initials)
 
     @property
     def plan_short(self) -> str:
@@ -129,6 +129,11 @@ class Reminder:
         return frozenset(visit_identity(item) for item in self.overdue + self.upcoming)
 
     @property
+    def child_ids(self) -> frozenset[str]:
+        """The children this reminder is about (the push adapter links one child to their page)."""
+        return frozenset(item.child_id for item in self.overdue + self.upcoming)
+
+    @property
     def urgency(self) -> str:
         """RFC 8030 Urgency: an overdue visit is worth waking the phone for."""
         return "high" if self.overdue else "normal"
@@ -138,14 +143,11 @@ class Reminder:
         return max(60, int((self.expires - now).total_seconds()))
 
     def payload(self) -> dict[str, str]:
-        """The JSON body the service worker receives (the contract with the phone app)."""
-        items = self.overdue + self.upcoming
-        single_child = len({item.child_id for item in items}) == 1
+        """What the notification says; the push adapter adds the page it opens (push/links.py)."""
         return {
             "title": reminder_title(len(self.overdue), len(self.upcoming)),
             "body": "\n".join(reminder_lines(self.overdue, self.upcoming, self.slot_day)),
             "tag": TOPIC,
-            "url": f"/#/children/{items[0].child_id}" if single_child else LIST_URL,
             "topic": TOPIC,
         }
 

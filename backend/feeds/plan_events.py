@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from ..clock import LONDON
+from ..core.labels import child_label, initials_of
 from ..core.planning import counts_as_visit, describe
 from ..core.vocabulary import CONTACT_KINDS, VISIT_ROLES
 from ..extensions import db
@@ -29,7 +30,6 @@ from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
 from ..services.access import current_allocation
 from ..services.caseload import CaseloadEntry
-from ..services.labels import child_label, initials_of
 from .model import TimedEvent
 
 SHOWN_SINCE = timedelta(days=30)

@@ -29,8 +29,6 @@ class FeedToken(Model):
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # No longer read or written (the data version took its place); dropped by a later migration.
-    version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 

@@ -28,7 +28,7 @@ from ..persistence.push import (
 )
 from ..services.errors import InvalidInput, Throttled
 from .context import push_setup
-from .sender import DeliveryResult, Outcome, PushMessage, Subscription
+from .protocol import DeliveryResult, Outcome, PushMessage, Subscription
 from .subscriptions import auth_problem, p256dh_problem, resolved_problem
 
 TEST_TOPIC = "push-test"

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..core.labels import initials_of
 from ..core.plan_reminders import PlannedContactItem, PlanReminder, plan_reminders_due
 from ..core.reminders import MAX_PLAN_LEAD_MINUTES, ReminderPreferences
 from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.plans import PlanRow
 from ..services.access import current_allocation
-from ..services.labels import LabelledContactItem, initials_of
 
 
 def due_plan_reminders(
@@ -63,6 +63,6 @@ def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, 
     items: dict[str, list[PlannedContactItem]] = defaultdict(list)
     for planner_id, plan_id, child_id, name, reference, kind, starts_at, duration in rows:
         items[planner_id].append(
-            LabelledContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration)
+            PlannedContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration)
         )
     return dict(items)

@@ -5,95 +5,38 @@ is 0 and a per-call ``ttl=0`` is ignored, its ``get()`` overwrites the instance'
 subscriber and expiration (so each pool thread gets its own instance), its VAPID header
 is wrong for a push service on a non-default port, and it sends no Urgency or Topic and
 has no size check. This module owns those: explicit TTL, Urgency, Topic, a correct VAPID
-header (``vapid.py``), a size guard, delivery over a bounded thread pool, retries, and
-the RFC 8030 reading of each answer.
+header (``vapid.py``), a size guard, delivery over a bounded thread pool and retries. What a
+message is and what each answer means (RFC 8030) is ``protocol.py``'s.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from enum import StrEnum
 
 import requests
 from webpush import WebPush, WebPushSubscription
 
+from .protocol import (
+    MAX_PLAINTEXT_BYTES,
+    DeliveryResult,
+    Outcome,
+    PayloadTooLarge,
+    PushMessage,
+    Subscription,
+    classify,
+    parse_retry_after,
+)
 from .safe_http import caused_by_forbidden_address, guarded_session
 from .subscriptions import EndpointPolicy
 from .vapid import VapidSigner, endpoint_origin
 
 log = logging.getLogger(__name__)
-
-# A push service accepts 4096 bytes of body (RFC 8030 section 7.2). aes128gcm with one record
-# adds 86 bytes of header (salt 16, record size 4, key id length 1, key id 65), a 1-byte
-# padding delimiter and a 16-byte tag, so 3993 bytes of plaintext is the most that fits.
-MAX_BODY_BYTES = 4096
-MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - 86 - 1 - 16
-URGENCIES = ("very-low", "low", "normal", "high")
-TOPIC_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-class Outcome(StrEnum):
-    DELIVERED = "delivered"  # 201/202
-    GONE = "gone"  # 404/410: the subscription is dead; delete it
-    TOO_LARGE = "too_large"  # our defect: refused before sending, or a 413
-    CONFIG_FAULT = "config_fault"  # 400/401/403: our VAPID keys or headers; alert, keep the subscription
-    REJECTED = "rejected"  # any other 4xx: logged, not retried
-    FAILED = "failed"  # 429/5xx/timeouts that outlasted the retries: try again on a later run
-
-
-class PayloadTooLarge(ValueError):
-    """A message's plaintext exceeds what fits in one push body."""
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A browser's ``PushSubscription.toJSON()``: endpoint, and keys p256dh and auth (base64url)."""
-
-    endpoint: str
-    p256dh: str
-    auth: str
-
-
-@dataclass(frozen=True)
-class PushMessage:
-    """What to send and how long it is worth delivering (TTL in seconds)."""
-
-    payload: Mapping[str, str]
-    ttl: int
-    urgency: str = "normal"
-    topic: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.ttl < 0:
-            raise ValueError("ttl must not be negative")
-        if self.urgency not in URGENCIES:
-            raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}")
-        if self.topic is not None and not (0 < len(self.topic) <= 32 and set(self.topic) <= TOPIC_ALPHABET):
-            raise ValueError("a topic is 1 to 32 characters of the base64url alphabet (RFC 8030 section 5.4)")
-
-    def plaintext(self) -> bytes:
-        return json.dumps(dict(self.payload), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    endpoint: str
-    outcome: Outcome
-    status: int | None
-    attempts: int
-    detail: str = ""
-
-    @property
-    def subscription_gone(self) -> bool:
-        return self.outcome is Outcome.GONE
 
 
 @dataclass(frozen=True)
@@ -312,35 +255,6 @@ class PushSender:
             webpush = WebPush(private_key=keys.private_pem, public_key=keys.public_pem, subscriber=self.signer.subject)
             state = self._local.state = _ThreadState(webpush, guarded_session(self.endpoints))
         return state
-
-
-def classify(status: int) -> Outcome | None:
-    """RFC 8030's meaning of a push service's answer; None means try again."""
-    if 200 <= status < 300:  # 201 Created per RFC 8030; 202 with a receipt; some services say 200
-        return Outcome.DELIVERED
-    if status in (404, 410):
-        return Outcome.GONE
-    if status == 413:
-        return Outcome.TOO_LARGE
-    if status in (400, 401, 403):
-        return Outcome.CONFIG_FAULT
-    if status == 429 or status >= 500:
-        return None
-    return Outcome.REJECTED
-
-
-def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP-date (RFC 9110 10.2.3)."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now()) if when.tzinfo is not None else None
 
 
 def _safe_origin(endpoint: str) -> str:

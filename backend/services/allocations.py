@@ -1,4 +1,5 @@
-"""The one rule for handing a child's role to another worker, used by the API and the imports.
+"""The one rule for handing a child's role to another worker, used by the API and the imports,
+and which workers a manager may allocate.
 
 Whoever holds the role stops on the day the new worker starts (the history is kept), and a
 handover may not date from before the current holder started: that would rewrite who was
@@ -9,8 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..persistence.children import Allocation
+from ..persistence.people import Worker
+from .access import Viewer
+from .errors import InvalidInput
 
 
 def handover_refusal(held_since: date, starts_on: date) -> str | None:
@@ -24,3 +32,27 @@ def hand_over(held: Iterable[Allocation], starts_on: date) -> None:
     """End the current holders' allocations on the day the new worker starts."""
     for allocation in held:
         allocation.ends_on = starts_on
+
+
+def allocation_workers(viewer: Viewer, allocations: list[dict[str, Any]]) -> list[tuple[Worker, str]]:
+    chosen: list[tuple[Worker, str]] = []
+    errors: dict[str, list[str]] = {}
+    for index, allocation in enumerate(allocations):
+        worker = allocatable_worker(viewer, email=allocation["worker_email"])
+        if worker is None:
+            errors[f"allocations.{index}.worker_email"] = ["No active worker with this email that you may allocate."]
+        elif any(role == allocation["role"] for _, role in chosen):
+            errors[f"allocations.{index}.role"] = ["Only one worker per role."]
+        else:
+            chosen.append((worker, allocation["role"]))
+    if errors:
+        raise InvalidInput(errors)
+    return chosen
+
+
+def allocatable_worker(viewer: Viewer, *, email: str | None = None, worker_id: str | None = None) -> Worker | None:
+    query = select(Worker).where(Worker.active.is_(True))
+    query = query.where(Worker.email == email.strip().lower()) if email else query.where(Worker.id == worker_id)
+    if not viewer.is_admin:
+        query = query.where(Worker.team_id == viewer.team_id)
+    return db.session.scalar(query)

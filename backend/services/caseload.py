@@ -16,15 +16,14 @@ from sqlalchemy import select
 
 from ..clock import today_in_london
 from ..core.attempts import last_no_access
-from ..core.coverage import Unscheduled
 from ..core.errors import CalendarRangeError
+from ..core.labels import initials_of
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
 from ..persistence.repository import LoadedCase, load_cases
 from .access import current_allocation
-from .labels import initials_of
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
 from .scheduler import Scheduler
 
@@ -129,7 +128,10 @@ def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | 
         holders = held[loaded.child.id]
         try:
             entries = entries_of(loaded, holders, plans, as_of)
-            gaps = [unscheduled_entry(loaded, gap) for gap in scheduler().unscheduled(loaded.case, as_of)]
+            gaps = [
+                unscheduled_entry(loaded, gap.plan_type, gap.reason)
+                for gap in scheduler().unscheduled(loaded.case, as_of)
+            ]
         except BAD_DATES as error:
             log_unschedulable(loaded.child.id, error)
             entries, gaps = [], bad_dates_entries(loaded, as_of)
@@ -164,17 +166,7 @@ def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]
     plan_types = sorted({episode.type for episode in episodes if episode.is_active(as_of)}) or sorted(
         {episode.type for episode in episodes}
     )
-    return [
-        UnscheduledEntry(
-            child_id=loaded.child.id,
-            reference=loaded.child.reference,
-            initials=initials_of(loaded.child.name),
-            plan_type=plan_type,
-            plan_label=PLAN_TYPES[plan_type],
-            reason=CHECK_THIS_CHILDS_DATES,
-        )
-        for plan_type in plan_types
-    ]
+    return [unscheduled_entry(loaded, plan_type, CHECK_THIS_CHILDS_DATES) for plan_type in plan_types]
 
 
 def log_unschedulable(child_id: str, error: Exception) -> None:
@@ -182,14 +174,16 @@ def log_unschedulable(child_id: str, error: Exception) -> None:
     log.warning("child %s left unscheduled: its dates gave %s", child_id, type(error).__name__)
 
 
-def unscheduled_entry(loaded: LoadedCase, gap: Unscheduled) -> UnscheduledEntry:
+def unscheduled_entry(loaded: LoadedCase, plan_type: str, reason: str) -> UnscheduledEntry:
+    """The one place an unscheduled entry is built, for a plan the engine left unscheduled and for a
+    child whose dates it could not use alike."""
     return UnscheduledEntry(
         child_id=loaded.child.id,
         reference=loaded.child.reference,
         initials=initials_of(loaded.child.name),
-        plan_type=gap.plan_type,
-        plan_label=PLAN_TYPES[gap.plan_type],
-        reason=gap.reason,
+        plan_type=plan_type,
+        plan_label=PLAN_TYPES[plan_type],
+        reason=reason,
     )
 
 

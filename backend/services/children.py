@@ -1,26 +1,30 @@
-"""Children: adding them from a case file, changing them one fact at a time, and reading them back."""
+"""Children: adding them from a case file, changing their record, and reading them back.
+
+Changing their schedule one fact at a time (episodes, events, allocations) is
+``services/child_facts.py``'s."""
 
 from __future__ import annotations
 
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.cases import Case, parse_case
 from ..core.errors import CalendarRangeError
+from ..core.labels import initials_of
 from ..extensions import db
 from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.repository import load_case
-from .access import Viewer, may_act_in, require_manager, visible_child, visible_child_ids
-from .allocations import hand_over, handover_refusal
+from .access import Viewer, require_manager, visible_child, visible_child_ids
+from .allocations import allocation_workers
 from .audit import note_change, note_refusal
 from .caseload import scheduler
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .labels import initials_of
+from .child_facts import allocation_as_dict, episode_as_dict, event_as_dict
+from .errors import Conflict, InvalidInput
 from .overrides import overrides_of
 from .visits import visit_as_dict
 
@@ -72,30 +76,6 @@ def reject_future_visits(case: Case, today: date) -> None:
     for index, visit in enumerate(case.visits):
         if visit.date > today:
             raise InvalidInput.field(f"visits.{index}.date", "A visit cannot be recorded before it happens.")
-
-
-def allocation_workers(viewer: Viewer, allocations: list[dict[str, Any]]) -> list[tuple[Worker, str]]:
-    chosen: list[tuple[Worker, str]] = []
-    errors: dict[str, list[str]] = {}
-    for index, allocation in enumerate(allocations):
-        worker = allocatable_worker(viewer, email=allocation["worker_email"])
-        if worker is None:
-            errors[f"allocations.{index}.worker_email"] = ["No active worker with this email that you may allocate."]
-        elif any(role == allocation["role"] for _, role in chosen):
-            errors[f"allocations.{index}.role"] = ["Only one worker per role."]
-        else:
-            chosen.append((worker, allocation["role"]))
-    if errors:
-        raise InvalidInput(errors)
-    return chosen
-
-
-def allocatable_worker(viewer: Viewer, *, email: str | None = None, worker_id: str | None = None) -> Worker | None:
-    query = select(Worker).where(Worker.active.is_(True))
-    query = query.where(Worker.email == email.strip().lower()) if email else query.where(Worker.id == worker_id)
-    if not viewer.is_admin:
-        query = query.where(Worker.team_id == viewer.team_id)
-    return db.session.scalar(query)
 
 
 # One answer whoever holds the reference (the caller's team, another team, a request that won a
@@ -176,127 +156,6 @@ def update_child(viewer: Viewer, child_id: str, changes: dict[str, Any], today: 
     return child_detail(viewer, child_id, today)
 
 
-def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
-    child = visible_child(viewer, child_id, today)
-    require_episode_role(viewer, child.id, fields["type"], today)
-    check_episode_dates(fields["start"], fields.get("end"))
-    position = db.session.scalar(
-        select(func.coalesce(func.max(EpisodeRow.position) + 1, 0)).where(EpisodeRow.child_id == child.id)
-    )
-    episode = EpisodeRow(
-        child_id=child.id,
-        type=fields["type"],
-        start=fields["start"],
-        end=fields.get("end"),
-        placement=fields.get("placement"),
-        legal_status=fields.get("legal_status"),
-        position=position,
-    )
-    db.session.add(episode)
-    note_change(viewer.worker_id, child.id, route)
-    db.session.commit()
-    return episode_as_dict(episode)
-
-
-def change_episode(
-    viewer: Viewer, child_id: str, episode_id: str, fields: dict[str, Any], today: date, route: str
-) -> dict[str, Any]:
-    """End (or re-open, with ``end: null``) a plan episode, or record its legal status as it now
-    stands. The engine reads an episode's legal status as holding for the whole episode (it picks
-    the rules that apply) and a care order from its ``care_order_made`` event (reg 28(5)'s visit
-    within a week runs from the order), so a status change stays on the same episode: a new
-    episode would be a new placement to the engine, restarting reg 28(2)'s first week."""
-    child = visible_child(viewer, child_id, today)
-    episode = db.session.scalar(select(EpisodeRow).where(EpisodeRow.id == episode_id, EpisodeRow.child_id == child.id))
-    if episode is None:
-        raise NotFound(episode_id)
-    require_episode_role(viewer, child.id, episode.type, today)
-    if "end" in fields:
-        check_episode_dates(episode.start, fields["end"])
-        episode.end = fields["end"]
-    if "legal_status" in fields:
-        episode.legal_status = fields["legal_status"]
-    note_change(viewer.worker_id, child.id, route)
-    db.session.commit()
-    return episode_as_dict(episode)
-
-
-def require_episode_role(viewer: Viewer, child_id: str, plan_type: str, today: date) -> None:
-    """An episode sets whose visits are due: a worker may add, end or re-open one only when the
-    rules visit its plan type in a role allocated to them for the child, so a personal adviser
-    cannot end the child protection plan a social worker visits. Rules for any plan (a return
-    interview after a missing episode) react to events, not to the plan, so they do not count."""
-    roles = {rule.role for rule in scheduler().profile().rules_of_type(plan_type)}
-    require_duty_role(viewer, child_id, roles, f"{plan_type} episodes", today)
-
-
-def require_event_role(viewer: Viewer, child_id: str, event_type: str, event_role: str | None, today: date) -> None:
-    """An event can start, speed up or slow down a role's visits (a long-term home agreed): only
-    a worker holding a role whose rules react to it may record it."""
-    roles = {
-        rule.role
-        for rule in scheduler().profile().rules
-        if any(trigger.event_type == event_type for trigger in rule.triggers)
-        or any(anchor.event_type == event_type for phase in rule.phases for anchor in phase.starts)
-    }
-    if event_role is not None:
-        # An event naming a role (an allocation) concerns that role's duties only, as the engine reads it.
-        roles &= {event_role}
-    require_duty_role(viewer, child_id, roles, f"{event_type} events", today)
-
-
-def require_duty_role(viewer: Viewer, child_id: str, roles: set[str], what: str, today: date) -> None:
-    """Forbidden unless the viewer may act in one of ``roles`` (the roles whose visits the
-    change moves; managers and admins always). A change no rule reacts to moves nobody's duty."""
-    if roles and not may_act_in(viewer, child_id, roles, today):
-        raise Forbidden(f"{what} set visits in the role {' or '.join(sorted(roles))}, not yours for this child.")
-
-
-def check_episode_dates(start: date, end: date | None) -> None:
-    if end is not None and end < start:
-        raise InvalidInput.field("end", f"Ends {end.isoformat()}, before it starts {start.isoformat()}.")
-
-
-def add_event(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
-    child = visible_child(viewer, child_id, today)
-    require_event_role(viewer, child.id, fields["type"], fields.get("role"), today)
-    event = EventRow(
-        child_id=child.id, type=fields["type"], date=fields["date"], time=fields.get("time"), role=fields.get("role")
-    )
-    db.session.add(event)
-    note_change(viewer.worker_id, child.id, route)
-    db.session.commit()
-    return event_as_dict(event)
-
-
-def reallocate(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
-    """Give the child's ``role`` to a worker from ``from`` on, ending whoever held it (history is kept)."""
-    child = visible_child(viewer, child_id, today)
-    require_manager(viewer)
-    worker = allocatable_worker(viewer, email=fields.get("worker_email"), worker_id=fields.get("worker_id"))
-    if worker is None:
-        field = "worker_email" if fields.get("worker_email") else "worker_id"
-        raise InvalidInput.field(field, "No active worker with this id that you may allocate.")
-    starts_on = fields.get("from") or today
-    held = db.session.scalars(
-        select(Allocation).where(
-            Allocation.child_id == child.id, Allocation.role == fields["role"], Allocation.ends_on.is_(None)
-        )
-    ).all()
-    for allocation in held:
-        if allocation.worker_id == worker.id:
-            raise Conflict("This worker already holds this role for the child.")
-        refusal = handover_refusal(allocation.starts_on, starts_on)
-        if refusal:
-            raise InvalidInput.field("from", refusal)
-    hand_over(held, starts_on)
-    allocation = Allocation(child_id=child.id, worker_id=worker.id, role=fields["role"], starts_on=starts_on)
-    db.session.add(allocation)
-    note_change(viewer.worker_id, child.id, route)
-    db.session.commit()
-    return allocation_as_dict(allocation, worker.name)
-
-
 def require_visible_child(viewer: Viewer, child_id: str, today: date) -> None:
     """NotFound unless ``viewer`` may see the child: the access decision alone, made before any cache."""
     visible_child(viewer, child_id, today)
@@ -329,28 +188,3 @@ def projections_in_calendar(case: Case, as_of: date, role: str, count: int) -> l
         except CalendarRangeError:
             continue
     return []
-
-
-def episode_as_dict(episode: EpisodeRow) -> dict[str, Any]:
-    return {
-        "id": episode.id,
-        "type": episode.type,
-        "start": episode.start,
-        "end": episode.end,
-        "placement": episode.placement,
-        "legal_status": episode.legal_status,
-    }
-
-
-def event_as_dict(event: EventRow) -> dict[str, Any]:
-    return {"id": event.id, "type": event.type, "date": event.date, "time": event.time, "role": event.role}
-
-
-def allocation_as_dict(allocation: Allocation, worker_name: str) -> dict[str, Any]:
-    return {
-        "worker_id": allocation.worker_id,
-        "worker_name": worker_name,
-        "role": allocation.role,
-        "from": allocation.starts_on,
-        "to": allocation.ends_on,
-    }

@@ -1,4 +1,5 @@
-"""Rendered bodies kept per app server: caseloads, obligations and calendar feeds alike.
+"""Rendered bodies kept per app server: caseloads, obligations and calendar feeds alike, and
+each feed event's bytes (feeds/service.py), so a changed feed rebuilds only its changed events.
 
 Working out a caseload loads every child's case and runs the engine over it, while phones and
 calendar clients ask again and again with nothing changed. A body is served again only while

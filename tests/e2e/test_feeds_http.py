@@ -159,6 +159,19 @@ def test_an_unchanged_poll_is_served_without_rebuilding(app: Flask, worker_with_
     assert cache.renders == renders
 
 
+def test_a_feed_rebuilt_after_an_unrelated_change_reuses_its_events(app: Flask, worker_with_child) -> None:
+    _, _, api = worker_with_child
+    path = feed_path(api)
+    client = app.test_client()
+    cache = app.extensions["rendered_cache"]
+    renders = cache.renders
+    first = client.get(path)
+    assert cache.renders == renders + 2  # the event, then the feed around it
+    assert api.patch("/api/feeds/settings", json={"show_projected": False}).status_code == 200
+    assert client.get(path).data == first.data
+    assert cache.renders == renders + 3  # the feed again, around the event kept from the first poll
+
+
 def test_a_recorded_visit_replaces_the_event_at_the_next_poll(app: Flask, worker_with_child) -> None:
     _, child, api = worker_with_child
     path = feed_path(api)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
 from icalendar import Calendar
 
 from backend.core.calendars import build_calendar
+from backend.core.labels import child_label
 from backend.core.scheduling import compute_obligations
 from backend.feeds.entries import entry_from_obligation
 from backend.feeds.render import event_uid, render_feed
 from backend.persistence.rules_files import load_profiles
-from backend.services.labels import child_label
 from backend.services.rendered_cache import strong_etag as feed_etag
 from tests.builders import make_case
 from tests.feed_builders import caseload_entries, make_feed, make_feed_entry, make_timed_event
@@ -195,3 +196,23 @@ def test_a_team_feed_names_the_worker_and_uses_its_own_uids() -> None:
     assert "Overdue visit: RT (care leaver) - Lee Ward" in team_body.decode().replace("\r\n ", "")
     team_uids = {str(event["UID"]) for event in events_of(team_body)}
     assert team_uids.isdisjoint(str(event["UID"]) for event in events_of(worker_body))
+
+
+def test_a_changed_feed_builds_only_its_changed_events_through_the_memo() -> None:
+    kept: dict[object, bytes] = {}
+    built: list[object] = []
+
+    def memo(key: object, build: Callable[[], bytes]) -> bytes:
+        if key not in kept:
+            built.append(key)
+            kept[key] = build()
+        return kept[key]
+
+    entries = caseload_entries()
+    timed = (make_timed_event(),)
+    first = render_feed(make_feed(*entries, timed=timed), memo)
+    assert first == render_feed(make_feed(*entries, timed=timed)) and len(built) == len(entries) + 1
+    built.clear()
+    moved = replace(entries[0], plan_by=entries[0].plan_by + timedelta(days=1))
+    changed = render_feed(make_feed(moved, *entries[1:], timed=timed), memo)
+    assert len(built) == 1 and changed == render_feed(make_feed(moved, *entries[1:], timed=timed))

@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, select, text
 
 from backend.app import create_app, instance_secret_key
@@ -51,6 +51,22 @@ def test_db_upgrade_brings_an_empty_postgresql_schema_to_the_models_schema() -> 
         with admin.begin() as connection:
             connection.execute(text("DROP SCHEMA migration_check CASCADE"))
         admin.dispose()
+
+
+def test_feed_tokens_lose_their_unused_version_column_and_a_downgrade_brings_it_back(tmp_path: Path) -> None:
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'feeds.sqlite3'}"))
+
+    def columns() -> set[str]:
+        with db.engine.connect() as connection:
+            return {row[1] for row in connection.execute(text("PRAGMA table_info(feed_tokens)"))}
+
+    with app.app_context():
+        upgrade()
+        assert "version" not in columns()
+        downgrade(revision="0010_override_agreed_by")
+        assert "version" in columns()
+        upgrade()
+        assert "version" not in columns()
 
 
 def test_the_cli_db_upgrade_command_creates_the_schema(tmp_path: Path) -> None:

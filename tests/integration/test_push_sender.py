@@ -14,15 +14,10 @@ import requests
 from webpush import WebPush, WebPushSubscription
 
 from backend.core.reminders import Reminder
+from backend.push.links import notification_payload
+from backend.push.protocol import MAX_PLAINTEXT_BYTES, Outcome, PushMessage, Subscription
 from backend.push.safe_http import caused_by_forbidden_address, guarded_session
-from backend.push.sender import (
-    MAX_PLAINTEXT_BYTES,
-    Outcome,
-    PushMessage,
-    PushSender,
-    RetryPolicy,
-    Subscription,
-)
+from backend.push.sender import PushSender, RetryPolicy
 from backend.push.subscriptions import EndpointPolicy
 from backend.push.vapid import VapidKeys, VapidSigner
 from tests.support.push_service import HANG, Reply, Subscriber
@@ -108,7 +103,8 @@ def test_a_reminder_from_the_core_arrives_as_the_phone_app_contract_says(service
     item = make_item(child_id="kl", initials="KL", plan_type="cared_for", due="2026-11-30")
     now = london("2026-12-01 08:05")
     reminder = Reminder("w1", date(2026, 12, 1), london("2026-12-01 08:00"), london("2026-12-01 20:00"), (item,), ())
-    sent = PushMessage(reminder.payload(), reminder.ttl_seconds(now), reminder.urgency, reminder.payload()["topic"])
+    payload = notification_payload(reminder)
+    sent = PushMessage(payload, reminder.ttl_seconds(now), reminder.urgency, payload["topic"])
     assert sender.send(sent, subscription_of(subscriber)).outcome is Outcome.DELIVERED
     [delivery] = service.deliveries_to(subscriber)
     assert delivery.message == {

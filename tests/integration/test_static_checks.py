@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,15 @@ def test_mypy_finds_no_type_error_in_the_backend() -> None:
         [sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_no_backend_comment_or_docstring_cites_an_issue_number() -> None:
+    """A reader of the repository cannot follow "issue 5": the text should say what it means."""
+    backend = ROOT / "backend"
+    cited = [
+        f"{path.relative_to(backend)}:{number}: {line.strip()}"
+        for path in sorted(backend.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\bissues? #?\d+\b", line, re.IGNORECASE)
+    ]
+    assert cited == []

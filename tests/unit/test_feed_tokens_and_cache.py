@@ -79,11 +79,11 @@ def test_without_a_fingerprint_nothing_is_kept() -> None:
     assert cache.get("a", None, lambda: b"two").body == b"two" and cache.renders == 2
 
 
-def test_the_renderer_loads_no_web_framework_orm_or_icalendar() -> None:
+def test_the_renderer_loads_no_web_framework_or_orm() -> None:
     probe = (
         "import sys, backend.feeds.render, backend.feeds.tokens, backend.feeds.logscrub\n"
         "import backend.services.rendered_cache\n"
-        "print(','.join(name for name in ('flask', 'sqlalchemy', 'icalendar', 'marshmallow') if name in sys.modules))"
+        "print(','.join(name for name in ('flask', 'sqlalchemy', 'marshmallow') if name in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""

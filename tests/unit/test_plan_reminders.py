@@ -10,15 +10,14 @@ import pytest
 from backend.core.errors import CoreError
 from backend.core.plan_reminders import PlannedContactItem, day_word, plan_reminders_due
 from backend.core.reminders import ReminderPreferences
-from backend.services.labels import LabelledContactItem
-from tests.support.reminder_builders import LONDON, london
+from backend.push.links import notification_payload
+from tests.support.reminder_builders import LONDON, london, make_item
 
 DEFAULTS = ReminderPreferences()  # an hour before; quiet 20:00-07:00
 
 
 def make_plan(**overrides: Any) -> PlannedContactItem:
-    """A home visit to JS on Wednesday 25 November 2026 at 14:00 London time, for an hour, named
-    as the reminder job names children (services/labels.py)."""
+    """A home visit to JS on Wednesday 25 November 2026 at 14:00 London time, for an hour."""
     fields: dict[str, Any] = {
         "plan_id": "5f0c2b9e-1d0a-4c1b-9a55-0d2f3e4a5b6c",
         "child_id": "c0ffee00c0ffee00c0ffee00c0ffee00",
@@ -29,12 +28,13 @@ def make_plan(**overrides: Any) -> PlannedContactItem:
         "duration_minutes": 60,
     }
     fields.update(overrides)
-    return LabelledContactItem(**fields)
+    return PlannedContactItem(**fields)
 
 
 def owed(now: str, *items: PlannedContactItem, preferences: ReminderPreferences = DEFAULTS) -> list[dict[str, str]]:
     return [
-        reminder.payload() for reminder in plan_reminders_due("w1", items or (make_plan(),), preferences, london(now))
+        notification_payload(reminder)
+        for reminder in plan_reminders_due("w1", items or (make_plan(),), preferences, london(now))
     ]
 
 
@@ -131,3 +131,9 @@ def test_the_preferences_still_default_to_an_hour_and_accept_a_day() -> None:
     assert DEFAULTS.plan_lead_minutes == 60
     assert ReminderPreferences(plan_lead_minutes=24 * 60).plan_lead_minutes == 1440
     assert isinstance(make_plan().starts_at, datetime)
+
+
+def test_a_plan_reminder_names_the_child_as_due_date_reminders_do() -> None:
+    due = make_item(initials="ZQ", reference="C-7")
+    assert make_plan(initials="ZQ", reference="C-7").label == due.label == "ZQ"
+    assert make_plan(initials="", reference="C-7").label == make_item(initials="", reference="C-7").label == "C-7"

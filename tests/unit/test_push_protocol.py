@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.push.sender import Outcome, PushMessage, classify, parse_retry_after
+from backend.push.protocol import Outcome, PushMessage, classify, parse_retry_after
 from backend.push.subscriptions import EndpointPolicy, address_problem, hostname_problem, strict_b64url
 from backend.push.vapid import VapidConfigError, endpoint_origin, normalise_subject
 

@@ -1,15 +1,12 @@
 """How a child is named wherever a worker's device or calendar provider may show it.
 
 One label everywhere: the initials as the API answers them ("ZQ"), or the case reference
-when a name gives no letters, and the full name only where an admin has allowed names (feeds).
-Due-date reminders, plan reminders, calendar feeds and the app's ``initials`` field agree.
+when a name gives no letters, and the full name only where an admin has allowed names
+(feeds). Due-date reminders, plan reminders, calendar feeds and the app's ``initials`` field
+all take it from here, so the same child is never "ZQ" in one place and "Z.Q." in another.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-from ..core.plan_reminders import PlannedContactItem
 
 
 def initials_of(name: str) -> str:
@@ -22,13 +19,3 @@ def child_label(reference: str, initials: str | None, full_name: str | None = No
     if names_allowed and full_name:
         return full_name
     return (initials or "").strip() or reference
-
-
-@dataclass(frozen=True)
-class LabelledContactItem(PlannedContactItem):
-    """A planned contact named by ``child_label``: the core's own label writes initials dotted
-    ("Z.Q."), unlike every other place a child is named."""
-
-    @property
-    def label(self) -> str:
-        return child_label(self.reference, self.initials)
