@@ -24,6 +24,8 @@ REFERENCE: list[Validator] = [validate.Length(min=1, max=64), plain_text]
 NAME: list[Validator] = [validate.Length(max=200), plain_text]
 EMAIL: list[Validator] = [validate.Length(min=1, max=320), plain_text]
 ID: list[Validator] = [validate.Length(min=1, max=32), plain_text]
+HOUSEHOLD: list[Validator] = [validate.Length(min=1, max=64), plain_text]
+HOUSEHOLD_DOC = {"description": "A family or sibling-group key (e.g. the SSD's fami_family_id)", "example": "F-1021"}
 
 
 LEGAL_STATUS = validate.OneOf(list(LEGAL_STATUSES))
@@ -124,6 +126,7 @@ class ChildCreateSchema(Schema):
     reference = fields.String(required=True, validate=REFERENCE)
     name = fields.String(load_default="", validate=NAME)
     date_of_birth = DateOfBirth(allow_none=True)
+    household = fields.String(allow_none=True, validate=HOUSEHOLD, metadata=HOUSEHOLD_DOC)
     episodes = fields.List(fields.Nested(EpisodeInSchema), load_default=list, validate=validate.Length(max=200))
     events = fields.List(fields.Nested(EventInSchema), load_default=list, validate=validate.Length(max=500))
     visits = fields.List(fields.Nested(CaseVisitSchema), load_default=list, validate=validate.Length(max=2000))
@@ -137,6 +140,7 @@ class ChildChangeSchema(Schema):
     reference = fields.String(validate=REFERENCE)
     name = fields.String(validate=NAME)
     date_of_birth = DateOfBirth(allow_none=True)
+    household = fields.String(allow_none=True, validate=HOUSEHOLD, metadata={"description": "null: in no household"})
 
 
 class CreatedSchema(Schema):
@@ -231,6 +235,7 @@ class ChildSchema(Schema):
     name = fields.String()
     initials = fields.String()
     date_of_birth = DateOfBirth(allow_none=True)
+    household = fields.String(allow_none=True)
     episodes = fields.List(fields.Nested(EpisodeSchema))
     events = fields.List(fields.Nested(EventSchema))
     visits = fields.List(fields.Nested(VisitSchema))

@@ -53,6 +53,9 @@ class CaseloadObligationSchema(ObligationSchema):
     plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
     plan_label = fields.String()
     next_plan = fields.Nested(NextPlanSchema, allow_none=True)
+    household = fields.String(
+        allow_none=True, metadata={"description": "The child's household key: siblings share it (null: none)"}
+    )
 
 
 class UnscheduledChildSchema(Schema):
@@ -75,6 +78,8 @@ class VisitSchema(Schema):
     role = fields.String()
     child_seen = fields.Boolean()
     seen_alone = fields.Boolean(allow_none=True)
+    bedroom_seen = fields.Boolean(allow_none=True)
+    seen_awake = fields.Boolean(allow_none=True)
     kind = fields.String(allow_none=True, metadata={"description": "null: in person, place not recorded"})
     visitor_id = fields.String(allow_none=True)
     recorded_at = fields.AwareDateTime()

@@ -51,6 +51,7 @@ class CaseloadEntry:
     obligation: Obligation
     # The worker's planned contact that answers this due date (services/next_plans.py), if any.
     next_plan: NextPlan | None = None
+    household: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The API's CaseloadObligation: the obligation's fields plus who, which plan and the next contact."""
@@ -62,6 +63,7 @@ class CaseloadEntry:
             "plan_type": self.plan_type,
             "plan_label": self.plan_label,
             "next_plan": self.next_plan.as_dict() if self.next_plan else None,
+            "household": self.household,
         }
 
 
@@ -198,6 +200,7 @@ def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | No
         plan_label=PLAN_TYPES[obligation.plan_type],
         obligation=obligation,
         next_plan=planned,
+        household=loaded.child.household,
     )
 
 

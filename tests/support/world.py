@@ -17,6 +17,7 @@ from backend.auth.passwords import hash_password
 from backend.auth.sessions import csrf_token_for, hash_token, start_session
 from backend.core.cases import parse_case
 from backend.extensions import db
+from backend.persistence.case_rows import child_fields
 from backend.persistence.children import Allocation, Child
 from backend.persistence.people import Team, Worker
 from backend.services.children import store_case_facts
@@ -76,7 +77,7 @@ def add_child(
     case_overrides.setdefault("reference", f"C-{next(_numbers):05d}")
     case = parse_case(make_case_json(**case_overrides))
     with app.app_context():
-        child = Child(reference=case.reference, name=case.name, date_of_birth=case.date_of_birth, team_id=team_id)
+        child = Child(reference=case.reference, team_id=team_id, **child_fields(case))
         db.session.add(child)
         db.session.flush()
         store_case_facts(child.id, case)
