@@ -138,5 +138,18 @@ def visit_body(child_id: str, **overrides: Any) -> dict[str, Any]:
     return body
 
 
+def household_visit_body(children: Iterable[str], **overrides: Any) -> dict[str, Any]:
+    """A household visit seeing each child alone, bedroom not seen."""
+    body: dict[str, Any] = {
+        "date": "2026-11-20",
+        "role": "social_worker",
+        "children": [
+            {"child_id": child, "child_seen": True, "seen_alone": True, "bedroom_seen": False} for child in children
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
 def new_visit_id() -> str:
     return str(uuid.uuid4())
