@@ -10,6 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..core.intervals import parse_interval
+from ..core.practice_checks import CONDITIONS
 from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
 from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
@@ -250,9 +251,22 @@ class UnscheduledPlanSchema(Schema):
     reason = fields.String()
 
 
+class PracticeCheckSchema(Schema):
+    """A condition of recent visits a profile's practice check asks for and none of them met.
+    Shown beside the due dates; it never moves one."""
+
+    check = fields.String(metadata={"description": "The profile's check id"})
+    condition = fields.String(validate=validate.OneOf(list(CONDITIONS)))
+    role = fields.String()
+    visits = fields.List(IsoDate(), metadata={"description": "The visits looked at, latest first"})
+    message = fields.String(metadata={"example": "Not seen alone at the last 2 visits."})
+    source = fields.String(metadata={"description": "The document and section the check encodes"})
+
+
 class ObligationListSchema(Schema):
     obligations = fields.List(fields.Nested(ObligationSchema))
     unscheduled = fields.List(fields.Nested(UnscheduledPlanSchema))
+    practice_checks = fields.List(fields.Nested(PracticeCheckSchema))
 
 
 class ProjectionQueryArgsSchema(AsOfQueryArgsSchema):

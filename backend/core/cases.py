@@ -92,6 +92,13 @@ class Case:
 HOUSEHOLD_MAX = 64
 
 
+def age_on(date_of_birth: date | None, day: date) -> int | None:
+    """Whole years on ``day`` (None for an unknown date of birth)."""
+    if date_of_birth is None:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
 def parse_case(data: Any) -> Case:
     """Check and freeze one case-file mapping. Unknown keys are left for adapters."""
     if not isinstance(data, Mapping):

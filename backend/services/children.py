@@ -22,6 +22,7 @@ from .caseload import scheduler
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .labels import initials_of
 from .overrides import overrides_of
+from .practice_checks import flags_by_child
 from .visits import visit_as_dict
 
 
@@ -308,9 +309,11 @@ def obligations_of(child_id: str, as_of: date) -> dict[str, list[Any]]:
     same case and date (its reference aside), the same for every viewer, so rendered once for all."""
     loaded = load_case(child_id)
     assert loaded is not None
+    flags = flags_by_child({child_id: loaded.case}, select(Child.id).where(Child.id == child_id), as_of)
     return {
         "obligations": [obligation.as_dict() for obligation in scheduler().obligations(loaded.case, as_of)],
         "unscheduled": [entry.as_dict() for entry in scheduler().unscheduled(loaded.case, as_of)],
+        "practice_checks": [flag.as_dict() for flag in flags.get(child_id, ())],
     }
 
 
