@@ -165,6 +165,14 @@ def test_seed_demo_fills_an_empty_database_with_overdue_and_due_this_week_visits
     assert plan_types == {rule.plan_type for rule in app.extensions["scheduler"].profile().rules} - {"any"}
     assert statuses["overdue"] > 0 and statuses["due_today"] + statuses["due_soon"] > 0
     assert sum(statuses.values()) == 150
+    with app.app_context():
+        groups = db.session.execute(
+            select(Child.household, func.count(), func.count(func.distinct(Allocation.worker_id)))
+            .join(Allocation, Allocation.child_id == Child.id)
+            .where(Child.household.is_not(None))
+            .group_by(Child.household)
+        ).all()
+    assert groups and all(size == 2 and holders == 1 for _, size, holders in groups)  # siblings, one worker
 
 
 def test_seed_demo_refuses_a_database_that_is_not_empty(app: Flask, runner) -> None:  # noqa: ANN001
