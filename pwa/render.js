@@ -186,6 +186,7 @@ const PLAN_ACTION_WORDS = {
   cancel_plan: 'plan cancelled',
   complete_plan: 'visit recorded from the plan',
   withdraw_visit: 'visit withdrawn (recorded in error)',
+  household_visit: 'household visit',
 };
 
 function outboxTitle(entry, label) {
