@@ -56,8 +56,10 @@ def test_the_caseload_is_soonest_first_with_child_id_reference_and_initials(app:
         "plan_type",
         "plan_label",
         "next_plan",
+        "household",
     }
     assert rows[0]["next_plan"] is None
+    assert rows[0]["household"] is None  # in none: the key is there, null
 
 
 def test_the_status_filter_keeps_only_that_status(app: Flask) -> None:
