@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..persistence.children import VisitRow
@@ -33,6 +34,7 @@ from .visits import VisitReport, new_visit_row, visit_as_dict
 
 # Fixed for ever: the per-child visit ids are derived under it, and replays must find them.
 CHILD_VISIT_NAMESPACE = uuid.UUID("8c3b6d0e-2f4a-4f0e-9a3c-6b1d2e7f4a19")
+TAKEN = "A different household visit was already recorded with this id."
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,13 @@ def record_household_visit(
     existing = db.session.get(HouseholdVisitRow, household_visit_id)
     if existing is not None:
         return settle_replay(viewer, existing, report), False
+    ids = [child_visit_id(household_visit_id, child.child_id) for child in report.children]
+    if db.session.scalar(select(VisitRow.id).where(VisitRow.id.in_(ids)).limit(1)) is not None:
+        raise Conflict(TAKEN)  # a single visit sent under a derived id: nothing of this request fits
     try:
         rows = [
-            new_visit_row(
-                viewer, child_visit_id(household_visit_id, child.child_id), report.for_child(child), today, route
-            )
-            for child in report.children
+            new_visit_row(viewer, visit_id, report.for_child(child), today, route)
+            for visit_id, child in zip(ids, report.children, strict=True)
         ]
     except InvalidInput:
         db.session.rollback()  # the audit entries of the children before the refused one
@@ -105,7 +108,10 @@ def record_household_visit(
     household = HouseholdVisitRow(
         id=household_visit_id, visitor_id=viewer.worker_id, date=report.date, digest=report.digest()
     )
-    winner = commit_new_or_find_winner(household, HouseholdVisitRow, household_visit_id)
+    try:
+        winner = commit_new_or_find_winner(household, HouseholdVisitRow, household_visit_id)
+    except IntegrityError:
+        raise Conflict(TAKEN) from None  # as above, sent while this request was being written
     if winner is not None:
         return settle_replay(viewer, winner, report), False
     return household_as_dict(household_visit_id, report, rows), True
@@ -122,7 +128,7 @@ def refuse_repeated_children(report: HouseholdVisitReport) -> None:
 def settle_replay(viewer: Viewer, stored: HouseholdVisitRow, report: HouseholdVisitReport) -> dict[str, Any]:
     # One answer for every difference, another worker's household visit included (as for a visit).
     if stored.visitor_id != viewer.worker_id or stored.digest != report.digest():
-        raise Conflict("A different household visit was already recorded with this id.")
+        raise Conflict(TAKEN)
     ids = {child_visit_id(stored.id, child.child_id): child.child_id for child in report.children}
     rows = db.session.scalars(select(VisitRow).where(VisitRow.id.in_(ids))).all()
     by_child = {row.child_id: row for row in rows}

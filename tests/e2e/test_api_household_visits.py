@@ -167,3 +167,18 @@ def test_two_identical_requests_racing_store_one_set_of_visits(app: Flask) -> No
         thread.join()
     assert sorted(statuses) == [200, 200, 200, 201]
     assert (count(app, VisitRow), count(app, HouseholdVisitRow)) == (3, 1)
+
+
+def test_a_visit_already_stored_under_a_derived_id_makes_the_household_visit_a_conflict_not_a_500(
+    app: Flask,
+) -> None:
+    worker, children = siblings(app)
+    api, visit_id = signed_in(app, worker), new_visit_id()
+    single = {"child_id": children[1], "date": "2026-11-20", "role": "social_worker", "child_seen": True}
+    assert (
+        api.put(f"/api/visits/{child_visit_id(visit_id, children[1])}", json={**single, "seen_alone": True}).status_code
+        == 201
+    )
+    response = api.put(f"/api/household-visits/{visit_id}", json=household_body(children))
+    assert response.status_code == 409
+    assert (count(app, VisitRow), count(app, HouseholdVisitRow)) == (1, 0)
