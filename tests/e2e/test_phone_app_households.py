@@ -28,7 +28,7 @@ def world(site: Site) -> World:
     empty_tables(site.app)
     world = seed(site.app, today_in_london())
     with site.app.app_context():
-        siblings = [world.children["C-0002"], world.children["C-0003"]]
+        siblings = [world.children["C-0001"], world.children["C-0002"]]
         db.session.execute(update(Child).where(Child.id.in_(siblings)).values(household="F-1021"))
         db.session.commit()
     return world
@@ -40,7 +40,7 @@ def test_a_household_visit_recorded_offline_syncs_as_one_visit_per_child(
     page = context.new_page()
     sign_in(page, site.url, world.worker_email)
     wait_for_offline_copy(page)
-    seen, unseen = world.children["C-0002"], world.children["C-0003"]
+    seen, unseen = world.children["C-0001"], world.children["C-0002"]  # child protection, child in need
     before = {item["child_id"]: item for item in api_get(page, "/api/caseload")["obligations"]}
     household = page.inner_text("section.households")
     assert "Household F-1021" in household
@@ -50,9 +50,7 @@ def test_a_household_visit_recorded_offline_syncs_as_one_visit_per_child(
 
     context.set_offline(True)
     page.click("section.households button[data-action=household]")
-    page.check("#hh-alone-0")
-    page.check("#hh-bedroom-0")
-    page.uncheck("#hh-seen-1")
+    page.uncheck("#hh-seen-1")  # seen, but neither alone nor the bedroom; and the sibling not seen
     page.click("#household-dialog button[value=save]")
     wait_until(lambda: len(outbox(page)) == 1, page=page, what="the household visit in the outbox")
     (entry,) = outbox(page)
@@ -70,9 +68,15 @@ def test_a_household_visit_recorded_offline_syncs_as_one_visit_per_child(
             for visit in db.session.scalars(select(VisitRow).where(VisitRow.visitor_id.is_not(None)))
         }
     assert stored == {
-        seen: (child_visit_id(entry["id"], seen), True, True, True),
+        seen: (child_visit_id(entry["id"], seen), True, False, False),
         unseen: (child_visit_id(entry["id"], unseen), False, False, False),
     }
     after = {item["child_id"]: item for item in api_get(page, "/api/caseload")["obligations"]}
     assert after[seen]["last_visit"] == today_in_london().isoformat() and after[seen]["due"] > before[seen]["due"]
     assert after[unseen]["due"] == before[unseen]["due"]
+
+    # The child page shows the practice checks the last two visits raise, beside the due dates.
+    page.click(f'li.visit[data-child-id="{seen}"] a.visit-child')
+    page.wait_for_selector("ul.practice-checks")
+    assert "Not seen alone at the last 2 visits." in page.inner_text("ul.practice-checks")
+    assert "Bedroom not seen at the last 2 visits." in page.inner_text("ul.practice-checks")
