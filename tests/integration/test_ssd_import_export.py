@@ -110,6 +110,7 @@ def test_round_trip_ssd_in_visits_recorded_ssd_out_and_back_gives_the_same_due_d
         child = db.session.scalar(select(Child.id).where(Child.reference == "P1001"))
     recorded = str(uuid.uuid4())
     body = {"child_id": child, "date": "2026-11-20", "role": "social_worker", "child_seen": True, "seen_alone": True}
+    body["bedroom_seen"] = True
     assert signed_in(app, admin).put(f"/api/visits/{recorded}", json=body).status_code == 201
     before = due_dates(app, admin)
     out = tmp_path / "out"
@@ -123,7 +124,7 @@ def test_round_trip_ssd_in_visits_recorded_ssd_out_and_back_gives_the_same_due_d
         "cinv_cin_visit_date": "2026-11-20",
         "cinv_cin_visit_seen": "Y",
         "cinv_cin_visit_seen_alone": "Y",
-        "cinv_cin_visit_bedroom": "",
+        "cinv_cin_visit_bedroom": "Y",
     }
     assert [row["cppv_cp_visit_id"] for row in read_csv(out / "ssd_cp_visits.csv")] == ["PV1", "PV2"]
     with app.app_context():  # the visits are lost here; the exported tables bring them back
