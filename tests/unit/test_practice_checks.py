@@ -141,3 +141,13 @@ def test_a_malformed_check_stops_the_load_naming_its_field(change: dict[str, Any
     }
     with pytest.raises(ProfileError, match=rf"practice_checks\[0\]\.{field}"):
         parse_profile(profile_with({**check, **change}), "t.toml")
+
+
+def test_a_household_visit_meets_only_the_due_date_of_each_sibling_seen(england: Profile, england_calendar) -> None:  # noqa: ANN001
+    # One household visit is one visit per child: the engine sees each child's own, seen or not.
+    seen = make_case(episodes=CP, visits=[("2026-11-16", "social_worker", True)])
+    not_seen = make_case(episodes=CP, visits=[("2026-11-16", "social_worker", False)])
+    (met,) = compute_obligations(seen, d("2026-11-20"), england, england_calendar)
+    (unmet,) = compute_obligations(not_seen, d("2026-11-20"), england, england_calendar)
+    assert met.last_visit == d("2026-11-16") and unmet.last_visit is None
+    assert unmet.due < met.due and unmet.status == "overdue"
