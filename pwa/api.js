@@ -128,6 +128,11 @@ export function putVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`, visit);
 }
 
+// PUT /api/household-visits/<uuid>: one visit per child, 201 created, 200 replayed.
+export function putHouseholdVisit(visitId, body) {
+  return request('PUT', `${API_PREFIX}household-visits/${encodeURIComponent(visitId)}`, body);
+}
+
 // DELETE /api/visits/<uuid>: 204 withdrawn as recorded in error (also when it already was).
 export function withdrawVisit(visitId) {
   return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);

@@ -321,6 +321,19 @@ async function recordVisit(button) {
   if (routeOf(location.pathname).screen === 'child') route();
 }
 
+// One visit to a household's children from the list's Households section.
+async function recordHouseholdVisit(button) {
+  const group = visits.households(state.caseload?.obligations || [])[Number(button.dataset.index)];
+  const body = group && (await visits.askForHouseholdVisit(group));
+  if (!body) return;
+  const label = { reference: `Household ${group.household}`, initials: `${body.children.length} children` };
+  await outbox.addHouseholdVisit({ body, workerId: state.session.worker.id, label });
+  await refreshEntries();
+  showSaveNote('Saved on this phone. It is sent when there is signal.');
+  await requestBackgroundSync();
+  if (navigator.onLine) await syncNow();
+}
+
 // ---- saying what was saved, and undoing it
 
 const UNDO_MS = 10_000;
@@ -425,7 +438,7 @@ async function queuePlanAction(action) {
 
 function planAction(event) {
   const button = event.target.closest('button[data-action]');
-  const actions = { record: recordVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
+  const actions = { record: recordVisit, household: recordHouseholdVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
   if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
 }
 

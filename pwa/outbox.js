@@ -2,7 +2,7 @@
 // and sent in order. Client UUIDs make a resend harmless (idempotent PUT, DELETE, completion).
 // An entry leaves only on a 2xx or the worker's own discard. Used by the page and the worker.
 
-import { ApiError, completePlan, deletePlan, getSession, putPlan, putVisit, withdrawVisit } from './api.js';
+import { ApiError, completePlan, deletePlan, getSession, putHouseholdVisit, putPlan, putVisit, withdrawVisit } from './api.js';
 
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
@@ -84,6 +84,11 @@ export function addPlanAction({ type, planId, body, workerId, label }) {
   return queue({ type, plan_id: planId, body: body ?? null }, workerId, label);
 }
 
+// One visit to a household: the body of PUT /api/household-visits/<uuid>, each child answered.
+export function addHouseholdVisit({ body, workerId, label }) {
+  return queue({ type: 'household_visit', body }, workerId, label);
+}
+
 // Withdraw a visit the server already has, as recorded in error (DELETE /api/visits/<uuid>).
 export function addWithdrawal({ visitId, workerId, label }) {
   return queue({ type: 'withdraw_visit', visit_id: visitId }, workerId, label);
@@ -116,6 +121,8 @@ async function send(entry) {
     await completePlan(entry.plan_id, entry.body);
   } else if (entry.type === 'withdraw_visit') {
     await withdrawVisit(entry.visit_id);
+  } else if (entry.type === 'household_visit') {
+    await putHouseholdVisit(entry.id, entry.body);
   } else {
     await putVisit(entry.id, entry.visit);
   }
@@ -172,7 +179,7 @@ export async function forgetChildData() {
 
 function rejectionsFor(entry) {
   if (entry.type === 'withdraw_visit') return WITHDRAW_REJECTIONS;
-  return entry.type ? PLAN_REJECTIONS : REJECTIONS;
+  return entry.type && entry.type !== 'household_visit' ? PLAN_REJECTIONS : REJECTIONS;
 }
 
 function rejection(error, entry) {

@@ -15,7 +15,7 @@ export async function childPage(childId, workerId) {
     childReads(childId).map((read, index) => (index === 3 ? read.catch(() => ({ body: { plans: [] } })) : read)),
   );
   document.title = `${child.body.reference} – Visits`;
-  const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits());
+  const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits(), obligations.body.practice_checks);
   const upcoming = planned.body.plans;
   // Plans are made in a role the worker holds for the child now.
   const held = child.body.allocations.filter((allocation) => allocation.worker_id === workerId && !allocation.to).map((allocation) => allocation.role);

@@ -208,6 +208,7 @@ const PLAN_ACTION_WORDS = {
   cancel_plan: 'plan cancelled',
   complete_plan: 'visit recorded from the plan',
   withdraw_visit: 'visit withdrawn (recorded in error)',
+  household_visit: 'household visit',
 };
 
 function outboxTitle(entry, label) {
@@ -245,16 +246,26 @@ export function renderOutboxEntry(entry, currentWorkerId) {
   );
 }
 
-export function renderChild(child, obligations, projections, visitsHref) {
+// Conditions of the last visits a procedure asks for (seen alone, bedroom, awake): beside the due dates, never moving one.
+function renderChecks(checks = []) {
+  return checks.length ? h('ul', { class: 'practice-checks' }, checks.map((check) => h('li', {}, `${check.message} `, h('small', {}, check.source)))) : null;
+}
+
+export function renderChild(child, obligations, projections, visitsHref, checks = []) {
   const projectionsByRole = Object.fromEntries(projections.map((projection) => [projection.role, projection.dates]));
   return [
     h('p', { class: 'back' }, h('a', { href: visitsHref }, '← My visits')),
     h('h1', { tabindex: '-1' }, child.name),
     h('p', { class: 'child-ref' }, `${child.reference} · ${child.initials}`),
     h('h2', {}, 'Visits due'),
-    obligations.length
-      ? h('ul', { class: 'obligations' }, obligations.map((obligation) => renderObligation(obligation, projectionsByRole[obligation.role], lastNoAccess(child.visits, obligation))))
-      : h('p', {}, 'No visits are due for this child.'),
+    h(
+      'div',
+      {},
+      obligations.length
+        ? h('ul', { class: 'obligations' }, obligations.map((obligation) => renderObligation(obligation, projectionsByRole[obligation.role], lastNoAccess(child.visits, obligation))))
+        : h('p', {}, 'No visits are due for this child.'),
+      renderChecks(checks),
+    ),
     h('h2', {}, 'Last visits'),
     child.visits.length
       ? h('ul', { class: 'past-visits' }, child.visits.slice(0, 5).map(renderPastVisit))

@@ -36,6 +36,38 @@ function renderGroup(group, entries, asOf) {
   );
 }
 
+// Children of one household on this list in one role, two or more: seen in one visit.
+export function households(obligations) {
+  const found = new Map();
+  for (const item of obligations) {
+    const key = item.household && `${item.household} ${item.role}`;
+    if (!key) continue;
+    if (!found.has(key)) found.set(key, { household: item.household, role: item.role, items: [] });
+    const { items } = found.get(key);
+    if (!items.some((other) => other.child_id === item.child_id)) items.push(item);
+  }
+  return [...found.values()].filter((group) => group.items.length > 1);
+}
+
+// Each child with its own due date and status, and one button for the visit that sees them all.
+function renderHousehold(group, index) {
+  const children = group.items.map((item) =>
+    render.h('li', { class: `household-child status-${item.status}` }, `${item.reference} · ${item.initials} `, render.statusBadge(item.status), ` due ${render.formatDate(item.due)}`),
+  );
+  return render.h(
+    'li',
+    { class: 'household' },
+    render.h('p', {}, `Household ${group.household} · ${render.roleWord(group.role)}`),
+    render.h('ul', {}, children),
+    render.h('button', { type: 'button', class: 'secondary', dataset: { action: 'household', index } }, 'Record household visit'),
+  );
+}
+
+function renderHouseholds(groups) {
+  if (!groups.length) return null;
+  return render.h('section', { class: 'households' }, render.h('h2', {}, 'Households'), render.h('ul', { class: 'visits' }, groups.map(renderHousehold)));
+}
+
 export function renderOutbox(entries, workerId, sent = []) {
   $('outbox-section').hidden = entries.length === 0;
   $('outbox-list').replaceChildren(...entries.map((entry) => render.renderOutboxEntry(entry, workerId)));
@@ -84,6 +116,7 @@ export function renderVisitsScreen({ caseload, entries, workerId, sent, filter =
   $('counts').replaceChildren(...render.renderCounts(caseload.obligations, filter));
   const groups = render.groupObligations(caseload.obligations, caseload.as_of);
   $('visit-groups').replaceChildren(
+    ...[renderHouseholds(households(caseload.obligations))].filter(Boolean),
     ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
     ...[render.renderUnscheduled(caseload.unscheduled, routes.child)].filter(Boolean),
   );
@@ -147,4 +180,36 @@ export async function askForVisit(obligation, { date = null, title = 'Record a v
   const choice = await ask($('record-dialog'));
   if (choice !== 'seen' && choice !== 'no-access') return null;
   return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked, kind: $('record-kind').value || null };
+}
+
+// One visit, several children: seen, seen alone and bedroom seen asked of each. Resolves with
+// the body of PUT /api/household-visits/<uuid>, or null when cancelled.
+export async function askForHouseholdVisit(group) {
+  const today = render.localIsoDate();
+  Object.assign($('household-date'), { value: today, max: today });
+  const box = (name, index, words, checked) => [
+    render.h('input', { type: 'checkbox', id: `hh-${name}-${index}`, checked }),
+    render.h('label', { for: `hh-${name}-${index}` }, words),
+  ];
+  $('household-children').replaceChildren(
+    ...group.items.map((item, index) =>
+      render.h(
+        'fieldset',
+        { class: 'check-row' },
+        render.h('legend', {}, `${item.reference} · ${item.initials}`),
+        ...box('seen', index, 'Seen', true),
+        ...box('alone', index, 'Seen alone', false),
+        ...box('bedroom', index, 'Bedroom seen', false),
+      ),
+    ),
+  );
+  if ((await ask($('household-dialog'))) !== 'save') return null;
+  const checked = (name, index) => $(`hh-${name}-${index}`).checked;
+  const children = group.items.map((item, index) => ({
+    child_id: item.child_id,
+    child_seen: checked('seen', index),
+    seen_alone: checked('seen', index) && checked('alone', index),
+    bedroom_seen: checked('bedroom', index),
+  }));
+  return { date: $('household-date').value, role: group.role, children };
 }

@@ -10,6 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..core.intervals import parse_interval
+from ..core.practice_checks import CONDITIONS
 from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
 from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
@@ -24,6 +25,8 @@ REFERENCE: list[Validator] = [validate.Length(min=1, max=64), plain_text]
 NAME: list[Validator] = [validate.Length(max=200), plain_text]
 EMAIL: list[Validator] = [validate.Length(min=1, max=320), plain_text]
 ID: list[Validator] = [validate.Length(min=1, max=32), plain_text]
+HOUSEHOLD: list[Validator] = [validate.Length(min=1, max=64), plain_text]
+HOUSEHOLD_DOC = {"description": "A family or sibling-group key (e.g. the SSD's fami_family_id)", "example": "F-1021"}
 
 
 LEGAL_STATUS = validate.OneOf(list(LEGAL_STATUSES))
@@ -124,6 +127,7 @@ class ChildCreateSchema(Schema):
     reference = fields.String(required=True, validate=REFERENCE)
     name = fields.String(load_default="", validate=NAME)
     date_of_birth = DateOfBirth(allow_none=True)
+    household = fields.String(allow_none=True, validate=HOUSEHOLD, metadata=HOUSEHOLD_DOC)
     episodes = fields.List(fields.Nested(EpisodeInSchema), load_default=list, validate=validate.Length(max=200))
     events = fields.List(fields.Nested(EventInSchema), load_default=list, validate=validate.Length(max=500))
     visits = fields.List(fields.Nested(CaseVisitSchema), load_default=list, validate=validate.Length(max=2000))
@@ -137,6 +141,7 @@ class ChildChangeSchema(Schema):
     reference = fields.String(validate=REFERENCE)
     name = fields.String(validate=NAME)
     date_of_birth = DateOfBirth(allow_none=True)
+    household = fields.String(allow_none=True, validate=HOUSEHOLD, metadata={"description": "null: in no household"})
 
 
 class CreatedSchema(Schema):
@@ -231,6 +236,7 @@ class ChildSchema(Schema):
     name = fields.String()
     initials = fields.String()
     date_of_birth = DateOfBirth(allow_none=True)
+    household = fields.String(allow_none=True)
     episodes = fields.List(fields.Nested(EpisodeSchema))
     events = fields.List(fields.Nested(EventSchema))
     visits = fields.List(fields.Nested(VisitSchema))
@@ -245,9 +251,22 @@ class UnscheduledPlanSchema(Schema):
     reason = fields.String()
 
 
+class PracticeCheckSchema(Schema):
+    """A condition of recent visits a profile's practice check asks for and none of them met.
+    Shown beside the due dates; it never moves one."""
+
+    check = fields.String(metadata={"description": "The profile's check id"})
+    condition = fields.String(validate=validate.OneOf(list(CONDITIONS)))
+    role = fields.String()
+    visits = fields.List(IsoDate(), metadata={"description": "The visits looked at, latest first"})
+    message = fields.String(metadata={"example": "Not seen alone at the last 2 visits."})
+    source = fields.String(metadata={"description": "The document and section the check encodes"})
+
+
 class ObligationListSchema(Schema):
     obligations = fields.List(fields.Nested(ObligationSchema))
     unscheduled = fields.List(fields.Nested(UnscheduledPlanSchema))
+    practice_checks = fields.List(fields.Nested(PracticeCheckSchema))
 
 
 class ProjectionQueryArgsSchema(AsOfQueryArgsSchema):

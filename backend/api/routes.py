@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, feeds, health, plans, push, session, teams, visits
+from . import caseload, child_facts, children, feeds, health, household_visits, plans, push, session, teams, visits
 from .problems import ProblemApi
 
 BLUEPRINTS = (
@@ -14,6 +14,7 @@ BLUEPRINTS = (
     children.blp,
     child_facts.blp,
     visits.blp,
+    household_visits.blp,
     plans.blp,
     teams.blp,
     push.blp,

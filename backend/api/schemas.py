@@ -61,6 +61,9 @@ class CaseloadObligationSchema(ObligationSchema):
             "last_visit (the visit is still due); null when none",
         },
     )
+    household = fields.String(
+        allow_none=True, metadata={"description": "The child's household key: siblings share it (null: none)"}
+    )
 
 
 class UnscheduledChildSchema(Schema):
@@ -83,6 +86,8 @@ class VisitSchema(Schema):
     role = fields.String()
     child_seen = fields.Boolean()
     seen_alone = fields.Boolean(allow_none=True)
+    bedroom_seen = fields.Boolean(allow_none=True)
+    seen_awake = fields.Boolean(allow_none=True)
     kind = fields.String(allow_none=True, metadata={"description": "null: in person, place not recorded"})
     visitor_id = fields.String(allow_none=True)
     recorded_at = fields.AwareDateTime()

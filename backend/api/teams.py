@@ -71,6 +71,13 @@ class PlanCountsSchema(Schema):
     due_soon = fields.Nested(PlanStandingCountsSchema)
 
 
+class PracticeCheckCountsSchema(Schema):
+    children = fields.Integer(metadata={"description": "Children raising any check"})
+    seen_alone = fields.Integer()
+    bedroom_seen = fields.Integer()
+    seen_awake = fields.Integer()
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -82,6 +89,9 @@ class OverviewSchema(Schema):
     )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
+    practice_checks = fields.Nested(
+        PracticeCheckCountsSchema, metadata={"description": "The team's children raising practice checks on as_of"}
+    )
 
 
 @blp.route("/<team_id>/overview")

@@ -33,6 +33,10 @@ class VisitReportSchema(Schema):
         validate=validate.OneOf(list(CONTACT_KINDS)),
         metadata={"description": "How contact was made; phone, video and text do not count as visits"},
     )
+    bedroom_seen = StrictBoolean(load_default=None, allow_none=True, metadata={"description": "null: not said"})
+    seen_awake = StrictBoolean(
+        load_default=None, allow_none=True, metadata={"description": "For a baby: seen awake (null: not said)"}
+    )
 
 
 @blp.route("/<uuid:visit_id>")

@@ -80,6 +80,9 @@ WORKERS = (
     *((f"pa{n}@demo.example", f"Personal Adviser {n}", "personal_adviser") for n in range(1, 3)),
 )
 CHILDREN = 150
+# Children on these plans come in sibling groups of this size: one household, one social worker.
+SIBLING_PLANS = ("child_protection", "child_in_need")
+SIBLINGS = 2
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,19 @@ def seed_demo(scheduler: Scheduler, today: date, seed: int = 20261123) -> DemoRe
     for number in range(CHILDREN):
         rule = rules[number % len(rules)]
         holders = [worker for worker in workers if worker.role == holder_role(rule)]
-        add_child(scheduler, rng, today, number, rule, holders[number % len(holders)], team.id)
+        household, first = sibling_group(rule, number, len(rules))
+        add_child(scheduler, rng, today, number, rule, holders[first % len(holders)], team.id, household)
     db.session.commit()
     return DemoResult(password, tuple(email for email, _, _ in WORKERS), CHILDREN)
+
+
+def sibling_group(rule: VisitRule, number: int, rule_count: int) -> tuple[str | None, int]:
+    """The household of child ``number`` and the number of its first child, whose worker holds
+    them all; children of one rule are ``rule_count`` numbers apart, so a group is consecutive ones."""
+    if rule.plan_type not in SIBLING_PLANS:
+        return None, number
+    first = number - (number // rule_count % SIBLINGS) * rule_count
+    return f"DEMO-F{first}", first
 
 
 def holder_role(rule: VisitRule) -> str:
@@ -126,7 +139,14 @@ def holder_role(rule: VisitRule) -> str:
 
 
 def add_child(
-    scheduler: Scheduler, rng: random.Random, today: date, number: int, rule: VisitRule, holder: Worker, team_id: str
+    scheduler: Scheduler,
+    rng: random.Random,
+    today: date,
+    number: int,
+    rule: VisitRule,
+    holder: Worker,
+    team_id: str,
+    household: str | None = None,
 ) -> None:
     start = today - timedelta(days=rng.randint(20, 500))
     placement = placement_for(rule, rng)
@@ -143,7 +163,7 @@ def add_child(
     case = Case(f"DEMO-{1000 + number}", name, birthday, (episode,), events, ())
     # A duty with only a first visit (a child in custody) is left due, so the demo shows it.
     visits = demo_visits(scheduler, rng, case, rule.role, today) if rule.phases else ()
-    child = Child(reference=case.reference, name=name, date_of_birth=birthday, team_id=team_id)
+    child = Child(reference=case.reference, name=name, date_of_birth=birthday, team_id=team_id, household=household)
     db.session.add(child)
     db.session.flush()
     db.session.add(
@@ -165,6 +185,7 @@ def add_child(
             role=visit.role,
             child_seen=True,
             seen_alone=rng.random() < 0.6,
+            bedroom_seen=rng.random() < 0.6,
             visitor_id=holder.id,
         )
         for visit in visits

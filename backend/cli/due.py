@@ -16,8 +16,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..clock import today_in_london
-from ..core.cases import parse_case
+from ..core.cases import Case, parse_case
 from ..core.errors import CoreError, InvalidCase, UnknownProfile
+from ..core.practice_checks import PracticeFlag, practice_flags, unrecorded_conditions
 from ..services.scheduler import Scheduler
 
 
@@ -92,4 +93,10 @@ def _case_results(
             "reference": case.reference,
             "obligations": [obligation.as_dict() for obligation in obligations],
             "unscheduled": [entry.as_dict() for entry in scheduler.unscheduled(case, today, profile_name)],
+            "practice_checks": [flag.as_dict() for flag in checks_raised(scheduler, case, today, profile_name)],
         }
+
+
+def checks_raised(scheduler: Scheduler, case: Case, today: date, profile_name: str) -> tuple[PracticeFlag, ...]:
+    checks = scheduler.profile(profile_name).practice_checks
+    return practice_flags(checks, case, unrecorded_conditions(case), today)

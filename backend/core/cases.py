@@ -85,6 +85,18 @@ class Case:
     events: tuple[Event, ...] = ()
     visits: tuple[Visit, ...] = ()
     overrides: tuple[Override, ...] = ()
+    # A family or sibling-group key shared by children seen together (never read by the engine).
+    household: str | None = None
+
+
+HOUSEHOLD_MAX = 64
+
+
+def age_on(date_of_birth: date | None, day: date) -> int | None:
+    """Whole years on ``day`` (None for an unknown date of birth)."""
+    if date_of_birth is None:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def parse_case(data: Any) -> Case:
@@ -107,7 +119,17 @@ def parse_case(data: Any) -> Case:
     overrides = tuple(
         _parse_override(reference, index, item) for index, item in enumerate(_list(reference, data, "overrides"))
     )
-    return Case(reference, name.strip(), dob, episodes, events, visits, overrides)
+    household = _household(reference, data.get("household"))
+    return Case(reference, name.strip(), dob, episodes, events, visits, overrides, household)
+
+
+def _household(reference: str, value: Any) -> str | None:
+    """A household key: one printable line of at most 64 characters; empty text is none."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value.strip()) > HOUSEHOLD_MAX or not value.isprintable():
+        raise InvalidCase(reference, "household", f"expected a key of at most {HOUSEHOLD_MAX} printable characters")
+    return value.strip() or None
 
 
 def _list(reference: str, data: Mapping[str, Any], key: str) -> list[Any]:

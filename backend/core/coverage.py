@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .cases import Case, Episode
-from .phases import age_on
+from .cases import Case, Episode, age_on
 from .profiles import Profile
 from .vocabulary import PLACEMENTS, PLAN_TYPES
 

@@ -156,9 +156,3 @@ def birthday(date_of_birth: date, years: int) -> date:
         return date_of_birth.replace(year=date_of_birth.year + years)
     except ValueError:
         return date(date_of_birth.year + years, 3, 1)
-
-
-def age_on(date_of_birth: date | None, day: date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))

@@ -26,6 +26,7 @@ from typing import Any
 
 from .errors import ProfileError
 from .floor import statutory_floor
+from .practice_checks import PracticeCheck, parse_practice_checks
 from .profile_fields import Reader
 from .visit_rules import LINE, Anchor, NotEncoded, Phase, Source, Trigger, VisitRule
 from .vocabulary import DUTIES, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
@@ -50,6 +51,8 @@ class Profile:
     # Plan types this profile has no rule for, each with the reason (checked by check_coverage).
     not_covered: tuple[tuple[str, str], ...] = ()
     not_encoded: tuple[NotEncoded, ...] = ()
+    # Conditions of recent visits shown beside due dates (core/practice_checks.py); never a due date.
+    practice_checks: tuple[PracticeCheck, ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -183,6 +186,7 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
         base.id if base else None,
         not_covered,
         _parse_not_encoded(reader),
+        parse_practice_checks(reader, base.practice_checks if base else ()),
     )
 
 

@@ -31,11 +31,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .calendars import WorkingCalendar
-from .cases import Case, Episode, Event, Visit
+from .cases import Case, Episode, Event, Visit, age_on
 from .explanations import Basis, explain
 from .hours import HourClock
 from .overrides import override_bases
-from .phases import age_on, events_of, period_start, phases_in_force
+from .phases import events_of, period_start, phases_in_force
 from .profiles import Phase, Profile, VisitRule
 from .vocabulary import IN_PERSON_CONTACT_KINDS
 

@@ -10,6 +10,11 @@ from ..core.cases import Case, Visit
 from .types import new_id
 
 
+def child_fields(case: Case) -> dict[str, Any]:
+    """The child's own row fields a case file sets (its reference and team are the writer's)."""
+    return {"name": case.name, "date_of_birth": case.date_of_birth, "household": case.household}
+
+
 def episode_rows(child_id: str, case: Case) -> list[dict[str, Any]]:
     return [
         {
@@ -48,7 +53,11 @@ def override_rows(child_id: str, case: Case) -> list[dict[str, Any]]:
 
 
 def visit_row(
-    child_id: str, visit: Visit, visit_id: str | None = None, seen_alone: bool | None = None
+    child_id: str,
+    visit: Visit,
+    visit_id: str | None = None,
+    seen_alone: bool | None = None,
+    bedroom_seen: bool | None = None,
 ) -> dict[str, Any]:
     return {
         "id": visit_id or str(uuid.uuid4()),
@@ -57,6 +66,7 @@ def visit_row(
         "role": visit.role,
         "child_seen": visit.child_seen,
         "seen_alone": seen_alone,
+        "bedroom_seen": bedroom_seen,
         "visitor_id": None,
         # A case file's visit without a kind was in person; stored as before kinds existed.
         "kind": None if visit.kind == "home_visit" else visit.kind,

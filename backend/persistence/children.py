@@ -25,6 +25,9 @@ class Child(Model):
     date_of_birth: Mapped[date | None]
     # The team responsible for the child even while nobody is allocated (set when a manager adds it).
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # A family or sibling-group key from the case-management system (the SSD's fami_family_id):
+    # children sharing it are listed together and can be seen in one household visit.
+    household: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
@@ -101,6 +104,9 @@ class VisitRow(Model):
     child_seen: Mapped[bool]
     # Unknown (None) for visits imported from a case file.
     seen_alone: Mapped[bool | None]
+    # Practice conditions (core/practice_checks.py); None when not said.
+    bedroom_seen: Mapped[bool | None]
+    seen_awake: Mapped[bool | None]
     visitor_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id"), index=True)
     # How contact was made (core.vocabulary.CONTACT_KINDS); None for visits recorded before
     # contacts had kinds, all of them visits in person. Only contact in person reaches the engine.

@@ -27,6 +27,7 @@ class ChildIdentity:
     id: str
     reference: str
     name: str
+    household: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,9 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     caseload would otherwise load.
     """
     children = [
-        (ChildIdentity(child_id, reference, name), date_of_birth)
-        for child_id, reference, name, date_of_birth in db.session.execute(
-            select(Child.id, Child.reference, Child.name, Child.date_of_birth)
+        (ChildIdentity(child_id, reference, name, household), date_of_birth)
+        for child_id, reference, name, household, date_of_birth in db.session.execute(
+            select(Child.id, Child.reference, Child.name, Child.household, Child.date_of_birth)
             .where(Child.id.in_(child_ids))
             .order_by(Child.reference)
         )
@@ -134,4 +135,5 @@ def case_of(
         episodes=tuple(episodes),
         events=tuple(sorted(events, key=lambda event: (event.date, event.type))),
         visits=tuple(sorted(visits, key=lambda visit: (visit.date, visit.role))),
+        household=child.household,
     )

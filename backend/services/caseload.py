@@ -53,6 +53,7 @@ class CaseloadEntry:
     next_plan: NextPlan | None = None
     # The latest visit attempted without access since the last visit that met the duty.
     last_no_access: date | None = None
+    household: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The API's CaseloadObligation: the obligation's fields plus who, which plan, the next
@@ -66,6 +67,7 @@ class CaseloadEntry:
             "plan_label": self.plan_label,
             "next_plan": self.next_plan.as_dict() if self.next_plan else None,
             "last_no_access": self.last_no_access.isoformat() if self.last_no_access else None,
+            "household": self.household,
         }
 
 
@@ -200,6 +202,7 @@ def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | No
         obligation=obligation,
         next_plan=planned,
         last_no_access=attempted,
+        household=loaded.child.household,
     )
 
 

@@ -15,7 +15,7 @@ from ..core.cases import Case, parse_case
 from ..core.errors import CalendarRangeError
 from ..core.labels import initials_of
 from ..extensions import db
-from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
+from ..persistence.case_rows import child_fields, episode_rows, event_rows, override_rows, visit_row
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.repository import load_case
@@ -26,6 +26,7 @@ from .caseload import scheduler
 from .child_facts import allocation_as_dict, episode_as_dict, event_as_dict
 from .errors import Conflict, InvalidInput
 from .overrides import overrides_of
+from .practice_checks import flags_by_child
 from .visits import visit_as_dict
 
 
@@ -54,7 +55,7 @@ def create_child(viewer: Viewer, payload: dict[str, Any], today: date, route: st
     workers = allocation_workers(viewer, payload.get("allocations") or [])
     refuse_taken_reference(viewer, case.reference, route)
     team_id = viewer.team_id if not viewer.is_admin else next((worker.team_id for worker, _ in workers), None)
-    child = Child(reference=case.reference, name=case.name, date_of_birth=case.date_of_birth, team_id=team_id)
+    child = Child(reference=case.reference, team_id=team_id, **child_fields(case))
     db.session.add(child)
     db.session.flush()
     store_case_facts(child.id, case)
@@ -124,6 +125,7 @@ def child_detail(viewer: Viewer, child_id: str, today: date) -> dict[str, Any]:
         "name": child.name,
         "initials": initials_of(child.name),
         "date_of_birth": child.date_of_birth,
+        "household": child.household,
         "episodes": [episode_as_dict(episode) for episode in episodes],
         "events": [event_as_dict(event) for event in events],
         "visits": [visit_as_dict(visit) for visit in visits],
@@ -148,7 +150,7 @@ def update_child(viewer: Viewer, child_id: str, changes: dict[str, Any], today: 
     require_manager(viewer)
     if "reference" in changes and changes["reference"] != child.reference:
         refuse_taken_reference(viewer, changes["reference"], route)
-    for key in ("reference", "name", "date_of_birth"):
+    for key in ("reference", "name", "date_of_birth", "household"):
         if key in changes:
             setattr(child, key, changes[key])
     note_change(viewer.worker_id, child.id, route)
@@ -166,9 +168,11 @@ def obligations_of(child_id: str, as_of: date) -> dict[str, list[Any]]:
     same case and date (its reference aside), the same for every viewer, so rendered once for all."""
     loaded = load_case(child_id)
     assert loaded is not None
+    flags = flags_by_child({child_id: loaded.case}, select(Child.id).where(Child.id == child_id), as_of)
     return {
         "obligations": [obligation.as_dict() for obligation in scheduler().obligations(loaded.case, as_of)],
         "unscheduled": [entry.as_dict() for entry in scheduler().unscheduled(loaded.case, as_of)],
+        "practice_checks": [flag.as_dict() for flag in flags.get(child_id, ())],
     }
 
 

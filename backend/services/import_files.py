@@ -7,6 +7,7 @@ one by one (services/imports.py).
 CSV columns (header row required, in any order):
   reference, name, date_of_birth, plan_type, plan_start, plan_end, placement,
   social_worker_email, personal_adviser_email
+and optionally household (the child's family or sibling-group key).
 Rows sharing a reference are one child with several episodes; empty cells mean none.
 """
 
@@ -104,6 +105,7 @@ def csv_case(cells: dict[str, str]) -> dict[str, Any]:
         "reference": cells["reference"],
         "name": cells["name"],
         "date_of_birth": cells["date_of_birth"] or None,
+        "household": cells.get("household") or None,
         "episodes": [episode] if cells["plan_type"] or cells["plan_start"] else [],
         "allocations": allocations,
     }

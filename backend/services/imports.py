@@ -28,7 +28,7 @@ from ..core.cases import Case, parse_case
 from ..core.errors import InvalidCase
 from ..extensions import db
 from ..persistence.audit import AuditEntry
-from ..persistence.case_rows import episode_rows, event_rows, override_rows, visit_row
+from ..persistence.case_rows import child_fields, episode_rows, event_rows, override_rows, visit_row
 from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, OverrideRow, VisitRow
 from ..persistence.people import Worker
 from ..persistence.types import new_id, table_of
@@ -72,6 +72,7 @@ class VisitDetail:
     seen_alone: bool | None
     source: str
     reference: str
+    bedroom_seen: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def audit(batch: Sequence[ImportedCase], ids: dict[str, str], changed: set[str])
 
 def child_row(ids: dict[str, str], imported: ImportedCase, teams: dict[str, str | None] | None = None) -> dict:
     case = imported.case
-    row = {"id": ids[case.reference], "name": case.name, "date_of_birth": case.date_of_birth}
+    row = {"id": ids[case.reference], **child_fields(case)}
     if teams is not None:  # a new child belongs to the team of its first allocated worker
         team_id = next((teams.get(worker_id) for _, worker_id in imported.allocations), None)
         row.update(reference=case.reference, team_id=team_id)
@@ -305,7 +306,7 @@ def insert_facts(
             if detail is None:
                 visits.append(visit_row(child_id, v))
             else:
-                visits.append(visit_row(child_id, v, detail.id, detail.seen_alone))
+                visits.append(visit_row(child_id, v, detail.id, detail.seen_alone, detail.bedroom_seen))
                 references.append({"visit_id": detail.id, "source": detail.source, "reference": detail.reference})
     # Statements on the tables, not the ORM's bulk insert, which runs one INSERT per row to
     # learn the ids it generated; executemany runs one statement for all.

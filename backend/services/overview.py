@@ -42,6 +42,7 @@ from .caseload import (
     workers_caseloads_in_full,
 )
 from .errors import InvalidInput, NotFound
+from .practice_checks import check_counts, flags_by_child
 from .scheduler import Scheduler
 
 DEFAULT_PERIOD = relativedelta(months=3)
@@ -82,7 +83,8 @@ def team_overview(
     in_full = workers_caseloads_in_full([worker.id for worker in workers], as_of, today)
     caseloads = in_full.entries
     team_viewer = Viewer(worker_id=viewer.worker_id, role="team_manager", team_id=team_id)
-    cases = {loaded.child.id: loaded.case for loaded in load_cases(visible_child_ids(team_viewer, today))}
+    team_children = visible_child_ids(team_viewer, today)
+    cases = {loaded.child.id: loaded.case for loaded in load_cases(team_children)}
     return {
         "team": {"id": team.id, "name": team.name},
         "as_of": as_of,
@@ -91,6 +93,7 @@ def team_overview(
         "unscheduled": unscheduled_list(workers, in_full.unscheduled),
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(scheduler(), cases, start, end, as_of).as_dict(),
+        "practice_checks": check_counts(flags_by_child(cases, team_children, as_of)),
     }
 
 

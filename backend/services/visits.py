@@ -36,6 +36,9 @@ class VisitReport:
     seen_alone: bool | None
     # core.vocabulary.CONTACT_KINDS; None: a visit in person, place not said (see persistence/repository.py).
     kind: str | None = None
+    # Practice conditions the checks read (core/practice_checks.py); None when not said.
+    bedroom_seen: bool | None = None
+    seen_awake: bool | None = None
 
 
 def record_visit(
@@ -46,26 +49,34 @@ def record_visit(
     existing = db.session.get(VisitRow, visit_id)
     if existing is not None:
         return settle_replay(viewer, existing, report), False
+    row = new_visit_row(viewer, visit_id, report, today, route)
+    winner = commit_new_or_find_winner(row, VisitRow, visit_id)
+    if winner is not None:
+        return settle_replay(viewer, winner, report), False
+    return visit_as_dict(row), True
+
+
+def new_visit_row(viewer: Viewer, visit_id: str, report: VisitReport, today: date, route: str) -> VisitRow:
+    """The checks every new visit passes and its row, with its audit entry, left for the caller to
+    commit (alone, or with the other children of a household visit). The child is visible."""
     require_role(viewer, report.child_id, report.role, today)
     if report.date > today:
         raise InvalidInput.field(
             "date", f"{report.date.isoformat()} is in the future; record a visit once it has happened."
         )
-    row = VisitRow(
+    note_change(viewer.worker_id, report.child_id, route)
+    return VisitRow(
         id=visit_id,
         child_id=report.child_id,
         date=report.date,
         role=report.role,
         child_seen=report.child_seen,
         seen_alone=report.seen_alone,
+        bedroom_seen=report.bedroom_seen,
+        seen_awake=report.seen_awake,
         kind=report.kind,
         visitor_id=viewer.worker_id,
     )
-    note_change(viewer.worker_id, report.child_id, route)
-    winner = commit_new_or_find_winner(row, VisitRow, visit_id)
-    if winner is not None:
-        return settle_replay(viewer, winner, report), False
-    return visit_as_dict(row), True
 
 
 def settle_replay(viewer: Viewer, stored: VisitRow, report: VisitReport) -> dict[str, Any]:
@@ -78,6 +89,8 @@ def settle_replay(viewer: Viewer, stored: VisitRow, report: VisitReport) -> dict
         and stored.role == report.role
         and stored.child_seen == report.child_seen
         and stored.seen_alone == report.seen_alone
+        and stored.bedroom_seen == report.bedroom_seen
+        and stored.seen_awake == report.seen_awake
         and stored.kind == report.kind
     )
     if not same:
@@ -102,6 +115,8 @@ def visit_as_dict(visit: VisitRow) -> dict[str, Any]:
         "role": visit.role,
         "child_seen": visit.child_seen,
         "seen_alone": visit.seen_alone,
+        "bedroom_seen": visit.bedroom_seen,
+        "seen_awake": visit.seen_awake,
         "kind": visit.kind,
         "visitor_id": visit.visitor_id,
         "recorded_at": visit.recorded_at,

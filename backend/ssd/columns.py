@@ -100,6 +100,9 @@ VISIT_TABLES: tuple[tuple[str, str, str, str, str, str], ...] = (
      "clav_cla_visit_seen_alone"),
 )  # fmt: skip
 
+# Whether the child's bedroom was seen: read when the column is there (the looked-after table has none).
+BEDROOM_COLUMNS = {"ssd_cin_visits": "cinv_cin_visit_bedroom", "ssd_cp_visits": "cppv_cp_visit_bedroom"}
+
 # Annex A (Ofsted's ILACS lists), the columns about visits, one file per list.
 ANNEX_A_CHILD_ID = "Child Unique ID"
 ANNEX_A_LISTS: dict[str, tuple[str, ...]] = {

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..persistence.children import Child, EpisodeRow, VisitRow
 from ..persistence.repository import not_withdrawn
 from ..persistence.visit_references import VisitReference
-from .columns import ANNEX_A_CHILD_ID, ANNEX_A_DATE, ANNEX_A_LISTS, TABLES
+from .columns import ANNEX_A_CHILD_ID, ANNEX_A_DATE, ANNEX_A_LISTS, BEDROOM_COLUMNS, TABLES
 
 BATCH_SIZE = 500
 # OWASP's CSV injection advice: a cell a spreadsheet would read as a formula gets a quote first.
@@ -54,6 +54,7 @@ class StoredVisit:
     seen_alone: bool | None
     in_person: bool
     reference: str | None
+    bedroom_seen: bool | None = None
 
 
 @dataclass
@@ -111,7 +112,16 @@ def load_batch(references: dict[str, str]) -> dict[str, ChildRecord]:
     )
     for visit, reference in db.session.execute(query):
         in_person = visit.kind is None or visit.kind in IN_PERSON_CONTACT_KINDS
-        stored = StoredVisit(visit.id, visit.date, visit.role, visit.child_seen, visit.seen_alone, in_person, reference)
+        stored = StoredVisit(
+            visit.id,
+            visit.date,
+            visit.role,
+            visit.child_seen,
+            visit.seen_alone,
+            in_person,
+            reference,
+            visit.bedroom_seen,
+        )
         records[visit.child_id].visits.append(stored)
     return records
 
@@ -131,13 +141,16 @@ def ssd_table(record: ChildRecord, visit: StoredVisit) -> str | None:
 def ssd_row(table: str, record: ChildRecord, visit: StoredVisit) -> dict[str, str]:
     prefix = TABLES[table][0].split("_")[0]  # cinv, cppv, clav
     kind = {"cinv": "cin", "cppv": "cp", "clav": "cla"}[prefix]
-    return {
+    row = {
         f"{prefix}_{kind}_visit_id": visit.reference or visit.id,
         f"{prefix}_person_id": record.reference,
         f"{prefix}_{kind}_visit_date": visit.date.isoformat(),
         f"{prefix}_{kind}_visit_seen": yes_no(visit.child_seen),
         f"{prefix}_{kind}_visit_seen_alone": yes_no(visit.seen_alone),
     }
+    if table in BEDROOM_COLUMNS:
+        row[BEDROOM_COLUMNS[table]] = yes_no(visit.bedroom_seen)
+    return row
 
 
 def open_writers(

@@ -3,7 +3,8 @@
 One case per ``ssd_person`` row, its ``reference`` the ``pers_person_id``: plans
 (``ssd_cin_plans``, ``ssd_cp_plans``) and placements (``ssd_cla_placement``, or
 ``ssd_cla_episodes`` for a child with none) become episodes, the three visit tables
-visits, current involvements and care-leaver workers allocations. Cells are passed on
+visits, current involvements and care-leaver workers allocations, and ``ssd_family``
+the child's household (``fami_family_id``). Cells are passed on
 as found when they cannot be read here, so the API's schema names the problem; each
 case field remembers the file, line and column it came from for the report.
 What has no place here is listed in ``Mapping.unmapped`` instead of being dropped quietly.
@@ -20,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from ..services.imports import VisitDetail
-from .columns import VISIT_TABLES
+from .columns import BEDROOM_COLUMNS, VISIT_TABLES
 from .reading import Extract
 
 # Placement types (SSDA903 PLACE codes) and the placement they are visited as here.
@@ -140,15 +141,31 @@ def map_extract(extract: Extract, today: date) -> Mapping:
     add_allocations(extract, owner, mapping, today)
     for table, count in sorted(orphans.items()):
         mapping.unmapped.append(f"{table}.csv: {count} row(s) of people not in ssd_person.csv, not imported")
-    if extract.rows("ssd_family"):
-        mapping.unmapped.append(
-            f"ssd_family.csv: {len(extract.rows('ssd_family'))} row(s) not imported: households are not kept here yet"
-        )
+    add_households(extract, owner, mapping)
     for built in cases.values():
         mapping.rows.append((built.number, built.case))
         mapping.sources[built.number] = built.where
         mapping.details[built.number] = tuple(built.details)
     return mapping
+
+
+def add_households(extract: Extract, owner: Owner, mapping: Mapping) -> None:
+    """A child's household is its ``fami_family_id``; a child in two families keeps the first
+    (one key groups a sibling group here) and the others are reported."""
+    for line, row in extract.rows("ssd_family"):
+        target = owner("ssd_family", row["fami_person_id"])
+        family = row["fami_family_id"]
+        if target is None or not family:
+            continue
+        held = target.case.get("household")
+        if held is None:
+            target.case["household"] = family
+            target.where["household"] = Source("ssd_family.csv", line, {"": "fami_family_id"})
+        elif held != family:
+            mapping.unmapped.append(
+                f"ssd_family.csv line {line} ({row['fami_person_id']}): a second family {family!r}; "
+                f"the child is kept in {held!r}"
+            )
 
 
 def add_episode(target: PersonCase, file: str, line: int, episode: dict[str, Any], columns: dict[str, str]) -> None:
@@ -256,6 +273,7 @@ def add_visits(extract: Extract, owner: Owner, mapping: Mapping) -> None:
             if seen is None:
                 unseen += 1  # protective: a visit not known to have seen the child does not count
             alone = ssd_flag(row[alone_column])
+            bedroom = ssd_flag(row.get(BEDROOM_COLUMNS.get(table, ""), ""))
             columns = {"date": date_column, "child_seen": seen_column, "": id_column}
             where[f"visits[{len(case['visits'])}]"] = Source(file, line, columns)
             case["visits"].append(
@@ -268,7 +286,10 @@ def add_visits(extract: Extract, owner: Owner, mapping: Mapping) -> None:
             if isinstance(alone, str):
                 mapping.problems.append(f"{file} line {line} ({case['reference']}): {alone_column}: expected Y or N")
                 alone = None
-            details.append(VisitDetail(visit_id(table, reference), alone, table, reference))
+            if isinstance(bedroom, str):
+                mapping.problems.append(f"{file} line {line} ({case['reference']}): bedroom: expected Y or N")
+                bedroom = None
+            details.append(VisitDetail(visit_id(table, reference), alone, table, reference, bedroom))
     if unseen:
         mapping.unmapped.append(
             f"{unseen} visit(s) with no 'child seen' flag: imported as not seen, so they move no due date"

@@ -22,7 +22,16 @@ from backend.extensions import db
 from backend.persistence.children import Child, EpisodeRow, OverrideRow, VisitRow
 from tests.support.plans import add_plan, plan_body
 from tests.support.routes import every_route
-from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
+from tests.support.world import (
+    ApiClient,
+    add_child,
+    add_team,
+    add_worker,
+    household_visit_body,
+    new_visit_id,
+    signed_in,
+    visit_body,
+)
 
 MADE_UP_ID = "f" * 32
 MADE_UP_VISIT = "00000000-0000-4000-8000-000000000000"
@@ -142,6 +151,10 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
         {"until": "2026-11-30"},
     ),
     ("/api/visits/<uuid:visit_id>", "PUT"): lambda t: (f"/api/visits/{new_visit_id()}", visit_body(t.child)),
+    ("/api/household-visits/<uuid:household_visit_id>", "PUT"): lambda t: (
+        f"/api/household-visits/{new_visit_id()}",
+        household_visit_body([t.child]),
+    ),
     # The target's visit was imported (no recorder): only its team's manager or an admin withdraws it.
     ("/api/visits/<uuid:visit_id>", "DELETE"): lambda t: (f"/api/visits/{t.visit}", None),
     ("/api/plans", "GET"): lambda t: (f"/api/plans?child_id={t.child}", None),
@@ -161,6 +174,7 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
 
 SOCIAL_WORKERS_ONLY = {
     ("/api/visits/<uuid:visit_id>", "PUT"),
+    ("/api/household-visits/<uuid:household_visit_id>", "PUT"),
     ("/api/children/<child_id>/episodes", "POST"),
     ("/api/children/<child_id>/episodes/<episode_id>", "PATCH"),
 }

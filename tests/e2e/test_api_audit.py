@@ -22,7 +22,16 @@ from backend.persistence.audit import AuditEntry
 from backend.persistence.children import EpisodeRow, OverrideRow
 from tests.support.plans import add_plan, new_plan_id, plan_body
 from tests.support.routes import every_route, fill_path
-from tests.support.world import PASSWORD, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
+from tests.support.world import (
+    PASSWORD,
+    add_child,
+    add_team,
+    add_worker,
+    household_visit_body,
+    new_visit_id,
+    signed_in,
+    visit_body,
+)
 
 # Routes that hold no child's data: nothing to audit.
 NO_CHILD_DATA = {
@@ -71,6 +80,8 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/children/<child_id>/overrides/<override_id>", "PATCH"): {"until": "2026-11-20"},
         ("/api/visits/<uuid:visit_id>", "PUT"): visit_body(child, date="2026-11-02"),
         ("/api/visits/<uuid:visit_id>", "DELETE"): None,
+        # One child here: a household visit writes one entry per child it saw.
+        ("/api/household-visits/<uuid:household_visit_id>", "PUT"): household_visit_body([child], date="2026-11-03"),
         ("/api/plans/<uuid:plan_id>", "PUT"): plan_body(child),
         ("/api/plans/<uuid:plan_id>", "DELETE"): None,
         ("/api/plans/<uuid:plan_id>/complete", "POST"): {"date": "2026-11-20"},
@@ -119,6 +130,8 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
             path = f"/api/visits/{new_visit_id()}"
         if rule == "/api/plans/<uuid:plan_id>" and method == "PUT":
             path = f"/api/plans/{new_plan_id()}"
+        if rule == "/api/household-visits/<uuid:household_visit_id>":
+            path = f"/api/household-visits/{new_visit_id()}"
         if rule == "/api/plans/<uuid:plan_id>/complete":
             path = f"/api/plans/{plan_to_complete}/complete"
         response = api.request(method, path, json=request_bodies.get((rule, method)))

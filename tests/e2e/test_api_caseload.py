@@ -57,8 +57,10 @@ def test_the_caseload_is_soonest_first_with_child_id_reference_and_initials(app:
         "plan_label",
         "next_plan",
         "last_no_access",
+        "household",
     }
     assert rows[0]["next_plan"] is None and rows[0]["last_no_access"] is None
+    assert rows[0]["household"] is None  # in none: the key is there, null
 
 
 def test_a_row_names_the_last_attempt_without_access_since_the_last_visit(app: Flask) -> None:

@@ -21,7 +21,7 @@ from backend.extensions import db
 from backend.persistence.children import EpisodeRow, OverrideRow
 from tests.e2e.test_api_bad_input import stored_rows
 from tests.support.routes import UNSAFE_METHODS, every_route
-from tests.support.world import ApiClient, add_child, add_team, add_worker, signed_in, visit_body
+from tests.support.world import ApiClient, add_child, add_team, add_worker, household_visit_body, signed_in, visit_body
 
 FIRST_STORED, LAST_STORED = "2001-01-01", "2044-12-31"
 FIRST_BIRTH, LAST_BIRTH = "1975-01-01", "2044-12-31"
@@ -109,6 +109,13 @@ DATE_WRITES = [
         "date",
         lambda w, d: visit_body(w.child, date=d),
         lambda w: f"/api/visits/{uuid.uuid4()}",
+    ),
+    DateWrite(
+        "PUT",
+        "/api/household-visits/<uuid:household_visit_id>",
+        "date",
+        lambda w, d: household_visit_body([w.child], date=d),
+        lambda w: f"/api/household-visits/{uuid.uuid4()}",
     ),
     DateWrite("POST", "/api/children", "date_of_birth", lambda w, d: new_child(date_of_birth=d), children, "birth"),
     DateWrite(

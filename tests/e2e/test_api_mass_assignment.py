@@ -11,7 +11,16 @@ from flask import Flask
 from backend.extensions import db
 from backend.persistence.children import Allocation, Child, VisitRow
 from backend.persistence.people import Worker
-from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
+from tests.support.world import (
+    ApiClient,
+    add_child,
+    add_team,
+    add_worker,
+    household_visit_body,
+    new_visit_id,
+    signed_in,
+    visit_body,
+)
 
 SMUGGLED: dict[str, Any] = {
     "id": "0" * 32,
@@ -51,6 +60,7 @@ def writes(world: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any], s
     child = world["child"]
     return [
         ("worker", "PUT", f"/api/visits/{new_visit_id()}", visit_body(child), {"child_id", "role"}),
+        ("worker", "PUT", f"/api/household-visits/{new_visit_id()}", household_visit_body([child]), {"role"}),
         ("manager", "POST", "/api/children", {"reference": "C-MASS", "name": "Mass Child"}, {"allocations"}),
         ("manager", "PATCH", f"/api/children/{child}", {"name": "New Name"}, set()),
         ("worker", "POST", f"/api/children/{child}/episodes", {"type": "child_in_need", "start": "2026-11-02"}, set()),

@@ -20,7 +20,16 @@ from backend.extensions import db
 from backend.persistence.children import Allocation, EpisodeRow, VisitRow
 from tests.e2e.test_api_mass_assignment import everything_stored
 from tests.support.plans import freeze_now, new_plan_id, plan_body
-from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
+from tests.support.world import (
+    ApiClient,
+    add_child,
+    add_team,
+    add_worker,
+    household_visit_body,
+    new_visit_id,
+    signed_in,
+    visit_body,
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,10 @@ ROLE_WRITES: dict[tuple[str, str], Callable[[World, str], tuple[str, Any] | None
     ("/api/visits/{visit_id}", "put"): lambda w, role: (
         f"/api/visits/{new_visit_id()}",
         visit_body(w.child, role=role),
+    ),
+    ("/api/household-visits/{household_visit_id}", "put"): lambda w, role: (
+        f"/api/household-visits/{new_visit_id()}",
+        household_visit_body([w.child], role=role),
     ),
     ("/api/plans/{plan_id}", "put"): lambda w, role: (f"/api/plans/{new_plan_id()}", plan_body(w.child, role=role)),
     ("/api/children", "post"): lambda w, role: (
@@ -182,7 +195,7 @@ def test_a_worker_acting_in_a_role_not_allocated_to_them_is_refused_naming_role_
             assert everything_stored(app) == before, (caller, role, path_rule)
             tried += 1
     # Each role not held on each route naming it; by type, the roles with a type of their own.
-    assert tried == (len(VISIT_ROLES) - 1) * 5 + {"social_worker": 2, "personal_adviser": 3}[caller]
+    assert tried == (len(VISIT_ROLES) - 1) * 6 + {"social_worker": 2, "personal_adviser": 3}[caller]
 
 
 @pytest.mark.parametrize("caller", sorted(HOLDS))

@@ -107,6 +107,38 @@ def test_importing_csv_merges_rows_of_one_reference_into_episodes(app: Flask, ru
     assert (count(app, Child), count(app, EpisodeRow), count(app, Allocation)) == (2, 3, 3)
 
 
+def test_households_are_imported_from_json_and_from_an_optional_csv_column(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    add_worker(app, email="sw@example.org")
+    result = runner.invoke(
+        args=["import-cases", write_json(tmp_path, [make_case_json(reference="C-1", household="F-1021")])]
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        CSV_HEADER.rstrip("\n")
+        + ",household\n"
+        + "C-2,Bo Ray,,child_in_need,2026-11-02,,,sw@example.org,,F-1021\n"
+        + "C-3,Cy Ray,,child_in_need,2026-11-02,,,sw@example.org,,\n"
+    )
+    result = runner.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        households = dict(db.session.execute(select(Child.reference, Child.household)).all())
+    assert households == {"C-1": "F-1021", "C-2": "F-1021", "C-3": None}
+    # The file is the record: importing C-1 again without a household takes it out of one.
+    runner.invoke(args=["import-cases", write_json(tmp_path, [make_case_json(reference="C-1")])])
+    with app.app_context():
+        assert db.session.scalar(select(Child.household).where(Child.reference == "C-1")) is None
+
+
+def test_a_household_that_is_not_one_line_of_64_characters_is_a_row_problem(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
+    cases = [make_case_json(reference="C-1", household="x" * 65), make_case_json(reference="C-2", household=["F"])]
+    result = runner.invoke(args=["import-cases", write_json(tmp_path, cases)])
+    assert result.exit_code != 0
+    assert "row 1 (C-1): household" in result.output and "row 2 (C-2): household" in result.output
+    assert count(app, Child) == 0
+
+
 def test_a_csv_with_missing_columns_is_refused(app: Flask, runner, tmp_path: Path) -> None:  # noqa: ANN001
     path = tmp_path / "cases.csv"
     path.write_text("reference,name\nC-1,Ann\n")
@@ -133,6 +165,14 @@ def test_seed_demo_fills_an_empty_database_with_overdue_and_due_this_week_visits
     assert plan_types == {rule.plan_type for rule in app.extensions["scheduler"].profile().rules} - {"any"}
     assert statuses["overdue"] > 0 and statuses["due_today"] + statuses["due_soon"] > 0
     assert sum(statuses.values()) == 150
+    with app.app_context():
+        groups = db.session.execute(
+            select(Child.household, func.count(), func.count(func.distinct(Allocation.worker_id)))
+            .join(Allocation, Allocation.child_id == Child.id)
+            .where(Child.household.is_not(None))
+            .group_by(Child.household)
+        ).all()
+    assert groups and all(size == 2 and holders == 1 for _, size, holders in groups)  # siblings, one worker
 
 
 def test_seed_demo_refuses_a_database_that_is_not_empty(app: Flask, runner) -> None:  # noqa: ANN001

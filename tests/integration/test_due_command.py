@@ -55,6 +55,7 @@ def test_one_case_prints_one_object(runner: FlaskCliRunner, tmp_path: Path) -> N
             }
         ],
         "unscheduled": [],
+        "practice_checks": [],  # one visit: too few to have missed one on alternate occasions
     }
     assert output["obligations"][0]["explanation"].startswith(
         "Child protection plan: every 10 working days since the visit on 18 Dec 2026; "
@@ -447,3 +448,18 @@ def test_without_a_profile_it_uses_the_apps_rules_profile_as_the_api_does(databa
             assert answers[profile] == json.loads(explicit.stdout)
     assert answers["sefton"]["obligations"] != answers["england"]["obligations"]
     assert "sefton" in answers["sefton"]["obligations"][0]["rule"]
+
+
+def test_a_child_protection_case_file_raises_the_practice_checks_its_visits_cannot_meet(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    case = {**CP_BEFORE_CHRISTMAS, "household": "F-1021"}
+    case["visits"] = [{"date": "2026-12-04", "role": "social_worker"}, {"date": "2026-12-18", "role": "social_worker"}]
+    result = run_due(runner, write_json(tmp_path, case), "--today", "2026-12-20", "--profile", "england")
+    assert result.exit_code == 0, result.stderr
+    checks = json.loads(result.stdout)["practice_checks"]
+    # A case file records neither seen alone nor bedroom seen: neither is met.
+    assert [(check["condition"], check["visits"]) for check in checks] == [
+        ("seen_alone", ["2026-12-18", "2026-12-04"]),
+        ("bedroom_seen", ["2026-12-18", "2026-12-04"]),
+    ]

@@ -86,3 +86,28 @@ def test_docs_rules_md_tables_match_the_rule_files(profiles: dict[str, Profile])
     for profile in profiles.values():
         for rule in profile.rules:
             assert f"`{rule.id}`" in current
+
+
+@pytest.mark.parametrize("profile_id", sorted(SEED_FILES))
+def test_every_local_practice_check_quotes_its_seed_lines(profiles: dict[str, Profile], profile_id: str) -> None:
+    seeds = find_seeds()
+    if seeds is None:
+        pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
+    seed_lines = (seeds / SEED_FILES[profile_id]).read_text(encoding="utf-8").splitlines()
+    prefix = profile_id[0].upper() + ":"
+    local = [check for check in profiles[profile_id].practice_checks if check.id.startswith(profile_id + ".")]
+    assert local, "each local profile reads the practice conditions of its own document"
+    for check in local:
+        assert check.source.lines and check.decision, check.id
+        for line in check.source.lines:
+            assert line.startswith(prefix), f"{check.id}: {line}"
+            first, _, last = line[2:].partition("-")
+            cited = squeeze(" ".join(seed_lines[int(first) - 1 : int(last or first)]))
+            assert squeeze(check.source.quote) in cited, f"{check.id}: {check.source.quote!r} not on {line}"
+
+
+def test_practice_checks_outside_the_seeds_name_their_procedure_and_record_a_decision(
+    profiles: dict[str, Profile],
+) -> None:
+    for check in profiles["england"].practice_checks:
+        assert check.source.document and check.source.section and check.source.quote and check.decision, check.id

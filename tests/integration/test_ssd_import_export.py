@@ -46,7 +46,7 @@ def test_an_extract_becomes_children_referenced_by_person_id(app: Flask, runner)
     assert "4 children to create" in dry.output and count(app, Child) == 0
     result = runner.invoke(args=["import-ssd", str(EXTRACT)])
     assert result.exit_code == 0, result.output
-    assert "Not mapped: ssd_family.csv: 2 row(s)" in result.output
+    assert "ssd_family" not in result.output  # households are mapped now
     assert "1 worker(s) with no email" in result.output
     with app.app_context():
         assert set(db.session.scalars(select(Child.reference))) == {"P1001", "P1002", "P1003", "P1004"}
@@ -54,6 +54,13 @@ def test_an_extract_becomes_children_referenced_by_person_id(app: Flask, runner)
         assert set(placements) == {"foster_care", "residential", "long_term_foster_care"}
         alone = dict(db.session.execute(select(VisitReference.reference, VisitRow.seen_alone).join(VisitRow)).all())
     assert alone == {"CV1": False, "CV2": True, "PV1": True, "PV2": False, "LV1": True, "LV2": None}
+    with app.app_context():
+        households = dict(db.session.execute(select(Child.reference, Child.household)).all())
+        bedrooms = dict(
+            db.session.execute(select(VisitReference.reference, VisitRow.bedroom_seen).join(VisitRow)).all()
+        )
+    assert households == {"P1001": "FAM01", "P1002": "FAM01", "P1003": None, "P1004": None}
+    assert bedrooms["PV1"] is True and bedrooms["PV2"] is False and bedrooms["LV1"] is None
     again = runner.invoke(args=["import-ssd", str(EXTRACT)])
     assert again.exit_code == 0 and "0 created, 4 updated" in again.output
     assert count(app, VisitRow) == 6
@@ -103,6 +110,7 @@ def test_round_trip_ssd_in_visits_recorded_ssd_out_and_back_gives_the_same_due_d
         child = db.session.scalar(select(Child.id).where(Child.reference == "P1001"))
     recorded = str(uuid.uuid4())
     body = {"child_id": child, "date": "2026-11-20", "role": "social_worker", "child_seen": True, "seen_alone": True}
+    body["bedroom_seen"] = True
     assert signed_in(app, admin).put(f"/api/visits/{recorded}", json=body).status_code == 201
     before = due_dates(app, admin)
     out = tmp_path / "out"
@@ -116,7 +124,7 @@ def test_round_trip_ssd_in_visits_recorded_ssd_out_and_back_gives_the_same_due_d
         "cinv_cin_visit_date": "2026-11-20",
         "cinv_cin_visit_seen": "Y",
         "cinv_cin_visit_seen_alone": "Y",
-        "cinv_cin_visit_bedroom": "",
+        "cinv_cin_visit_bedroom": "Y",
     }
     assert [row["cppv_cp_visit_id"] for row in read_csv(out / "ssd_cp_visits.csv")] == ["PV1", "PV2"]
     with app.app_context():  # the visits are lost here; the exported tables bring them back

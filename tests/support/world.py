@@ -17,6 +17,7 @@ from backend.auth.passwords import hash_password
 from backend.auth.sessions import csrf_token_for, hash_token, start_session
 from backend.core.cases import parse_case
 from backend.extensions import db
+from backend.persistence.case_rows import child_fields
 from backend.persistence.children import Allocation, Child
 from backend.persistence.people import Team, Worker
 from backend.services.children import store_case_facts
@@ -76,7 +77,7 @@ def add_child(
     case_overrides.setdefault("reference", f"C-{next(_numbers):05d}")
     case = parse_case(make_case_json(**case_overrides))
     with app.app_context():
-        child = Child(reference=case.reference, name=case.name, date_of_birth=case.date_of_birth, team_id=team_id)
+        child = Child(reference=case.reference, team_id=team_id, **child_fields(case))
         db.session.add(child)
         db.session.flush()
         store_case_facts(child.id, case)
@@ -132,6 +133,19 @@ def visit_body(child_id: str, **overrides: Any) -> dict[str, Any]:
         "role": "social_worker",
         "child_seen": True,
         "seen_alone": False,
+    }
+    body.update(overrides)
+    return body
+
+
+def household_visit_body(children: Iterable[str], **overrides: Any) -> dict[str, Any]:
+    """A household visit seeing each child alone, bedroom not seen."""
+    body: dict[str, Any] = {
+        "date": "2026-11-20",
+        "role": "social_worker",
+        "children": [
+            {"child_id": child, "child_seen": True, "seen_alone": True, "bedroom_seen": False} for child in children
+        ],
     }
     body.update(overrides)
     return body

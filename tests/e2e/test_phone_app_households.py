@@ -1,0 +1,82 @@
+"""A household's children together in the phone app, in Debian's chromium, against the real
+API: one household visit recorded offline with per-child answers, queued in the outbox, synced
+once as one visit per child."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext
+from sqlalchemy import select, update
+
+from backend.clock import today_in_london
+from backend.extensions import db
+from backend.persistence.children import Child, VisitRow
+from backend.services.household_visits import child_visit_id
+from tests.e2e import test_phone_app as phone_app
+from tests.e2e.browser import wait_until
+from tests.e2e.phone import api_get, outbox, sign_in, wait_for_offline_copy
+from tests.e2e.test_phone_app import Site, World, seed
+from tests.support.database import empty_tables
+
+pytestmark = pytest.mark.browser
+# The loopback server with the real app, shared with the phone app's own tests' fixture.
+site = phone_app.site
+
+
+@pytest.fixture
+def world(site: Site) -> World:
+    empty_tables(site.app)
+    world = seed(site.app, today_in_london())
+    with site.app.app_context():
+        siblings = [world.children["C-0001"], world.children["C-0002"]]
+        db.session.execute(update(Child).where(Child.id.in_(siblings)).values(household="F-1021"))
+        db.session.commit()
+    return world
+
+
+def test_a_household_visit_recorded_offline_syncs_as_one_visit_per_child(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    wait_for_offline_copy(page)
+    seen, unseen = world.children["C-0001"], world.children["C-0002"]  # child protection, child in need
+    before = {item["child_id"]: item for item in api_get(page, "/api/caseload")["obligations"]}
+    household = page.inner_text("section.households")
+    assert "Household F-1021" in household
+    for child in (seen, unseen):  # each with its own due date and status
+        assert before[child]["household"] == "F-1021"
+        assert f"{before[child]['reference']} · {before[child]['initials']}" in household
+
+    context.set_offline(True)
+    page.click("section.households button[data-action=household]")
+    page.uncheck("#hh-seen-1")  # seen, but neither alone nor the bedroom; and the sibling not seen
+    page.click("#household-dialog button[value=save]")
+    wait_until(lambda: len(outbox(page)) == 1, page=page, what="the household visit in the outbox")
+    (entry,) = outbox(page)
+    assert entry["type"] == "household_visit" and [child["child_id"] for child in entry["body"]["children"]] == [
+        seen,
+        unseen,
+    ]
+    assert "household visit" in page.inner_text("#outbox-list")
+
+    context.set_offline(False)
+    page.wait_for_selector("#outbox-section", state="hidden", timeout=20000)
+    with site.app.app_context():
+        stored = {
+            visit.child_id: (visit.id, visit.child_seen, visit.seen_alone, visit.bedroom_seen)
+            for visit in db.session.scalars(select(VisitRow).where(VisitRow.visitor_id.is_not(None)))
+        }
+    assert stored == {
+        seen: (child_visit_id(entry["id"], seen), True, False, False),
+        unseen: (child_visit_id(entry["id"], unseen), False, False, False),
+    }
+    after = {item["child_id"]: item for item in api_get(page, "/api/caseload")["obligations"]}
+    assert after[seen]["last_visit"] == today_in_london().isoformat() and after[seen]["due"] > before[seen]["due"]
+    assert after[unseen]["due"] == before[unseen]["due"]
+
+    # The child page shows the practice checks the last two visits raise, beside the due dates.
+    page.click(f'li.visit[data-child-id="{seen}"] a.visit-child')
+    page.wait_for_selector("ul.practice-checks")
+    assert "Not seen alone at the last 2 visits." in page.inner_text("ul.practice-checks")
+    assert "Bedroom not seen at the last 2 visits." in page.inner_text("ul.practice-checks")
