@@ -4,8 +4,8 @@ A child may belong to a household (a family or sibling-group key) so that siblin
 together and seen in one household visit; a visit records whether the child's bedroom was seen
 and whether a baby was seen awake, for the practice checks beside due dates.
 
-Revision ID: 0011_homes16
-Revises: 0010_override_agreed_by
+Revision ID: 0012_households
+Revises: 0011_feed_tokens_without_version
 Create Date: 2026-12-06 05:15:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_homes16"
-down_revision = "0010_override_agreed_by"
+revision = "0012_households"
+down_revision = "0011_feed_tokens_without_version"
 branch_labels = None
 depends_on = None
 

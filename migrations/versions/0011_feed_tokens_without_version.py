@@ -1,6 +1,6 @@
 """Drop feed_tokens.version: no longer read or written since the data version took its place
 
-Revision ID: 0011_cons14
+Revision ID: 0011_feed_tokens_without_version
 Revises: 0010_override_agreed_by
 Create Date: 2026-12-06 05:20:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_cons14"
+revision = "0011_feed_tokens_without_version"
 down_revision = "0010_override_agreed_by"
 branch_labels = None
 depends_on = None
