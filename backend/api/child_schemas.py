@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..core.intervals import parse_interval
 from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
-from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
+from .schemas import AsOfQueryArgsSchema, DeadlineSchema, ObligationSchema, VisitSchema
 
 PLAN_TYPE = validate.OneOf(list(PLAN_TYPES))
 PLACEMENT = validate.OneOf(list(PLACEMENTS))
@@ -89,6 +89,9 @@ class CaseVisitSchema(Schema):
     role = fields.String(required=True, validate=VISIT_ROLE)
     child_seen = StrictBoolean(load_default=True)
     kind = fields.String(allow_none=True, validate=validate.OneOf(list(CONTACT_KINDS)))
+    written_up = IsoDate(
+        allow_none=True, metadata={"description": "The day the visit's record was completed; null or absent: not yet"}
+    )
 
 
 class OverrideInSchema(Schema):
@@ -248,6 +251,10 @@ class UnscheduledPlanSchema(Schema):
 class ObligationListSchema(Schema):
     obligations = fields.List(fields.Nested(ObligationSchema))
     unscheduled = fields.List(fields.Nested(UnscheduledPlanSchema))
+
+
+class DeadlineListSchema(Schema):
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
 
 
 class ProjectionQueryArgsSchema(AsOfQueryArgsSchema):

@@ -113,6 +113,17 @@ def parse_case(data: Any) -> Case:
     return Case(reference, name.strip(), dob, episodes, events, visits, overrides)
 
 
+def future_visit_field(case: Case, today: date) -> tuple[int, str] | None:
+    """(index, field) of the first visit dated, or written up, after ``today``: every writer
+    refuses a case that records what has not happened yet."""
+    for index, visit in enumerate(case.visits):
+        if visit.date > today:
+            return index, "date"
+        if visit.written_up is not None and visit.written_up > today:
+            return index, "written_up"
+    return None
+
+
 def _list(reference: str, data: Mapping[str, Any], key: str) -> list[Any]:
     value = data.get(key, [])
     if value is None:
