@@ -25,6 +25,7 @@ from .calendars import WorkingCalendar
 from .cases import Case, Visit
 from .deadline_rules import DeadlineRule, SchoolTerm, Step
 from .deadline_terms import termly_due
+from .errors import CalendarRangeError
 from .explanations import holiday_clause
 from .hours import HourClock
 from .intervals import Interval, plus_months
@@ -82,7 +83,13 @@ def compute_deadlines(
     clock = clock or HourClock(None)
     best: dict[tuple[object, ...], Candidate] = {}
     for rule in rules:
-        for key, candidate in _candidates(rule, case, today, calendar, terms, clock):
+        try:
+            found = list(_candidates(rule, case, today, calendar, terms, clock))
+        except CalendarRangeError:
+            # A count that runs past the working-day calendar's years gives no date to show: the
+            # rule is left out rather than failing the whole list of the child.
+            continue
+        for key, candidate in found:
             current = best.get(key)
             if current is None or candidate.due < current.due:
                 best[key] = candidate
