@@ -145,7 +145,9 @@ def test_a_case_recorded_one_fact_at_a_time_is_scheduled_as_its_case_file_is(
 
     manager = signed_in(app, add_worker(app, "team_manager", add_team(app)))
     for case in ONE_FACT_CASES:
-        child_id = manager.post("/api/children", json={"reference": case["reference"]}).json["id"]
+        # The date of birth with the child: deadlines such as the needs assessment count from a birthday.
+        child = {"reference": case["reference"], "date_of_birth": case["date_of_birth"]}
+        child_id = manager.post("/api/children", json=child).json["id"]
         for episode in case["episodes"]:
             assert manager.post(f"/api/children/{child_id}/episodes", json=episode).status_code == 201
         for event in case["events"]:
