@@ -15,7 +15,7 @@ and evaluated by ``deadlines.py``. Each rule is a clock:
   the due date is max(step start, last meeting + every), kept only if it falls before the next
   step starts; ``termly = true`` instead asks for one meeting in each school term;
 - ``plan_types``: the clock runs only in a period of these plans, still running (for a
-  write-up: running on the visit's day); ``ends_with_plan``: it stops when such a plan ends;
+  write-up: running on the visit's day); ``ends_with_plan``: it stops when such a plan ends after it started;
 - ``before``: a backward deadline, ``by`` before each scheduled meeting of that event type.
 
 Statute is the floor, as for visits: a local profile's deadlines and its base's statutory ones
@@ -70,8 +70,8 @@ class DeadlineRule:
     plan_types: frozenset[str] | None = None
     # A write-up counts contacts of every kind (calls, texts), not only visits in person.
     any_contact: bool = False
-    # The clock stops when an episode of these types, running on the trigger's day or starting
-    # by the due date, has ended (an enquiry closed without a conference): nothing is owed after.
+    # The clock stops when an episode of these types ends after it started, by the day asked
+    # about (an enquiry closed without a conference): nothing is owed after.
     ends_with_plan: frozenset[str] | None = None
     # A meeting this long before the start still meets it (a needs assessment begun at 15 years
     # 9 months and finished before the 16th birthday).
@@ -161,6 +161,8 @@ def _trigger(reader: Reader, text: Any) -> Trigger:
         raise reader.error("from", "expected 'event:TYPE', 'start', 'birthday:N' or 'visit'")
     base, _, offset_text = (part.strip() for part in text.partition("+"))
     offset = reader.parse_interval_text("from", offset_text) if offset_text else None
+    if offset is not None and offset.unit in ("hours", "working_days"):
+        raise reader.error("from", "an offset is in days, weeks, months or years")
     kind, _, argument = base.partition(":")
     if kind in ("start", "visit") and not argument:
         return Trigger(kind, offset=offset)

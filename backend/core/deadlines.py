@@ -188,10 +188,10 @@ def _occurrences(rule: DeadlineRule, case: Case, today: date) -> list[tuple[date
 
 
 class _CalendarDays:
-    """Trigger offsets are calendar lengths ("9 months after the 16th birthday")."""
+    """Trigger offsets are calendar lengths ("9 months after the 16th birthday"), checked at load."""
 
     def add_working_days(self, day: date, count: int) -> date:
-        raise ValueError("a trigger's offset is in days, weeks, months or years")
+        raise AssertionError("a trigger's offset is never in working days")
 
 
 _NO_WORKING_DAYS = _CalendarDays()
@@ -300,7 +300,7 @@ def _running(period: Period, today: date) -> bool:
 
 
 def _stopped(rule: DeadlineRule, case: Case, start: date, today: date) -> bool:
-    """An episode of ``ends_with_plan`` that ran on the trigger's day (or began after it) has ended."""
+    """An episode of ``ends_with_plan`` ended after the clock started, by ``today``."""
     if rule.ends_with_plan is None:
         return False
     return any(

@@ -384,3 +384,33 @@ def test_school_terms_are_sorted_and_a_term_ending_before_it_starts_is_refused(e
     assert profile.school_terms[0] == SchoolTerm(date(2026, 9, 2), date(2026, 12, 18), "autumn term 2026")
     with pytest.raises(ProfileError, match=r"school_terms\[0\]\.end"):
         with_terms(england, [{"start": "2026-12-18", "end": "2026-09-02", "name": "backwards"}])
+
+
+def test_a_trigger_offset_in_working_days_is_refused_at_load(england: Profile) -> None:
+    data = {
+        "id": "offset",
+        "name": "Offset",
+        "region": "ENG",
+        "rules": [
+            {
+                "id": "o.cin",
+                "plan_type": "child_in_need",
+                "role": "social_worker",
+                "phases": [{"every": "4 weeks"}],
+                "source": {"document": "d", "section": "s", "quote": "q"},
+            }
+        ],
+        "deadlines": [
+            {
+                "id": "o.needs",
+                "kind": "needs_assessment",
+                "label": "Needs",
+                "from": "birthday:16 + 2 working days",
+                "within": "3 months",
+                "met_by": ["needs_assessment"],
+                "source": {"document": "d", "section": "s", "quote": "q"},
+            }
+        ],
+    }
+    with pytest.raises(ProfileError, match=r"from.*days, weeks, months or years"):
+        parse_profile(data, "offset.toml")
