@@ -5,11 +5,12 @@ import * as plans from './plans.js';
 import * as render from './render.js';
 
 export async function childPage(childId, workerId) {
-  const [child, obligations, projections, planned] = await Promise.all([
+  const [child, obligations, projections, planned, deadlines] = await Promise.all([
     api.getChild(childId),
     api.getChildObligations(childId),
     api.getProjections(childId),
     api.getChildPlans(childId).catch(() => ({ body: { plans: [] } })),
+    api.getChildDeadlines(childId).catch(() => ({ body: { deadlines: [] } })),
   ]);
   document.title = `${child.body.reference} – Visits`;
   const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits());
@@ -30,6 +31,7 @@ export async function childPage(childId, workerId) {
         .flatMap((obligation) => [recordButtonFor(childId, obligation), plans.planButtonFor(childId, obligation)]),
     ),
   );
+  page.push(...render.renderDeadlines(deadlines.body.deadlines));
   return page;
 }
 
