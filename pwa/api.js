@@ -115,6 +115,10 @@ export function getChildObligations(childId) {
   return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/obligations`);
 }
 
+export function getChildDeadlines(childId) {
+  return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/deadlines`);
+}
+
 export function getProjections(childId, count = 3) {
   return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/projections?count=${count}`);
 }

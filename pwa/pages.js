@@ -7,12 +7,14 @@ import * as render from './render.js';
 
 // Every read a child page makes: the page and the offline copy (keepChildPagesOffline) share it.
 function childReads(childId) {
-  return [api.getChild(childId), api.getChildObligations(childId), api.getProjections(childId), api.getChildPlans(childId)];
+  return [api.getChild(childId), api.getChildObligations(childId), api.getProjections(childId), api.getChildPlans(childId), api.getChildDeadlines(childId)];
 }
 
 export async function childPage(childId, workerId) {
-  const [child, obligations, projections, planned] = await Promise.all(
-    childReads(childId).map((read, index) => (index === 3 ? read.catch(() => ({ body: { plans: [] } })) : read)),
+  // Plans and deadlines are extras: the page shows without them.
+  const extras = [{ body: { plans: [] } }, { body: { deadlines: [] } }];
+  const [child, obligations, projections, planned, deadlines] = await Promise.all(
+    childReads(childId).map((read, index) => (index >= 3 ? read.catch(() => extras[index - 3]) : read)),
   );
   document.title = `${child.body.reference} – Visits`;
   const page = render.renderChild(child.body, obligations.body.obligations, projections.body.projections, api.routes.visits(), obligations.body.practice_checks);
@@ -33,6 +35,7 @@ export async function childPage(childId, workerId) {
         .flatMap((obligation) => [recordButtonFor(childId, obligation), plans.planButtonFor(childId, obligation)]),
     ),
   );
+  page.push(...render.renderDeadlines(deadlines.body.deadlines));
   return page;
 }
 

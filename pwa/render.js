@@ -273,6 +273,20 @@ export function renderChild(child, obligations, projections, visitsHref, checks 
   ];
 }
 
+// Deadlines that are not visits (a conference, a review, a write-up), soonest first; the
+// explanation starts with the rule's label.
+export function renderDeadlines(deadlines) {
+  const item = (deadline) =>
+    h(
+      'li',
+      { class: `obligation status-${deadline.status}` },
+      h('div', { class: 'visit-main' }, h('h3', {}, deadline.explanation.split(':')[0]), statusBadge(deadline.status)),
+      h('p', {}, `Due ${formatDate(deadline.due)}`),
+      h('p', { class: 'explanation' }, deadline.explanation),
+    );
+  return deadlines.length ? [h('h2', {}, 'Other deadlines'), h('ul', { class: 'deadlines' }, deadlines.map(item))] : [];
+}
+
 function renderObligation(obligation, projected, attempted) {
   return h(
     'li',

@@ -47,6 +47,9 @@ from backend.persistence.rules_files import load_profiles  # noqa: E402
 RECORDED = Path(__file__).resolve().parent.parent / "tests" / "unit" / "engine_golden.json"
 SEED, CASES = 13, 3000
 TODAYS = (date(2026, 11, 23), date(2026, 12, 24), date(2027, 3, 28))
+# The event types there were when the fingerprints were recorded: later ones (the meetings that
+# start or meet a deadline) are appended after them, and drawing from more would change every case.
+RECORDED_EVENT_TYPES = tuple(EVENT_TYPES)[:18]
 
 
 def synthetic_cases(seed: int = SEED, count: int = CASES) -> Iterator[tuple[Case, date]]:
@@ -87,7 +90,7 @@ def _episodes(rng: random.Random, start: date, today: date) -> tuple[Episode, ..
 def _event(rng: random.Random, first: date, today: date) -> Event:
     day = first + timedelta(days=rng.randint(-10, (today - first).days + 120))
     at = time(rng.randrange(24), rng.choice([0, 15, 30, 45])) if rng.random() < 0.5 else None
-    kind = rng.choice(list(EVENT_TYPES))
+    kind = rng.choice(RECORDED_EVENT_TYPES)
     role = rng.choice(list(VISIT_ROLES)) if kind == "allocated" and rng.random() < 0.8 else None
     return Event(kind, day, at, role)
 

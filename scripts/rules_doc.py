@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend.core.deadline_rules import DeadlineRule  # noqa: E402
 from backend.core.profiles import Anchor, Phase, Profile, VisitRule  # noqa: E402
 from backend.core.vocabulary import EVENT_TYPES  # noqa: E402
 from backend.persistence.rules_files import load_profiles  # noqa: E402
@@ -44,6 +45,7 @@ def _profile_table(profile: Profile) -> str:
     if profile.not_covered:
         lines += ["", "Plan types with no rule, and why:", ""]
         lines += [f"- `{plan_type}`: {reason}" for plan_type, reason in profile.not_covered]
+    lines += _deadline_table(profile)
     lines += _coverage_table(profile)
     return "\n".join(lines)
 
@@ -52,6 +54,11 @@ def _coverage_table(profile: Profile) -> list[str]:
     """Each duty of the profile's document, by line: the rule that encodes it, or why none does."""
     rows = [
         (rule.source.lines, rule.label, f"`{rule.id}` ({rule.duty})", "") for rule in profile.rules if rule.source.lines
+    ]
+    rows += [
+        (rule.source.lines, rule.label, f"`{rule.id}` (deadline `{rule.kind}`)", "")
+        for rule in profile.deadlines
+        if rule.source.lines
     ]
     rows += [(entry.lines, entry.duty, "not encoded", entry.reason) for entry in profile.not_encoded]
     if not rows:
@@ -69,6 +76,60 @@ def _coverage_table(profile: Profile) -> list[str]:
         for seed_lines, duty, rule, why in rows
     ]
     return table
+
+
+def _deadline_table(profile: Profile) -> list[str]:
+    """The profile's deadlines that are not visits (its own, then the statutory ones of its base)."""
+    if not profile.deadlines:
+        return []
+    table = [
+        "",
+        f"#### Deadlines of `{profile.id}` that are not visits",
+        "",
+        "| deadline | kind | clock | source | decision |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in profile.deadlines:
+        cells = [
+            f"`{rule.id}`",
+            f"`{rule.kind}`",
+            _clock(rule),
+            f"{rule.source.section} ({rule.source.document}): “{rule.source.quote}”",
+            rule.decision or "",
+        ]
+        table.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return table
+
+
+def _clock(rule: DeadlineRule) -> str:
+    parts = ["statutory"] if rule.statutory else []
+    if rule.plan_types:
+        parts.append("while " + " or ".join(f"`{plan}`" for plan in sorted(rule.plan_types)))
+    if rule.before is not None and rule.by is not None:
+        parts.append(f"at least {rule.by.describe()} before each {EVENT_TYPES[rule.before]}")
+    else:
+        trigger = rule.trigger
+        start = {"visit": "each visit", "start": "the start"}.get(trigger.kind)
+        if trigger.kind == "event":
+            start = f"each {EVENT_TYPES[trigger.event_type or '']}"
+        elif trigger.kind == "birthday":
+            start = f"the {trigger.years}th birthday"
+        if trigger.offset is not None:
+            start = f"{trigger.offset.describe()} after {start}"
+        if rule.within is not None:
+            parts.append(f"within {rule.within.describe()} of {start}")
+        else:
+            parts.append(f"from {start}")
+    for step in rule.then:
+        since = {"start": "", "meeting": f" from meeting {step.number}", "birthday": f" from birthday {step.number}"}
+        parts.append(f"then {step.every.describe_every()}{since[step.start]}")
+    if rule.termly:
+        parts.append("then one in each school term")
+    if rule.met_by:
+        parts.append("met by " + " or ".join(EVENT_TYPES[kind] for kind in rule.met_by))
+    elif rule.trigger.kind == "visit":
+        parts.append("met when the visit is marked written up")
+    return "; ".join(parts)
 
 
 def _first_line(seed_lines: tuple[str, ...]) -> int:

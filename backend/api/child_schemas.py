@@ -13,7 +13,7 @@ from ..core.intervals import parse_interval
 from ..core.practice_checks import CONDITIONS
 from ..core.vocabulary import CONTACT_KINDS, EVENT_TYPES, LEGAL_STATUSES, PLACEMENTS, PLAN_TYPES, VISIT_ROLES
 from .fields import DateOfBirth, IsoDate, StrictBoolean, plain_text
-from .schemas import AsOfQueryArgsSchema, ObligationSchema, VisitSchema
+from .schemas import AsOfQueryArgsSchema, DeadlineSchema, ObligationSchema, VisitSchema
 
 PLAN_TYPE = validate.OneOf(list(PLAN_TYPES))
 PLACEMENT = validate.OneOf(list(PLACEMENTS))
@@ -92,6 +92,9 @@ class CaseVisitSchema(Schema):
     role = fields.String(required=True, validate=VISIT_ROLE)
     child_seen = StrictBoolean(load_default=True)
     kind = fields.String(allow_none=True, validate=validate.OneOf(list(CONTACT_KINDS)))
+    written_up = IsoDate(
+        allow_none=True, metadata={"description": "The day the visit's record was completed; null or absent: not yet"}
+    )
 
 
 class OverrideInSchema(Schema):
@@ -267,6 +270,10 @@ class ObligationListSchema(Schema):
     obligations = fields.List(fields.Nested(ObligationSchema))
     unscheduled = fields.List(fields.Nested(UnscheduledPlanSchema))
     practice_checks = fields.List(fields.Nested(PracticeCheckSchema))
+
+
+class DeadlineListSchema(Schema):
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
 
 
 class ProjectionQueryArgsSchema(AsOfQueryArgsSchema):

@@ -16,6 +16,7 @@ from .child_schemas import (
     ChildListSchema,
     ChildSchema,
     CreatedSchema,
+    DeadlineListSchema,
     ObligationListSchema,
     ProjectionListSchema,
     ProjectionQueryArgsSchema,
@@ -72,6 +73,24 @@ class ChildObligations(MethodView):
         response = cached_json(
             ("obligations", child_id, as_of, today_date),
             lambda: service.obligations_of(child_id, as_of),
+        )
+        record_read(viewer.worker_id, child_id, route_name())
+        return response
+
+
+@blp.route("/<child_id>/deadlines")
+class ChildDeadlines(MethodView):
+    @blp.arguments(AsOfQueryArgsSchema(), location="query")
+    @blp.response(200, DeadlineListSchema)
+    @blp.alt_response(404, description="No such child, or not one the caller may see")
+    def get(self, query: dict[str, Any], child_id: str) -> Response:
+        """Deadlines that are not visits (conferences, reviews, write-ups...): as ``flask due`` gives them."""
+        viewer, today_date = current_viewer(), today()
+        as_of = query.get("as_of") or today_date
+        service.require_visible_child(viewer, child_id, today_date)  # on every request, cached body or not
+        response = cached_json(
+            ("deadlines", child_id, as_of, today_date),
+            lambda: service.deadlines_of(child_id, as_of),
         )
         record_read(viewer.worker_id, child_id, route_name())
         return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..core.scheduling import STATUSES
-from ..core.vocabulary import DUTIES, PLAN_TYPES, VISIT_ROLES
+from ..core.vocabulary import DEADLINE_KINDS, DUTIES, PLAN_TYPES, VISIT_ROLES
 from .fields import IsoDate
 
 DATE_TEXT = {"format": "date"}
@@ -33,6 +33,20 @@ class ObligationSchema(Schema):
         allow_none=True,
         metadata={"description": "ISO date-time in Europe/London when the duty counts hours, else null"},
     )
+
+
+class DeadlineSchema(Schema):
+    """Exactly the fields of a deadline in the ``due`` command's output (``Deadline.as_dict``)."""
+
+    kind = fields.String(validate=validate.OneOf(list(DEADLINE_KINDS)))
+    due = fields.String(metadata=DATE_TEXT)
+    due_at = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO date-time in Europe/London when the deadline counts hours, else null"},
+    )
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    rule = fields.String()
+    explanation = fields.String()
 
 
 class NextPlanSchema(Schema):
@@ -93,4 +107,7 @@ class VisitSchema(Schema):
     recorded_at = fields.AwareDateTime()
     withdrawn_at = fields.AwareDateTime(
         allow_none=True, metadata={"description": "Set once withdrawn as recorded in error: it no longer counts"}
+    )
+    written_up = IsoDate(
+        allow_none=True, metadata={"description": "The day the visit's record was completed; null: not yet"}
     )

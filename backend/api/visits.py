@@ -1,4 +1,5 @@
-"""``/api/visits/<uuid>``: record a visit idempotently (the phone chooses the id), or withdraw it."""
+"""``/api/visits/<uuid>``: record a visit idempotently (the phone chooses the id), or withdraw it;
+``/api/visits/<uuid>/written-up``: mark the day its record was completed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from marshmallow import Schema, fields, validate
 from ..core.vocabulary import CONTACT_KINDS
 from ..services.audit import record_read
 from ..services.visit_withdrawals import withdraw_visit
+from ..services.visit_write_ups import mark_written_up
 from ..services.visits import VisitReport, record_visit, visible_visit
 from .child_schemas import ID, VISIT_ROLE
 from .context import now, route_name, today
@@ -63,3 +65,23 @@ class Visit(MethodView):
     def delete(self, visit_id: UUID) -> None:
         """Withdraw a visit recorded in error: it stays in the history but no longer counts."""
         withdraw_visit(current_viewer(), str(visit_id), today(), now(), route_name())
+
+
+class WriteUpSchema(Schema):
+    written_up = IsoDate(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The day the visit's record was completed (not in the future); null clears it"},
+    )
+
+
+@blp.route("/<uuid:visit_id>/written-up")
+class VisitWriteUp(MethodView):
+    @blp.arguments(WriteUpSchema())
+    @blp.response(200, VisitSchema)
+    @blp.alt_response(403, description="Visible, but only its recorder or a worker holding its role may mark it")
+    @blp.alt_response(404, description="No such visit, or not one the caller may see")
+    @blp.alt_response(409, description="The visit was withdrawn as recorded in error")
+    def put(self, body: dict[str, Any], visit_id: UUID) -> dict[str, Any]:
+        """Mark the visit written up on a day (its write-up deadline is then met), or clear the mark."""
+        return mark_written_up(current_viewer(), str(visit_id), body["written_up"], today(), route_name())

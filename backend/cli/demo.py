@@ -187,6 +187,8 @@ def add_child(
             seen_alone=rng.random() < 0.6,
             bedroom_seen=rng.random() < 0.6,
             visitor_id=holder.id,
+            # Written up the next day; a visit made yesterday or today still shows its write-up due.
+            written_up=visit.date + timedelta(days=1) if visit.date + timedelta(days=1) < today else None,
         )
         for visit in visits
     )

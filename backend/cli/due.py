@@ -46,7 +46,7 @@ def _iso_date(_ctx: Any, param: click.Parameter, value: str | None) -> date | No
     "--profile", "profile_name", default=None, help="Rules profile (default: RULES_PROFILE, as the app uses)."
 )
 def due_command(file: Any, today: date | None, profile_name: str | None) -> None:
-    """Print each case's obligations as JSON, from a case file (one object or an array)."""
+    """Print each case's obligations and deadlines as JSON, from a case file (one object or an array)."""
     scheduler: Scheduler = current_app.extensions["scheduler"]
     try:
         profile = scheduler.profile(profile_name)
@@ -86,6 +86,7 @@ def _case_results(
             raise click.ClickException(f"{where}{problem}") from None
         try:
             obligations = scheduler.obligations(case, today, profile_name)
+            deadlines = scheduler.deadlines(case, today, profile_name)
         except CoreError as problem:
             # Say which case: a visit dated 1899 is a typo in one record, not a broken calendar.
             raise click.ClickException(f"{where}case {case.reference}: {problem}") from None
@@ -94,6 +95,7 @@ def _case_results(
             "obligations": [obligation.as_dict() for obligation in obligations],
             "unscheduled": [entry.as_dict() for entry in scheduler.unscheduled(case, today, profile_name)],
             "practice_checks": [flag.as_dict() for flag in checks_raised(scheduler, case, today, profile_name)],
+            "deadlines": [deadline.as_dict() for deadline in deadlines],
         }
 
 

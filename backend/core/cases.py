@@ -7,6 +7,7 @@ of the first problem, so a bad import never turns into a child without a schedul
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
@@ -55,6 +56,8 @@ class Visit:
     role: str
     child_seen: bool = True
     kind: str = "home_visit"
+    # The day the visit's record was completed (None: not yet); its write-up deadline counts from the visit.
+    written_up: dt.date | None = None
 
     @property
     def in_person(self) -> bool:
@@ -130,6 +133,17 @@ def _household(reference: str, value: Any) -> str | None:
     if not isinstance(value, str) or len(value.strip()) > HOUSEHOLD_MAX or not value.isprintable():
         raise InvalidCase(reference, "household", f"expected a key of at most {HOUSEHOLD_MAX} printable characters")
     return value.strip() or None
+
+
+def future_visit_field(case: Case, today: date) -> tuple[int, str] | None:
+    """(index, field) of the first visit dated, or written up, after ``today``: every writer
+    refuses a case that records what has not happened yet."""
+    for index, visit in enumerate(case.visits):
+        if visit.date > today:
+            return index, "date"
+        if visit.written_up is not None and visit.written_up > today:
+            return index, "written_up"
+    return None
 
 
 def _list(reference: str, data: Mapping[str, Any], key: str) -> list[Any]:
@@ -210,7 +224,10 @@ def _parse_visit(reference: str, index: int, item: Any) -> Visit:
         raise InvalidCase(reference, f"{field}.child_seen", "expected true or false")
     kind = item.get("kind")
     kind = "home_visit" if kind is None else _choice(reference, f"{field}.kind", kind, CONTACT_KINDS, "contact kind")
-    return Visit(visit_date, role, child_seen, kind)
+    written_up = _optional_date(reference, f"{field}.written_up", item.get("written_up"))
+    if written_up is not None and written_up < visit_date:
+        raise InvalidCase(reference, f"{field}.written_up", "a visit cannot be written up before it happened")
+    return Visit(visit_date, role, child_seen, kind, written_up)
 
 
 def _mapping(reference: str, field: str, item: Any) -> Mapping[str, Any]:

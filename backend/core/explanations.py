@@ -61,7 +61,7 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
     else:
         reason = _cadence_reason(basis, from_phase_start)
     counted_from = basis.phase_start if from_phase_start else basis.since
-    holidays = _holiday_clause(basis.interval, counted_from, basis.due, calendar)
+    holidays = holiday_clause(basis.interval, counted_from, basis.due, calendar)
     sentence = f"{rule.label}: {reason}{holidays}, so due {long_date(basis.due)}"
     if basis.due_at is not None:
         sentence += f" at {basis.due_at.strftime('%H:%M')}"
@@ -89,7 +89,7 @@ def _cadence_reason(basis: Basis, from_phase_start: bool) -> str:
     return f"{every} from the start on {short_date(basis.since)}, with no visit since"
 
 
-def _holiday_clause(interval: Interval, after: date | None, due: date, calendar: WorkingCalendar) -> str:
+def holiday_clause(interval: Interval, after: date | None, due: date, calendar: WorkingCalendar) -> str:
     """Name the bank holidays that pushed a working-day count later; other units skip none."""
     if interval.unit != "working_days" or after is None or after >= due:
         return ""

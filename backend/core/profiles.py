@@ -24,6 +24,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from .deadline_rules import DeadlineRule, SchoolTerm, parse_deadlines, parse_school_terms
 from .errors import ProfileError
 from .floor import statutory_floor
 from .practice_checks import PracticeCheck, parse_practice_checks
@@ -53,6 +54,9 @@ class Profile:
     not_encoded: tuple[NotEncoded, ...] = ()
     # Conditions of recent visits shown beside due dates (core/practice_checks.py); never a due date.
     practice_checks: tuple[PracticeCheck, ...] = ()
+    # Deadlines that are not visits (core/deadlines.py): this profile's, then its base's statutory ones.
+    deadlines: tuple[DeadlineRule, ...] = ()
+    school_terms: tuple[SchoolTerm, ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -176,6 +180,11 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
             raise ProfileError(source, rule.id, "id", "two rules share this id")
         seen.add(rule.id)
     not_covered = _parse_not_covered(reader)
+    deadlines = parse_deadlines(reader) + (tuple(rule for rule in base.deadlines if rule.statutory) if base else ())
+    for deadline in deadlines:
+        if deadline.id in seen:
+            raise ProfileError(source, deadline.id, "id", "two rules share this id")
+        seen.add(deadline.id)
     return Profile(
         profile_id,
         reader.text("name"),
@@ -187,6 +196,8 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
         not_covered,
         _parse_not_encoded(reader),
         parse_practice_checks(reader, base.practice_checks if base else ()),
+        deadlines,
+        parse_school_terms(reader) or (base.school_terms if base else ()),
     )
 
 

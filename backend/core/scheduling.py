@@ -305,18 +305,20 @@ def project_due_dates(
     return projected
 
 
+def due_status(due: date, today: date, soon_limit: date) -> str:
+    """One of STATUSES; ``soon_limit`` is DUE_SOON_WORKING_DAYS working days after ``today``."""
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "due_today"
+    return "due_soon" if due <= soon_limit else "ok"
+
+
 def _obligation(
     basis: Basis, last_visit: date | None, today: date, soon_limit: date, calendar: WorkingCalendar
 ) -> Obligation:
     due = basis.due
-    if due < today:
-        status = "overdue"
-    elif due == today:
-        status = "due_today"
-    elif due <= soon_limit:
-        status = "due_soon"
-    else:
-        status = "ok"
+    status = due_status(due, today, soon_limit)
     plan_by = calendar.working_day_on_or_before(due)
     return Obligation.built(
         role=basis.rule.role,

@@ -84,6 +84,39 @@ EVENT_TYPES: dict[str, str] = {
     "strategy_discussion": "strategy discussion",
     # The basis for a reduced visiting frequency has gone (instability, consent withdrawn).
     "long_term_visits_ended": "end of the basis for less frequent visits",
+    # The meetings, assessments and plans that start or meet a deadline (core/deadlines.py).
+    "referral": "referral",
+    "initial_child_protection_conference": "initial child protection conference",
+    "core_group": "core group meeting",
+    "cared_for_review": "cared-for review",
+    "health_assessment": "health assessment",
+    "personal_education_plan": "personal education plan meeting",
+    "pathway_plan_review": "pathway plan review",
+    "assessment_completed": "completion of the assessment",
+    "needs_assessment": "needs assessment (pathway plan part one)",
+    "assessment_planning_meeting": "assessment planning meeting",
+    "child_in_need_meeting": "child in need meeting",
+    # A conference or review report shared with the family (meets a backward deadline).
+    "report_shared": "report shared with the family",
+}
+
+# Deadlines that are not visits (core/deadlines.py): kind -> label.
+DEADLINE_KINDS: dict[str, str] = {
+    "visit_write_up": "Visit write-up",
+    "initial_child_protection_conference": "Initial child protection conference",
+    "core_group": "Core group meeting",
+    "review_child_protection_conference": "Review child protection conference",
+    "cared_for_review": "Cared-for review",
+    "initial_health_assessment": "Initial health assessment",
+    "review_health_assessment": "Review health assessment",
+    "personal_education_plan": "Personal education plan",
+    "needs_assessment": "Needs assessment (pathway plan part one)",
+    "pathway_plan_review": "Pathway plan review",
+    "assessment": "Child and family assessment",
+    "assessment_planning_meeting": "Assessment planning meeting",
+    "child_in_need_meeting": "Child in need meeting",
+    "conference_report_to_family": "Conference report shared with the family",
+    "review_report_to_family": "Cared-for review report shared with the family",
 }
 
 # episodes[].legal_status: reg 28(4) and 28(5) differ by it.

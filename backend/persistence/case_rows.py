@@ -70,4 +70,5 @@ def visit_row(
         "visitor_id": None,
         # A case file's visit without a kind was in person; stored as before kinds existed.
         "kind": None if visit.kind == "home_visit" else visit.kind,
+        "written_up": visit.written_up,
     }

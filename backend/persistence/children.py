@@ -6,6 +6,7 @@ council's case-management system.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, Index, String
@@ -116,3 +117,5 @@ class VisitRow(Model):
     # counted for a due date.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(ForeignKey("workers.id"))
+    # The day the visit's record was completed (None: not yet); its write-up deadline runs until then.
+    written_up: Mapped[dt.date | None]

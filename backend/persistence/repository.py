@@ -74,8 +74,10 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
     ):
         events[child_id].append(Event(kind, day, at, role))
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for child_id, day, role, child_seen, contact_kind in db.session.execute(visit_query(child_ids, latest_visits_on)):
-        visits[child_id].append(Visit(day, role, child_seen, contact_kind or "home_visit"))
+    for child_id, day, role, child_seen, contact_kind, written_up in db.session.execute(
+        visit_query(child_ids, latest_visits_on)
+    ):
+        visits[child_id].append(Visit(day, role, child_seen, contact_kind or "home_visit", written_up))
     overrides = load_overrides(child_ids)
     return [
         LoadedCase(
@@ -99,17 +101,22 @@ def load_overrides(child_ids: Select[Any]) -> dict[str, list[Override]]:
     return found
 
 
-def visit_query(child_ids: Select[Any], latest_on: date | None) -> Select[str, date, str, bool, str | None]:
+def visit_query(
+    child_ids: Select[Any], latest_on: date | None
+) -> Select[str, date, str, bool, str | None, date | None]:
     """The visits and contacts the engine reads. With ``latest_on``, only the latest of each
     role, kind and outcome on or before that day: enough for the engine to find the latest
-    visit in person, contact and attempt of each role (core/scheduling.py, ``latest_counting_visits``).
-    A visit without a kind predates kinds and was in person."""
+    visit in person, contact and attempt of each role (core/scheduling.py, ``latest_counting_visits``),
+    but not for write-up deadlines, which need every visit (those visits' ``written_up`` is their
+    own date, so a trimmed case never shows a write-up as owed). A visit without a kind predates
+    kinds and was in person."""
     if latest_on is None:
-        return select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen, VisitRow.kind).where(
-            VisitRow.child_id.in_(child_ids), not_withdrawn()
-        )
+        return select(
+            VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen, VisitRow.kind, VisitRow.written_up
+        ).where(VisitRow.child_id.in_(child_ids), not_withdrawn())
+    latest = func.max(VisitRow.date)
     return (
-        select(VisitRow.child_id, func.max(VisitRow.date), VisitRow.role, VisitRow.child_seen, VisitRow.kind)
+        select(VisitRow.child_id, latest, VisitRow.role, VisitRow.child_seen, VisitRow.kind, latest)
         .where(VisitRow.child_id.in_(child_ids), VisitRow.date <= latest_on, not_withdrawn())
         .group_by(VisitRow.child_id, VisitRow.role, VisitRow.child_seen, VisitRow.kind)
     )

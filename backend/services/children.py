@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..core.cases import Case, parse_case
+from ..core.cases import Case, future_visit_field, parse_case
 from ..core.errors import CalendarRangeError
 from ..core.labels import initials_of
 from ..extensions import db
@@ -74,9 +74,10 @@ def store_case_facts(child_id: str, case: Case) -> None:
 
 
 def reject_future_visits(case: Case, today: date) -> None:
-    for index, visit in enumerate(case.visits):
-        if visit.date > today:
-            raise InvalidInput.field(f"visits.{index}.date", "A visit cannot be recorded before it happens.")
+    found = future_visit_field(case, today)
+    if found is not None:
+        index, field = found
+        raise InvalidInput.field(f"visits.{index}.{field}", "A visit cannot be recorded before it happens.")
 
 
 # One answer whoever holds the reference (the caller's team, another team, a request that won a
@@ -174,6 +175,14 @@ def obligations_of(child_id: str, as_of: date) -> dict[str, list[Any]]:
         "unscheduled": [entry.as_dict() for entry in scheduler().unscheduled(loaded.case, as_of)],
         "practice_checks": [flag.as_dict() for flag in flags.get(child_id, ())],
     }
+
+
+def deadlines_of(child_id: str, as_of: date) -> dict[str, list[Any]]:
+    """A visible child's deadlines that are not visits: what ``flask due`` prints for the same case
+    and date, the same for every viewer, so rendered once for all."""
+    loaded = load_case(child_id)
+    assert loaded is not None
+    return {"deadlines": [deadline.as_dict() for deadline in scheduler().deadlines(loaded.case, as_of)]}
 
 
 def child_projections(viewer: Viewer, child_id: str, as_of: date, count: int, today: date) -> list[dict[str, Any]]:

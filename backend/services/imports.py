@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from ..clock import utc_now
-from ..core.cases import Case, parse_case
+from ..core.cases import Case, future_visit_field, parse_case
 from ..core.errors import InvalidCase
 from ..extensions import db
 from ..persistence.audit import AuditEntry
@@ -178,9 +178,9 @@ def import_case(number: int, payload: Any, workers: dict[str, str], today: date)
     if not isinstance(payload, dict):
         raise InvalidCase(None, "(case)", "expected a JSON object")
     case = parse_case(case_json(payload))
-    for index, visit in enumerate(case.visits):
-        if visit.date > today:
-            raise InvalidCase(case.reference, f"visits[{index}].date", "is in the future")
+    future = future_visit_field(case, today)
+    if future is not None:
+        raise InvalidCase(case.reference, f"visits[{future[0]}].{future[1]}", "is in the future")
     allocations: list[tuple[str, str]] = []
     for index, allocation in enumerate(payload.get("allocations") or []):
         email = str(allocation.get("worker_email", "")).strip().lower() if isinstance(allocation, dict) else ""

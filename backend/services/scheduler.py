@@ -13,6 +13,7 @@ from ..clock import LONDON
 from ..core.calendars import WorkingCalendar, build_calendar
 from ..core.cases import Case
 from ..core.coverage import Unscheduled, unscheduled_episodes
+from ..core.deadlines import Deadline, compute_deadlines
 from ..core.errors import UnknownProfile
 from ..core.hours import HourClock
 from ..core.profiles import Profile
@@ -49,6 +50,12 @@ class Scheduler:
     def obligations(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
         profile = self.profile(profile_name)
         return compute_obligations(case, today, profile, self._calendars[profile.id], HOUR_CLOCK)
+
+    def deadlines(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Deadline, ...]:
+        """The case's open deadlines that are not visits (``core/deadlines.py``)."""
+        profile = self.profile(profile_name)
+        calendar = self._calendars[profile.id]
+        return compute_deadlines(case, today, profile.deadlines, calendar, profile.school_terms, HOUR_CLOCK)
 
     def unscheduled(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Unscheduled, ...]:
         """The case's active episodes no rule covers, with why (``core/coverage.py``)."""

@@ -121,4 +121,5 @@ def visit_as_dict(visit: VisitRow) -> dict[str, Any]:
         "visitor_id": visit.visitor_id,
         "recorded_at": visit.recorded_at,
         "withdrawn_at": visit.withdrawn_at,
+        "written_up": visit.written_up,
     }

@@ -127,6 +127,7 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ("/api/children/<child_id>", "GET"): lambda t: (f"/api/children/{t.child}", None),
     ("/api/children/<child_id>/obligations", "GET"): lambda t: (f"/api/children/{t.child}/obligations", None),
     ("/api/children/<child_id>/projections", "GET"): lambda t: (f"/api/children/{t.child}/projections", None),
+    ("/api/children/<child_id>/deadlines", "GET"): lambda t: (f"/api/children/{t.child}/deadlines", None),
     ("/api/visits/<uuid:visit_id>", "GET"): lambda t: (f"/api/visits/{t.visit}", None),
     ("/api/teams/<team_id>/overview", "GET"): lambda t: (f"/api/teams/{t.team}/overview", None),
     ("/api/children/<child_id>", "PATCH"): lambda t: (f"/api/children/{t.child}", {"name": "Changed Name"}),
@@ -154,6 +155,11 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ("/api/household-visits/<uuid:household_visit_id>", "PUT"): lambda t: (
         f"/api/household-visits/{new_visit_id()}",
         household_visit_body([t.child]),
+    ),
+    # Before the withdrawal below: a withdrawn visit has nothing to write up.
+    ("/api/visits/<uuid:visit_id>/written-up", "PUT"): lambda t: (
+        f"/api/visits/{t.visit}/written-up",
+        {"written_up": "2026-11-03"},
     ),
     # The target's visit was imported (no recorder): only its team's manager or an admin withdraws it.
     ("/api/visits/<uuid:visit_id>", "DELETE"): lambda t: (f"/api/visits/{t.visit}", None),
@@ -193,6 +199,9 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
     if rule == "/api/teams/<team_id>/overview":
         return 200 if role in MANAGERS else 404
+    if (rule, method) == ("/api/visits/<uuid:visit_id>/written-up", "PUT"):
+        # The imported visit has no recorder: whoever may act for the child in its role marks it.
+        return 403 if role == "personal_adviser" else 200
     if (rule, method) == ("/api/visits/<uuid:visit_id>", "DELETE"):
         return 204 if role in MANAGERS else 403
     if rule.startswith("/api/plans/") and method in ("DELETE", "POST"):
@@ -395,7 +404,12 @@ def test_an_admin_reaches_every_child_and_team(app: Flask) -> None:
                 assert admin.get(build(target)[0]).status_code == 200, rule
     # A child no team holds and nobody is allocated: an admin limited to teams' children would miss it.
     lone = add_child(app)
-    for path in (f"/api/children/{lone}", f"/api/children/{lone}/obligations", f"/api/children/{lone}/projections"):
+    for path in (
+        f"/api/children/{lone}",
+        f"/api/children/{lone}/obligations",
+        f"/api/children/{lone}/projections",
+        f"/api/children/{lone}/deadlines",
+    ):
         assert admin.get(path).status_code == 200, path
     assert lone in {child["id"] for child in admin.get("/api/children").json["children"]}
 

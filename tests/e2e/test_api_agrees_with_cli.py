@@ -1,4 +1,4 @@
-"""GET /api/children/<id>/obligations answers exactly what `flask due` prints for the same case."""
+"""GET /api/children/<id>/obligations and .../deadlines answer exactly what `flask due` prints for the same case."""
 
 from __future__ import annotations
 
@@ -63,6 +63,28 @@ CASES = [
             {"role": "social_worker", "every": "2 weeks", "from": "2026-11-02", "until": None, "reason": "risk plan"}
         ],
     ),
+    # Deadlines that are not visits: a conference's clocks, write-ups, a period of care's reviews.
+    make_case_json(
+        reference="A-10",
+        date_of_birth="2022-12-01",
+        episodes=[
+            {"type": "section_47", "start": "2026-09-01", "end": "2026-09-21"},
+            {"type": "child_protection", "start": "2026-09-21", "end": "2026-11-02"},
+            {"type": "cared_for", "start": "2026-11-02", "placement": "foster_care"},
+        ],
+        events=[
+            {"type": "referral", "date": "2026-08-28"},
+            {"type": "strategy_discussion", "date": "2026-09-01"},
+            {"type": "initial_child_protection_conference", "date": "2026-09-21"},
+            {"type": "core_group", "date": "2026-10-01"},
+            {"type": "health_assessment", "date": "2026-11-20"},
+            {"type": "cared_for_review", "date": "2027-03-01"},
+        ],
+        visits=[
+            {"date": "2026-11-05", "role": "social_worker", "written_up": "2026-11-06"},
+            {"date": "2026-11-19", "role": "social_worker", "written_up": None},
+        ],
+    ),
     # A plan no visiting rule of England covers: listed under unscheduled by both.
     make_case_json(reference="A-9", episodes=[{"type": "early_help", "start": "2026-09-01", "end": None}]),
     make_case_json(
@@ -88,15 +110,21 @@ def test_the_api_and_the_due_command_agree_on_every_case(app: Flask, runner, tmp
     from_api = {}
     for case in CASES:
         child_id = manager.post("/api/children", json=case).json["id"]
-        from_api[case["reference"]] = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json
+        answer = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json
+        answer |= manager.get(f"/api/children/{child_id}/deadlines?as_of={as_of}").json
+        from_api[case["reference"]] = answer
     assert from_api == from_cli
+    assert from_cli["A-10"]["deadlines"] and all(
+        list(deadline) == ["kind", "due", "due_at", "status", "rule", "explanation"]
+        for deadline in from_cli["A-10"]["deadlines"]
+    )
     assert any(result["obligations"] for result in from_cli.values())
     assert from_cli["A-9"]["unscheduled"] and from_cli["A-9"]["unscheduled"][0]["plan_type"] == "early_help"
     rules = {obligation["rule"] for obligation in from_cli["A-8"]["obligations"]}
     assert rules & {"override", "england.youth_justice_custody.remand"}
 
 
-ONE_FACT_CASES = [case for case in CASES if case["reference"] in ("A-7", "A-8")]
+ONE_FACT_CASES = [case for case in CASES if case["reference"] in ("A-7", "A-8", "A-10")]
 
 
 @pytest.mark.parametrize("as_of", ["2026-11-23", "2026-12-24"])
@@ -117,16 +145,24 @@ def test_a_case_recorded_one_fact_at_a_time_is_scheduled_as_its_case_file_is(
 
     manager = signed_in(app, add_worker(app, "team_manager", add_team(app)))
     for case in ONE_FACT_CASES:
-        child_id = manager.post("/api/children", json={"reference": case["reference"]}).json["id"]
+        # The date of birth with the child: deadlines such as the needs assessment count from a birthday.
+        child = {"reference": case["reference"], "date_of_birth": case["date_of_birth"]}
+        child_id = manager.post("/api/children", json=child).json["id"]
         for episode in case["episodes"]:
             assert manager.post(f"/api/children/{child_id}/episodes", json=episode).status_code == 201
         for event in case["events"]:
             assert manager.post(f"/api/children/{child_id}/events", json=event).status_code == 201
         for visit in case["visits"]:
-            body = {"child_id": child_id, "child_seen": True, "seen_alone": False, **visit}
-            assert manager.put(f"/api/visits/{uuid.uuid4()}", json=body).status_code == 201
+            fields = {key: value for key, value in visit.items() if key != "written_up"}
+            body = {"child_id": child_id, "child_seen": True, "seen_alone": False, **fields}
+            visit_id = uuid.uuid4()
+            assert manager.put(f"/api/visits/{visit_id}", json=body).status_code == 201
+            if visit.get("written_up"):
+                marked = manager.put(f"/api/visits/{visit_id}/written-up", json={"written_up": visit["written_up"]})
+                assert marked.status_code == 200, marked.json
         for override in case.get("overrides", []):
             made = manager.post(f"/api/children/{child_id}/overrides", json=override)
             assert made.status_code == 201, made.json
         answer = manager.get(f"/api/children/{child_id}/obligations?as_of={as_of}").json
+        answer |= manager.get(f"/api/children/{child_id}/deadlines?as_of={as_of}").json
         assert answer == from_cli[case["reference"]], case["reference"]

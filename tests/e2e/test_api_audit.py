@@ -82,6 +82,7 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/visits/<uuid:visit_id>", "DELETE"): None,
         # One child here: a household visit writes one entry per child it saw.
         ("/api/household-visits/<uuid:household_visit_id>", "PUT"): household_visit_body([child], date="2026-11-03"),
+        ("/api/visits/<uuid:visit_id>/written-up", "PUT"): {"written_up": "2026-11-20"},
         ("/api/plans/<uuid:plan_id>", "PUT"): plan_body(child),
         ("/api/plans/<uuid:plan_id>", "DELETE"): None,
         ("/api/plans/<uuid:plan_id>/complete", "POST"): {"date": "2026-11-20"},
@@ -110,6 +111,9 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
     api = signed_in(app, admin)
     visit_id = new_visit_id()
     assert api.put(f"/api/visits/{visit_id}", json=visit_body(child)).status_code == 201
+    # Its own visit: the one above may be withdrawn first, and a withdrawn visit has nothing to write up.
+    to_write_up = new_visit_id()
+    assert api.put(f"/api/visits/{to_write_up}", json=visit_body(child)).status_code == 201
     plan_id, plan_to_complete = add_plan(app, child, admin), add_plan(app, child, admin)
     values = {
         "child_id": child,
@@ -132,6 +136,8 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
             path = f"/api/plans/{new_plan_id()}"
         if rule == "/api/household-visits/<uuid:household_visit_id>":
             path = f"/api/household-visits/{new_visit_id()}"
+        if rule == "/api/visits/<uuid:visit_id>/written-up":
+            path = f"/api/visits/{to_write_up}/written-up"
         if rule == "/api/plans/<uuid:plan_id>/complete":
             path = f"/api/plans/{plan_to_complete}/complete"
         response = api.request(method, path, json=request_bodies.get((rule, method)))

@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 
 from backend.extensions import db
-from backend.persistence.children import EpisodeRow, OverrideRow
+from backend.persistence.children import EpisodeRow, OverrideRow, VisitRow
 from tests.e2e.test_api_bad_input import stored_rows
 from tests.support.routes import UNSAFE_METHODS, every_route
 from tests.support.world import ApiClient, add_child, add_team, add_worker, household_visit_body, signed_in, visit_body
@@ -48,6 +48,7 @@ class World:
     episode: str
     plan: str
     override: str
+    visit: str
 
 
 @pytest.fixture
@@ -65,13 +66,14 @@ def world(app: Flask) -> World:
     with app.app_context():
         episode = db.session.scalar(db.select(EpisodeRow.id).where(EpisodeRow.child_id == child))
         override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
+        visit = db.session.scalar(db.select(VisitRow.id).where(VisitRow.child_id == child))
     api = signed_in(app, manager)
     plan = str(uuid.uuid4())
     made = api.put(
         f"/api/plans/{plan}", json={"child_id": child, "starts_at": "2026-12-01T10:00", "kind": "home_visit"}
     )
     assert made.status_code == 201, made.json
-    return World(team, manager, api, child, episode, plan, override)
+    return World(team, manager, api, child, episode, plan, override, visit)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,13 @@ DATE_WRITES = [
         "date",
         lambda w, d: household_visit_body([w.child], date=d),
         lambda w: f"/api/household-visits/{uuid.uuid4()}",
+    ),
+    DateWrite(
+        "PUT",
+        "/api/visits/<uuid:visit_id>/written-up",
+        "written_up",
+        lambda w, d: {"written_up": d},
+        lambda w: f"/api/visits/{w.visit}/written-up",
     ),
     DateWrite("POST", "/api/children", "date_of_birth", lambda w, d: new_child(date_of_birth=d), children, "birth"),
     DateWrite(
@@ -303,6 +312,7 @@ def test_query_dates_beyond_the_range_are_a_422_naming_the_argument(app: Flask, 
         (f"/api/caseload?as_of={as_of}", "as_of"),
         (f"/api/children/{world.child}/obligations?as_of={as_of}", "as_of"),
         (f"/api/children/{world.child}/projections?as_of={as_of}", "as_of"),
+        (f"/api/children/{world.child}/deadlines?as_of={as_of}", "as_of"),
     ]:
         response = world.api.get(path)
         assert response.status_code == 422, (path, response.status_code)
@@ -317,6 +327,7 @@ def test_query_dates_at_the_ends_of_the_range_answer(app: Flask, world: World, a
         f"/api/caseload?as_of={as_of}",
         f"/api/children/{world.child}/obligations?as_of={as_of}",
         f"/api/children/{world.child}/projections?as_of={as_of}&count=12",
+        f"/api/children/{world.child}/deadlines?as_of={as_of}",
     ]:
         response = world.api.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
@@ -347,6 +358,7 @@ def assert_every_read_answers(app: Flask, world: World) -> None:
         f"/api/children/{world.child}",
         f"/api/children/{world.child}/obligations",
         f"/api/children/{world.child}/projections",
+        f"/api/children/{world.child}/deadlines",
     ):
         response = api.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])

@@ -627,3 +627,19 @@ def test_the_calendar_link_can_be_made_copied_opened_and_turned_off(
     assert turned_off.value.request.method == "DELETE" and turned_off.value.ok
     page.wait_for_selector("#feed-link", state="hidden")
     assert page.evaluate("(url) => fetch(url, { cache: 'no-store' }).then((response) => response.status)", url) == 404
+
+
+def test_the_child_page_lists_the_deadlines_that_are_not_visits(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    child_id = world.children["C-0004"]  # cared for since 200 days ago: reviews and assessments are owed
+    deadlines = api_get(page, f"/api/children/{child_id}/deadlines")["deadlines"]
+    assert deadlines
+    page.goto(f"{site.url}/#/children/{child_id}")
+    page.wait_for_selector("ul.deadlines li")
+    shown = page.eval_on_selector_all("ul.deadlines li .explanation", "items => items.map((item) => item.textContent)")
+    assert shown == [deadline["explanation"] for deadline in deadlines]
+    badges = page.eval_on_selector_all("ul.deadlines li", "items => items.map((item) => item.className)")
+    assert badges == [f"obligation status-{deadline['status']}" for deadline in deadlines]

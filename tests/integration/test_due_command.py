@@ -56,6 +56,7 @@ def test_one_case_prints_one_object(runner: FlaskCliRunner, tmp_path: Path) -> N
         ],
         "unscheduled": [],
         "practice_checks": [],  # one visit: too few to have missed one on alternate occasions
+        "deadlines": [],
     }
     assert output["obligations"][0]["explanation"].startswith(
         "Child protection plan: every 10 working days since the visit on 18 Dec 2026; "
