@@ -5,8 +5,8 @@ deadline runs from the visit (core/deadlines.py). Visits recorded before this co
 are taken as written up on their own day: whether they were cannot be known now, and marking
 every earlier visit overdue would bury the write-ups that are really owed.
 
-Revision ID: 0011_clocks17
-Revises: 0010_override_agreed_by
+Revision ID: 0013_visit_write_ups
+Revises: 0012_households
 Create Date: 2026-12-06 05:20:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_clocks17"
-down_revision = "0010_override_agreed_by"
+revision = "0013_visit_write_ups"
+down_revision = "0012_households"
 branch_labels = None
 depends_on = None
 
