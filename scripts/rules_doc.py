@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.core.profiles import Anchor, Phase, Profile, VisitRule  # noqa: E402
 from backend.core.carer_rules import CarerRule  # noqa: E402
+from backend.core.profiles import Anchor, Phase, Profile, VisitRule  # noqa: E402
 from backend.core.vocabulary import CARER_EVENT_TYPES, EVENT_TYPES  # noqa: E402
 from backend.persistence.rules_files import load_profiles  # noqa: E402
 
