@@ -65,6 +65,11 @@ class EpisodeInSchema(Schema):
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True, validate=PLACEMENT)
     legal_status = fields.String(allow_none=True, validate=LEGAL_STATUS)
+    carer_household = fields.String(
+        allow_none=True,
+        validate=REFERENCE,
+        metadata={"description": "The household key of the carers the child is placed with (a carer's household)"},
+    )
 
 
 class EventInSchema(Schema):
@@ -160,6 +165,7 @@ class EpisodeSchema(Schema):
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True)
     legal_status = fields.String(allow_none=True)
+    carer_household = fields.String(allow_none=True)
 
 
 class EpisodeChangeSchema(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, feeds, health, plans, push, session, teams, visits
+from . import carer_visits, carers, caseload, child_facts, children, feeds, health, plans, push, session, teams, visits
 from .problems import ProblemApi
 
 BLUEPRINTS = (
@@ -14,6 +14,8 @@ BLUEPRINTS = (
     children.blp,
     child_facts.blp,
     visits.blp,
+    carers.blp,
+    carer_visits.blp,
     plans.blp,
     teams.blp,
     push.blp,

@@ -190,6 +190,7 @@ def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: da
         end=fields.get("end"),
         placement=fields.get("placement"),
         legal_status=fields.get("legal_status"),
+        carer_household=fields.get("carer_household"),
         position=position,
     )
     db.session.add(episode)
@@ -339,6 +340,7 @@ def episode_as_dict(episode: EpisodeRow) -> dict[str, Any]:
         "end": episode.end,
         "placement": episode.placement,
         "legal_status": episode.legal_status,
+        "carer_household": episode.carer_household,
     }
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from ..clock import LONDON
 from ..core.calendars import WorkingCalendar, build_calendar
+from ..core.carers import Carer, compute_carer_obligations
 from ..core.cases import Case
 from ..core.coverage import Unscheduled, unscheduled_episodes
 from ..core.errors import UnknownProfile
@@ -49,6 +50,11 @@ class Scheduler:
     def obligations(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
         profile = self.profile(profile_name)
         return compute_obligations(case, today, profile, self._calendars[profile.id], HOUR_CLOCK)
+
+    def carer_obligations(self, carer: Carer, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
+        """A carer's visits due (core/carers.py), from the same profile and calendar as children's."""
+        profile = self.profile(profile_name)
+        return compute_carer_obligations(carer, today, profile, self._calendars[profile.id])
 
     def unscheduled(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Unscheduled, ...]:
         """The case's active episodes no rule covers, with why (``core/coverage.py``)."""
