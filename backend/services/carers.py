@@ -19,6 +19,7 @@ from ..extensions import db
 from ..persistence.carer_repository import LoadedCarer, load_carers
 from ..persistence.carers import CarerRow
 from ..persistence.people import Worker
+from ..persistence.types import new_id
 from .access import Viewer, require_manager
 from .audit import note_change
 from .carer_access import visible_carer, visible_carer_ids
@@ -110,10 +111,9 @@ def create_carer(viewer: Viewer, payload: dict[str, Any], today: date, route: st
     carer = checked(payload)
     worker_id = supervising_worker(viewer, payload.get("supervising_worker_id"))
     team_id = viewer.team_id if not viewer.is_admin else team_of(worker_id)
-    row = CarerRow(team_id=team_id, supervising_worker_id=worker_id)
+    row = CarerRow(id=new_id(), team_id=team_id, supervising_worker_id=worker_id)
     copy_fields(row, carer)
     db.session.add(row)
-    db.session.flush()
     note_change(viewer.worker_id, None, route)
     commit_or_conflict()
     return row.id
