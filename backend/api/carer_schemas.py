@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..core.vocabulary import CARER_TYPES
-from .child_schemas import ID, NAME, REFERENCE
+from .child_schemas import EMAIL, ID, NAME, REFERENCE
 from .fields import IsoDate, StrictBoolean
 from .schemas import ObligationSchema
 
@@ -35,6 +35,21 @@ class CarerCreateSchema(Schema):
         metadata={"description": "The key children's placements name as their carer_household"},
     )
     supervising_worker_id = fields.String(allow_none=True, validate=ID)
+
+
+class ImportedCarerVisitSchema(Schema):
+    date = IsoDate(required=True)
+    unannounced = StrictBoolean(load_default=False)
+
+
+class CarerImportSchema(CarerCreateSchema):
+    """A carer in an import file: the supervising worker named by email, and past visits."""
+
+    class Meta:
+        exclude = ("supervising_worker_id",)
+
+    supervising_worker_email = fields.String(allow_none=True, validate=EMAIL)
+    visits = fields.List(fields.Nested(ImportedCarerVisitSchema), load_default=list, validate=validate.Length(max=2000))
 
 
 class CarerChangeSchema(Schema):
