@@ -44,3 +44,29 @@ def entry_from_obligation(
         projected=() if obligation.status == OVERDUE else projected,
         assignee=assignee,
     )
+
+
+# How a carer's duty is named in a calendar title, where space is tight.
+CARER_PLAN_LABELS = {"visit": "carer visit", "unannounced": "unannounced carer visit"}
+
+
+def entry_from_carer_obligation(
+    *, carer_id: str, label: str, reference: str, obligation: Obligation, url: str, assignee: str | None = None
+) -> FeedEntry:
+    """A visit due to a carer. Its key names the duty as well as the carer: a carer's supervisory
+    and unannounced visits are due to one role and can share a cycle's start, but are two events.
+    Before the first visit, the cycle starts at the due date (a carer has no episode)."""
+    return FeedEntry(
+        child_key=f"carer:{carer_id}:{obligation.duty}",
+        label=label,
+        reference=reference,
+        plan_label=CARER_PLAN_LABELS.get(obligation.duty, "carer visit"),
+        role=obligation.role,
+        due=obligation.due,
+        plan_by=obligation.plan_by,
+        status=obligation.status,
+        explanation=obligation.explanation,
+        url=url,
+        cycle_start=obligation.last_visit or obligation.due,
+        assignee=assignee,
+    )

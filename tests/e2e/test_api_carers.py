@@ -156,3 +156,24 @@ def test_siblings_placed_in_one_household_make_one_carer_visit_due(app: Flask, t
     visits = [row for row in rows if row["carer_id"] == carer and row["duty"] == "visit"]
     assert [(row["due"], row["rule"]) for row in visits] == [("2026-12-29", "sefton.carer.child_joining")]
     assert manager.get(f"/api/carers/{carer}").json["children_joined"] == 3
+
+
+def test_carers_are_in_their_supervisors_calendar_feed_as_two_events_one_per_duty(
+    app: Flask, team: dict[str, Any]
+) -> None:
+    app.extensions["scheduler"].default_profile = "sefton"
+    add_carer(
+        app,
+        supervising_worker_id=team["supervisor"],
+        team_id=team["team"],
+        reference="FC-FEED",
+        name="Lee Feed",
+        visits=(("2026-11-10", True),),
+    )
+    api = signed_in(app, team["supervisor"])
+    url = api.post("/api/feeds/token", json={"kind": "worker"}).json["url"]
+    feed = api.client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).get_data(as_text=True)
+    assert "FC-FEED" in feed
+    assert "Lee Feed" not in feed  # initials only, as for children
+    assert "LF (carer visit)" in feed and "LF (unannounced carer visit)" in feed
+    assert feed.count("BEGIN:VEVENT") == 2
