@@ -97,6 +97,8 @@ class ReminderItem:
     role: str
     due: date
     plan_by: date
+    # A visit due to a carer (core/carers.py) rather than a child: it has no child page to open.
+    is_carer: bool = False
 
     @property
     def label(self) -> str:
@@ -140,7 +142,7 @@ class Reminder:
     def payload(self) -> dict[str, str]:
         """The JSON body the service worker receives (the contract with the phone app)."""
         items = self.overdue + self.upcoming
-        single_child = len({item.child_id for item in items}) == 1
+        single_child = len({item.child_id for item in items}) == 1 and not items[0].is_carer
         return {
             "title": reminder_title(len(self.overdue), len(self.upcoming)),
             "body": "\n".join(reminder_lines(self.overdue, self.upcoming, self.slot_day)),

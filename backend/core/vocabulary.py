@@ -138,5 +138,8 @@ CARER_TYPES: dict[str, str] = {
 # What meets a carer's obligation: any supervisory visit at the home, or only an unannounced one.
 CARER_DUTIES = ("supervisory", "unannounced")
 
+# Short labels for a carer's duties in notifications and calendar titles (as PLAN_TYPE_SHORT).
+CARER_DUTY_SHORT: dict[str, str] = {"visit": "carer visit", "unannounced": "unannounced carer visit"}
+
 # The events of a carer's household the engine sees, worded for explanations.
 CARER_EVENT_TYPES: dict[str, str] = {"child_joined": "child joining the household"}

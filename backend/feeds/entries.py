@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from backend.core.scheduling import Obligation
-from backend.core.vocabulary import PLAN_TYPE_SHORT
+from backend.core.vocabulary import CARER_DUTY_SHORT, PLAN_TYPE_SHORT
 
 from .model import OVERDUE, FeedEntry
 
@@ -46,10 +46,6 @@ def entry_from_obligation(
     )
 
 
-# How a carer's duty is named in a calendar title, where space is tight.
-CARER_PLAN_LABELS = {"visit": "carer visit", "unannounced": "unannounced carer visit"}
-
-
 def entry_from_carer_obligation(
     *, carer_id: str, label: str, reference: str, obligation: Obligation, url: str, assignee: str | None = None
 ) -> FeedEntry:
@@ -60,7 +56,7 @@ def entry_from_carer_obligation(
         child_key=f"carer:{carer_id}:{obligation.duty}",
         label=label,
         reference=reference,
-        plan_label=CARER_PLAN_LABELS.get(obligation.duty, "carer visit"),
+        plan_label=CARER_DUTY_SHORT.get(obligation.duty, "carer visit"),
         role=obligation.role,
         due=obligation.due,
         plan_by=obligation.plan_by,
