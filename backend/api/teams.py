@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from ..services.audit import record_read
 from ..services.overview import team_overview
+from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
@@ -71,6 +72,18 @@ class PlanCountsSchema(Schema):
     due_soon = fields.Nested(PlanStandingCountsSchema)
 
 
+class OverdueCarerSchema(CaseloadCarerSchema):
+    worker_id = fields.String()
+    worker_name = fields.String()
+
+
+class TeamCarersSchema(Schema):
+    overdue = fields.Integer()
+    due_today = fields.Integer()
+    due_soon = fields.Integer()
+    overdue_list = fields.List(fields.Nested(OverdueCarerSchema))
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -82,6 +95,9 @@ class OverviewSchema(Schema):
     )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
+    carers = fields.Nested(
+        TeamCarersSchema, metadata={"description": "Visits due to the carers the team's workers supervise"}
+    )
 
 
 @blp.route("/<team_id>/overview")

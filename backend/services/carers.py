@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from .errors import Conflict, InvalidInput
 from .labels import initials_of
 
 log = logging.getLogger(__name__)
+TEAM_STATUSES = ("overdue", "due_today", "due_soon")
 FIELDS = ("reference", "name", "type", "approved", "transferred", "ended", "household")
 
 
@@ -162,3 +164,20 @@ def commit_or_conflict() -> None:
     except IntegrityError:
         db.session.rollback()
         raise Conflict("This carer reference is already in use.") from None
+
+
+def team_carers(workers: Sequence[tuple[str, str]], as_of: date) -> dict[str, Any]:
+    """The team view's carers: how many of the visits due to the carers the team's workers
+    ((id, name) pairs) supervise are overdue, due today or due soon, and the overdue ones."""
+    names = dict(workers)
+    counts = dict.fromkeys(TEAM_STATUSES, 0)
+    overdue = []
+    for worker_id, entries in supervised_carers(list(names), as_of).items():
+        for entry in entries:
+            status = entry.obligation.status
+            if status in counts:
+                counts[status] += 1
+            if status == "overdue":
+                overdue.append({**entry.as_dict(), "worker_id": worker_id, "worker_name": names[worker_id]})
+    overdue.sort(key=lambda row: (row["due"], row["duty"], row["reference"]))
+    return {**counts, "overdue_list": overdue}
