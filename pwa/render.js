@@ -186,6 +186,7 @@ const PLAN_ACTION_WORDS = {
   cancel_plan: 'plan cancelled',
   complete_plan: 'visit recorded from the plan',
   withdraw_visit: 'visit withdrawn (recorded in error)',
+  carer_visit: 'carer visited today',
 };
 
 function outboxTitle(entry, label) {
