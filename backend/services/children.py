@@ -217,6 +217,8 @@ def change_episode(
         episode.end = fields["end"]
     if "legal_status" in fields:
         episode.legal_status = fields["legal_status"]
+    if "carer_household" in fields:
+        episode.carer_household = fields["carer_household"]
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return episode_as_dict(episode)

@@ -177,3 +177,35 @@ def test_carers_are_in_their_supervisors_calendar_feed_as_two_events_one_per_dut
     assert "Lee Feed" not in feed  # initials only, as for children
     assert "LF (carer visit)" in feed and "LF (unannounced carer visit)" in feed
     assert feed.count("BEGIN:VEVENT") == 2
+
+
+def test_a_placement_named_later_makes_the_carers_visit_due_and_the_childs_worker_does_not_see_the_carer(
+    app: Flask, team: dict[str, Any]
+) -> None:
+    app.extensions["scheduler"].default_profile = "sefton"
+    carer = add_carer(
+        app,
+        supervising_worker_id=team["supervisor"],
+        team_id=team["team"],
+        household="H-5",
+        visits=(("2026-12-01", True),),
+    )
+    childs_worker = add_worker(app, "social_worker", team["team"])
+    child = add_child(
+        app,
+        team_id=team["team"],
+        allocations=[(childs_worker, "social_worker")],
+        episodes=[{"type": "cared_for", "start": "2026-12-24", "placement": "foster_care"}],
+    )
+    worker = signed_in(app, childs_worker)
+    [episode] = worker.get(f"/api/children/{child}").json["episodes"]
+    assert episode["carer_household"] is None
+    named = worker.patch(f"/api/children/{child}/episodes/{episode['id']}", json={"carer_household": "H-5"})
+    assert named.status_code == 200, named.json
+    assert named.json["carer_household"] == "H-5"
+    rows = signed_in(app, team["supervisor"]).get("/api/caseload?as_of=2026-12-24").json["carers"]
+    assert ("2026-12-29", "sefton.carer.child_joining") in {(row["due"], row["rule"]) for row in rows}
+    # The child's social worker sees the household key on the child, never the carer's record.
+    assert worker.get(f"/api/carers/{carer}").status_code == 404
+    assert worker.get("/api/carers").json["carers"] == []
+    assert worker.get("/api/caseload?as_of=2026-12-24").json["carers"] == []
