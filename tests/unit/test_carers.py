@@ -8,7 +8,7 @@ substitute Mon 28 Dec 2026.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -247,3 +247,42 @@ def test_a_bad_carer_rule_stops_the_load_naming_the_field(carer_rule: dict[str, 
     with pytest.raises(ProfileError) as raised:
         parse_profile(_profile(carer_rule), "t.toml")
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("transferred", "due"),
+    [
+        ("2028-02-20", "2028-03-05"),  # across 29 February
+        ("2027-02-20", "2027-03-06"),  # a common year
+        ("2026-12-20", "2027-01-03"),  # across Christmas: calendar days, bank holidays count
+        ("2026-01-31", "2026-02-14"),
+    ],
+)
+def test_the_14_day_first_visit_counts_calendar_days(profiles, england_calendar, transferred, due) -> None:
+    found = duties(
+        transferred, profiles["sefton"], england_calendar, approved=d(transferred), transferred=d(transferred)
+    )
+    assert found["visit"].due == d(due)
+
+
+@pytest.mark.parametrize(
+    ("joined", "due"),
+    [
+        ("2027-03-25", "2027-03-30"),  # Thursday before Good Friday: Easter Monday skipped too
+        ("2027-04-30", "2027-05-04"),  # Friday before the early May bank holiday
+        ("2026-12-31", "2027-01-04"),  # New Year's Day, then the weekend
+        ("2027-02-26", "2027-03-01"),  # a Friday at a month's end
+        ("2028-02-28", "2028-02-29"),  # a leap day is a working day (a Tuesday)
+    ],
+)
+def test_the_placement_visit_is_the_next_working_day(profiles, england_calendar, joined, due) -> None:
+    found = duties(
+        joined,
+        profiles["sefton"],
+        england_calendar,
+        approved=d("2026-01-05"),
+        transferred=None,
+        visits=(CarerVisit(d(joined) - timedelta(days=3), True),),
+        joinings=(d(joined),) * 3,
+    )
+    assert (found["visit"].due, found["visit"].rule) == (d(due), "sefton.carer.child_joining")
