@@ -209,3 +209,17 @@ def test_a_placement_named_later_makes_the_carers_visit_due_and_the_childs_worke
     assert worker.get(f"/api/carers/{carer}").status_code == 404
     assert worker.get("/api/carers").json["carers"] == []
     assert worker.get("/api/caseload?as_of=2026-12-24").json["carers"] == []
+
+
+def test_a_carer_with_a_stored_date_the_calendar_cannot_use_is_left_out_not_a_500(
+    app: Flask, team: dict[str, Any]
+) -> None:
+    """Written around the API's date checks (an old import): the other carers' lists still answer."""
+    broken = add_carer(app, supervising_worker_id=team["supervisor"], approved=date(1990, 1, 1))
+    fine = add_carer(app, supervising_worker_id=team["supervisor"])
+    api = signed_in(app, team["supervisor"])
+    caseload = api.get("/api/caseload?as_of=2026-11-20")
+    assert caseload.status_code == 200
+    assert {row["carer_id"] for row in caseload.json["carers"]} == {fine}
+    detail = api.get(f"/api/carers/{broken}")
+    assert detail.status_code == 200 and detail.json["obligations"] == []
