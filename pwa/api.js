@@ -137,6 +137,11 @@ export function putHouseholdVisit(visitId, body) {
   return request('PUT', `${API_PREFIX}household-visits/${encodeURIComponent(visitId)}`, body);
 }
 
+// PUT /api/carer-visits/<uuid>: a visit to a carer, replayed safely as a visit to a child is.
+export function putCarerVisit(visitId, visit) {
+  return request('PUT', `${API_PREFIX}carer-visits/${encodeURIComponent(visitId)}`, visit);
+}
+
 // DELETE /api/visits/<uuid>: 204 withdrawn as recorded in error (also when it already was).
 export function withdrawVisit(visitId) {
   return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);

@@ -1,6 +1,7 @@
 // Wiring: the session, the router, the screens' data and the outbox's sync loop.
 
 import * as api from './api.js';
+import { carerVisitOf } from './carers.js';
 import * as outbox from './outbox.js';
 import * as pages from './pages.js';
 import * as plans from './plans.js';
@@ -437,6 +438,8 @@ async function queuePlanAction(action) {
 }
 
 function planAction(event) {
+  const carerVisit = carerVisitOf(event.target, state.caseload?.carers || [], render.localIsoDate());
+  if (carerVisit) return queuePlanAction(carerVisit);
   const button = event.target.closest('button[data-action]');
   const actions = { record: recordVisit, household: recordHouseholdVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
   if (button && actions[button.dataset.action]) actions[button.dataset.action](button);

@@ -209,6 +209,7 @@ const PLAN_ACTION_WORDS = {
   complete_plan: 'visit recorded from the plan',
   withdraw_visit: 'visit withdrawn (recorded in error)',
   household_visit: 'household visit',
+  carer_visit: 'carer visited today',
 };
 
 function outboxTitle(entry, label) {

@@ -27,6 +27,7 @@ const APP_SHELL = [
   '/pages.js',
   '/visits.js',
   '/plans.js',
+  '/carers.js',
   '/manifest.webmanifest',
   OFFLINE_PAGE,
   '/icons/icon-192.png',

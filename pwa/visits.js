@@ -1,6 +1,7 @@
 // The "My visits" screen and the record-a-visit dialog: state in, DOM out, no network.
 
 import { routes } from './api.js';
+import { renderCarers } from './carers.js';
 import * as plans from './plans.js';
 import * as render from './render.js';
 
@@ -118,7 +119,7 @@ export function renderVisitsScreen({ caseload, entries, workerId, sent, filter =
   $('visit-groups').replaceChildren(
     ...[renderHouseholds(households(caseload.obligations))].filter(Boolean),
     ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
-    ...[render.renderUnscheduled(caseload.unscheduled, routes.child)].filter(Boolean),
+    ...[render.renderUnscheduled(caseload.unscheduled, routes.child), renderCarers(caseload.carers, entries)].filter(Boolean),
   );
   applyFilters(filter);
 }

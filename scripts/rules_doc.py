@@ -15,9 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend.core.carer_rules import CarerRule  # noqa: E402
 from backend.core.deadline_rules import DeadlineRule  # noqa: E402
 from backend.core.profiles import Anchor, Phase, Profile, VisitRule  # noqa: E402
-from backend.core.vocabulary import EVENT_TYPES  # noqa: E402
+from backend.core.vocabulary import CARER_EVENT_TYPES, EVENT_TYPES  # noqa: E402
 from backend.persistence.rules_files import load_profiles  # noqa: E402
 
 DOC = ROOT / "docs" / "rules.md"
@@ -42,6 +43,7 @@ def _profile_table(profile: Profile) -> str:
     if profile.floor:
         floor = ", ".join(f"`{rule.id}`" for rule in profile.floor)
         lines += ["", f"Statutory floor, applied as well (from `{profile.base}`): {floor}."]
+    lines += _carer_table(profile)
     if profile.not_covered:
         lines += ["", "Plan types with no rule, and why:", ""]
         lines += [f"- `{plan_type}`: {reason}" for plan_type, reason in profile.not_covered]
@@ -59,6 +61,11 @@ def _coverage_table(profile: Profile) -> list[str]:
         (rule.source.lines, rule.label, f"`{rule.id}` (deadline `{rule.kind}`)", "")
         for rule in profile.deadlines
         if rule.source.lines
+    ]
+    rows += [
+        (carer.rule.source.lines, carer.rule.label, f"`{carer.id}` (carer: {carer.duty})", "")
+        for carer in profile.carer_rules
+        if carer.rule.source.lines
     ]
     rows += [(entry.lines, entry.duty, "not encoded", entry.reason) for entry in profile.not_encoded]
     if not rows:
@@ -132,6 +139,36 @@ def _clock(rule: DeadlineRule) -> str:
     return "; ".join(parts)
 
 
+def _carer_table(profile: Profile) -> list[str]:
+    """The visits to carers (foster carers and connected persons), own rules then the statutory floor."""
+    if not profile.carer_rules:
+        return []
+    table = [
+        "",
+        f"#### Visits to carers in `{profile.id}`",
+        "",
+        "| rule | carers | duty | visits | source | decision |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    return table + [_carer_row(carer) for carer in profile.carer_rules]
+
+
+def _carer_row(carer: CarerRule) -> str:
+    rule = carer.rule
+    types = (
+        "every carer" if carer.carer_types is None else " or ".join(f"`{name}`" for name in sorted(carer.carer_types))
+    )
+    cells = [
+        f"`{rule.id}`",
+        types,
+        f"`{carer.duty}`",
+        _visits(rule),
+        f"{rule.source.section} ({rule.source.document}): “{rule.source.quote}”",
+        rule.decision or "",
+    ]
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
 def _first_line(seed_lines: tuple[str, ...]) -> int:
     return min(int(line.split(":")[1].split("-")[0]) for line in seed_lines)
 
@@ -172,7 +209,8 @@ def _visits(rule: VisitRule) -> str:
     if rule.first_visit is not None:
         parts.append(f"first visit within {rule.first_visit.describe()} of the start")
     for trigger in rule.triggers:
-        parts.append(f"within {trigger.within.describe()} of each {EVENT_TYPES[trigger.event_type]}")
+        event = EVENT_TYPES.get(trigger.event_type) or CARER_EVENT_TYPES[trigger.event_type]
+        parts.append(f"within {trigger.within.describe()} of each {event}")
     parts += [_phase(phase) for phase in rule.phases]
     return "; ".join(parts)
 

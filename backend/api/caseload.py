@@ -12,7 +12,9 @@ from marshmallow import Schema, fields, validate
 
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
+from ..services.carers import supervised_carers
 from ..services.caseload import worker_caseload_in_full
+from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
@@ -34,6 +36,10 @@ class CaseloadSchema(Schema):
     unscheduled = fields.List(
         fields.Nested(UnscheduledChildSchema),
         metadata={"description": "Children with an active plan no visiting rule covers: check each one"},
+    )
+    carers = fields.List(
+        fields.Nested(CaseloadCarerSchema),
+        metadata={"description": "Visits due to the carers the worker supervises, soonest first"},
     )
 
 
@@ -61,4 +67,9 @@ def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | No
         "as_of": as_of.isoformat(),
         "obligations": [entry.as_dict() for entry in entries if wanted is None or entry.obligation.status == wanted],
         "unscheduled": [entry.as_dict() for entry in caseloads.unscheduled.get(worker_id, [])],
+        "carers": [
+            entry.as_dict()
+            for entry in supervised_carers([worker_id], as_of).get(worker_id, [])
+            if wanted is None or entry.obligation.status == wanted
+        ],
     }

@@ -68,6 +68,11 @@ class EpisodeInSchema(Schema):
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True, validate=PLACEMENT)
     legal_status = fields.String(allow_none=True, validate=LEGAL_STATUS)
+    carer_household = fields.String(
+        allow_none=True,
+        validate=REFERENCE,
+        metadata={"description": "The household key of the carers the child is placed with (a carer's household)"},
+    )
 
 
 class EventInSchema(Schema):
@@ -168,10 +173,12 @@ class EpisodeSchema(Schema):
     end = IsoDate(allow_none=True)
     placement = fields.String(allow_none=True)
     legal_status = fields.String(allow_none=True)
+    carer_household = fields.String(allow_none=True)
 
 
 class EpisodeChangeSchema(Schema):
-    """Ends or re-opens an episode, or records its legal status as it now stands (give one or both)."""
+    """Ends or re-opens an episode, records its legal status as it now stands, or names the carers'
+    household the child is placed with (give any of them)."""
 
     end = IsoDate(allow_none=True, metadata={"description": "The day the plan ended (null re-opens it)"})
     legal_status = fields.String(
@@ -179,11 +186,16 @@ class EpisodeChangeSchema(Schema):
         validate=LEGAL_STATUS,
         metadata={"description": "The episode's legal status; a care order also needs a 'care_order_made' event"},
     )
+    carer_household = fields.String(
+        allow_none=True,
+        validate=REFERENCE,
+        metadata={"description": "The household of the carers the child is placed with (null: none named)"},
+    )
 
     @validates_schema
     def changes_something(self, data: dict[str, Any], **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("Give end, legal_status, or both.", field_name="end")
+            raise ValidationError("Give end, legal_status, carer_household, or some of them.", field_name="end")
 
 
 class EventSchema(Schema):

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, feeds, health, household_visits, plans, push, session, teams, visits
+from . import (
+    carer_visits,
+    carers,
+    caseload,
+    child_facts,
+    children,
+    feeds,
+    health,
+    household_visits,
+    plans,
+    push,
+    session,
+    teams,
+    visits,
+)
 from .problems import ProblemApi
 
 BLUEPRINTS = (
@@ -15,6 +29,8 @@ BLUEPRINTS = (
     child_facts.blp,
     visits.blp,
     household_visits.blp,
+    carers.blp,
+    carer_visits.blp,
     plans.blp,
     teams.blp,
     push.blp,

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from ..services.audit import record_read
 from ..services.overview import team_overview
+from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
@@ -78,6 +79,18 @@ class PracticeCheckCountsSchema(Schema):
     seen_awake = fields.Integer()
 
 
+class OverdueCarerSchema(CaseloadCarerSchema):
+    worker_id = fields.String()
+    worker_name = fields.String()
+
+
+class TeamCarersSchema(Schema):
+    overdue = fields.Integer()
+    due_today = fields.Integer()
+    due_soon = fields.Integer()
+    overdue_list = fields.List(fields.Nested(OverdueCarerSchema))
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -91,6 +104,9 @@ class OverviewSchema(Schema):
     timeliness = fields.Nested(TimelinessSchema)
     practice_checks = fields.Nested(
         PracticeCheckCountsSchema, metadata={"description": "The team's children raising practice checks on as_of"}
+    )
+    carers = fields.Nested(
+        TeamCarersSchema, metadata={"description": "Visits due to the carers the team's workers supervise"}
     )
 
 

@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..api.carer_schemas import CarerImportSchema
 from ..api.child_schemas import ChildCreateSchema
 from ..api.problems import flatten_errors
 from ..auth.accounts import create_worker, set_password, set_worker_active
@@ -26,8 +27,9 @@ from ..clock import today_in_london
 from ..core.errors import CoreError
 from ..extensions import db
 from ..persistence.people import WORKER_ROLES
+from ..services.carer_imports import apply_carer_import, plan_carer_import
 from ..services.errors import InvalidInput
-from ..services.import_files import decode_case_file, read_case_rows
+from ..services.import_files import decode_case_file, read_import_rows
 from ..services.imports import ImportPlan, apply_import, plan_import
 from .demo import database_is_empty, seed_demo
 
@@ -107,7 +109,8 @@ def set_password_command(email: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 def import_cases_command(file: Path, dry_run: bool) -> None:
-    """Load a JSON array of case files or a CSV (see docs/api.md), upserting by case reference.
+    """Load a JSON array of case files or a CSV (see docs/api.md), upserting by case reference;
+    or a JSON object ``{"cases": [...], "carers": [...]}`` adding carers by carer reference.
 
     Every row is checked first, as the API checks a new child: any bad row means nothing is
     written, and every problem is listed by row and field. Then the cases are written in short
@@ -115,24 +118,31 @@ def import_cases_command(file: Path, dry_run: bool) -> None:
     """
     today = today_in_london()
     try:
-        rows = read_case_rows(decode_case_file(file.read_bytes()), file.name)
+        rows, carer_rows = read_import_rows(decode_case_file(file.read_bytes()), file.name)
     except CoreError as problem:
         raise click.ClickException(f"{file.name}: {problem}") from None
     if sys.stderr.isatty():
         click.echo(f"Checking {len(rows)} cases...", err=True)
     # One schema for every row: building one costs more than loading a row with it.
     plan = plan_import(rows, today, partial(check_case_row, ChildCreateSchema()))
+    carers = plan_carer_import(carer_rows, today, partial(check_case_row, CarerImportSchema()))
     for row_problem in plan.problems:
         click.echo(str(row_problem), err=True)
-    if plan.problems:
-        raise click.ClickException(f"{len(plan.problems)} problem(s); nothing was imported.")
+    for row_problem in carers.problems:
+        click.echo(f"carers: {row_problem}", err=True)
+    problems = len(plan.problems) + len(carers.problems)
+    if problems:
+        raise click.ClickException(f"{problems} problem(s); nothing was imported.")
     if dry_run:
         click.echo(f"Dry run: {plan.creates} to create, {plan.updates} to update; nothing was written.")
         return
     write_import(plan, today)
+    if carers.carers:
+        created, updated = apply_carer_import(carers)
+        click.echo(f"Carers: {created} created, {updated} updated.")
 
 
-def check_case_row(schema: ChildCreateSchema, raw: object) -> dict[str, Any]:
+def check_case_row(schema: ChildCreateSchema | CarerImportSchema, raw: object) -> dict[str, Any]:
     """One row through the API's own schema for a new child: one home for what a case may hold."""
     try:
         return schema.load(raw)  # type: ignore[arg-type]

@@ -1,6 +1,7 @@
 """Demo data for an empty database: one team, a realistic caseload, visits that leave some
-children overdue and some due this week. Random but repeatable (a fixed seed), except the
-password, which is new on every run: a demo must never ship a known password."""
+children overdue and some due this week, and a fostering team visiting carers (demo_carers.py).
+Random but repeatable (a fixed seed), except the password, which is new on every run: a demo
+must never ship a known password."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..persistence.children import Allocation, Child, EpisodeRow, EventRow, Visi
 from ..persistence.people import Team, Worker
 from ..services.errors import Conflict
 from ..services.scheduler import Scheduler
+from .demo_carers import seed_fostering_team
 
 FIRST_NAMES = (
     "Amara",
@@ -120,8 +122,10 @@ def seed_demo(scheduler: Scheduler, today: date, seed: int = 20261123) -> DemoRe
         holders = [worker for worker in workers if worker.role == holder_role(rule)]
         household, first = sibling_group(rule, number, len(rules))
         add_child(scheduler, rng, today, number, rule, holders[first % len(holders)], team.id, household)
+    db.session.flush()
+    fostering = seed_fostering_team(rng, today, password_hash)
     db.session.commit()
-    return DemoResult(password, tuple(email for email, _, _ in WORKERS), CHILDREN)
+    return DemoResult(password, tuple(email for email, _, _ in WORKERS) + fostering, CHILDREN)
 
 
 def sibling_group(rule: VisitRule, number: int, rule_count: int) -> tuple[str | None, int]:

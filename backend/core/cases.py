@@ -35,6 +35,9 @@ class Episode:
     end: date | None = None
     placement: str | None = None
     legal_status: str | None = None
+    # The household of the carers the child is placed with (a carer's ``household``): the child
+    # joining it makes the carers' visit due (core/carers.py). The child's own rules ignore it.
+    carer_household: str | None = None
 
     def is_active(self, today: date) -> bool:
         return self.start <= today and (self.end is None or self.end > today)
@@ -169,7 +172,12 @@ def _parse_episode(reference: str, index: int, item: Any) -> Episode:
     legal_status = item.get("legal_status")
     if legal_status is not None:
         legal_status = _choice(reference, f"{field}.legal_status", legal_status, LEGAL_STATUSES, "legal status")
-    return Episode(plan_type, start, end, placement, legal_status)
+    carer_household = item.get("carer_household")
+    if carer_household is not None and (
+        not isinstance(carer_household, str) or not carer_household.strip() or len(carer_household) > 64
+    ):
+        raise InvalidCase(reference, f"{field}.carer_household", "expected a household key of 1 to 64 characters")
+    return Episode(plan_type, start, end, placement, legal_status, carer_household.strip() if carer_household else None)
 
 
 def _parse_event(reference: str, index: int, item: Any) -> Event:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from .intervals import Interval
-from .vocabulary import EVENT_TYPES
+from .vocabulary import CARER_EVENT_TYPES, EVENT_TYPES
 from .wording import day_month, long_date, short_date
 
 if TYPE_CHECKING:
@@ -45,7 +45,12 @@ class Basis:
 ONE_DAY = timedelta(days=1)
 
 # How each duty is met, as explanations name it.
-DUTY_WORDS = {"visit": "visit", "contact": "contact (a call or message counts)", "attempt": "attempted visit"}
+DUTY_WORDS = {
+    "visit": "visit",
+    "contact": "contact (a call or message counts)",
+    "attempt": "attempted visit",
+    "unannounced": "unannounced visit",
+}
 
 
 def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
@@ -55,7 +60,8 @@ def explain(basis: Basis, plan_by: date, calendar: WorkingCalendar) -> str:
     if basis.kind == "first_visit":
         reason = f"first {what} within {basis.interval.describe()} of the start on {short_date(basis.since)}"
     elif basis.kind == "trigger":
-        event_name = EVENT_TYPES.get(basis.event_type or "", basis.event_type or "event")
+        event_type = basis.event_type or ""
+        event_name = EVENT_TYPES.get(event_type) or CARER_EVENT_TYPES.get(event_type, event_type or "event")
         at = f" at {basis.since_time.strftime('%H:%M')}" if basis.since_time and basis.due_at else ""
         reason = f"a {what} within {basis.interval.describe()} of the {event_name} on {short_date(basis.since)}{at}"
     else:

@@ -24,6 +24,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from .carer_rules import CarerRule, parse_carer_rule
 from .deadline_rules import DeadlineRule, SchoolTerm, parse_deadlines, parse_school_terms
 from .errors import ProfileError
 from .floor import statutory_floor
@@ -57,6 +58,8 @@ class Profile:
     # Deadlines that are not visits (core/deadlines.py): this profile's, then its base's statutory ones.
     deadlines: tuple[DeadlineRule, ...] = ()
     school_terms: tuple[SchoolTerm, ...] = ()
+    # Visits to carers (core/carers.py): this profile's own, then the base's statutory ones.
+    carer_rules: tuple[CarerRule, ...] = ()
     _by_plan_type: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     _own: Mapping[str, tuple[VisitRule, ...]] = field(init=False, repr=False, compare=False)
     always_covered: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -174,8 +177,9 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
     rules = tuple(_parse_rule(source, index, raw) for index, raw in enumerate(raw_rules))
     base = _base_profile(reader, bases or {})
     floor = statutory_floor(rules, base, source) if base else ()
+    carer_rules = _parse_carer_rules(reader, base)
     seen: set[str] = set()
-    for rule in rules + floor:
+    for rule in rules + floor + tuple(carer_rule.rule for carer_rule in carer_rules):
         if rule.id in seen:
             raise ProfileError(source, rule.id, "id", "two rules share this id")
         seen.add(rule.id)
@@ -198,7 +202,21 @@ def parse_profile(data: Mapping[str, Any], source: str, bases: Mapping[str, Prof
         parse_practice_checks(reader, base.practice_checks if base else ()),
         deadlines,
         parse_school_terms(reader) or (base.school_terms if base else ()),
+        carer_rules,
     )
+
+
+def _parse_carer_rules(reader: Reader, base: Profile | None) -> tuple[CarerRule, ...]:
+    """The profile's ``[[carer_rules]]``, then the base's statutory ones (the floor, as for children)."""
+    own = []
+    for index, raw in enumerate(reader.items("carer_rules", [])):
+        if not isinstance(raw, Mapping):
+            raise ProfileError(reader.source, None, f"carer_rules[{index}]", "each carer rule must be a table")
+        rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"carer_rules[{index}]"
+        rule_reader = Reader(reader.source, rule_id, raw)
+        own.append(parse_carer_rule(rule_reader, _parse_source(rule_reader)))
+    floor = tuple(rule for rule in base.carer_rules if rule.statutory) if base else ()
+    return tuple(own) + floor
 
 
 def _base_profile(reader: Reader, bases: Mapping[str, Profile]) -> Profile | None:

@@ -97,6 +97,8 @@ class ReminderItem:
     role: str
     due: date
     plan_by: date
+    # A visit due to a carer (core/carers.py) rather than a child: it has no child page to open.
+    is_carer: bool = False
 
     @property
     def label(self) -> str:
@@ -130,8 +132,12 @@ class Reminder:
 
     @property
     def child_ids(self) -> frozenset[str]:
-        """The children this reminder is about (the push adapter links one child to their page)."""
-        return frozenset(item.child_id for item in self.overdue + self.upcoming)
+        """The children this reminder is about (the push adapter links one child to their page);
+        none when it names a carer, who has no page of their own, so the list opens."""
+        items = self.overdue + self.upcoming
+        if any(item.is_carer for item in items):
+            return frozenset()
+        return frozenset(item.child_id for item in items)
 
     @property
     def urgency(self) -> str:

@@ -63,7 +63,7 @@ class Obligation:
         A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
         is most of the cost of an obligation on the scheduler's hot path (one for each role of
         each case); filling the instance dictionary at once gives an equal, equally frozen object.
-        Every field must be given: ``_obligation`` gives them all, and a unit test checks the
+        Every field must be given: ``obligation_of`` gives them all, and a unit test checks the
         result against the constructor's.
         """
         obligation = object.__new__(cls)
@@ -109,7 +109,7 @@ def compute_obligations(
     if not best:
         return ()
     soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
-    obligations = [_obligation(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
+    obligations = [obligation_of(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
     if len(obligations) > 1:
         obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
     return tuple(obligations)
@@ -314,7 +314,7 @@ def due_status(due: date, today: date, soon_limit: date) -> str:
     return "due_soon" if due <= soon_limit else "ok"
 
 
-def _obligation(
+def obligation_of(
     basis: Basis, last_visit: date | None, today: date, soon_limit: date, calendar: WorkingCalendar
 ) -> Obligation:
     due = basis.due

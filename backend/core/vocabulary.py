@@ -158,3 +158,21 @@ CONTACT_KINDS: dict[str, str] = {
     "text": "Text message",
 }
 IN_PERSON_CONTACT_KINDS = frozenset({"home_visit", "visit_elsewhere"})
+
+# carers[].type: who a supervising social worker visits. Haringey visits short-term and
+# long-term carers at different cadences; a connected person is a kinship carer approved for a
+# named child (Care Planning, Placement and Case Review (England) Regulations 2010, reg 24 and 27).
+CARER_TYPES: dict[str, str] = {
+    "short_term_foster_carer": "Foster carer (short-term)",
+    "long_term_foster_carer": "Foster carer (long-term)",
+    "connected_person": "Connected person (kinship carer)",
+}
+
+# What meets a carer's obligation: any supervisory visit at the home, or only an unannounced one.
+CARER_DUTIES = ("supervisory", "unannounced")
+
+# Short labels for a carer's duties in notifications and calendar titles (as PLAN_TYPE_SHORT).
+CARER_DUTY_SHORT: dict[str, str] = {"visit": "carer visit", "unannounced": "unannounced carer visit"}
+
+# The events of a carer's household the engine sees, worded for explanations.
+CARER_EVENT_TYPES: dict[str, str] = {"child_joined": "child joining the household"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from backend.core.scheduling import Obligation
-from backend.core.vocabulary import PLAN_TYPE_SHORT
+from backend.core.vocabulary import CARER_DUTY_SHORT, PLAN_TYPE_SHORT
 
 from .model import OVERDUE, FeedEntry
 
@@ -42,5 +42,27 @@ def entry_from_obligation(
         # The engine projects as if each visit is made on its due date; once that date has
         # passed the projection would sit too early, so it is shown again after the next visit.
         projected=() if obligation.status == OVERDUE else projected,
+        assignee=assignee,
+    )
+
+
+def entry_from_carer_obligation(
+    *, carer_id: str, label: str, reference: str, obligation: Obligation, url: str, assignee: str | None = None
+) -> FeedEntry:
+    """A visit due to a carer. Its key names the duty as well as the carer: a carer's supervisory
+    and unannounced visits are due to one role and can share a cycle's start, but are two events.
+    Before the first visit, the cycle starts at the due date (a carer has no episode)."""
+    return FeedEntry(
+        child_key=f"carer:{carer_id}:{obligation.duty}",
+        label=label,
+        reference=reference,
+        plan_label=CARER_DUTY_SHORT.get(obligation.duty, "carer visit"),
+        role=obligation.role,
+        due=obligation.due,
+        plan_by=obligation.plan_by,
+        status=obligation.status,
+        explanation=obligation.explanation,
+        url=url,
+        cycle_start=obligation.last_visit or obligation.due,
         assignee=assignee,
     )

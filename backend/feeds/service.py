@@ -36,6 +36,7 @@ from ..services.caseload import (
 )
 from ..services.errors import Forbidden
 from ..services.rendered_cache import Rendered, RenderedCache
+from .carer_entries import carer_entries
 from .entries import entry_from_obligation
 from .model import Feed, FeedEntry
 from .plan_events import planned_contact_events, replaced_by_plan
@@ -188,7 +189,7 @@ def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:
     entries = tuple(
         _entry(item, cases.get(item.child_id), today, app_url, settings.names_allowed, settings.show_projected)
         for item in caseload
-    )
+    ) + carer_entries([worker.id], today, app_url, settings.names_allowed)
     return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries, timed=timed)
 
 
@@ -206,6 +207,7 @@ def _team_feed(manager: Worker, today: date, app_url: str) -> Feed:
         for item in caseload:
             if item.obligation.status in TEAM_STATUSES:
                 entries.append(_entry(item, None, today, app_url, allowed, False, assignee=names[worker_id]))
+    entries += carer_entries(list(names), today, app_url, allowed, names, TEAM_STATUSES)
     return Feed(
         name=f"Team visits overdue or due today: {team.name}", today=today, entries=tuple(entries), scope="team"
     )

@@ -4,4 +4,16 @@ Importing this package registers every table on ``db.metadata`` (migrations and
 ``create_all`` need the complete set).
 """
 
-from . import audit, children, feeds, household_visits, people, plans, push, security, versions, visit_references  # noqa: F401
+from . import (  # noqa: F401
+    audit,
+    carers,
+    children,
+    feeds,
+    household_visits,
+    people,
+    plans,
+    push,
+    security,
+    versions,
+    visit_references,
+)  # noqa: F401

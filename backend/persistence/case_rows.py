@@ -24,6 +24,7 @@ def episode_rows(child_id: str, case: Case) -> list[dict[str, Any]]:
             "end": episode.end,
             "placement": episode.placement,
             "legal_status": episode.legal_status,
+            "carer_household": episode.carer_household,
             "position": position,
         }
         for position, episode in enumerate(case.episodes)

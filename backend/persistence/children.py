@@ -59,6 +59,8 @@ class EpisodeRow(Model):
     end: Mapped[date | None]
     placement: Mapped[str | None] = mapped_column(String(40))
     legal_status: Mapped[str | None] = mapped_column(String(40))
+    # The carers' household the child is placed with (persistence/carers.py), if named.
+    carer_household: Mapped[str | None] = mapped_column(String(64), index=True)
     # Keeps the order episodes were given in: of two equally early due dates the engine
     # explains the first episode's, and the API must explain what the `due` command explains.
     position: Mapped[int] = mapped_column(default=0)

@@ -15,7 +15,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from ..clock import LONDON
 from ..core.plan_reminders import PlanReminder
 from ..core.reminders import Reminder, ReminderItem, open_slot, reminder_due_at
+from ..core.vocabulary import CARER_DUTY_SHORT
 from ..extensions import db
 from ..persistence.people import Worker
 from ..persistence.push import (
@@ -32,6 +33,7 @@ from ..persistence.push import (
     SentReminderRow,
     insert_ignoring_duplicates,
 )
+from ..services.carers import supervised_carers
 from ..services.caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
 from .delivery import deliver_pending
 from .devices import preferences_of
@@ -97,9 +99,10 @@ def queue_due_reminders(now: datetime) -> int:
         # Most runs fall outside most workers' slots (nights, weekends): skip their caseloads.
         worker_ids = [worker_id for worker_id in batch if open_slot(preferences[worker_id], calendar, now)]
         caseloads = workers_caseloads(worker_ids, today, today) if worker_ids else {}
+        carers = carer_reminder_items(worker_ids, today)
         reminders: list[Reminder | PlanReminder] = []
         for worker_id in worker_ids:
-            items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])]
+            items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])] + carers.get(worker_id, [])
             try:
                 reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
             except BAD_DATES as error:
@@ -129,6 +132,28 @@ def reminder_item(entry: CaseloadEntry) -> ReminderItem:
         obligation.due,
         obligation.plan_by,
     )
+
+
+def carer_reminder_items(worker_ids: list[str], today: date) -> dict[str, list[ReminderItem]]:
+    """The visits due to the carers each worker supervises, as reminder items: initials and
+    reference, the duty as the plan ('carer visit'), keyed by carer and duty (two duties, two items)."""
+    found = supervised_carers(worker_ids, today) if worker_ids else {}
+    return {
+        worker_id: [
+            ReminderItem(
+                f"carer:{entry.carer_id}:{entry.obligation.duty}",
+                entry.initials,
+                entry.reference,
+                CARER_DUTY_SHORT.get(entry.obligation.duty, "carer visit"),
+                entry.obligation.role,
+                entry.obligation.due,
+                entry.obligation.plan_by,
+                is_carer=True,
+            )
+            for entry in entries
+        ]
+        for worker_id, entries in found.items()
+    }
 
 
 def record_planned(reminders: Sequence[Reminder | PlanReminder], now: datetime) -> int:

@@ -37,8 +37,9 @@ def record_read(worker_id: str, child_id: str | None, route: str) -> None:
     write_alone(READ_ENTRY, entry)
 
 
-def note_change(worker_id: str, child_id: str, route: str) -> None:
-    """Adds the entry to the change's own transaction, so it commits (or not) with the change."""
+def note_change(worker_id: str, child_id: str | None, route: str) -> None:
+    """Adds the entry to the change's own transaction, so it commits (or not) with the change
+    (``child_id`` None: a change to no child's record, a carer's say, which the route names)."""
     db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=CHANGE, route=route))
 
 

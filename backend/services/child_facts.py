@@ -34,6 +34,7 @@ def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: da
         end=fields.get("end"),
         placement=fields.get("placement"),
         legal_status=fields.get("legal_status"),
+        carer_household=fields.get("carer_household"),
         position=position,
     )
     db.session.add(episode)
@@ -60,6 +61,8 @@ def change_episode(
         episode.end = fields["end"]
     if "legal_status" in fields:
         episode.legal_status = fields["legal_status"]
+    if "carer_household" in fields:
+        episode.carer_household = fields["carer_household"]
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return episode_as_dict(episode)
@@ -149,6 +152,7 @@ def episode_as_dict(episode: EpisodeRow) -> dict[str, Any]:
         "end": episode.end,
         "placement": episode.placement,
         "legal_status": episode.legal_status,
+        "carer_household": episode.carer_household,
     }
 
 

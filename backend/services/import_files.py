@@ -49,8 +49,14 @@ def decode_case_file(data: bytes) -> str:
 
 def read_case_rows(text: str, filename: str) -> list[tuple[int, Any]]:
     """(row number, case mapping) for each case in a JSON array or a CSV file."""
+    return read_import_rows(text, filename)[0]
+
+
+def read_import_rows(text: str, filename: str) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
+    """(cases, carers), each as (row number, mapping): a JSON array of cases, a JSON object
+    ``{"cases": [...], "carers": [...]}`` (either list may be left out), or a CSV of cases."""
     if filename.lower().endswith(".csv"):
-        return csv_cases(text)
+        return csv_cases(text), []
     try:
         document = json.loads(text)
     except RecursionError:
@@ -59,9 +65,18 @@ def read_case_rows(text: str, filename: str) -> list[tuple[int, Any]]:
     except ValueError as problem:
         # JSONDecodeError, and the ValueError of an integer longer than Python converts.
         raise InvalidCase(None, "(file)", f"not valid JSON: {problem}") from None
+    # An object is an import document only if it says so; a lone case object stays refused as before.
+    if isinstance(document, dict) and ("cases" in document or "carers" in document):
+        unknown = sorted(set(document) - {"cases", "carers"})
+        if unknown:
+            raise InvalidCase(None, "(file)", f"unknown key {unknown[0]!r}: expected 'cases' and 'carers'")
+        cases, carers = document.get("cases", []), document.get("carers", [])
+        if not isinstance(cases, list) or not isinstance(carers, list):
+            raise InvalidCase(None, "(file)", "'cases' and 'carers' must be JSON arrays")
+        return list(enumerate(cases, start=1)), list(enumerate(carers, start=1))
     if not isinstance(document, list):
-        raise InvalidCase(None, "(file)", "expected a JSON array of cases")
-    return list(enumerate(document, start=1))
+        raise InvalidCase(None, "(file)", "expected a JSON array of cases (or an object of 'cases' and 'carers')")
+    return list(enumerate(document, start=1)), []
 
 
 def csv_cases(text: str) -> list[tuple[int, Any]]:

@@ -33,6 +33,7 @@ from ..extensions import db
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from .access import Viewer, can_oversee_team, visible_child_ids
+from .carers import team_carers
 from .caseload import (
     BAD_DATES,
     CaseloadEntry,
@@ -94,6 +95,7 @@ def team_overview(
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(scheduler(), cases, start, end, as_of).as_dict(),
         "practice_checks": check_counts(flags_by_child(cases, team_children, as_of)),
+        "carers": team_carers([(worker.id, worker.name) for worker in workers], as_of),
     }
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from ..clock import LONDON
 from ..core.calendars import WorkingCalendar, build_calendar
+from ..core.carers import Carer, compute_carer_obligations
 from ..core.cases import Case
 from ..core.coverage import Unscheduled, unscheduled_episodes
 from ..core.deadlines import Deadline, compute_deadlines
@@ -56,6 +57,11 @@ class Scheduler:
         profile = self.profile(profile_name)
         calendar = self._calendars[profile.id]
         return compute_deadlines(case, today, profile.deadlines, calendar, profile.school_terms, HOUR_CLOCK)
+
+    def carer_obligations(self, carer: Carer, today: date, profile_name: str | None = None) -> tuple[Obligation, ...]:
+        """A carer's visits due (core/carers.py), from the same profile and calendar as children's."""
+        profile = self.profile(profile_name)
+        return compute_carer_obligations(carer, today, profile, self._calendars[profile.id])
 
     def unscheduled(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Unscheduled, ...]:
         """The case's active episodes no rule covers, with why (``core/coverage.py``)."""

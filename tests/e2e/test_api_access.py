@@ -19,7 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from backend.extensions import db
+from backend.persistence.carers import CarerRow, CarerVisitRow
 from backend.persistence.children import Child, EpisodeRow, OverrideRow, VisitRow
+from tests.support.carers import add_carer, carer_visit_body
 from tests.support.plans import add_plan, plan_body
 from tests.support.routes import every_route
 from tests.support.world import (
@@ -50,6 +52,8 @@ class Target:
     plan: str  # the social worker's plan, to move, cancel or read
     plan_to_complete: str  # another of theirs, to record the visit from
     override: str  # a more frequent cadence its team manager agreed
+    carer: str = ""  # a carer the team's social worker supervises
+    carer_visit: str = ""  # a visit to that carer
 
 
 @dataclass
@@ -86,7 +90,11 @@ def add_target(app: Flask, team: str, social_worker: str, adviser: str) -> Targe
         visit = db.session.scalar(db.select(VisitRow.id).where(VisitRow.child_id == child))
         override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
     plans = [add_plan(app, child, social_worker) for _ in range(2)]
-    return Target(child, episode, visit, team, add_worker(app, "social_worker", team), *plans, override)
+    carer = add_carer(app, supervising_worker_id=social_worker, team_id=team, visits=(("2026-11-02", False),))
+    with app.app_context():
+        carer_visit = db.session.scalar(db.select(CarerVisitRow.id).where(CarerVisitRow.carer_id == carer))
+    spare = add_worker(app, "social_worker", team)
+    return Target(child, episode, visit, team, spare, *plans, override, carer, carer_visit)
 
 
 def build_world(app: Flask) -> World:
@@ -117,7 +125,16 @@ def own_and_foreign(world: World, role: str) -> tuple[Target, Target | None]:
 
 def made_up(target: Target) -> Target:
     return Target(
-        MADE_UP_ID, MADE_UP_ID, MADE_UP_VISIT, MADE_UP_ID, target.spare_worker, MADE_UP_PLAN, MADE_UP_PLAN, MADE_UP_ID
+        MADE_UP_ID,
+        MADE_UP_ID,
+        MADE_UP_VISIT,
+        MADE_UP_ID,
+        target.spare_worker,
+        MADE_UP_PLAN,
+        MADE_UP_PLAN,
+        MADE_UP_ID,
+        MADE_UP_ID,
+        MADE_UP_VISIT,
     )
 
 
@@ -171,6 +188,13 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
         {"date": "2026-11-20"},
     ),
     ("/api/plans/<uuid:plan_id>", "DELETE"): lambda t: (f"/api/plans/{t.plan}", None),
+    ("/api/carers/<carer_id>", "GET"): lambda t: (f"/api/carers/{t.carer}", None),
+    ("/api/carers/<carer_id>", "PATCH"): lambda t: (f"/api/carers/{t.carer}", {"name": "Changed Carer"}),
+    ("/api/carer-visits/<uuid:visit_id>", "GET"): lambda t: (f"/api/carer-visits/{t.carer_visit}", None),
+    ("/api/carer-visits/<uuid:visit_id>", "PUT"): lambda t: (
+        f"/api/carer-visits/{new_visit_id()}",
+        carer_visit_body(t.carer),
+    ),
     ("/api/children/<child_id>/allocations", "POST"): lambda t: (
         f"/api/children/{t.child}/allocations",
         {"worker_id": t.spare_worker, "role": "social_worker"},
@@ -195,6 +219,8 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
         ("/api/children/<child_id>/overrides", "POST"),
         ("/api/children/<child_id>/overrides/<override_id>", "PATCH"),
     }
+    if rule.startswith(("/api/carers/", "/api/carer-visits/")):
+        return expected_for_carer(method, role)
     if (rule, method) in manager_only:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
     if rule == "/api/teams/<team_id>/overview":
@@ -217,6 +243,17 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
     return {"GET": 200, "PATCH": 200, "POST": 201, "PUT": 201, "DELETE": 204}[method]
 
 
+def expected_for_carer(method: str, role: str) -> int:
+    """The carer is supervised by the team's social worker: the personal adviser, a child's
+    worker in the same team who does not supervise them, sees nothing of them; only managers
+    and admins change a carer's record; the supervisor and their managers record visits."""
+    if role == "personal_adviser":
+        return 404
+    if method == "PATCH":
+        return 200 if role in MANAGERS else 403
+    return {"GET": 200, "PUT": 201}[method]
+
+
 # Routes that address no child, visit, episode or team: (rule, method) -> (request, status by role).
 def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str, Any], Callable[[str], int]]]:
     new_child = {"reference": "C-NEW-1", "name": "New Child", "episodes": []}
@@ -236,6 +273,14 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
         ),
         ("/api/children", "GET"): (("/api/children", None), lambda role: 401 if role in NO_SESSION else 200),
         ("/api/caseload", "GET"): (("/api/caseload", None), lambda role: 401 if role in NO_SESSION else 200),
+        ("/api/carers", "GET"): (("/api/carers", None), signed_in_gets(200)),
+        ("/api/carers", "POST"): (
+            (
+                "/api/carers",
+                {"reference": f"FC-NEW-{new_visit_id()[:8]}", "type": "connected_person", "approved": "2026-11-02"},
+            ),
+            lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,
+        ),
         ("/api/children", "POST"): (
             ("/api/children", new_child),
             lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,
@@ -347,6 +392,9 @@ def test_nothing_a_role_may_not_see_is_changed_by_its_attempts(app: Flask, role:
         assert db.session.scalars(db.select(OverrideRow.until).where(OverrideRow.child_id == foreign.child)).all() == [
             None
         ]
+        visits_to_carer = count.select_from(CarerVisitRow).where(CarerVisitRow.carer_id == foreign.carer)
+        assert db.session.scalar(visits_to_carer) == 1
+        assert db.session.get(CarerRow, foreign.carer).name == "Foster Carer"
 
 
 @pytest.mark.parametrize("role", WITH_FOREIGN_CHILDREN)
@@ -361,6 +409,13 @@ def test_listings_caseload_and_team_overviews_leave_out_foreign_children(app: Fl
     overdue = overview.json["overdue"] if overview.status_code == 200 else []
     in_overview = {row["child_id"] for row in overdue}
     assert foreign.child not in listed | in_caseload | in_overview
+    carers_listed = {carer["id"] for carer in api.get("/api/carers").json["carers"]}
+    carers_in_caseload = {row["carer_id"] for row in api.get("/api/caseload?as_of=2027-06-01").json["carers"]}
+    assert foreign.carer not in carers_listed | carers_in_caseload
+    if role != "personal_adviser":
+        assert own.carer in carers_listed
+    if role == "social_worker":
+        assert own.carer in carers_in_caseload
     feed_url = api.post("/api/feeds/token", json={"kind": "worker"}).json["url"]
     feed = api.client.get(feed_path(feed_url))
     assert feed.status_code == 200

@@ -20,6 +20,7 @@ from backend.clock import utc_now
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import EpisodeRow, OverrideRow
+from tests.support.carers import add_carer, carer_visit_body
 from tests.support.plans import add_plan, new_plan_id, plan_body
 from tests.support.routes import every_route, fill_path
 from tests.support.world import (
@@ -60,6 +61,15 @@ LISTINGS = {
     ("/api/caseload", "GET"),
     ("/api/teams/<team_id>/overview", "GET"),
     ("/api/plans", "GET"),  # without child_id: the caller's own plans
+    ("/api/carers", "GET"),
+}
+# A carer's record is no child's: audited with no child id, the route naming the carer's resource.
+CARER_ROUTES = {
+    ("/api/carers", "POST"),
+    ("/api/carers/<carer_id>", "GET"),
+    ("/api/carers/<carer_id>", "PATCH"),
+    ("/api/carer-visits/<uuid:visit_id>", "GET"),
+    ("/api/carer-visits/<uuid:visit_id>", "PUT"),
 }
 
 
@@ -86,6 +96,8 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/plans/<uuid:plan_id>", "PUT"): plan_body(child),
         ("/api/plans/<uuid:plan_id>", "DELETE"): None,
         ("/api/plans/<uuid:plan_id>/complete", "POST"): {"date": "2026-11-20"},
+        ("/api/carers", "POST"): {"reference": "FC-AUDIT-2", "type": "connected_person", "approved": "2026-11-02"},
+        ("/api/carers/<carer_id>", "PATCH"): {"name": "Renamed Carer"},
     }
 
 
@@ -123,7 +135,11 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
         "plan_id": plan_id,
         "override_id": override,
     }
-    request_bodies = bodies(child, spare)
+    carer = add_carer(app, supervising_worker_id=admin, team_id=team)
+    carer_visit = new_visit_id()
+    assert api.put(f"/api/carer-visits/{carer_visit}", json=carer_visit_body(carer)).status_code == 201
+    values |= {"carer_id": carer}
+    request_bodies = bodies(child, spare) | {("/api/carer-visits/<uuid:visit_id>", "PUT"): carer_visit_body(carer)}
     for rule, method in every_route(app):
         if not rule.startswith("/api/") or (rule, method) in NO_CHILD_DATA:
             continue
@@ -138,6 +154,8 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
             path = f"/api/household-visits/{new_visit_id()}"
         if rule == "/api/visits/<uuid:visit_id>/written-up":
             path = f"/api/visits/{to_write_up}/written-up"
+        if rule == "/api/carer-visits/<uuid:visit_id>":
+            path = f"/api/carer-visits/{carer_visit if method == 'GET' else new_visit_id()}"
         if rule == "/api/plans/<uuid:plan_id>/complete":
             path = f"/api/plans/{plan_to_complete}/complete"
         response = api.request(method, path, json=request_bodies.get((rule, method)))
@@ -149,7 +167,7 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
         assert entry.worker_id == admin
         assert entry.action == ("read" if method == "GET" else "change")
         assert utc_now() - entry.at < timedelta(minutes=1)
-        if (rule, method) in LISTINGS:
+        if (rule, method) in LISTINGS | CARER_ROUTES:
             assert entry.child_id is None
         elif (rule, method) == ("/api/children", "POST"):
             assert entry.child_id == response.json["id"]

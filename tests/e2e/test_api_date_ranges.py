@@ -20,6 +20,7 @@ from flask import Flask
 from backend.extensions import db
 from backend.persistence.children import EpisodeRow, OverrideRow, VisitRow
 from tests.e2e.test_api_bad_input import stored_rows
+from tests.support.carers import add_carer, carer_visit_body
 from tests.support.routes import UNSAFE_METHODS, every_route
 from tests.support.world import ApiClient, add_child, add_team, add_worker, household_visit_body, signed_in, visit_body
 
@@ -49,6 +50,7 @@ class World:
     plan: str
     override: str
     visit: str
+    carer: str = ""
 
 
 @pytest.fixture
@@ -73,7 +75,8 @@ def world(app: Flask) -> World:
         f"/api/plans/{plan}", json={"child_id": child, "starts_at": "2026-12-01T10:00", "kind": "home_visit"}
     )
     assert made.status_code == 201, made.json
-    return World(team, manager, api, child, episode, plan, override, visit)
+    carer = add_carer(app, supervising_worker_id=manager, team_id=team, household="H-1")
+    return World(team, manager, api, child, episode, plan, override, visit, carer)
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,43 @@ DATE_WRITES = [
     ),
 ]
 
+
+def new_carer(**fields: Any) -> dict[str, Any]:
+    return {"reference": f"FC-{uuid.uuid4().hex[:8]}", "type": "short_term_foster_carer", **fields}
+
+
+def carers(_: World) -> str:
+    return "/api/carers"
+
+
+def of_carer(w: World) -> str:
+    return f"/api/carers/{w.carer}"
+
+
+DATE_WRITES += [
+    DateWrite("POST", "/api/carers", "approved", lambda w, d: new_carer(approved=d), carers),
+    DateWrite(
+        "POST", "/api/carers", "transferred", lambda w, d: new_carer(approved=FIRST_STORED, transferred=d), carers
+    ),
+    DateWrite("POST", "/api/carers", "ended", lambda w, d: new_carer(approved=FIRST_STORED, ended=d), carers),
+    DateWrite("PATCH", "/api/carers/<carer_id>", "approved", lambda w, d: {"approved": d}, of_carer),
+    DateWrite("PATCH", "/api/carers/<carer_id>", "ended", lambda w, d: {"ended": d}, of_carer),
+    DateWrite(
+        "PUT",
+        "/api/carer-visits/<uuid:visit_id>",
+        "date",
+        lambda w, d: carer_visit_body(w.carer, date=d),
+        lambda w: f"/api/carer-visits/{uuid.uuid4()}",
+    ),
+    DateWrite(
+        "POST",
+        "/api/children/<child_id>/episodes",
+        "start",
+        lambda w, d: {"type": "cared_for", "placement": "foster_care", "carer_household": "H-1", "start": d},
+        of_child("/episodes"),
+    ),
+]
+
 # Write routes that take no date: listed so that a new route must be placed in one list or the other.
 DATELESS_WRITES = {
     ("DELETE", "/api/plans/<uuid:plan_id>"),
@@ -359,6 +399,8 @@ def assert_every_read_answers(app: Flask, world: World) -> None:
         f"/api/children/{world.child}/obligations",
         f"/api/children/{world.child}/projections",
         f"/api/children/{world.child}/deadlines",
+        "/api/carers",
+        f"/api/carers/{world.carer}",
     ):
         response = api.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])

@@ -9,8 +9,10 @@ import pytest
 from flask import Flask
 
 from backend.extensions import db
+from backend.persistence.carers import CarerRow, CarerVisitRow
 from backend.persistence.children import Allocation, Child, VisitRow
 from backend.persistence.people import Worker
+from tests.support.carers import add_carer, carer_visit_body
 from tests.support.world import (
     ApiClient,
     add_child,
@@ -52,7 +54,8 @@ def world(app: Flask) -> dict[str, Any]:
     worker = add_worker(app, "social_worker", team)
     manager = add_worker(app, "team_manager", team)
     child = add_child(app, team_id=team, allocations=[(worker, "social_worker")])
-    return {"team": team, "worker": worker, "manager": manager, "child": child}
+    carer = add_carer(app, supervising_worker_id=worker, team_id=team)
+    return {"team": team, "worker": worker, "manager": manager, "child": child, "carer": carer}
 
 
 def writes(world: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any], set[str]]]:
@@ -80,6 +83,15 @@ def writes(world: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any], s
             {"worker_id"},  # the other way of naming the worker: one of the two is refused as a pair
         ),
         ("worker", "PUT", "/api/push/preferences", {"mute_weekends": False}, set()),
+        (
+            "manager",
+            "POST",
+            "/api/carers",
+            {"reference": "FC-MASS", "type": "connected_person", "approved": "2026-11-02"},
+            set(),
+        ),
+        ("manager", "PATCH", f"/api/carers/{world['carer']}", {"name": "New Carer Name"}, set()),
+        ("worker", "PUT", f"/api/carer-visits/{new_visit_id()}", carer_visit_body(world["carer"]), set()),
         ("nobody", "POST", "/api/session", {"email": "x@example.org", "password": "x"}, set()),
     ]
 
@@ -101,6 +113,42 @@ def test_every_smuggled_field_on_every_write_is_a_422_naming_it_and_nothing_is_s
             assert response.status_code == 422, (method, path, field, response.status_code)
             assert field in response.json["errors"], (method, path, field, response.json)
     assert everything_stored(app) == before
+
+
+def test_a_carer_added_by_a_manager_belongs_to_their_team_and_a_visit_to_the_signed_in_worker(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    manager, worker = signed_in(app, world["manager"]), signed_in(app, world["worker"])
+    made = manager.post(
+        "/api/carers",
+        json={
+            "reference": "FC-TEAM",
+            "type": "connected_person",
+            "approved": "2026-11-02",
+            "supervising_worker_id": world["worker"],
+        },
+    )
+    assert made.status_code == 201, made.json
+    visit_id = new_visit_id()
+    assert worker.put(f"/api/carer-visits/{visit_id}", json=carer_visit_body(made.json["id"])).status_code == 201
+    with app.app_context():
+        assert db.session.get(CarerRow, made.json["id"]).team_id == world["team"]
+        assert db.session.get(CarerVisitRow, visit_id).visitor_id == world["worker"]
+
+
+def test_a_manager_cannot_make_a_worker_of_another_team_supervise_a_carer(app: Flask, world: dict[str, Any]) -> None:
+    stranger = add_worker(app, "social_worker", add_team(app))
+    response = signed_in(app, world["manager"]).post(
+        "/api/carers",
+        json={
+            "reference": "FC-FOREIGN",
+            "type": "connected_person",
+            "approved": "2026-11-02",
+            "supervising_worker_id": stranger,
+        },
+    )
+    assert response.status_code == 422
+    assert "supervising_worker_id" in response.json["errors"]
 
 
 def test_a_visit_records_the_signed_in_worker_and_the_servers_clock_whatever_the_phone_says(

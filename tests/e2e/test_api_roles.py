@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from backend.core.vocabulary import VISIT_ROLES
 from backend.extensions import db
 from backend.persistence.children import Allocation, EpisodeRow, VisitRow
 from tests.e2e.test_api_mass_assignment import everything_stored
+from tests.support.carers import add_carer, carer_visit_body
 from tests.support.plans import freeze_now, new_plan_id, plan_body
 from tests.support.world import (
     ApiClient,
@@ -283,3 +285,34 @@ def test_a_manager_covers_a_child_another_team_holds_only_in_their_own_teams_rol
     assert everything_stored(app) == before
     covered = api.put(f"/api/visits/{new_visit_id()}", json=visit_body(world.child, role="personal_adviser"))
     assert covered.status_code == 201, covered.json
+
+
+def test_a_visit_to_a_carer_names_no_role_and_a_childs_supervising_role_grants_nothing_on_carers(
+    app: Flask, world: World
+) -> None:
+    """Carer routes are outside ROLE_WRITES on purpose: a carer is visited by whoever supervises
+    them (services/carer_access.py), not by a role allocated for a child. A worker allocated as
+    a child's supervising social worker sees no carer they do not supervise."""
+    spec = signed_in(app, world.workers["admin"]).get("/api/openapi.json").json
+    assert not {path for path, _ in write_operations_naming_a_role(spec)} & {
+        "/api/carers",
+        "/api/carer-visits/{visit_id}",
+    }
+    carer = add_carer(app, supervising_worker_id=world.spare, team_id=world.team)
+    with app.app_context():
+        db.session.add(
+            Allocation(
+                child_id=world.child,
+                worker_id=world.workers["social_worker"],
+                role="supervising_social_worker",
+                starts_on=date(2020, 1, 1),
+            )
+        )
+        db.session.commit()
+    api = signed_in(app, world.workers["social_worker"])
+    before = everything_stored(app)
+    response = api.put(f"/api/carer-visits/{new_visit_id()}", json=carer_visit_body(carer))
+    assert response.status_code == 404
+    assert everything_stored(app) == before
+    supervisor = signed_in(app, world.spare)
+    assert supervisor.put(f"/api/carer-visits/{new_visit_id()}", json=carer_visit_body(carer)).status_code == 201

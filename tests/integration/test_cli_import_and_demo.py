@@ -160,7 +160,9 @@ def test_seed_demo_fills_an_empty_database_with_overdue_and_due_this_week_visits
             for worker_id in db.session.scalars(select(Worker.id))
             for entry in worker_caseload(worker_id, today_in_london())
         )
-    assert roles == {"team_manager": 1, "social_worker": 6, "personal_adviser": 2}
+    # The locality team (a manager, 6 social workers, 2 personal advisers) and the fostering team
+    # (a manager and 2 supervising social workers).
+    assert roles == {"team_manager": 2, "social_worker": 8, "personal_adviser": 2}
     assert count(app, Child) == 150
     assert plan_types == {rule.plan_type for rule in app.extensions["scheduler"].profile().rules} - {"any"}
     assert statuses["overdue"] > 0 and statuses["due_today"] + statuses["due_soon"] > 0
@@ -173,6 +175,25 @@ def test_seed_demo_fills_an_empty_database_with_overdue_and_due_this_week_visits
             .group_by(Child.household)
         ).all()
     assert groups and all(size == 2 and holders == 1 for _, size, holders in groups)  # siblings, one worker
+    assert "ssw1@demo.example" in result.output
+
+
+def test_seed_demo_adds_a_fostering_team_whose_carers_are_on_their_supervisors_caseloads(app: Flask, runner) -> None:  # noqa: ANN001
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        from backend.persistence.carers import CarerRow
+        from backend.persistence.people import Worker
+        from backend.services.carers import supervised_carers
+
+        supervisors = list(db.session.scalars(select(Worker.id).where(Worker.email.like("ssw%"))))
+        caseloads = supervised_carers(supervisors, today_in_london())
+        households = set(
+            db.session.scalars(select(EpisodeRow.carer_household).where(EpisodeRow.carer_household.is_not(None)))
+        )
+        carers = {row.reference: row.household for row in db.session.scalars(select(CarerRow))}
+    assert {entry.reference for entries in caseloads.values() for entry in entries} == set(carers)
+    assert carers["DEMO-FC-4"] not in households  # approved, no child placed yet
+    assert {carers["DEMO-FC-1"], carers["DEMO-FC-2"]} <= households
 
 
 def test_seed_demo_refuses_a_database_that_is_not_empty(app: Flask, runner) -> None:  # noqa: ANN001

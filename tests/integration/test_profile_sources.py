@@ -43,7 +43,8 @@ def test_every_quote_is_the_seed_documents_own_words(profiles: dict[str, Profile
     if seeds is None:
         pytest.skip("the seed documents (../shared/seeds) are not beside this checkout")
     seed_text = squeeze((seeds / SEED_FILES[profile_id]).read_text(encoding="utf-8"))
-    for rule in profiles[profile_id].rules:
+    carer_rules = [carer.rule for carer in profiles[profile_id].carer_rules if carer.rule.source.lines]
+    for rule in (*profiles[profile_id].rules, *carer_rules):
         for fragment in rule.source.quote.split(" ... "):
             assert squeeze(fragment) in seed_text, f"{rule.id}: {fragment!r}"
 
@@ -58,7 +59,8 @@ def test_every_local_rule_and_unencoded_duty_names_real_seed_lines(
     seed_lines = (seeds / SEED_FILES[profile_id]).read_text(encoding="utf-8").splitlines()
     prefix = profile_id[0].upper() + ":"
     profile = profiles[profile_id]
-    cited = [(rule.id, rule.source.lines) for rule in profile.rules] + [
+    own_carer_rules = [carer.rule for carer in profile.carer_rules if not carer.statutory]
+    cited = [(rule.id, rule.source.lines) for rule in (*profile.rules, *own_carer_rules)] + [
         (entry.duty, entry.lines) for entry in profile.not_encoded
     ]
     for what, lines in cited:
@@ -73,7 +75,7 @@ def test_every_local_rule_and_unencoded_duty_names_real_seed_lines(
 
 @pytest.mark.parametrize("profile_id", sorted(SEED_FILES))
 def test_every_local_rule_records_its_decision(profiles: dict[str, Profile], profile_id: str) -> None:
-    for rule in profiles[profile_id].rules:
+    for rule in (*profiles[profile_id].rules, *(carer.rule for carer in profiles[profile_id].carer_rules)):
         assert rule.decision, rule.id
 
 
@@ -84,7 +86,7 @@ def test_docs_rules_md_tables_match_the_rule_files(profiles: dict[str, Profile])
         "docs/rules.md is out of date: run scripts/rules_doc.py"
     )
     for profile in profiles.values():
-        for rule in profile.rules:
+        for rule in (*profile.rules, *(carer.rule for carer in profile.carer_rules)):
             assert f"`{rule.id}`" in current
 
 
