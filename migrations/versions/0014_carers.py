@@ -3,8 +3,8 @@
 Foster carers and connected persons have their own visits due (core/carers.py); a child's
 placement may name the carers' household.
 
-Revision ID: 0011_carers16
-Revises: 0010_override_agreed_by
+Revision ID: 0014_carers
+Revises: 0013_visit_write_ups
 Create Date: 2026-12-06 05:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_carers16"
-down_revision = "0010_override_agreed_by"
+revision = "0014_carers"
+down_revision = "0013_visit_write_ups"
 branch_labels = None
 depends_on = None
 
