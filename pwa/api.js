@@ -117,8 +117,26 @@ export function getProjections(childId, count = 3) {
   return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/projections?count=${count}`);
 }
 
-export function getTeamOverview(teamId) {
-  return request('GET', `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview`);
+export function getTeamOverview(teamId, query = '') {
+  return request('GET', `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview${query}`);
+}
+
+// The manager's view: the overview as CSV (a download link), a worker's list, moving a child.
+export function overviewCsvUrl(teamId, query = '') {
+  return `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview.csv${query}`;
+}
+
+export function getWorkerCaseload(workerId) {
+  return request('GET', `${API_PREFIX}workers/${encodeURIComponent(workerId)}/caseload`);
+}
+
+// POST /api/children/<id>/reallocation {role, worker_id, from}: 404 not yours to manage, 422 not in the team.
+export function reallocate(childId, body) {
+  return request('POST', `${API_PREFIX}children/${encodeURIComponent(childId)}/reallocation`, body);
+}
+
+export function getChildren() {
+  return request('GET', `${API_PREFIX}children`);
 }
 
 // PUT /api/visits/<uuid>: 201 created, 200 identical replay; anything else throws ApiError.
@@ -193,5 +211,7 @@ export const routes = {
   child: (childId) => `/children/${encodeURIComponent(childId)}`,
   settings: () => '/settings',
   team: () => '/team',
+  teamOf: (teamId) => `/teams/${encodeURIComponent(teamId)}`,
+  worker: (workerId) => `/workers/${encodeURIComponent(workerId)}`,
   signIn: () => '/sign-in',
 };

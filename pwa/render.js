@@ -309,7 +309,7 @@ export function renderTimeliness(timeliness) {
 }
 
 // How many overdue and due visits have a plan on time, a late plan, or none (issue 8).
-function renderPlanCounts(plans) {
+export function renderPlanCounts(plans) {
   const rows = ['overdue', 'due_today', 'due_soon'].map((status) => {
     const counts = plans[status];
     return h('li', { class: `plan-counts status-${status}` }, `${STATUS_WORDS[status]}: ${counts.on_time} planned on time, ${counts.late} planned late, ${counts.none} not planned`);
@@ -326,33 +326,4 @@ export function renderUnscheduled(items = [], childHref) {
     h('h2', {}, `No visiting rule: check these children (${items.length})`),
     h('ul', {}, items.map((item) => h('li', {}, h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${item.plan_label}: ${item.reason}${item.worker_name ? `, ${item.worker_name}` : ''}`))),
   );
-}
-
-export function renderTeam(overview, childHref) {
-  const scale = Math.max(1, ...overview.workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
-  return [
-    h('h1', { tabindex: '-1' }, overview.team.name),
-    h('h2', {}, 'Visits in time'),
-    renderTimeliness(overview.timeliness),
-    overview.plans ? renderPlanCounts(overview.plans) : null,
-    h('h2', {}, 'Each worker'),
-    h('p', { class: 'legend' }, ['overdue', 'due_today', 'due_soon'].map((status) => h('span', { class: `key status-${status}` }, STATUS_WORDS[status]))),
-    h('ul', { class: 'workers' }, overview.workers.map((worker) => renderWorkerLoad(worker, scale))),
-    h('h2', {}, `Overdue (${overview.overdue.length})`),
-    overview.overdue.length
-      ? h(
-          'ul',
-          { class: 'overdue-list' },
-          overview.overdue.map((item) =>
-            h(
-              'li',
-              {},
-              h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`),
-              ` ${item.plan_label || item.plan_type}, due ${formatDate(item.due)}, ${item.worker_name}`,
-            ),
-          ),
-        )
-      : h('p', {}, 'Nothing is overdue.'),
-    renderUnscheduled(overview.unscheduled, childHref),
-  ];
 }

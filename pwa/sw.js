@@ -28,6 +28,7 @@ const APP_SHELL = [
   '/pages.js',
   '/visits.js',
   '/plans.js',
+  '/team.js',
   '/manifest.webmanifest',
   OFFLINE_PAGE,
   '/icons/icon-192.png',
