@@ -4,7 +4,7 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 // Short tags a worker reads at a glance; a care leaver is a young person, not a child.
-const PLAN_TAGS = { child_in_need: 'CIN', child_protection: 'CP', cared_for: 'CLA', care_leaver: 'Care leaver' };
+export const PLAN_TAGS = { child_in_need: 'CIN', child_protection: 'CP', cared_for: 'CLA', care_leaver: 'Care leaver' };
 
 export function planTag(planType) {
   return PLAN_TAGS[planType] ? h('span', { class: 'tag' }, PLAN_TAGS[planType]) : null;
@@ -40,7 +40,7 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-function svg(tag, attributes = {}, ...children) {
+export function svg(tag, attributes = {}, ...children) {
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.append(...children);

@@ -1,22 +1,18 @@
-// A team manager's (and an admin's) supervision screens: the team by what needs attention,
-// overdue visits by how late, visits in timescale by plan type and worker with a 12-month
-// trend, and one worker's list from which children are moved to a colleague. Imported only when
-// a manager opens them, so a worker's phone never parses this.
+// The team manager's and admin's screens: the team, visits in timescale, a worker's list and
+// moving children. Imported when first opened, so a worker's phone never parses it.
 
 import * as api from './api.js';
-import { formatDate, h, localIsoDate, planTag, renderPlanCounts, renderTimeliness, renderUnscheduled, renderWorkerLoad, roleWord, statusBadge } from './render.js';
+import { formatDate, h, localIsoDate, PLAN_TAGS, planTag, renderPlanCounts, renderTimeliness, renderUnscheduled, renderWorkerLoad, roleWord, statusBadge, svg } from './render.js';
 import { confirm } from './visits.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const MANAGERS = ['team_manager', 'admin'];
-const PLAN_NAMES = { child_in_need: 'Child in need', child_protection: 'Child protection', cared_for: 'Cared for', care_leaver: 'Care leaver', private_fostering: 'Private fostering' };
 const MONTHS = 'JFMAMJJASOND';
 
 // Kept between screens: the period chosen, and the team last shown (its workers are who a child
 // can be moved to, and where a worker's list goes back to).
 const seen = { period: null, overview: null, path: null, note: null };
 
-const planName = (planType) => PLAN_NAMES[planType] || planType.replaceAll('_', ' ');
+const planName = (planType) => PLAN_TAGS[planType] || planType.replaceAll('_', ' ');
 const percent = (row) => (row.due ? `${Math.round((100 * row.in_time) / row.due)}%` : '—');
 const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -38,14 +34,13 @@ async function teamPage(teamId, session, reload) {
     h('h2', {}, 'Each worker, by what needs attention'),
     h('ul', { class: 'workers' }, workersByAttention(body.workers)),
     h('h2', {}, `Overdue (${body.overdue.length})`),
-    body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map((item) => overdueRow(item, body.as_of))) : h('p', {}, 'Nothing is overdue.'),
+    body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     body.plans ? renderPlanCounts(body.plans) : null,
     ...timescale(body, reload),
     ...trend(body.trend || []),
-    h('h2', {}, 'Exports'),
     h('p', {}, h('a', { href: api.overviewCsvUrl(teamId, `?${new URLSearchParams({ from: body.timeliness.from, to: body.timeliness.to })}`), download: true }, 'Download this overview (CSV)')),
-    session.worker.role === 'team_manager' ? h('p', {}, 'The team’s calendar feed: ', h('a', { href: api.routes.settings() }, 'in Settings')) : null,
+    session.worker.role === 'team_manager' ? h('p', {}, h('a', { href: api.routes.settings() }, 'The team’s calendar feed is in Settings')) : null,
   ];
 }
 
@@ -68,13 +63,12 @@ function byLateness(overdue) {
   return [...overdue].sort((a, b) => b.days_overdue - a.days_overdue || cp(b) - cp(a));
 }
 
-function overdueRow(item, asOf) {
-  const late = item.days_overdue ?? Math.round((Date.parse(asOf) - Date.parse(item.due)) / 864e5);
+function overdueRow(item) {
   return h(
     'li',
     {},
     h('a', { href: api.routes.child(item.child_id) }, `${item.reference} · ${item.initials}`),
-    h('p', {}, h('strong', {}, `${plural(late, 'day')} overdue`), ` (due ${formatDate(item.due)}) `, item.escalated ? h('span', { class: 'tag' }, 'Escalated') : null),
+    h('p', {}, h('strong', {}, `${plural(item.days_overdue, 'day')} overdue`), ` (due ${formatDate(item.due)})`),
     h('p', {}, planTag(item.plan_type), `${item.plan_label || planName(item.plan_type)} · ${roleWord(item.role)}: ${item.worker_name}`),
     h('p', { class: 'visit-plan' }, `Last visit ${formatDate(item.last_visit)} · last no access ${formatDate(item.last_no_access)}`),
   );
@@ -109,23 +103,18 @@ function periodForm(from, to, reload) {
   return form;
 }
 
-function countsTable(caption, first, rows) {
+// Rows of [label, {due, in_time, no_access}]; the trend's months have no no-access column.
+function countsTable(caption, first, rows, className = 'counts-table') {
   if (!rows.length) return null;
-  const cells = (row) => [row.due, row.in_time, percent(row), row.no_access ?? '—'].map((value) => h('td', {}, String(value)));
+  const words = [first, 'Fell due', 'In time', '%', 'No access'].slice(0, 'no_access' in rows[0][1] ? 5 : 4);
+  const cells = (row) => [row.due, row.in_time, percent(row), row.no_access].slice(0, words.length - 1).map((value) => h('td', {}, String(value)));
   return h(
     'table',
-    { class: 'counts-table' },
+    { class: className },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, [first, 'Fell due', 'In time', '%', 'No access'].map((word) => h('th', { scope: 'col' }, word)))),
+    h('thead', {}, h('tr', {}, words.map((word) => h('th', { scope: 'col' }, word)))),
     h('tbody', {}, rows.map(([label, row]) => h('tr', {}, h('th', { scope: 'row' }, label), cells(row)))),
   );
-}
-
-function svg(tag, attributes, text = '') {
-  const element = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.textContent = text;
-  return element;
 }
 
 // One small chart per plan type: a bar a month, its height the percentage in timescale.
@@ -144,13 +133,12 @@ function trendChart(name, months) {
     if (share !== null) chart.append(svg('rect', { x: x - 11, y: 100 - share, width: 22, height: share }), svg('text', { x, y: 96 - share }, String(share)));
     chart.append(svg('text', { x, y: 118, class: 'month' }, MONTHS[Number(month.month.slice(5)) - 1]));
   });
-  const rows = months.map((month) => h('tr', {}, h('th', { scope: 'row' }, month.month), h('td', {}, `${month.in_time} of ${month.due}`), h('td', {}, percent(month))));
   return h(
     'figure',
     { class: 'trend' },
     h('figcaption', {}, `${name}: % in timescale, ${months[0].month} to ${months[months.length - 1].month}`),
     chart,
-    h('table', { class: 'sr-only' }, h('caption', {}, `${name}, visits in timescale by month`), h('thead', {}, h('tr', {}, ['Month', 'In time', '%'].map((word) => h('th', { scope: 'col' }, word)))), h('tbody', {}, rows)),
+    countsTable(`${name}, visits in timescale by month`, 'Month', months.map((month) => [month.month, month]), 'sr-only'),
   );
 }
 
@@ -218,7 +206,7 @@ function moveForm(obligations, colleagues, reload) {
     const chosen = [...document.querySelectorAll('input[name=move]:checked')].map((box) => obligations[box.value]);
     if (!chosen.length) return (status.textContent = 'Tick the children to move first.');
     const to = target.selectedOptions[0].text;
-    if (!(await confirm(`Move ${plural(chosen.length, 'child')} to ${to}?`, `From ${formatDate(from.value)} they are on ${to}’s list, calendar and reminders; the history is kept.`, 'Move them', 'Cancel'))) return;
+    if (!(await confirm(`Move ${plural(chosen.length, 'child')} to ${to}?`, `From ${formatDate(from.value)}; the history is kept.`, 'Move', 'Cancel'))) return;
     const failures = [];
     for (const obligation of chosen) {
       await api.reallocate(obligation.child_id, { role: obligation.role, worker_id: target.value, from: from.value }).catch((error) => failures.push(`${obligation.reference}: ${moveProblem(error)}`));
