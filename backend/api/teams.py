@@ -6,8 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
 from ..services.overview import team_overview
 from .context import route_name, today
@@ -44,6 +45,11 @@ class WorkerCountsSchema(Schema):
 class OverdueObligationSchema(CaseloadObligationSchema):
     worker_id = fields.String()
     worker_name = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "Calendar days from due to as_of"})
+    last_no_access = IsoDate(
+        allow_none=True,
+        metadata={"description": "The latest visit in person in this role, by as_of, at which the child was not seen"},
+    )
 
 
 class UnscheduledTeamChildSchema(UnscheduledChildSchema):
@@ -71,6 +77,27 @@ class PlanCountsSchema(Schema):
     due_soon = fields.Nested(PlanStandingCountsSchema)
 
 
+class PlanTypeTimescaleSchema(Schema):
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    due = fields.Integer(metadata={"description": "Visits that fell due in the period"})
+    in_time = fields.Integer(metadata={"description": "Of those, made on or before their due date"})
+    no_access = fields.Integer(metadata={"description": "Visits in person in the period where the child was not seen"})
+
+
+class WorkerTimescaleSchema(Schema):
+    worker_id = fields.String()
+    due = fields.Integer(metadata={"description": "Visits that fell due in the period while they held the role"})
+    in_time = fields.Integer()
+    no_access = fields.Integer()
+
+
+class TrendMonthSchema(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    due = fields.Integer()
+    in_time = fields.Integer()
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -82,6 +109,15 @@ class OverviewSchema(Schema):
     )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
+    by_plan_type = fields.List(
+        fields.Nested(PlanTypeTimescaleSchema),
+        metadata={"description": "Visits in timescale in the period, per plan type (those with any)"},
+    )
+    by_worker = fields.List(fields.Nested(WorkerTimescaleSchema), metadata={"description": "The same, per worker"})
+    trend = fields.List(
+        fields.Nested(TrendMonthSchema),
+        metadata={"description": "Visits in timescale in each of the 12 months up to as_of, per plan type"},
+    )
 
 
 @blp.route("/<team_id>/overview")
