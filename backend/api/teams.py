@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -14,7 +15,9 @@ from ..services.overview import team_overview
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
+from .overview_csv import COLUMNS, overview_rows
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
+from .spreadsheets import csv_response
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")
 
@@ -132,3 +135,17 @@ class TeamOverview(MethodView):
         overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
         record_read(viewer.worker_id, None, route_name())
         return overview
+
+
+@blp.route("/<team_id>/overview.csv")
+class TeamOverviewCsv(MethodView):
+    @blp.arguments(OverviewQueryArgsSchema(), location="query")
+    @blp.response(200, content_type="text/csv", description="The overview as one table with a header row")
+    @blp.alt_response(404, description="No such team, or not one the caller manages")
+    def get(self, query: dict[str, Any], team_id: str) -> Response:
+        today_date = today()
+        as_of = query.get("as_of") or today_date
+        viewer = current_viewer()
+        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
+        record_read(viewer.worker_id, None, route_name())
+        return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{as_of.isoformat()}.csv")
