@@ -225,6 +225,14 @@ class ReallocationSchema(Schema):
             raise ValidationError("Give exactly one of worker_id and worker_email.", field_name="worker_id")
 
 
+class MoveSchema(Schema):
+    """Move the child's ``role`` to a worker of the child's team from ``from`` on (default: today)."""
+
+    role = fields.String(required=True, validate=VISIT_ROLE)
+    worker_id = fields.String(required=True, validate=ID)
+    from_ = IsoDate(data_key="from", attribute="from", metadata={"description": "Default: today"})
+
+
 class ChildSchema(Schema):
     id = fields.String()
     reference = fields.String()

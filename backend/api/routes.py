@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, feeds, health, plans, push, session, teams, visits
+from . import caseload, child_facts, children, feeds, health, plans, push, session, teams, visits, workers
 from .problems import ProblemApi
 
 BLUEPRINTS = (
@@ -16,6 +16,7 @@ BLUEPRINTS = (
     visits.blp,
     plans.blp,
     teams.blp,
+    workers.blp,
     push.blp,
     feeds.blp,
 )

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
 from ..services.overview import team_overview
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
+from .overview_csv import COLUMNS, overview_rows
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
+from .spreadsheets import csv_response
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")
 
@@ -44,6 +48,11 @@ class WorkerCountsSchema(Schema):
 class OverdueObligationSchema(CaseloadObligationSchema):
     worker_id = fields.String()
     worker_name = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "Calendar days from due to as_of"})
+    last_no_access = IsoDate(
+        allow_none=True,
+        metadata={"description": "The latest visit in person in this role, by as_of, at which the child was not seen"},
+    )
 
 
 class UnscheduledTeamChildSchema(UnscheduledChildSchema):
@@ -71,6 +80,27 @@ class PlanCountsSchema(Schema):
     due_soon = fields.Nested(PlanStandingCountsSchema)
 
 
+class PlanTypeTimescaleSchema(Schema):
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    due = fields.Integer(metadata={"description": "Visits that fell due in the period"})
+    in_time = fields.Integer(metadata={"description": "Of those, made on or before their due date"})
+    no_access = fields.Integer(metadata={"description": "Visits in person in the period where the child was not seen"})
+
+
+class WorkerTimescaleSchema(Schema):
+    worker_id = fields.String()
+    due = fields.Integer(metadata={"description": "Visits that fell due in the period while they held the role"})
+    in_time = fields.Integer()
+    no_access = fields.Integer()
+
+
+class TrendMonthSchema(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    due = fields.Integer()
+    in_time = fields.Integer()
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -82,6 +112,15 @@ class OverviewSchema(Schema):
     )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
+    by_plan_type = fields.List(
+        fields.Nested(PlanTypeTimescaleSchema),
+        metadata={"description": "Visits in timescale in the period, per plan type (those with any)"},
+    )
+    by_worker = fields.List(fields.Nested(WorkerTimescaleSchema), metadata={"description": "The same, per worker"})
+    trend = fields.List(
+        fields.Nested(TrendMonthSchema),
+        metadata={"description": "Visits in timescale in each of the 12 months up to as_of, per plan type"},
+    )
 
 
 @blp.route("/<team_id>/overview")
@@ -96,3 +135,17 @@ class TeamOverview(MethodView):
         overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
         record_read(viewer.worker_id, None, route_name())
         return overview
+
+
+@blp.route("/<team_id>/overview.csv")
+class TeamOverviewCsv(MethodView):
+    @blp.arguments(OverviewQueryArgsSchema(), location="query")
+    @blp.response(200, content_type="text/csv", description="The overview as one table with a header row")
+    @blp.alt_response(404, description="No such team, or not one the caller manages")
+    def get(self, query: dict[str, Any], team_id: str) -> Response:
+        today_date = today()
+        as_of = query.get("as_of") or today_date
+        viewer = current_viewer()
+        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
+        record_read(viewer.worker_id, None, route_name())
+        return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{as_of.isoformat()}.csv")
