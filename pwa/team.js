@@ -14,11 +14,12 @@ const seen = { period: null, overview: null, path: null, note: null };
 
 const planName = (planType) => PLAN_TAGS[planType] || planType.replaceAll('_', ' ');
 const percent = (row) => (row.due ? `${Math.round((100 * row.in_time) / row.due)}%` : '—');
-const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+const plural = (count, word, words = `${word}s`) => `${count} ${count === 1 ? word : words}`;
 
 // `where`: {teamId} or {workerId} from the path; `reload` builds the screen again.
-export function teamScreen(where, session, reload) {
-  return where.workerId ? workerPage(where.workerId, reload) : teamPage(where.teamId || session.worker.team_id, session, reload);
+export async function teamScreen(where, session, reload) {
+  const nodes = await (where.workerId ? workerPage(where.workerId, reload) : teamPage(where.teamId || session.worker.team_id, session, reload));
+  return nodes.filter(Boolean);
 }
 
 async function teamPage(teamId, session, reload) {
@@ -28,16 +29,17 @@ async function teamPage(teamId, session, reload) {
   const query = seen.period && seen.overview?.team.id === teamId ? `?${new URLSearchParams(seen.period)}` : '';
   const { body } = await api.getTeamOverview(teamId, query);
   Object.assign(seen, { overview: body, path: location.pathname });
+  const workers = workersByAttention(body.workers);
   return [
     h('h1', { tabindex: '-1' }, body.team.name),
     finderPanel,
     h('h2', {}, 'Each worker, by what needs attention'),
-    h('ul', { class: 'workers' }, workersByAttention(body.workers)),
+    h('ul', { class: 'workers' }, workerRows(workers)),
     h('h2', {}, `Overdue (${body.overdue.length})`),
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     body.plans ? renderPlanCounts(body.plans) : null,
-    ...timescale(body, reload),
+    ...timescale(body, workers, reload),
     ...trend(body.trend || []),
     h('p', {}, h('a', { href: api.overviewCsvUrl(teamId, `?${new URLSearchParams({ from: body.timeliness.from, to: body.timeliness.to })}`), download: true }, 'Download this overview (CSV)')),
     session.worker.role === 'team_manager' ? h('p', {}, h('a', { href: api.routes.settings() }, 'The team’s calendar feed is in Settings')) : null,
@@ -49,8 +51,12 @@ function workersByAttention(workers) {
   const load = (worker) => worker.overdue + worker.due_today + worker.due_soon;
   const shown = workers.filter((worker) => !MANAGERS.includes(worker.role) || load(worker) > 0);
   shown.sort((a, b) => b.overdue - a.overdue || b.due_today - a.due_today || b.due_soon - a.due_soon || a.name.localeCompare(b.name));
-  const scale = Math.max(1, ...shown.map(load));
-  return shown.map((worker) => {
+  return shown;
+}
+
+function workerRows(workers) {
+  const scale = Math.max(1, ...workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
+  return workers.map((worker) => {
     const row = renderWorkerLoad(worker, scale);
     row.firstChild.replaceChildren(h('a', { href: api.routes.worker(worker.id) }, worker.name));
     return row;
@@ -74,10 +80,11 @@ function overdueRow(item) {
   );
 }
 
-function timescale(overview, reload) {
+// Per worker, in the order and for the workers listed above.
+function timescale(overview, workers, reload) {
   const { from, to } = overview.timeliness;
-  const names = Object.fromEntries(overview.workers.map((worker) => [worker.id, worker.name]));
-  const byWorker = (overview.by_worker || []).map((row) => [names[row.worker_id] || row.worker_id, row]);
+  const rows = Object.fromEntries((overview.by_worker || []).map((row) => [row.worker_id, row]));
+  const byWorker = workers.filter((worker) => rows[worker.id]).map((worker) => [worker.name, rows[worker.id]]);
   return [
     h('h2', {}, 'Visits in timescale'),
     periodForm(from, to, reload),
@@ -126,7 +133,7 @@ function trend(entries) {
 }
 
 function trendChart(name, months) {
-  const chart = svg('svg', { viewBox: '0 -16 360 140', 'aria-hidden': 'true' });
+  const chart = svg('svg', { viewBox: '0 -16 360 140', 'aria-hidden': 'true' }, svg('line', { x1: 0, x2: 360, y1: 100, y2: 100 }));
   months.forEach((month, index) => {
     const x = index * 30 + 15;
     const share = month.due ? Math.round((100 * month.in_time) / month.due) : null;
@@ -206,7 +213,7 @@ function moveForm(obligations, colleagues, reload) {
     const chosen = [...document.querySelectorAll('input[name=move]:checked')].map((box) => obligations[box.value]);
     if (!chosen.length) return (status.textContent = 'Tick the children to move first.');
     const to = target.selectedOptions[0].text;
-    if (!(await confirm(`Move ${plural(chosen.length, 'child')} to ${to}?`, `From ${formatDate(from.value)}; the history is kept.`, 'Move', 'Cancel'))) return;
+    if (!(await confirm(`Move ${plural(chosen.length, 'child', 'children')} to ${to}?`, `From ${formatDate(from.value)}; the history is kept.`, 'Move', 'Cancel'))) return;
     const failures = [];
     for (const obligation of chosen) {
       await api.reallocate(obligation.child_id, { role: obligation.role, worker_id: target.value, from: from.value }).catch((error) => failures.push(`${obligation.reference}: ${moveProblem(error)}`));

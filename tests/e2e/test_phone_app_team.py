@@ -92,7 +92,10 @@ def fits_the_phone(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size({"width": PHONE["width"] // 2, "height": PHONE["height"] // 2})
     try:
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] // 2
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('#main *')].filter((e) => e.getBoundingClientRect().right > 196 && e.offsetParent).map((e) => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 15)"""
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] // 2, wide
     finally:
         page.set_viewport_size(PHONE)
 
@@ -137,6 +140,7 @@ def test_a_manager_moves_two_children_to_a_colleague_after_confirming(
             "input[type=checkbox]"
         ).check()
     page.select_option("#move-to", label="Ada Jones")
+    page.screenshot(path=ARTIFACTS / "phone-team-worker.png", full_page=True)
     page.click("#move-form button")
     page.wait_for_selector("#confirm-dialog[open]")
     assert "Move 2 children to Ada Jones?" in page.inner_text("#confirm-dialog")
