@@ -87,14 +87,21 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return list(result)
 
 
+# Elements reaching past 195 px, to say what scrolls sideways when something does.
+WIDER_THAN_HALF = """
+() => [...document.querySelectorAll('#main *')]
+  .filter((element) => element.offsetParent && element.getBoundingClientRect().right > 196)
+  .map((element) => `${element.tagName}.${element.className}`)
+  .slice(0, 15)
+"""
+
+
 def fits_the_phone(page: Page) -> None:
     """No sideways scrolling at 390 px, nor at 200% zoom (195 CSS px)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size({"width": PHONE["width"] // 2, "height": PHONE["height"] // 2})
     try:
-        wide = page.evaluate(
-            """() => [...document.querySelectorAll('#main *')].filter((e) => e.getBoundingClientRect().right > 196 && e.offsetParent).map((e) => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 15)"""
-        )
+        wide = page.evaluate(WIDER_THAN_HALF)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] // 2, wide
     finally:
         page.set_viewport_size(PHONE)
