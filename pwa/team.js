@@ -97,13 +97,12 @@ function timescale(overview, workers, reload) {
 
 function periodForm(from, to, reload) {
   const start = h('input', { type: 'date', id: 'period-from', value: from, required: true });
-  const end = h('input', { type: 'date', id: 'period-to', value: to, required: true });
+  const end = h('input', { type: 'date', id: 'period-to', value: to, min: from, required: true });
   const form = h('form', { class: 'stack' }, h('label', { for: 'period-from' }, 'From'), start, h('label', { for: 'period-to' }, 'To'), end, h('button', { class: 'secondary' }, 'Show this period'));
-  end.addEventListener('input', () => end.setCustomValidity(''));
+  // The browser refuses an end before the start, in its own words.
+  start.addEventListener('input', () => (end.min = start.value));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    end.setCustomValidity(start.value > end.value ? 'The period must end on or after its start.' : '');
-    if (!end.reportValidity()) return;
     seen.period = { from: start.value, to: end.value };
     reload();
   });
