@@ -2,7 +2,7 @@
 // moving children. Imported when first opened, so a worker's phone never parses it.
 
 import * as api from './api.js';
-import { formatDate, h, localIsoDate, PLAN_TAGS, planTag, renderPlanCounts, renderTimeliness, renderUnscheduled, renderWorkerLoad, roleWord, statusBadge, svg } from './render.js';
+import { formatDate, formatTime, h, localIsoDate, PLAN_TAGS, planTag, renderPlanCounts, renderTimeliness, renderUnscheduled, renderWorkerLoad, roleWord, statusBadge, svg } from './render.js';
 import { confirm } from './visits.js';
 
 const MANAGERS = ['team_manager', 'admin'];
@@ -15,6 +15,8 @@ const seen = { period: null, overview: null, path: null, note: null };
 const planName = (planType) => PLAN_TAGS[planType] || planType.replaceAll('_', ' ');
 const percent = (row) => (row.due ? `${Math.round((100 * row.in_time) / row.due)}%` : '—');
 const plural = (count, word, words = `${word}s`) => `${count} ${count === 1 ? word : words}`;
+// The service worker's saved copy, when the network failed: never shown without its age.
+const savedNote = (storedAt) => storedAt && h('p', { class: 'notice stale', role: 'status' }, `Offline: as of ${formatTime(storedAt)}`);
 
 // `where`: {teamId} or {workerId} from the path; `reload` builds the screen again.
 export async function teamScreen(where, session, reload) {
@@ -27,14 +29,15 @@ async function teamPage(teamId, session, reload) {
   const finderPanel = admin ? await finder() : null;
   if (!teamId) return [h('h1', { tabindex: '-1' }, 'Find a child'), finderPanel];
   const query = seen.period && seen.overview?.team.id === teamId ? `?${new URLSearchParams(seen.period)}` : '';
-  const { body } = await api.getTeamOverview(teamId, query);
+  const { body, storedAt } = await api.getTeamOverview(teamId, query);
   Object.assign(seen, { overview: body, path: location.pathname });
   const workers = workersByAttention(body.workers);
   return [
     h('h1', { tabindex: '-1' }, body.team.name),
+    savedNote(storedAt),
     finderPanel,
     h('h2', {}, 'Each worker, by what needs attention'),
-    h('ul', { class: 'workers' }, workerRows(workers)),
+    h('ul', { class: 'workers' }, workerRows(workers, session.worker.id)),
     h('h2', {}, `Overdue (${body.overdue.length})`),
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
@@ -54,11 +57,12 @@ function workersByAttention(workers) {
   return shown;
 }
 
-function workerRows(workers) {
+// The manager's own row goes to their own list (the worker route is for others' lists).
+function workerRows(workers, myId) {
   const scale = Math.max(1, ...workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
   return workers.map((worker) => {
     const row = renderWorkerLoad(worker, scale);
-    row.firstChild.replaceChildren(h('a', { href: api.routes.worker(worker.id) }, worker.name));
+    row.firstChild.replaceChildren(h('a', { href: worker.id === myId ? api.routes.visits() : api.routes.worker(worker.id) }, worker.name));
     return row;
   });
 }
@@ -164,7 +168,7 @@ async function finder() {
 // ---- one worker's list, and moving children from it
 
 async function workerPage(workerId, reload) {
-  const { body } = await api.getWorkerCaseload(workerId);
+  const { body, storedAt } = await api.getWorkerCaseload(workerId);
   const team = seen.overview;
   const worker = team?.workers.find((item) => item.id === workerId);
   const rows = body.obligations.map((obligation, index) => caseRow(obligation, index));
@@ -173,7 +177,7 @@ async function workerPage(workerId, reload) {
   return [
     h('p', { class: 'back' }, h('a', { href: seen.path || api.routes.team() }, `← ${team ? team.team.name : 'Team'}`)),
     h('h1', { tabindex: '-1' }, worker ? worker.name : 'Worker’s visits'),
-    note ? h('p', { class: 'notice', role: 'alert' }, note) : null,
+    note ? h('p', { class: 'notice', role: 'alert' }, note) : savedNote(storedAt),
     rows.length ? h('ul', { class: 'obligations' }, rows) : h('p', {}, 'Nothing is due on this list.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     rows.length && team ? moveForm(body.obligations, team.workers.filter((item) => item.id !== workerId), reload) : null,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from backend.clock import today_in_london
 from backend.extensions import db
-from backend.persistence.people import Team
+from backend.persistence.people import Team, Worker
 from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import ARTIFACTS, PHONE, wait_until
 from tests.e2e.phone import api_get, sign_in
@@ -67,6 +67,14 @@ def team(site: Site) -> Team_:
     )
     add_worker(site.app, "admin", None, email="root@example.org", name="Ari Admin")
     return Team_(world, team_id, ada, "root@example.org")
+
+
+def worker_id_of(site: Site, email: str) -> str:
+    """The id of the worker with this email."""
+    with site.app.app_context():
+        worker_id = db.session.scalar(select(Worker.id).where(Worker.email == email))
+    assert worker_id
+    return worker_id
 
 
 def open_worker(page: Page, name: str) -> None:
@@ -255,3 +263,44 @@ def test_an_admin_finds_any_child_by_reference_and_sees_any_team(
     page.wait_for_selector("#team-content .workers")
     assert page.inner_text("#team-content h1") == "North"
     wait_until(lambda: axe_violations(page) == [], page=page, what="no axe violations on the admin's team view")
+
+
+def test_a_manager_holding_cases_is_listed_and_can_open_their_own_list(
+    context: BrowserContext, site: Site, team: Team_
+) -> None:
+    manager_id = worker_id_of(site, team.world.manager_email)
+    episode = {"type": "child_protection", "start": (today_in_london() - timedelta(days=90)).isoformat(), "end": None}
+    add_child(
+        site.app,
+        allocations=[(manager_id, "social_worker")],
+        team_id=team.team_id,
+        reference="C-0200",
+        episodes=[episode],
+    )
+    page = context.new_page()
+    sign_in(page, site.url, team.world.manager_email)
+    assert "Mo Khan" in page.locator("#team-content .workers .worker-name").all_inner_texts()
+    # Their own list is "My visits", where they record visits as any worker does.
+    page.click("#team-content .workers a:text-is('Mo Khan')")
+    page.wait_for_selector("#screen-visits:not([hidden]) li.visit")
+    assert "C-0200" in page.inner_text("#visit-groups")
+
+
+def test_offline_the_team_shows_its_saved_copy_with_its_age(context: BrowserContext, site: Site, team: Team_) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, team.world.manager_email)
+    wait_until(
+        lambda: page.evaluate(
+            "(path) => caches.open('api-data').then((cache) => cache.keys())"
+            ".then((keys) => keys.some((key) => key.url.includes(path)))",
+            f"/api/teams/{team.team_id}/overview",
+        ),
+        page=page,
+        what="the service worker's copy of the overview",
+    )
+    context.set_offline(True)
+    page.click("nav a[data-route=visits]")
+    page.click("nav a[data-route=team]")
+    page.wait_for_selector("#team-content .stale")
+    assert page.inner_text("#team-content .stale").startswith("Offline: as of ")
+    assert "Sam Patel" in page.inner_text("#team-content .workers")
