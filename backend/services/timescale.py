@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..core.cases import Case
+from ..core.errors import CalendarRangeError
 from .scheduler import Scheduler
 
 # Longer than any visiting interval a profile may set (the longest in England is three months).
@@ -78,7 +79,12 @@ def child_timescale(engine: Scheduler, child_id: str, case: Case, periods: list[
     per_period = []
     for period in periods:
         found = {key: value for key, value in answered.items() if period.start <= key[1] <= period.end}
-        for key, plan_type in unmet_due_dates(engine, case, period, as_of).items():
+        try:
+            unmet = unmet_due_dates(engine, case, period, as_of)
+        except CalendarRangeError:
+            # A month of the trend before the calendar's first year: nothing can have fallen due in it.
+            unmet = {}
+        for key, plan_type in unmet.items():
             found.setdefault(key, (False, plan_type))
         per_period.append(
             tuple(

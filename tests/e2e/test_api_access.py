@@ -41,6 +41,8 @@ class Target:
     plan: str  # the social worker's plan, to move, cancel or read
     plan_to_complete: str  # another of theirs, to record the visit from
     override: str  # a more frequent cadence its team manager agreed
+    worker: str  # the child's social worker, whose caseload their manager reads
+    mover: str  # another worker of the child's team, to move the child to
 
 
 @dataclass
@@ -77,7 +79,8 @@ def add_target(app: Flask, team: str, social_worker: str, adviser: str) -> Targe
         visit = db.session.scalar(db.select(VisitRow.id).where(VisitRow.child_id == child))
         override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
     plans = [add_plan(app, child, social_worker) for _ in range(2)]
-    return Target(child, episode, visit, team, add_worker(app, "social_worker", team), *plans, override)
+    spare, mover = add_worker(app, "social_worker", team), add_worker(app, "social_worker", team)
+    return Target(child, episode, visit, team, spare, *plans, override, social_worker, mover)
 
 
 def build_world(app: Flask) -> World:
@@ -108,7 +111,16 @@ def own_and_foreign(world: World, role: str) -> tuple[Target, Target | None]:
 
 def made_up(target: Target) -> Target:
     return Target(
-        MADE_UP_ID, MADE_UP_ID, MADE_UP_VISIT, MADE_UP_ID, target.spare_worker, MADE_UP_PLAN, MADE_UP_PLAN, MADE_UP_ID
+        MADE_UP_ID,
+        MADE_UP_ID,
+        MADE_UP_VISIT,
+        MADE_UP_ID,
+        target.spare_worker,
+        MADE_UP_PLAN,
+        MADE_UP_PLAN,
+        MADE_UP_ID,
+        MADE_UP_ID,
+        target.mover,
     )
 
 
@@ -120,6 +132,8 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ("/api/children/<child_id>/projections", "GET"): lambda t: (f"/api/children/{t.child}/projections", None),
     ("/api/visits/<uuid:visit_id>", "GET"): lambda t: (f"/api/visits/{t.visit}", None),
     ("/api/teams/<team_id>/overview", "GET"): lambda t: (f"/api/teams/{t.team}/overview", None),
+    ("/api/teams/<team_id>/overview.csv", "GET"): lambda t: (f"/api/teams/{t.team}/overview.csv", None),
+    ("/api/workers/<worker_id>/caseload", "GET"): lambda t: (f"/api/workers/{t.worker}/caseload", None),
     ("/api/children/<child_id>", "PATCH"): lambda t: (f"/api/children/{t.child}", {"name": "Changed Name"}),
     ("/api/children/<child_id>/episodes", "POST"): lambda t: (
         f"/api/children/{t.child}/episodes",
@@ -152,6 +166,10 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
         {"date": "2026-11-20"},
     ),
     ("/api/plans/<uuid:plan_id>", "DELETE"): lambda t: (f"/api/plans/{t.plan}", None),
+    ("/api/children/<child_id>/reallocation", "POST"): lambda t: (
+        f"/api/children/{t.child}/reallocation",
+        {"worker_id": t.mover, "role": "social_worker"},
+    ),
     ("/api/children/<child_id>/allocations", "POST"): lambda t: (
         f"/api/children/{t.child}/allocations",
         {"worker_id": t.spare_worker, "role": "social_worker"},
@@ -177,8 +195,14 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
     }
     if (rule, method) in manager_only:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
-    if rule == "/api/teams/<team_id>/overview":
+    if rule in ("/api/teams/<team_id>/overview", "/api/teams/<team_id>/overview.csv"):
         return 200 if role in MANAGERS else 404
+    if rule == "/api/workers/<worker_id>/caseload":
+        # The child's social worker: their manager and admins read it; they themselves use /api/caseload.
+        return 200 if role in MANAGERS else 404
+    if rule == "/api/children/<child_id>/reallocation":
+        # Only whoever manages the child learns it exists through this route.
+        return 201 if role in MANAGERS else 404
     if (rule, method) == ("/api/visits/<uuid:visit_id>", "DELETE"):
         return 204 if role in MANAGERS else 403
     if rule.startswith("/api/plans/") and method in ("DELETE", "POST"):

@@ -48,13 +48,14 @@ class World:
     episode: str
     plan: str
     override: str
+    spare: str  # a worker of the team, free to be allocated
 
 
 @pytest.fixture
 def world(app: Flask) -> World:
     team = add_team(app)
     manager = add_worker(app, "team_manager", team)
-    add_worker(app, "social_worker", team, email="other@example.org")
+    spare = add_worker(app, "social_worker", team, email="other@example.org")
     child = add_child(
         app,
         team_id=team,
@@ -71,7 +72,7 @@ def world(app: Flask) -> World:
         f"/api/plans/{plan}", json={"child_id": child, "starts_at": "2026-12-01T10:00", "kind": "home_visit"}
     )
     assert made.status_code == 201, made.json
-    return World(team, manager, api, child, episode, plan, override)
+    return World(team, manager, api, child, episode, plan, override, spare)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,13 @@ DATE_WRITES = [
         "from",
         lambda w, d: {"worker_email": "other@example.org", "role": "social_worker", "from": d},
         of_child("/allocations"),
+    ),
+    DateWrite(
+        "POST",
+        "/api/children/<child_id>/reallocation",
+        "from",
+        lambda w, d: {"worker_id": w.spare, "role": "social_worker", "from": d},
+        of_child("/reallocation"),
     ),
     DateWrite(
         "POST",
@@ -293,6 +301,8 @@ def test_query_dates_beyond_the_range_are_a_422_naming_the_argument(app: Flask, 
         (f"/api/teams/{world.team}/overview?as_of={as_of}", "as_of"),
         (f"/api/teams/{world.team}/overview?from={as_of}", "from"),
         (f"/api/teams/{world.team}/overview?to={as_of}", "to"),
+        (f"/api/teams/{world.team}/overview.csv?as_of={as_of}", "as_of"),
+        (f"/api/workers/{world.spare}/caseload?as_of={as_of}", "as_of"),
         (f"/api/caseload?as_of={as_of}", "as_of"),
         (f"/api/children/{world.child}/obligations?as_of={as_of}", "as_of"),
         (f"/api/children/{world.child}/projections?as_of={as_of}", "as_of"),
@@ -307,6 +317,8 @@ def test_query_dates_at_the_ends_of_the_range_answer(app: Flask, world: World, a
     for path in [
         f"/api/teams/{world.team}/overview?as_of={as_of}",
         f"/api/teams/{world.team}/overview?as_of={as_of}&from={FIRST_STORED}&to={as_of}",
+        f"/api/teams/{world.team}/overview.csv?as_of={as_of}&from={FIRST_STORED}&to={as_of}",
+        f"/api/workers/{world.spare}/caseload?as_of={as_of}",
         f"/api/caseload?as_of={as_of}",
         f"/api/children/{world.child}/obligations?as_of={as_of}",
         f"/api/children/{world.child}/projections?as_of={as_of}&count=12",
