@@ -135,6 +135,10 @@ export function reallocate(childId, body) {
   return request('POST', `${API_PREFIX}children/${encodeURIComponent(childId)}/reallocation`, body);
 }
 
+export function getTeams() {
+  return request('GET', `${API_PREFIX}teams`);
+}
+
 export function getChildren() {
   return request('GET', `${API_PREFIX}children`);
 }

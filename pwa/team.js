@@ -27,7 +27,7 @@ export async function teamScreen(where, session, reload) {
 async function teamPage(teamId, session, reload) {
   const admin = session.worker.role === 'admin';
   const finderPanel = admin ? await finder() : null;
-  if (!teamId) return [h('h1', { tabindex: '-1' }, 'Find a child'), finderPanel];
+  if (!teamId) return [h('h1', { tabindex: '-1' }, 'Teams and children'), finderPanel];
   const query = seen.period && seen.overview?.team.id === teamId ? `?${new URLSearchParams(seen.period)}` : '';
   const { body, storedAt } = await api.getTeamOverview(teamId, query);
   Object.assign(seen, { overview: body, path: location.pathname });
@@ -152,9 +152,9 @@ function trendChart(name, months) {
   );
 }
 
-// Admins: any child by reference or initials, from the children they may see.
+// Admins: any team, and any child by reference or initials, from the children they may see.
 async function finder() {
-  const { body } = await api.getChildren();
+  const [{ body }, teams] = await Promise.all([api.getChildren(), api.getTeams()]);
   const input = h('input', { type: 'search', id: 'find-child', autocomplete: 'off' });
   const found = h('ul', { class: 'overdue-list', 'aria-live': 'polite' });
   input.addEventListener('input', () => {
@@ -162,7 +162,15 @@ async function finder() {
     const matches = wanted ? body.children.filter((child) => child.reference.toLowerCase().includes(wanted) || child.initials.replace(/\W/g, '').toLowerCase().startsWith(wanted)) : [];
     found.replaceChildren(...matches.slice(0, 20).map((child) => h('li', {}, h('a', { href: api.routes.child(child.id) }, `${child.reference} · ${child.initials}`))));
   });
-  return h('section', { class: 'panel' }, h('label', { for: 'find-child' }, 'Find a child by reference or initials'), input, found);
+  return h(
+    'section',
+    { class: 'panel' },
+    h('h2', {}, 'Teams'),
+    h('ul', { class: 'overdue-list' }, teams.body.teams.map((team) => h('li', {}, h('a', { href: api.routes.teamOf(team.id) }, team.name)))),
+    h('label', { for: 'find-child' }, 'Find a child by reference or initials'),
+    input,
+    found,
+  );
 }
 
 // ---- one worker's list, and moving children from it

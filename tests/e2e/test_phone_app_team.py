@@ -259,8 +259,10 @@ def test_an_admin_finds_any_child_by_reference_and_sees_any_team(
     page.click("#team-content a:text-is('C-0004 · NA')")
     page.wait_for_selector("#child-content .obligations")
     assert page.evaluate("location.pathname") == f"/children/{team.world.children['C-0004']}"
-    page.goto(f"{site.url}/teams/{team.team_id}")
+    page.go_back()
+    page.click("#team-content a:text-is('North')")
     page.wait_for_selector("#team-content .workers")
+    assert page.evaluate("location.pathname") == f"/teams/{team.team_id}"
     assert page.inner_text("#team-content h1") == "North"
     wait_until(lambda: axe_violations(page) == [], page=page, what="no axe violations on the admin's team view")
 
