@@ -20,7 +20,7 @@ const savedNote = (storedAt) => storedAt && h('p', { class: 'notice stale', role
 
 // `where`: {teamId} or {workerId} from the path; `reload` builds the screen again.
 export async function teamScreen(where, session, reload) {
-  const nodes = await (where.workerId ? workerPage(where.workerId, reload) : teamPage(where.teamId || session.worker.team_id, session, reload));
+  const nodes = await (where.workerId ? workerPage(where.workerId, session, reload) : teamPage(where.teamId || session.worker.team_id, session, reload));
   return nodes.filter(Boolean);
 }
 
@@ -175,9 +175,11 @@ async function finder() {
 
 // ---- one worker's list, and moving children from it
 
-async function workerPage(workerId, reload) {
+async function workerPage(workerId, session, reload) {
   const { body, storedAt } = await api.getWorkerCaseload(workerId);
-  const team = seen.overview;
+  // Opened directly (a reload, a link): the manager's own team gives the colleagues.
+  const own = !seen.overview && session.worker.team_id;
+  const team = own ? (await api.getTeamOverview(own)).body : seen.overview;
   const worker = team?.workers.find((item) => item.id === workerId);
   const rows = body.obligations.map((obligation, index) => caseRow(obligation, index));
   const note = seen.note;

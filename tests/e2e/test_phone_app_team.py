@@ -141,6 +141,10 @@ def test_a_manager_lands_on_the_team_sorted_by_what_needs_attention_and_drills_d
     page.click("#team-content .back a")
     page.wait_for_selector("#team-content .workers")
     assert page.evaluate("location.pathname") == "/team"
+    # Opened directly, the list still knows the team and its colleagues.
+    page.goto(f"{site.url}/workers/{team.world.worker_id}")
+    page.wait_for_selector("#move-to option:text-is('Ada Jones')", state="attached")
+    assert page.inner_text("#team-content .back a") == "← North"
 
 
 def test_a_manager_moves_two_children_to_a_colleague_after_confirming(
