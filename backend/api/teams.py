@@ -1,5 +1,4 @@
-"""``/api/teams``: the teams a caller oversees; ``/api/teams/<id>/overview``: a team manager's
-view of the team's visits."""
+"""``/api/teams/<id>/overview``: a team manager's view of the team's visits."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from marshmallow import Schema, fields, validate
 from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
 from ..services.overview import team_overview
-from ..services.teams import overseen_teams
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
@@ -151,16 +149,3 @@ class TeamOverviewCsv(MethodView):
         overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
         record_read(viewer.worker_id, None, route_name())
         return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{as_of.isoformat()}.csv")
-
-
-class TeamListSchema(Schema):
-    teams = fields.List(fields.Nested(TeamSchema), metadata={"description": "Ordered by name"})
-
-
-@blp.route("")
-class Teams(MethodView):
-    @blp.response(200, TeamListSchema)
-    def get(self) -> dict[str, Any]:
-        """The teams the caller oversees, to pick one: every team for an admin, their own for a
-        team manager, none for anyone else. Names only: no child's data."""
-        return {"teams": overseen_teams(current_viewer())}
