@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
-from ..services.overview import overview_period, require_team, team_overview
+from ..services.overview import overseen_teams, overview_period, require_team, team_overview
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
@@ -123,6 +123,18 @@ class OverviewSchema(Schema):
         fields.Nested(TrendMonthSchema),
         metadata={"description": "Visits in timescale in each of the 12 months up to as_of, per plan type"},
     )
+
+
+class TeamListSchema(Schema):
+    teams = fields.List(fields.Nested(TeamSchema))
+
+
+@blp.route("")
+class Teams(MethodView):
+    @blp.response(200, TeamListSchema)
+    def get(self) -> dict[str, Any]:
+        """The teams whose overview the caller may open: every team for an admin, their own for a manager."""
+        return {"teams": overseen_teams(current_viewer())}
 
 
 @blp.route("/<team_id>/overview")

@@ -49,6 +49,16 @@ def timeliness(start: date, end: date, counted: dict[str, int]) -> dict[str, Any
     return {"from": start, "to": end, "fell_due": fell_due, "in_time": in_time, "percent": percent}
 
 
+def overseen_teams(viewer: Viewer) -> list[dict[str, str]]:
+    """The teams whose overview ``viewer`` may open, by name: all for an admin, their own for a manager."""
+    query = select(Team.id, Team.name).order_by(Team.name)
+    if not viewer.is_admin:
+        if viewer.role != "team_manager" or viewer.team_id is None:
+            return []
+        query = query.where(Team.id == viewer.team_id)
+    return [{"id": team_id, "name": name} for team_id, name in db.session.execute(query)]
+
+
 def require_team(viewer: Viewer, team_id: str) -> None:
     """NotFound unless the team exists and ``viewer`` oversees it: decided on every request."""
     if db.session.get(Team, team_id) is None or not can_oversee_team(viewer, team_id):
