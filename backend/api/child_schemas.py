@@ -149,6 +149,13 @@ class ChildSummarySchema(Schema):
     initials = fields.String()
 
 
+class ChildSearchQueryArgsSchema(Schema):
+    q = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Only children whose case reference holds this, or whose initials are it"},
+    )
+
+
 class ChildListSchema(Schema):
     children = fields.List(fields.Nested(ChildSummarySchema))
 

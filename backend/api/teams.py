@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response
@@ -11,11 +12,12 @@ from marshmallow import Schema, fields, validate
 
 from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
-from ..services.overview import team_overview
+from ..services.overview import overseen_teams, overview_period, require_team, team_overview
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
 from .overview_csv import COLUMNS, overview_rows
+from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 from .spreadsheets import csv_response
 
@@ -123,18 +125,27 @@ class OverviewSchema(Schema):
     )
 
 
+class TeamListSchema(Schema):
+    teams = fields.List(fields.Nested(TeamSchema))
+
+
+@blp.route("")
+class Teams(MethodView):
+    @blp.response(200, TeamListSchema)
+    def get(self) -> dict[str, Any]:
+        """The teams whose overview the caller may open: every team for an admin, their own for a manager."""
+        return {"teams": overseen_teams(current_viewer())}
+
+
 @blp.route("/<team_id>/overview")
 class TeamOverview(MethodView):
     @blp.arguments(OverviewQueryArgsSchema(), location="query")
     @blp.response(200, OverviewSchema)
     @blp.alt_response(404, description="No such team, or not one the caller manages")
-    def get(self, query: dict[str, Any], team_id: str) -> dict[str, Any]:
-        today_date = today()
-        as_of = query.get("as_of") or today_date
-        viewer = current_viewer()
-        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
-        record_read(viewer.worker_id, None, route_name())
-        return overview
+    def get(self, query: dict[str, Any], team_id: str) -> Response:
+        response = overview_response(query, team_id)
+        record_read(current_viewer().worker_id, None, route_name())
+        return response
 
 
 @blp.route("/<team_id>/overview.csv")
@@ -143,9 +154,19 @@ class TeamOverviewCsv(MethodView):
     @blp.response(200, content_type="text/csv", description="The overview as one table with a header row")
     @blp.alt_response(404, description="No such team, or not one the caller manages")
     def get(self, query: dict[str, Any], team_id: str) -> Response:
-        today_date = today()
-        as_of = query.get("as_of") or today_date
-        viewer = current_viewer()
-        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
-        record_read(viewer.worker_id, None, route_name())
-        return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{as_of.isoformat()}.csv")
+        overview = json.loads(overview_response(query, team_id).get_data())
+        record_read(current_viewer().worker_id, None, route_name())
+        return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{overview['as_of']}.csv")
+
+
+def overview_response(query: dict[str, Any], team_id: str) -> Response:
+    """The overview's JSON, from the rendered cache: one team's document is the same for every
+    manager and admin who may see it, and costs a replay of the year's visits to build."""
+    viewer, today_date = current_viewer(), today()
+    as_of = query.get("as_of") or today_date
+    require_team(viewer, team_id)  # on every request, cached body or not
+    start, end = overview_period(as_of, query.get("from"), query.get("to"))
+    return cached_json(
+        ("team_overview", team_id, as_of, start, end, today_date),
+        lambda: OverviewSchema().dump(team_overview(viewer, team_id, as_of, start, end, today_date)),
+    )

@@ -4,4 +4,15 @@ Importing this package registers every table on ``db.metadata`` (migrations and
 ``create_all`` need the complete set).
 """
 
-from . import audit, children, feeds, people, plans, push, security, versions, visit_references  # noqa: F401
+from . import (  # noqa: F401
+    audit,
+    children,
+    feeds,
+    people,
+    plans,
+    push,
+    security,
+    supervision,
+    versions,
+    visit_references,
+)

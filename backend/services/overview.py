@@ -49,16 +49,39 @@ def timeliness(start: date, end: date, counted: dict[str, int]) -> dict[str, Any
     return {"from": start, "to": end, "fell_due": fell_due, "in_time": in_time, "percent": percent}
 
 
-def team_overview(
-    viewer: Viewer, team_id: str, as_of: date, start: date | None, end: date | None, today: date
-) -> dict[str, Any]:
-    team = db.session.get(Team, team_id)
-    if team is None or not can_oversee_team(viewer, team_id):
+def overseen_teams(viewer: Viewer) -> list[dict[str, str]]:
+    """The teams whose overview ``viewer`` may open, by name: all for an admin, their own for a manager."""
+    query = select(Team.id, Team.name).order_by(Team.name)
+    if not viewer.is_admin:
+        if viewer.role != "team_manager" or viewer.team_id is None:
+            return []
+        query = query.where(Team.id == viewer.team_id)
+    return [{"id": team_id, "name": name} for team_id, name in db.session.execute(query)]
+
+
+def require_team(viewer: Viewer, team_id: str) -> None:
+    """NotFound unless the team exists and ``viewer`` oversees it: decided on every request."""
+    if db.session.get(Team, team_id) is None or not can_oversee_team(viewer, team_id):
         raise NotFound(team_id)
+
+
+def overview_period(as_of: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The timeliness period: ``to`` defaults to as_of, ``from`` to three months before ``to``."""
     end = end or as_of
     start = start or end - DEFAULT_PERIOD
     if start > end:
         raise InvalidInput.field("from", "The period must start on or before its end.")
+    return start, end
+
+
+def team_overview(
+    viewer: Viewer, team_id: str, as_of: date, start: date | None, end: date | None, today: date
+) -> dict[str, Any]:
+    """The same document for everyone who may see it (the view caches it once access is decided)."""
+    require_team(viewer, team_id)
+    team = db.session.get(Team, team_id)
+    assert team is not None
+    start, end = overview_period(as_of, start, end)
     workers = db.session.scalars(select(Worker).where(Worker.team_id == team_id).order_by(Worker.name)).all()
     in_full = workers_caseloads_in_full([worker.id for worker in workers], as_of, today)
     caseloads = in_full.entries

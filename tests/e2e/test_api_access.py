@@ -237,6 +237,8 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
         ),
         ("/api/children", "GET"): (("/api/children", None), lambda role: 401 if role in NO_SESSION else 200),
         ("/api/caseload", "GET"): (("/api/caseload", None), lambda role: 401 if role in NO_SESSION else 200),
+        # Only the teams the caller oversees are listed (none for a worker): tests/e2e/test_api_overview.py.
+        ("/api/teams", "GET"): (("/api/teams", None), signed_in_gets(200)),
         ("/api/children", "POST"): (
             ("/api/children", new_child),
             lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,

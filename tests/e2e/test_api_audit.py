@@ -41,6 +41,7 @@ NO_CHILD_DATA = {
     ("/api/push/test", "POST"),
     # Feeds: the caller's own link and settings (the .ics polls are outside /api: see the README).
     ("/api/feeds/settings", "GET"),
+    ("/api/teams", "GET"),  # team names only
     ("/api/feeds/settings", "PATCH"),
     ("/api/feeds/token", "POST"),
     ("/api/feeds/token", "DELETE"),
