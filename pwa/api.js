@@ -139,8 +139,9 @@ export function getTeams() {
   return request('GET', `${API_PREFIX}teams`);
 }
 
-export function getChildren() {
-  return request('GET', `${API_PREFIX}children`);
+// GET /api/children?q=: children whose reference holds q or whose initials are q.
+export function findChildren(q) {
+  return request('GET', `${API_PREFIX}children?${new URLSearchParams({ q })}`);
 }
 
 // PUT /api/visits/<uuid>: 201 created, 200 identical replay; anything else throws ApiError.

@@ -152,25 +152,19 @@ function trendChart(name, months) {
   );
 }
 
-// Admins: any team, and any child by reference or initials, from the children they may see.
+// Admins: any team, and any child by reference or initials.
 async function finder() {
-  const [{ body }, teams] = await Promise.all([api.getChildren(), api.getTeams()]);
-  const input = h('input', { type: 'search', id: 'find-child', autocomplete: 'off' });
+  const { body } = await api.getTeams();
+  const input = h('input', { type: 'search', id: 'find-child', autocomplete: 'off', required: true });
   const found = h('ul', { class: 'overdue-list', 'aria-live': 'polite' });
-  input.addEventListener('input', () => {
-    const wanted = input.value.trim().toLowerCase();
-    const matches = wanted ? body.children.filter((child) => child.reference.toLowerCase().includes(wanted) || child.initials.replace(/\W/g, '').toLowerCase().startsWith(wanted)) : [];
-    found.replaceChildren(...matches.slice(0, 20).map((child) => h('li', {}, h('a', { href: api.routes.child(child.id) }, `${child.reference} · ${child.initials}`))));
+  const form = h('form', { class: 'stack' }, h('label', { for: 'find-child' }, 'Find a child by reference or initials'), input, h('button', { class: 'secondary' }, 'Find'), found);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const children = await api.findChildren(input.value.trim()).then(({ body }) => body.children, () => null);
+    found.replaceChildren(...(children || []).map((child) => h('li', {}, h('a', { href: api.routes.child(child.id) }, `${child.reference} · ${child.initials}`))));
+    if (!children?.length) found.append(h('li', {}, children ? 'No child found.' : 'No connection: try again with signal.'));
   });
-  return h(
-    'section',
-    { class: 'panel' },
-    h('h2', {}, 'Teams'),
-    h('ul', { class: 'overdue-list' }, teams.body.teams.map((team) => h('li', {}, h('a', { href: api.routes.teamOf(team.id) }, team.name)))),
-    h('label', { for: 'find-child' }, 'Find a child by reference or initials'),
-    input,
-    found,
-  );
+  return h('section', { class: 'panel' }, h('h2', {}, 'Teams'), h('ul', { class: 'overdue-list' }, body.teams.map((team) => h('li', {}, h('a', { href: api.routes.teamOf(team.id) }, team.name)))), form);
 }
 
 // ---- one worker's list, and moving children from it

@@ -260,6 +260,7 @@ def test_an_admin_finds_any_child_by_reference_and_sees_any_team(
     sign_in(page, site.url, team.admin_email)
     assert page.evaluate("location.pathname") == "/team"
     page.fill("#find-child", "c-0004")
+    page.click("#team-content form button")
     page.click("#team-content a:text-is('C-0004 · NA')")
     page.wait_for_selector("#child-content .obligations")
     assert page.evaluate("location.pathname") == f"/children/{team.world.children['C-0004']}"
