@@ -121,7 +121,6 @@ export function getTeamOverview(teamId, query = '') {
   return request('GET', `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview${query}`);
 }
 
-// The manager's view: the overview as CSV (a download link), a worker's list, moving a child.
 export function overviewCsvUrl(teamId, query = '') {
   return `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview.csv${query}`;
 }
@@ -130,7 +129,7 @@ export function getWorkerCaseload(workerId) {
   return request('GET', `${API_PREFIX}workers/${encodeURIComponent(workerId)}/caseload`);
 }
 
-// POST /api/children/<id>/reallocation {role, worker_id, from}: 404 not yours to manage, 422 not in the team.
+// 404: not a child or worker the caller manages; 422: a worker outside the team, or a role they do not hold.
 export function reallocate(childId, body) {
   return request('POST', `${API_PREFIX}children/${encodeURIComponent(childId)}/reallocation`, body);
 }
