@@ -51,6 +51,7 @@ class OverdueObligationSchema(CaseloadObligationSchema):
     worker_id = fields.String()
     worker_name = fields.String()
     days_overdue = fields.Integer(metadata={"description": "Calendar days from due to as_of"})
+    escalated = fields.Boolean(metadata={"description": "The team manager was sent this missed due date"})
     last_no_access = IsoDate(
         allow_none=True,
         metadata={"description": "The latest visit in person in this role, by as_of, at which the child was not seen"},

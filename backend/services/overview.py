@@ -25,6 +25,7 @@ from ..extensions import db
 from ..persistence.children import Allocation
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
+from ..persistence.supervision import EscalationRow
 from .access import Viewer, can_oversee_team, visible_child_ids
 from .caseload import (
     BAD_DATES,
@@ -127,13 +128,15 @@ def plan_counts(entries: Iterable[CaseloadEntry]) -> dict[str, dict[str, int]]:
 def overdue_list(
     workers: Sequence[Worker], caseloads: dict[str, list[CaseloadEntry]], cases: dict[str, Case], as_of: date
 ) -> list[dict[str, Any]]:
-    """Longest overdue first; among visits due the same day, child protection first."""
+    """Longest overdue first; among visits due the same day, child protection first. Each says
+    whether the escalation job has told the team manager (push/escalations.py)."""
     rows = [
         (entry, worker)
         for worker in workers
         for entry in caseloads.get(worker.id, [])
         if entry.obligation.status == "overdue"
     ]
+    escalated = escalated_visits(sorted({entry.child_id for entry, _ in rows}))
     rows.sort(
         key=lambda row: (
             row[0].obligation.due,
@@ -149,9 +152,23 @@ def overdue_list(
             "worker_name": worker.name,
             "days_overdue": (as_of - entry.obligation.due).days,
             "last_no_access": last_no_access(cases.get(entry.child_id), entry.obligation.role, as_of),
+            "escalated": (entry.child_id, entry.obligation.role, entry.obligation.due) in escalated,
         }
         for entry, worker in rows
     ]
+
+
+def escalated_visits(child_ids: list[str]) -> set[tuple[str, str, date]]:
+    """Which of these children's (role, due date) the escalation job told the team manager of."""
+    escalated: set[tuple[str, str, date]] = set()
+    for start in range(0, len(child_ids), 500):
+        rows = db.session.execute(
+            select(EscalationRow.child_id, EscalationRow.role, EscalationRow.due).where(
+                EscalationRow.child_id.in_(child_ids[start : start + 500])
+            )
+        )
+        escalated.update((child_id, role, due) for child_id, role, due in rows)
+    return escalated
 
 
 def last_no_access(case: Case | None, role: str, as_of: date) -> date | None:

@@ -6,10 +6,13 @@ The trend is worked out by hand below over a year that crosses Christmas 2026 (2
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask
 
+from backend.extensions import db
+from backend.persistence.supervision import EscalationRow
 from tests.support.world import add_child, add_team, add_worker, signed_in
 
 AS_OF = "2027-08-31"
@@ -153,3 +156,19 @@ def test_child_protection_comes_first_among_visits_overdue_since_the_same_day(ap
         )
     overdue = signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-10-31").json["overdue"]
     assert [(item["due"], item["reference"]) for item in overdue] == [("2026-09-29", "Z-9"), ("2026-09-29", "A-1")]
+
+
+def test_the_overview_marks_an_overdue_visit_the_manager_was_told_of(app: Flask) -> None:
+    team = add_team(app)
+    manager = add_worker(app, "team_manager", team)
+    worker = add_worker(app, "social_worker", team)
+    child = add_child(
+        app, allocations=[(worker, "social_worker")], episodes=[{"type": "child_protection", "start": "2026-09-01"}]
+    )
+    api = signed_in(app, manager)
+    [before] = api.get(f"/api/teams/{team}/overview?as_of=2026-10-31").json["overdue"]
+    with app.app_context():
+        db.session.add(EscalationRow(child_id=child, role="social_worker", due=date(2026, 9, 15), team_id=team))
+        db.session.commit()
+    [after] = api.get(f"/api/teams/{team}/overview?as_of=2026-10-31").json["overdue"]
+    assert (before["due"], before["escalated"], after["escalated"]) == ("2026-09-15", False, True)
