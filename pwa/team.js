@@ -78,7 +78,7 @@ function overdueRow(item) {
     'li',
     {},
     h('a', { href: api.routes.child(item.child_id) }, `${item.reference} · ${item.initials}`),
-    h('p', {}, h('strong', {}, `${plural(item.days_overdue, 'day')} overdue`), ` (due ${formatDate(item.due)})`),
+    h('p', {}, h('strong', {}, `${plural(item.days_overdue, 'day')} overdue`), ` (due ${formatDate(item.due)}) `, item.escalated && h('span', { class: 'tag' }, 'Escalated')),
     h('p', {}, planTag(item.plan_type), `${item.plan_label || planName(item.plan_type)} · ${roleWord(item.role)}: ${item.worker_name}`),
     h('p', { class: 'visit-plan' }, `Last visit ${formatDate(item.last_visit)} · last no access ${formatDate(item.last_no_access)}`),
   );

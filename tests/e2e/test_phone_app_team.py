@@ -311,3 +311,18 @@ def test_offline_the_team_shows_its_saved_copy_with_its_age(context: BrowserCont
     page.wait_for_selector("#team-content .stale")
     assert page.inner_text("#team-content .stale").startswith("Offline: as of ")
     assert "Sam Patel" in page.inner_text("#team-content .workers")
+
+
+def test_an_overdue_visit_escalated_to_the_manager_is_marked_so(
+    context: BrowserContext, site: Site, team: Team_
+) -> None:
+    with site.app.app_context():
+        # At midday, outside any quiet hours.
+        now = f"{today_in_london().isoformat()}T12:00"
+        result = site.app.test_cli_runner().invoke(args=["send-escalations", "--now", now])
+    assert result.exit_code == 0, result.output
+    page = context.new_page()
+    sign_in(page, site.url, team.world.manager_email)
+    overdue = api_get(page, f"/api/teams/{team.team_id}/overview")["overdue"]
+    assert overdue and all(item["escalated"] for item in overdue)
+    assert page.locator("#team-content .overdue-list .tag:text-is('Escalated')").count() == len(overdue)
