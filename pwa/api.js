@@ -123,8 +123,30 @@ export function getProjections(childId, count = 3) {
   return request('GET', `${API_PREFIX}children/${encodeURIComponent(childId)}/projections?count=${count}`);
 }
 
-export function getTeamOverview(teamId) {
-  return request('GET', `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview`);
+export function getTeamOverview(teamId, query = '') {
+  return request('GET', `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview${query}`);
+}
+
+export function overviewCsvUrl(teamId, query = '') {
+  return `${API_PREFIX}teams/${encodeURIComponent(teamId)}/overview.csv${query}`;
+}
+
+export function getWorkerCaseload(workerId) {
+  return request('GET', `${API_PREFIX}workers/${encodeURIComponent(workerId)}/caseload`);
+}
+
+// 404: not a child or worker the caller manages; 422: a worker outside the team, or a role they do not hold.
+export function reallocate(childId, body) {
+  return request('POST', `${API_PREFIX}children/${encodeURIComponent(childId)}/reallocation`, body);
+}
+
+export function getTeams() {
+  return request('GET', `${API_PREFIX}teams`);
+}
+
+// GET /api/children?q=: children whose reference holds q or whose initials are q.
+export function findChildren(q) {
+  return request('GET', `${API_PREFIX}children?${new URLSearchParams({ q })}`);
 }
 
 // PUT /api/visits/<uuid>: 201 created, 200 identical replay; anything else throws ApiError.
@@ -219,5 +241,7 @@ export const routes = {
   child: (childId) => `/children/${encodeURIComponent(childId)}`,
   settings: () => '/settings',
   team: () => '/team',
+  teamOf: (teamId) => `/teams/${encodeURIComponent(teamId)}`,
+  worker: (workerId) => `/workers/${encodeURIComponent(workerId)}`,
   signIn: () => '/sign-in',
 };

@@ -44,6 +44,8 @@ function adoptHashRoute() {
 
 function routeOf(pathname) {
   if (pathname.startsWith('/children/')) return { screen: 'child', childId: decodeURIComponent(pathname.slice(10)) };
+  if (pathname.startsWith('/teams/')) return { screen: 'team', teamId: decodeURIComponent(pathname.slice(7)) };
+  if (pathname.startsWith('/workers/')) return { screen: 'team', workerId: decodeURIComponent(pathname.slice(9)) };
   return { '/sign-in': { screen: 'sign-in' }, '/settings': { screen: 'settings' }, '/team': { screen: 'team' } }[pathname] || { screen: 'visits' };
 }
 
@@ -64,16 +66,27 @@ export function navigate(path, { replace = false } = {}) {
   route({ focus: true });
 }
 
+// Managers and admins land on their team; the child page goes back to the screen it came from.
+const landing = () => (MANAGER_ROLES.includes(state.session?.worker.role) ? api.routes.team() : api.routes.visits());
+let cameFrom = null;
+
+function backTo(page) {
+  const link = cameFrom && page[0]?.querySelector?.('a');
+  if (link) Object.assign(link, { href: cameFrom, textContent: '← Back' });
+  return page;
+}
+
 function route({ focus = false } = {}) {
-  const { screen, childId } = routeOf(location.pathname);
+  const { screen, childId, ...where } = routeOf(location.pathname);
   if (!state.session) return showSignIn({ focus });
-  if (screen === 'sign-in') return navigate(api.routes.visits(), { replace: true });
-  if (screen === 'child') return showPage('child', 'Child', () => pages.childPage(childId, state.session.worker.id), focus);
+  if (screen === 'sign-in') return navigate(landing(), { replace: true });
+  if (screen === 'child') return showPage('child', 'Child', () => pages.childPage(childId, state.session.worker.id).then(backTo), focus);
+  cameFrom = screen === 'team' ? location.pathname : null;
   if (screen === 'settings') {
     showScreen('settings', 'Settings', { focus });
     return showSettings(state.session);
   }
-  if (screen === 'team') return showPage('team', 'Team', () => pages.teamPage(state.session.worker.team_id), focus);
+  if (screen === 'team') return showPage('team', 'Team', () => import('./team.js').then((team) => team.teamScreen(where, state.session, route)), focus);
   showScreen('visits', 'My visits', { focus });
   renderVisits();
 }
@@ -106,7 +119,7 @@ async function submitSignIn(event) {
     form.password.value = '';
     await outbox.deleteMeta(PENDING_SIGN_OUT);
     await signedIn(session);
-    navigate(api.routes.visits(), { replace: true });
+    navigate(landing(), { replace: true });
     await syncNow();
   } catch (error) {
     $('sign-in-error').textContent = signInMessage(error);
@@ -135,7 +148,7 @@ async function signedIn(session) {
 
 function useSession(session) {
   state.session = session;
-  $('nav-team').hidden = !(MANAGER_ROLES.includes(session.worker.role) && session.worker.team_id);
+  $('nav-team').hidden = !MANAGER_ROLES.includes(session.worker.role);
 }
 
 // 401: nothing about children stays but unsent entries, kept for their worker.
@@ -617,6 +630,7 @@ async function start() {
       lastSync: (await outbox.getMeta('last_sync')) || null,
     });
     await refreshEntries();
+    if (location.pathname === '/') history.replaceState(null, '', landing());
     route();
     ready();
     return refreshBehind();
@@ -624,6 +638,7 @@ async function start() {
   await refreshEntries();
   const session = await loadSession();
   if (session) await signedIn(session);
+  if (session && location.pathname === '/') history.replaceState(null, '', landing());
   route();
   ready();
   if (session) await syncNow();

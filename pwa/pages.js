@@ -43,11 +43,6 @@ function recordButtonFor(childId, obligation) {
   return render.h('button', { type: 'button', class: 'primary record', dataset: { action: 'record', childId, role: obligation.role } }, 'Record visit');
 }
 
-export async function teamPage(teamId) {
-  const { body } = await api.getTeamOverview(teamId);
-  return render.renderTeam(body, api.routes.child);
-}
-
 export function errorPage(title, error) {
   return [render.h('h1', { tabindex: '-1' }, title), render.h('p', {}, errorMessage(error))];
 }

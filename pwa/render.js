@@ -4,7 +4,7 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 // Short tags a worker reads at a glance; a care leaver is a young person, not a child.
-const PLAN_TAGS = { child_in_need: 'CIN', child_protection: 'CP', cared_for: 'CLA', care_leaver: 'Care leaver' };
+export const PLAN_TAGS = { child_in_need: 'CIN', child_protection: 'CP', cared_for: 'CLA', care_leaver: 'Care leaver' };
 
 export function planTag(planType) {
   return PLAN_TAGS[planType] ? h('span', { class: 'tag' }, PLAN_TAGS[planType]) : null;
@@ -40,7 +40,7 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-function svg(tag, attributes = {}, ...children) {
+export function svg(tag, attributes = {}, ...children) {
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.append(...children);
@@ -358,7 +358,7 @@ export function renderTimeliness(timeliness) {
 }
 
 // How many overdue and due visits have a plan on time, a late plan, or none (issue 8).
-function renderPlanCounts(plans) {
+export function renderPlanCounts(plans) {
   const rows = ['overdue', 'due_today', 'due_soon'].map((status) => {
     const counts = plans[status];
     return h('li', { class: `plan-counts status-${status}` }, `${STATUS_WORDS[status]}: ${counts.on_time} planned on time, ${counts.late} planned late, ${counts.none} not planned`);
@@ -375,33 +375,4 @@ export function renderUnscheduled(items = [], childHref) {
     h('h2', {}, `No visiting rule: check these children (${items.length})`),
     h('ul', {}, items.map((item) => h('li', {}, h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${item.plan_label}: ${item.reason}${item.worker_name ? `, ${item.worker_name}` : ''}`))),
   );
-}
-
-export function renderTeam(overview, childHref) {
-  const scale = Math.max(1, ...overview.workers.map((worker) => worker.overdue + worker.due_today + worker.due_soon));
-  return [
-    h('h1', { tabindex: '-1' }, overview.team.name),
-    h('h2', {}, 'Visits in time'),
-    renderTimeliness(overview.timeliness),
-    overview.plans ? renderPlanCounts(overview.plans) : null,
-    h('h2', {}, 'Each worker'),
-    h('p', { class: 'legend' }, ['overdue', 'due_today', 'due_soon'].map((status) => h('span', { class: `key status-${status}` }, STATUS_WORDS[status]))),
-    h('ul', { class: 'workers' }, overview.workers.map((worker) => renderWorkerLoad(worker, scale))),
-    h('h2', {}, `Overdue (${overview.overdue.length})`),
-    overview.overdue.length
-      ? h(
-          'ul',
-          { class: 'overdue-list' },
-          overview.overdue.map((item) =>
-            h(
-              'li',
-              {},
-              h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`),
-              ` ${item.plan_label || item.plan_type}, due ${formatDate(item.due)}, ${item.worker_name}`,
-            ),
-          ),
-        )
-      : h('p', {}, 'Nothing is overdue.'),
-    renderUnscheduled(overview.unscheduled, childHref),
-  ];
 }

@@ -28,6 +28,7 @@ const APP_SHELL = [
   '/visits.js',
   '/plans.js',
   '/carers.js',
+  '/team.js',
   '/manifest.webmanifest',
   OFFLINE_PAGE,
   '/icons/icon-192.png',

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..services import child_facts as service
-from ..services import overrides
+from ..services import overrides, reallocations
 from .child_schemas import (
     AllocationSchema,
     EpisodeChangeSchema,
@@ -16,6 +16,7 @@ from .child_schemas import (
     EpisodeSchema,
     EventInSchema,
     EventSchema,
+    MoveSchema,
     OverrideEndSchema,
     OverrideInSchema,
     OverrideSchema,
@@ -64,6 +65,16 @@ class Allocations(MethodView):
     @blp.alt_response(403, description="Only team managers and admins reallocate")
     def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
         return service.reallocate(current_viewer(), child_id, fields, today(), route_name())
+
+
+@blp.route("/<child_id>/reallocation")
+class Reallocation(MethodView):
+    @blp.arguments(MoveSchema())
+    @blp.response(201, AllocationSchema)
+    @blp.alt_response(404, description="No such child or worker, or not one the caller manages")
+    @blp.alt_response(409, description="The worker already holds this role for the child")
+    def post(self, fields: dict[str, Any], child_id: str) -> dict[str, Any]:
+        return reallocations.move_child(current_viewer(), child_id, fields, today(), route_name())
 
 
 @blp.route("/<child_id>/overrides")

@@ -162,6 +162,13 @@ class ChildSummarySchema(Schema):
     initials = fields.String()
 
 
+class ChildSearchQueryArgsSchema(Schema):
+    q = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Only children whose case reference holds this, or whose initials are it"},
+    )
+
+
 class ChildListSchema(Schema):
     children = fields.List(fields.Nested(ChildSummarySchema))
 
@@ -243,6 +250,14 @@ class ReallocationSchema(Schema):
     def one_worker(self, data: dict[str, object], **_kwargs: object) -> None:
         if ("worker_id" in data) == ("worker_email" in data):
             raise ValidationError("Give exactly one of worker_id and worker_email.", field_name="worker_id")
+
+
+class MoveSchema(Schema):
+    """Move the child's ``role`` to a worker of the child's team from ``from`` on (default: today)."""
+
+    role = fields.String(required=True, validate=VISIT_ROLE)
+    worker_id = fields.String(required=True, validate=ID)
+    from_ = IsoDate(data_key="from", attribute="from", metadata={"description": "Default: today"})
 
 
 class ChildSchema(Schema):

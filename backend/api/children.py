@@ -15,6 +15,7 @@ from .child_schemas import (
     ChildCreateSchema,
     ChildListSchema,
     ChildSchema,
+    ChildSearchQueryArgsSchema,
     CreatedSchema,
     DeadlineListSchema,
     ObligationListSchema,
@@ -31,10 +32,11 @@ blp = Blueprint("children", __name__, url_prefix="/api/children", description="C
 
 @blp.route("")
 class Children(MethodView):
+    @blp.arguments(ChildSearchQueryArgsSchema(), location="query")
     @blp.response(200, ChildListSchema)
-    def get(self) -> dict[str, Any]:
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
         viewer = current_viewer()
-        children = service.visible_children(viewer, today())
+        children = service.visible_children(viewer, today(), query.get("q"))
         record_read(viewer.worker_id, None, route_name())
         return {"children": children}
 

@@ -18,6 +18,7 @@ from . import (
     session,
     teams,
     visits,
+    workers,
 )
 from .problems import ProblemApi
 
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     carer_visits.blp,
     plans.blp,
     teams.blp,
+    workers.blp,
     push.blp,
     feeds.blp,
 )

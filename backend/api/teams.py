@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
-from ..services.overview import team_overview
+from ..services.overview import overseen_teams, overview_period, require_team, team_overview
 from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
+from .overview_csv import COLUMNS, overview_rows
+from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
+from .spreadsheets import csv_response
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Team overviews for managers.")
 
@@ -45,6 +51,8 @@ class WorkerCountsSchema(Schema):
 class OverdueObligationSchema(CaseloadObligationSchema):
     worker_id = fields.String()
     worker_name = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "Calendar days from due to as_of"})
+    escalated = fields.Boolean(metadata={"description": "The team manager was sent this missed due date"})
 
 
 class UnscheduledTeamChildSchema(UnscheduledChildSchema):
@@ -91,6 +99,27 @@ class TeamCarersSchema(Schema):
     overdue_list = fields.List(fields.Nested(OverdueCarerSchema))
 
 
+class PlanTypeTimescaleSchema(Schema):
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    due = fields.Integer(metadata={"description": "Visits that fell due in the period"})
+    in_time = fields.Integer(metadata={"description": "Of those, made on or before their due date"})
+    no_access = fields.Integer(metadata={"description": "Visits in person in the period where the child was not seen"})
+
+
+class WorkerTimescaleSchema(Schema):
+    worker_id = fields.String()
+    due = fields.Integer(metadata={"description": "Visits that fell due in the period while they held the role"})
+    in_time = fields.Integer()
+    no_access = fields.Integer()
+
+
+class TrendMonthSchema(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    plan_type = fields.String(validate=validate.OneOf(list(PLAN_TYPES)))
+    due = fields.Integer()
+    in_time = fields.Integer()
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -108,6 +137,27 @@ class OverviewSchema(Schema):
     carers = fields.Nested(
         TeamCarersSchema, metadata={"description": "Visits due to the carers the team's workers supervise"}
     )
+    by_plan_type = fields.List(
+        fields.Nested(PlanTypeTimescaleSchema),
+        metadata={"description": "Visits in timescale in the period, per plan type (those with any)"},
+    )
+    by_worker = fields.List(fields.Nested(WorkerTimescaleSchema), metadata={"description": "The same, per worker"})
+    trend = fields.List(
+        fields.Nested(TrendMonthSchema),
+        metadata={"description": "Visits in timescale in each of the 12 months up to as_of, per plan type"},
+    )
+
+
+class TeamListSchema(Schema):
+    teams = fields.List(fields.Nested(TeamSchema))
+
+
+@blp.route("")
+class Teams(MethodView):
+    @blp.response(200, TeamListSchema)
+    def get(self) -> dict[str, Any]:
+        """The teams whose overview the caller may open: every team for an admin, their own for a manager."""
+        return {"teams": overseen_teams(current_viewer())}
 
 
 @blp.route("/<team_id>/overview")
@@ -115,10 +165,31 @@ class TeamOverview(MethodView):
     @blp.arguments(OverviewQueryArgsSchema(), location="query")
     @blp.response(200, OverviewSchema)
     @blp.alt_response(404, description="No such team, or not one the caller manages")
-    def get(self, query: dict[str, Any], team_id: str) -> dict[str, Any]:
-        today_date = today()
-        as_of = query.get("as_of") or today_date
-        viewer = current_viewer()
-        overview = team_overview(viewer, team_id, as_of, query.get("from"), query.get("to"), today_date)
-        record_read(viewer.worker_id, None, route_name())
-        return overview
+    def get(self, query: dict[str, Any], team_id: str) -> Response:
+        response = overview_response(query, team_id)
+        record_read(current_viewer().worker_id, None, route_name())
+        return response
+
+
+@blp.route("/<team_id>/overview.csv")
+class TeamOverviewCsv(MethodView):
+    @blp.arguments(OverviewQueryArgsSchema(), location="query")
+    @blp.response(200, content_type="text/csv", description="The overview as one table with a header row")
+    @blp.alt_response(404, description="No such team, or not one the caller manages")
+    def get(self, query: dict[str, Any], team_id: str) -> Response:
+        overview = json.loads(overview_response(query, team_id).get_data())
+        record_read(current_viewer().worker_id, None, route_name())
+        return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{overview['as_of']}.csv")
+
+
+def overview_response(query: dict[str, Any], team_id: str) -> Response:
+    """The overview's JSON, from the rendered cache: one team's document is the same for every
+    manager and admin who may see it, and costs a replay of the year's visits to build."""
+    viewer, today_date = current_viewer(), today()
+    as_of = query.get("as_of") or today_date
+    require_team(viewer, team_id)  # on every request, cached body or not
+    start, end = overview_period(as_of, query.get("from"), query.get("to"))
+    return cached_json(
+        ("team_overview", team_id, as_of, start, end, today_date),
+        lambda: OverviewSchema().dump(team_overview(viewer, team_id, as_of, start, end, today_date)),
+    )

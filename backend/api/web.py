@@ -23,7 +23,15 @@ SERVICE_WORKER = "sw.js"
 VERSION_LINE = "const VERSION = 'development';"
 
 # The browser-side router's screens; each answers the shell page.
-SHELL_ROUTES = ("/", "/sign-in", "/settings", "/team", "/children/<child_id>")
+SHELL_ROUTES = (
+    "/",
+    "/sign-in",
+    "/settings",
+    "/team",
+    "/children/<child_id>",
+    "/teams/<team_id>",
+    "/workers/<worker_id>",
+)
 
 # Explicit types: the platform's mimetypes table varies, and a module script or a manifest
 # served with the wrong type is refused by the browser.
@@ -63,7 +71,8 @@ def directory() -> Path:
     return Path(current_app.config["PWA_DIRECTORY"])
 
 
-def shell_page(child_id: str | None = None) -> Response:
+def shell_page(**_path_ids: str) -> Response:
+    """The same page for every screen: the ids in the path are the page's router's business."""
     return _send(directory(), SHELL_PAGE, max_age=None)
 
 

@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     plans,
     push,
     security,
+    supervision,
     versions,
     visit_references,
-)  # noqa: F401
+)

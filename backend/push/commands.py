@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from ..clock import LONDON, now_in_london
+from .escalations import send_escalations
 from .reminders import send_reminders
 
 
@@ -35,6 +36,18 @@ def send_reminders_command(now: datetime | None) -> None:
     a configuration fault to alert on.
     """
     summary = send_reminders(now or now_in_london())
+    click.echo(json.dumps(summary))
+    if summary["config_faults"]:
+        raise click.ClickException("a push service refused our credentials: check the VAPID keys and subject")
+
+
+@click.command("send-escalations")
+@click.option("--now", callback=parse_now, help="Run as if at this ISO 8601 date-time (trials and tests).")
+def send_escalations_command(now: datetime | None) -> None:
+    """Tell each team manager once of each visit of their team's children that became overdue
+    (never in their quiet hours); print what happened as JSON. Exits with status 1 on a VAPID
+    configuration fault, as send-reminders does."""
+    summary = send_escalations(now or now_in_london())
     click.echo(json.dumps(summary))
     if summary["config_faults"]:
         raise click.ClickException("a push service refused our credentials: check the VAPID keys and subject")

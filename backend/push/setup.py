@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .commands import send_reminders_command
+from .commands import send_escalations_command, send_reminders_command
 from .context import PushSetup
 from .sender import PushSender, RetryPolicy
 from .subscriptions import EndpointPolicy, resolve_addresses
@@ -51,3 +51,4 @@ def init_app(app: Flask) -> None:
     placeholder = app.config["VAPID_SUBJECT"] == DEFAULTS["VAPID_SUBJECT"] and app.config.get("APP_ENV") == "production"
     app.extensions["push"] = PushSetup(keys, sender, endpoints, resolve_addresses, warn_placeholder_subject=placeholder)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_escalations_command)

@@ -117,3 +117,17 @@ def require_manager(viewer: Viewer) -> None:
 
 def can_oversee_team(viewer: Viewer, team_id: str) -> bool:
     return viewer.is_admin or (viewer.role == "team_manager" and viewer.team_id == team_id)
+
+
+def overseen_worker(viewer: Viewer, worker_id: str) -> Worker:
+    """A worker whose caseload ``viewer`` oversees: any, for an admin; one of their own team, for
+    a team manager. Anyone else, and the caller themselves (who has their own caseload), gets
+    NotFound, exactly as for a made-up id."""
+    worker = db.session.get(Worker, worker_id)
+    if worker is None or worker.id == viewer.worker_id:
+        raise NotFound(worker_id)
+    if viewer.is_admin or (
+        viewer.role == "team_manager" and worker.team_id is not None and can_oversee_team(viewer, worker.team_id)
+    ):
+        return worker
+    raise NotFound(worker_id)

@@ -14,11 +14,22 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core.vocabulary import VISIT_ROLES
 from ..extensions import db
 from ..persistence.children import Allocation
 from ..persistence.people import Worker
 from .access import Viewer
-from .errors import InvalidInput
+from .errors import Conflict, InvalidInput
+
+# Which visiting roles a worker's job lets them hold, for a manager's reallocation: a personal
+# adviser advises care leavers; a social worker holds any social work role but that one; a team
+# manager may be allocated any (managers cover); an admin visits nobody.
+ROLES_BY_JOB: dict[str, frozenset[str]] = {
+    "social_worker": frozenset(VISIT_ROLES) - {"personal_adviser"},
+    "personal_adviser": frozenset({"personal_adviser"}),
+    "team_manager": frozenset(VISIT_ROLES),
+    "admin": frozenset(),
+}
 
 
 def handover_refusal(held_since: date, starts_on: date) -> str | None:
@@ -56,3 +67,26 @@ def allocatable_worker(viewer: Viewer, *, email: str | None = None, worker_id: s
     if not viewer.is_admin:
         query = query.where(Worker.team_id == viewer.team_id)
     return db.session.scalar(query)
+
+
+def may_hold(worker: Worker, role: str) -> bool:
+    return role in ROLES_BY_JOB.get(worker.role, frozenset())
+
+
+def give_role(child_id: str, worker: Worker, role: str, starts_on: date) -> Allocation:
+    """Allocate ``role`` to ``worker`` from ``starts_on``, ending the current holder's allocation
+    then (not committed). Conflict if the worker holds it already; InvalidInput naming ``from``
+    for a handover dated before the current holder started."""
+    held = db.session.scalars(
+        select(Allocation).where(Allocation.child_id == child_id, Allocation.role == role, Allocation.ends_on.is_(None))
+    ).all()
+    for allocation in held:
+        if allocation.worker_id == worker.id:
+            raise Conflict("This worker already holds this role for the child.")
+        refusal = handover_refusal(allocation.starts_on, starts_on)
+        if refusal:
+            raise InvalidInput.field("from", refusal)
+    hand_over(held, starts_on)
+    allocation = Allocation(child_id=child_id, worker_id=worker.id, role=role, starts_on=starts_on)
+    db.session.add(allocation)
+    return allocation

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..persistence.children import Allocation, EpisodeRow, EventRow
 from .access import Viewer, may_act_in, require_manager, visible_child
-from .allocations import allocatable_worker, hand_over, handover_refusal
+from .allocations import allocatable_worker, give_role
 from .audit import note_change
 from .caseload import scheduler
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .errors import Forbidden, InvalidInput, NotFound
 
 
 def add_episode(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
@@ -124,21 +124,7 @@ def reallocate(viewer: Viewer, child_id: str, fields: dict[str, Any], today: dat
     if worker is None:
         field = "worker_email" if fields.get("worker_email") else "worker_id"
         raise InvalidInput.field(field, "No active worker with this id that you may allocate.")
-    starts_on = fields.get("from") or today
-    held = db.session.scalars(
-        select(Allocation).where(
-            Allocation.child_id == child.id, Allocation.role == fields["role"], Allocation.ends_on.is_(None)
-        )
-    ).all()
-    for allocation in held:
-        if allocation.worker_id == worker.id:
-            raise Conflict("This worker already holds this role for the child.")
-        refusal = handover_refusal(allocation.starts_on, starts_on)
-        if refusal:
-            raise InvalidInput.field("from", refusal)
-    hand_over(held, starts_on)
-    allocation = Allocation(child_id=child.id, worker_id=worker.id, role=fields["role"], starts_on=starts_on)
-    db.session.add(allocation)
+    allocation = give_role(child.id, worker, fields["role"], fields.get("from") or today)
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return allocation_as_dict(allocation, worker.name)

@@ -135,15 +135,21 @@ def child_detail(viewer: Viewer, child_id: str, today: date) -> dict[str, Any]:
     }
 
 
-def visible_children(viewer: Viewer, today: date) -> list[dict[str, str]]:
-    rows = db.session.execute(
+def visible_children(viewer: Viewer, today: date, query: str | None = None) -> list[dict[str, str]]:
+    """The children ``viewer`` sees, by reference; with ``query``, those whose reference holds it
+    or whose initials are it (either case): how an admin finds any child."""
+    select_children = (
         select(Child.id, Child.reference, Child.name)
         .where(Child.id.in_(visible_child_ids(viewer, today)))
         .order_by(Child.reference)
     )
-    return [
-        {"id": child_id, "reference": reference, "initials": initials_of(name)} for child_id, reference, name in rows
-    ]
+    wanted = query.strip().upper() if query else None
+    children = []
+    for child_id, reference, name in db.session.execute(select_children):
+        initials = initials_of(name)
+        if wanted is None or wanted in reference.upper() or wanted == initials.upper():
+            children.append({"id": child_id, "reference": reference, "initials": initials})
+    return children
 
 
 def update_child(viewer: Viewer, child_id: str, changes: dict[str, Any], today: date, route: str) -> dict[str, Any]:

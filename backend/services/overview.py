@@ -1,27 +1,18 @@
-"""A team manager's overview: each worker's overdue and due counts, the overdue list, and
-timeliness ("visits in timescale") over a period, worked out by replaying visit history
-through the same engine that gives due dates.
+"""A team manager's overview: each worker's overdue and due counts, the overdue list (how many
+days overdue, the plan type, the child's last visit and last no-access attempt), and "visits in
+timescale" over a period, per plan type, per worker and month by month for a year, worked out by
+replaying visit history through the same engine that gives due dates (services/timescale.py
+defines it; docs/api.md repeats it).
 
-Timeliness, precisely (docs/api.md repeats it):
-- A *due date* is a day on which a child's visit in one role fell due: what the engine
-  gives for that child and role when evaluated with the visits made before it.
-- Each counting visit (child seen) answers the due date that stood just before it: the
-  engine's due date on the visit's day, evaluated with the earlier visits only. It is *in
-  time* when the visit is on or before that date.
-- A due date that no visit answered *fell due unmet* if it passed while its plan was active:
-  evaluated on the last day of the period (or on the day before a plan ended within it)
-  with every visit made by then, it is earlier than that day (on the last day itself only
-  if that day is over, i.e. before as_of).
-- ``fell_due`` counts distinct (child, role, due date) with the due date in [from, to];
-  ``in_time`` those answered in time; ``percent`` is in_time / fell_due (null when none).
 Children counted are the team's children now (see access.py).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -29,9 +20,12 @@ from sqlalchemy import select
 
 from ..core.cases import Case
 from ..core.planning import PLAN_STANDINGS, standing
+from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
+from ..persistence.children import Allocation
 from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
+from ..persistence.supervision import EscalationRow
 from .access import Viewer, can_oversee_team, visible_child_ids
 from .carers import team_carers
 from .caseload import (
@@ -45,55 +39,73 @@ from .caseload import (
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
 from .scheduler import Scheduler
+from .timescale import Attempt, ChildTimescale, DueDate, Period, child_timescale, month_periods, tally
 
 DEFAULT_PERIOD = relativedelta(months=3)
 COUNTED_STATUSES = ("overdue", "due_today", "due_soon")
-# Longer than any visiting interval a profile may set (the longest in England is three months).
-ANSWER_HORIZON = timedelta(days=731)
 
 
-@dataclass(frozen=True)
-class Timeliness:
-    start: date
-    end: date
-    fell_due: int
-    in_time: int
+def timeliness(start: date, end: date, counted: dict[str, int]) -> dict[str, Any]:
+    """The period's totals, as the overview has always given them (``fell_due`` is ``due``)."""
+    fell_due, in_time = counted["due"], counted["in_time"]
+    percent = round(100 * in_time / fell_due, 1) if fell_due else None
+    return {"from": start, "to": end, "fell_due": fell_due, "in_time": in_time, "percent": percent}
 
-    def as_dict(self) -> dict[str, Any]:
-        percent = round(100 * self.in_time / self.fell_due, 1) if self.fell_due else None
-        return {
-            "from": self.start,
-            "to": self.end,
-            "fell_due": self.fell_due,
-            "in_time": self.in_time,
-            "percent": percent,
-        }
+
+def overseen_teams(viewer: Viewer) -> list[dict[str, str]]:
+    """The teams whose overview ``viewer`` may open, by name: all for an admin, their own for a manager."""
+    query = select(Team.id, Team.name).order_by(Team.name)
+    if not viewer.is_admin:
+        if viewer.role != "team_manager" or viewer.team_id is None:
+            return []
+        query = query.where(Team.id == viewer.team_id)
+    return [{"id": team_id, "name": name} for team_id, name in db.session.execute(query)]
+
+
+def require_team(viewer: Viewer, team_id: str) -> None:
+    """NotFound unless the team exists and ``viewer`` oversees it: decided on every request."""
+    if db.session.get(Team, team_id) is None or not can_oversee_team(viewer, team_id):
+        raise NotFound(team_id)
+
+
+def overview_period(as_of: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The timeliness period: ``to`` defaults to as_of, ``from`` to three months before ``to``."""
+    end = end or as_of
+    start = start or end - DEFAULT_PERIOD
+    if start > end:
+        raise InvalidInput.field("from", "The period must start on or before its end.")
+    return start, end
 
 
 def team_overview(
     viewer: Viewer, team_id: str, as_of: date, start: date | None, end: date | None, today: date
 ) -> dict[str, Any]:
+    """The same document for everyone who may see it (the view caches it once access is decided)."""
+    require_team(viewer, team_id)
     team = db.session.get(Team, team_id)
-    if team is None or not can_oversee_team(viewer, team_id):
-        raise NotFound(team_id)
-    end = end or as_of
-    start = start or end - DEFAULT_PERIOD
-    if start > end:
-        raise InvalidInput.field("from", "The period must start on or before its end.")
+    assert team is not None
+    start, end = overview_period(as_of, start, end)
     workers = db.session.scalars(select(Worker).where(Worker.team_id == team_id).order_by(Worker.name)).all()
     in_full = workers_caseloads_in_full([worker.id for worker in workers], as_of, today)
     caseloads = in_full.entries
     team_viewer = Viewer(worker_id=viewer.worker_id, role="team_manager", team_id=team_id)
     team_children = visible_child_ids(team_viewer, today)
     cases = {loaded.child.id: loaded.case for loaded in load_cases(team_children)}
+    trend_months = month_periods(as_of)
+    measured = measure(scheduler(), cases, [Period(start, end), *trend_months], as_of)
+    in_period = [due for child in measured.values() for due in child.due_dates[0]]
+    holders = role_holders(list(cases))
     return {
         "team": {"id": team.id, "name": team.name},
         "as_of": as_of,
         "workers": [worker_counts(worker, caseloads.get(worker.id, [])) for worker in workers],
-        "overdue": overdue_list(workers, caseloads),
+        "overdue": overdue_list(workers, caseloads, as_of),
         "unscheduled": unscheduled_list(workers, in_full.unscheduled),
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
-        "timeliness": timeliness(scheduler(), cases, start, end, as_of).as_dict(),
+        "timeliness": timeliness(start, end, tally(in_period)),
+        "by_plan_type": by_plan_type(in_period, attempts_in(measured, start, end)),
+        "by_worker": by_worker(workers, holders, in_period, attempts_in(measured, start, end)),
+        "trend": trend(trend_months, measured),
         "practice_checks": check_counts(flags_by_child(cases, team_children, as_of)),
         "carers": team_carers([(worker.id, worker.name) for worker in workers], as_of),
     }
@@ -118,15 +130,49 @@ def plan_counts(entries: Iterable[CaseloadEntry]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def overdue_list(workers: Sequence[Worker], caseloads: dict[str, list[CaseloadEntry]]) -> list[dict[str, Any]]:
+def overdue_list(
+    workers: Sequence[Worker], caseloads: dict[str, list[CaseloadEntry]], as_of: date
+) -> list[dict[str, Any]]:
+    """Longest overdue first; among visits due the same day, child protection first. Each says
+    whether the escalation job has told the team manager (push/escalations.py)."""
     rows = [
         (entry, worker)
         for worker in workers
         for entry in caseloads.get(worker.id, [])
         if entry.obligation.status == "overdue"
     ]
-    rows.sort(key=lambda row: (row[0].obligation.due, row[0].obligation.role, row[0].reference))
-    return [{**entry.as_dict(), "worker_id": worker.id, "worker_name": worker.name} for entry, worker in rows]
+    escalated = escalated_visits(sorted({entry.child_id for entry, _ in rows}))
+    rows.sort(
+        key=lambda row: (
+            row[0].obligation.due,
+            row[0].plan_type != "child_protection",
+            row[0].obligation.role,
+            row[0].reference,
+        )
+    )
+    return [
+        {
+            **entry.as_dict(),
+            "worker_id": worker.id,
+            "worker_name": worker.name,
+            "days_overdue": (as_of - entry.obligation.due).days,
+            "escalated": (entry.child_id, entry.obligation.role, entry.obligation.due) in escalated,
+        }
+        for entry, worker in rows
+    ]
+
+
+def escalated_visits(child_ids: list[str]) -> set[tuple[str, str, date]]:
+    """Which of these children's (role, due date) the escalation job told the team manager of."""
+    escalated: set[tuple[str, str, date]] = set()
+    for start in range(0, len(child_ids), 500):
+        rows = db.session.execute(
+            select(EscalationRow.child_id, EscalationRow.role, EscalationRow.due).where(
+                EscalationRow.child_id.in_(child_ids[start : start + 500])
+            )
+        )
+        escalated.update((child_id, role, due) for child_id, role, due in rows)
+    return escalated
 
 
 def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[UnscheduledEntry]]) -> list[dict[str, Any]]:
@@ -138,50 +184,93 @@ def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[Unsc
     ]
 
 
-def timeliness(engine: Scheduler, cases: dict[str, Case], start: date, end: date, as_of: date) -> Timeliness:
-    """Counted over the children whose dates can be scheduled; the others are listed as unscheduled."""
-    answered: dict[tuple[str, str, date], bool] = {}
+def measure(engine: Scheduler, cases: dict[str, Case], periods: list[Period], as_of: date) -> dict[str, ChildTimescale]:
+    """Each schedulable child's due dates per period; the others are listed as unscheduled."""
+    measured = {}
     for child_id, case in cases.items():
         try:
-            dates = due_dates(engine, case, start, end, as_of)
+            measured[child_id] = child_timescale(engine, child_id, case, periods, as_of)
         except BAD_DATES as error:
             log_unschedulable(child_id, error)
-            continue
-        for (role, due), in_time in dates.items():
-            answered[(case.reference, role, due)] = in_time
-    return Timeliness(start, end, fell_due=len(answered), in_time=sum(answered.values()))
+    return measured
 
 
-def due_dates(engine: Scheduler, case: Case, start: date, end: date, as_of: date) -> dict[tuple[str, date], bool]:
-    """This child's due dates in [start, end], by role, each with whether a visit met it in time."""
-    results: dict[tuple[str, date], bool] = {}
-    # A visit answers the due date standing just before it, which is never further ahead than
-    # one visiting interval; older visits cannot answer a due date in the period.
-    earliest = start - ANSWER_HORIZON
-    # Timeliness is of visits in person: calls and attempts meet other duties, not these.
-    seen = [visit for visit in case.visits if visit.child_seen and visit.in_person]
-    counting_days = sorted({visit.date for visit in seen if earliest <= visit.date <= end})
-    for day in counting_days:
-        before = replace(case, visits=tuple(visit for visit in case.visits if visit.date < day))
-        made_that_day = {visit.role for visit in seen if visit.date == day}
-        for obligation in engine.obligations(before, day):
-            if obligation.duty == "visit" and obligation.role in made_that_day and start <= obligation.due <= end:
-                key = (obligation.role, obligation.due)
-                results[key] = results.get(key, False) or day <= obligation.due
-    for checkpoint, strict in unmet_checkpoints(case, start, end, as_of):
-        upto = replace(case, visits=tuple(visit for visit in case.visits if visit.date <= checkpoint))
-        for obligation in engine.obligations(upto, checkpoint):
-            passed = obligation.due < checkpoint if strict else obligation.due <= checkpoint
-            if obligation.duty == "visit" and passed and start <= obligation.due <= end:
-                results.setdefault((obligation.role, obligation.due), False)
-    return results
+def attempts_in(measured: dict[str, ChildTimescale], start: date, end: date) -> list[Attempt]:
+    return [attempt for child in measured.values() for attempt in child.attempts if start <= attempt.day <= end]
 
 
-def unmet_checkpoints(case: Case, start: date, end: date, as_of: date) -> list[tuple[date, bool]]:
-    """Days on which a still-unanswered due date is known to have been missed, with whether
-    the day itself must be over (strict) for a due date on it to count as missed."""
-    checkpoints = [(end, not end < as_of)]
-    for episode in case.episodes:
-        if episode.end is not None and start < episode.end <= end:
-            checkpoints.append((episode.end - timedelta(days=1), False))
-    return checkpoints
+def by_plan_type(due_dates: list[DueDate], attempts: list[Attempt]) -> list[dict[str, Any]]:
+    """One row per plan type with a due date or an attempt in the period, in the vocabulary's order."""
+    rows = []
+    for plan_type in PLAN_TYPES:
+        counted = tally(due for due in due_dates if due.plan_type == plan_type)
+        no_access = sum(attempt.plan_type == plan_type for attempt in attempts)
+        if counted["due"] or no_access:
+            rows.append({"plan_type": plan_type, **counted, "no_access": no_access})
+    return rows
+
+
+def by_worker(
+    workers: Sequence[Worker], holders: Holders, due_dates: list[DueDate], attempts: list[Attempt]
+) -> list[dict[str, Any]]:
+    """Each worker of the team, with the due dates that fell while they held the role for the
+    child, and the no-access attempts made in a role they held that day."""
+    due_by: dict[str | None, list[DueDate]] = defaultdict(list)
+    for due in due_dates:
+        due_by[holders.holder(due.child_id, due.role, due.due)].append(due)
+    attempts_by: dict[str | None, int] = defaultdict(int)
+    for attempt in attempts:
+        attempts_by[holders.holder(attempt.child_id, attempt.role, attempt.day)] += 1
+    return [
+        {
+            "worker_id": worker.id,
+            **tally(due_by[worker.id]),
+            "no_access": attempts_by[worker.id],
+        }
+        for worker in workers
+    ]
+
+
+def trend(months: list[Period], measured: dict[str, ChildTimescale]) -> list[dict[str, Any]]:
+    """Each month (oldest first) and each plan type with a due date in any of them, zeros included."""
+    monthly = [
+        [due for child in measured.values() for due in child.due_dates[index + 1]] for index in range(len(months))
+    ]
+    plan_types = [
+        plan_type for plan_type in PLAN_TYPES if any(due.plan_type == plan_type for dues in monthly for due in dues)
+    ]
+    return [
+        {
+            "month": period.start.strftime("%Y-%m"),
+            "plan_type": plan_type,
+            **tally(due for due in dues if due.plan_type == plan_type),
+        }
+        for period, dues in zip(months, monthly, strict=True)
+        for plan_type in plan_types
+    ]
+
+
+@dataclass(frozen=True)
+class Holders:
+    """Who held each child's role on each day (allocations with their history)."""
+
+    spans: dict[tuple[str, str], list[tuple[date, date | None, str]]]
+
+    def holder(self, child_id: str, role: str, day: date) -> str | None:
+        for starts_on, ends_on, worker_id in self.spans.get((child_id, role), []):
+            if starts_on <= day and (ends_on is None or day < ends_on):
+                return worker_id
+        return None
+
+
+def role_holders(child_ids: list[str]) -> Holders:
+    spans: dict[tuple[str, str], list[tuple[date, date | None, str]]] = defaultdict(list)
+    for chunk_start in range(0, len(child_ids), 500):
+        rows = db.session.execute(
+            select(
+                Allocation.child_id, Allocation.role, Allocation.starts_on, Allocation.ends_on, Allocation.worker_id
+            ).where(Allocation.child_id.in_(child_ids[chunk_start : chunk_start + 500]))
+        )
+        for child_id, role, starts_on, ends_on, worker_id in rows:
+            spans[(child_id, role)].append((starts_on, ends_on, worker_id))
+    return Holders(dict(spans))

@@ -58,7 +58,11 @@ def sign_in(page: Page, base_url: str, email: str) -> None:
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("#sign-in-form button[type=submit]")
-    page.wait_for_selector("#screen-visits:not([hidden]) li.visit, #screen-visits:not([hidden]) #visit-groups p")
+    # Workers land on their list, managers and admins on the team.
+    page.wait_for_selector(
+        "#screen-visits:not([hidden]) li.visit, #screen-visits:not([hidden]) #visit-groups p,"
+        " #screen-team:not([hidden]) #team-content h1"
+    )
     wait_controlled(page)
 
 

@@ -52,6 +52,8 @@ class Target:
     plan: str  # the social worker's plan, to move, cancel or read
     plan_to_complete: str  # another of theirs, to record the visit from
     override: str  # a more frequent cadence its team manager agreed
+    worker: str  # the child's social worker, whose caseload their manager reads
+    mover: str  # another worker of the child's team, to move the child to
     carer: str = ""  # a carer the team's social worker supervises
     carer_visit: str = ""  # a visit to that carer
 
@@ -94,7 +96,8 @@ def add_target(app: Flask, team: str, social_worker: str, adviser: str) -> Targe
     with app.app_context():
         carer_visit = db.session.scalar(db.select(CarerVisitRow.id).where(CarerVisitRow.carer_id == carer))
     spare = add_worker(app, "social_worker", team)
-    return Target(child, episode, visit, team, spare, *plans, override, carer, carer_visit)
+    mover = add_worker(app, "social_worker", team)
+    return Target(child, episode, visit, team, spare, *plans, override, social_worker, mover, carer, carer_visit)
 
 
 def build_world(app: Flask) -> World:
@@ -134,6 +137,8 @@ def made_up(target: Target) -> Target:
         MADE_UP_PLAN,
         MADE_UP_ID,
         MADE_UP_ID,
+        target.mover,
+        MADE_UP_ID,
         MADE_UP_VISIT,
     )
 
@@ -147,6 +152,8 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ("/api/children/<child_id>/deadlines", "GET"): lambda t: (f"/api/children/{t.child}/deadlines", None),
     ("/api/visits/<uuid:visit_id>", "GET"): lambda t: (f"/api/visits/{t.visit}", None),
     ("/api/teams/<team_id>/overview", "GET"): lambda t: (f"/api/teams/{t.team}/overview", None),
+    ("/api/teams/<team_id>/overview.csv", "GET"): lambda t: (f"/api/teams/{t.team}/overview.csv", None),
+    ("/api/workers/<worker_id>/caseload", "GET"): lambda t: (f"/api/workers/{t.worker}/caseload", None),
     ("/api/children/<child_id>", "PATCH"): lambda t: (f"/api/children/{t.child}", {"name": "Changed Name"}),
     ("/api/children/<child_id>/episodes", "POST"): lambda t: (
         f"/api/children/{t.child}/episodes",
@@ -195,6 +202,10 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
         f"/api/carer-visits/{new_visit_id()}",
         carer_visit_body(t.carer),
     ),
+    ("/api/children/<child_id>/reallocation", "POST"): lambda t: (
+        f"/api/children/{t.child}/reallocation",
+        {"worker_id": t.mover, "role": "social_worker"},
+    ),
     ("/api/children/<child_id>/allocations", "POST"): lambda t: (
         f"/api/children/{t.child}/allocations",
         {"worker_id": t.spare_worker, "role": "social_worker"},
@@ -223,11 +234,17 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
         return expected_for_carer(method, role)
     if (rule, method) in manager_only:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
-    if rule == "/api/teams/<team_id>/overview":
+    if rule in ("/api/teams/<team_id>/overview", "/api/teams/<team_id>/overview.csv"):
         return 200 if role in MANAGERS else 404
     if (rule, method) == ("/api/visits/<uuid:visit_id>/written-up", "PUT"):
         # The imported visit has no recorder: whoever may act for the child in its role marks it.
         return 403 if role == "personal_adviser" else 200
+    if rule == "/api/workers/<worker_id>/caseload":
+        # The child's social worker: their manager and admins read it; they themselves use /api/caseload.
+        return 200 if role in MANAGERS else 404
+    if rule == "/api/children/<child_id>/reallocation":
+        # Only whoever manages the child learns it exists through this route.
+        return 201 if role in MANAGERS else 404
     if (rule, method) == ("/api/visits/<uuid:visit_id>", "DELETE"):
         return 204 if role in MANAGERS else 403
     if rule.startswith("/api/plans/") and method in ("DELETE", "POST"):
@@ -281,6 +298,8 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
             ),
             lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,
         ),
+        # Only the teams the caller oversees are listed (none for a worker): tests/e2e/test_api_overview.py.
+        ("/api/teams", "GET"): (("/api/teams", None), signed_in_gets(200)),
         ("/api/children", "POST"): (
             ("/api/children", new_child),
             lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,
@@ -309,6 +328,8 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
         ("/settings", "GET"): (("/settings", None), lambda role: 200),
         ("/team", "GET"): (("/team", None), lambda role: 200),
         ("/children/<child_id>", "GET"): ((f"/children/{world.team_a.child}", None), lambda role: 200),
+        ("/teams/<team_id>", "GET"): ((f"/teams/{world.team_a.team}", None), lambda role: 200),
+        ("/workers/<worker_id>", "GET"): ((f"/workers/{world.team_a.spare_worker}", None), lambda role: 200),
         ("/sw.js", "GET"): (("/sw.js", None), lambda role: 200),
         ("/<filename>", "GET"): (("/app.js", None), lambda role: 200),
         ("/icons/<filename>", "GET"): (("/icons/icon-192.png", None), lambda role: 200),

@@ -51,6 +51,7 @@ NO_CHILD_DATA = {
     ("/api/push/test", "POST"),
     # Feeds: the caller's own link and settings (the .ics polls are outside /api: see the README).
     ("/api/feeds/settings", "GET"),
+    ("/api/teams", "GET"),  # team names only
     ("/api/feeds/settings", "PATCH"),
     ("/api/feeds/token", "POST"),
     ("/api/feeds/token", "DELETE"),
@@ -60,6 +61,8 @@ LISTINGS = {
     ("/api/children", "GET"),
     ("/api/caseload", "GET"),
     ("/api/teams/<team_id>/overview", "GET"),
+    ("/api/teams/<team_id>/overview.csv", "GET"),
+    ("/api/workers/<worker_id>/caseload", "GET"),
     ("/api/plans", "GET"),  # without child_id: the caller's own plans
     ("/api/carers", "GET"),
 }
@@ -73,7 +76,7 @@ CARER_ROUTES = {
 }
 
 
-def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
+def bodies(child: str, spare_worker: str, adviser: str) -> dict[tuple[str, str], Any]:
     return {
         ("/api/children", "POST"): {"reference": "C-AUDIT-2", "name": "Another Child"},
         ("/api/children/<child_id>", "PATCH"): {"name": "Renamed Child"},
@@ -81,6 +84,7 @@ def bodies(child: str, spare_worker: str) -> dict[tuple[str, str], Any]:
         ("/api/children/<child_id>/episodes/<episode_id>", "PATCH"): {"end": "2026-11-20"},
         ("/api/children/<child_id>/events", "POST"): {"type": "birth", "date": "2026-11-02"},
         ("/api/children/<child_id>/allocations", "POST"): {"worker_id": spare_worker, "role": "personal_adviser"},
+        ("/api/children/<child_id>/reallocation", "POST"): {"worker_id": adviser, "role": "personal_adviser"},
         ("/api/children/<child_id>/overrides", "POST"): {
             "role": "social_worker",
             "every": "1 week",
@@ -134,12 +138,15 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
         "visit_id": visit_id,
         "plan_id": plan_id,
         "override_id": override,
+        "worker_id": spare,
     }
     carer = add_carer(app, supervising_worker_id=admin, team_id=team)
     carer_visit = new_visit_id()
     assert api.put(f"/api/carer-visits/{carer_visit}", json=carer_visit_body(carer)).status_code == 201
     values |= {"carer_id": carer}
-    request_bodies = bodies(child, spare) | {("/api/carer-visits/<uuid:visit_id>", "PUT"): carer_visit_body(carer)}
+    request_bodies = bodies(child, spare, add_worker(app, "personal_adviser", team)) | {
+        ("/api/carer-visits/<uuid:visit_id>", "PUT"): carer_visit_body(carer)
+    }
     for rule, method in every_route(app):
         if not rule.startswith("/api/") or (rule, method) in NO_CHILD_DATA:
             continue

@@ -216,3 +216,22 @@ def test_reading_a_child_is_written_to_the_audit_log_without_personal_data(app: 
             for entry in db.session.scalars(db.select(AuditEntry))
         ]
     assert entries == [(worker, child_id, "read", "GET /api/children/<child_id>")]
+
+
+def test_an_admin_finds_any_child_by_reference_or_initials(app: Flask) -> None:
+    team = add_team(app)
+    wanted = add_child(app, reference="HX-2041", name="Ada Byron", team_id=team)
+    add_child(app, reference="HX-3000", name="Cy Dee", team_id=add_team(app))
+    admin = signed_in(app, add_worker(app, "admin"))
+    by_reference = admin.get("/api/children?q=x-204").json["children"]
+    by_initials = admin.get("/api/children?q=ab").json["children"]
+    assert [child["id"] for child in by_reference] == [child["id"] for child in by_initials] == [wanted]
+    assert len(admin.get("/api/children").json["children"]) == 2
+
+
+def test_a_search_finds_only_children_the_caller_sees(app: Flask) -> None:
+    team = add_team(app)
+    add_child(app, reference="HX-2041", name="Ada Byron", team_id=add_team(app))
+    manager = signed_in(app, add_worker(app, "team_manager", team))
+    assert manager.get("/api/children?q=HX").json == {"children": []}
+    assert manager.get("/api/children?q=").status_code == 422

@@ -50,6 +50,7 @@ class World:
     plan: str
     override: str
     visit: str
+    spare: str  # a worker of the team, free to be allocated
     carer: str = ""
 
 
@@ -57,7 +58,7 @@ class World:
 def world(app: Flask) -> World:
     team = add_team(app)
     manager = add_worker(app, "team_manager", team)
-    add_worker(app, "social_worker", team, email="other@example.org")
+    spare = add_worker(app, "social_worker", team, email="other@example.org")
     child = add_child(
         app,
         team_id=team,
@@ -76,7 +77,7 @@ def world(app: Flask) -> World:
     )
     assert made.status_code == 201, made.json
     carer = add_carer(app, supervising_worker_id=manager, team_id=team, household="H-1")
-    return World(team, manager, api, child, episode, plan, override, visit, carer)
+    return World(team, manager, api, child, episode, plan, override, visit, spare, carer)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,13 @@ DATE_WRITES = [
         "from",
         lambda w, d: {"worker_email": "other@example.org", "role": "social_worker", "from": d},
         of_child("/allocations"),
+    ),
+    DateWrite(
+        "POST",
+        "/api/children/<child_id>/reallocation",
+        "from",
+        lambda w, d: {"worker_id": w.spare, "role": "social_worker", "from": d},
+        of_child("/reallocation"),
     ),
     DateWrite(
         "POST",
@@ -349,6 +357,8 @@ def test_query_dates_beyond_the_range_are_a_422_naming_the_argument(app: Flask, 
         (f"/api/teams/{world.team}/overview?as_of={as_of}", "as_of"),
         (f"/api/teams/{world.team}/overview?from={as_of}", "from"),
         (f"/api/teams/{world.team}/overview?to={as_of}", "to"),
+        (f"/api/teams/{world.team}/overview.csv?as_of={as_of}", "as_of"),
+        (f"/api/workers/{world.spare}/caseload?as_of={as_of}", "as_of"),
         (f"/api/caseload?as_of={as_of}", "as_of"),
         (f"/api/children/{world.child}/obligations?as_of={as_of}", "as_of"),
         (f"/api/children/{world.child}/projections?as_of={as_of}", "as_of"),
@@ -364,6 +374,8 @@ def test_query_dates_at_the_ends_of_the_range_answer(app: Flask, world: World, a
     for path in [
         f"/api/teams/{world.team}/overview?as_of={as_of}",
         f"/api/teams/{world.team}/overview?as_of={as_of}&from={FIRST_STORED}&to={as_of}",
+        f"/api/teams/{world.team}/overview.csv?as_of={as_of}&from={FIRST_STORED}&to={as_of}",
+        f"/api/workers/{world.spare}/caseload?as_of={as_of}",
         f"/api/caseload?as_of={as_of}",
         f"/api/children/{world.child}/obligations?as_of={as_of}",
         f"/api/children/{world.child}/projections?as_of={as_of}&count=12",

@@ -122,3 +122,15 @@ def test_a_child_no_rule_covers_is_listed_on_the_overview_and_the_caseload(app: 
     caseload = signed_in(app, worker).get("/api/caseload?as_of=2026-10-31").json
     assert caseload["obligations"] == []
     assert [item["child_id"] for item in caseload["unscheduled"]] == [child]
+
+
+def test_an_admin_lists_every_team_a_manager_their_own_and_a_worker_none(app: Flask) -> None:
+    team, manager, worker, _ = team_with_one_child(app)
+    other = add_team(app, "West")
+    admin = add_worker(app, "admin")
+    assert signed_in(app, admin).get("/api/teams").json == {
+        "teams": [{"id": team, "name": "Central"}, {"id": other, "name": "West"}]
+    }
+    assert signed_in(app, manager).get("/api/teams").json == {"teams": [{"id": team, "name": "Central"}]}
+    assert signed_in(app, worker).get("/api/teams").json == {"teams": []}
+    assert signed_in(app, admin).get(f"/api/teams/{other}/overview").status_code == 200

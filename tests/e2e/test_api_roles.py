@@ -112,6 +112,10 @@ ROLE_WRITES: dict[tuple[str, str], Callable[[World, str], tuple[str, Any] | None
         f"/api/children/{w.child}/allocations",
         {"worker_id": w.spare, "role": role},
     ),
+    ("/api/children/{child_id}/reallocation", "post"): lambda w, role: (
+        f"/api/children/{w.child}/reallocation",
+        {"worker_id": w.spare, "role": role},
+    ),
     ("/api/children/{child_id}/overrides", "post"): lambda w, role: (
         f"/api/children/{w.child}/overrides",
         {"role": role, "every": "5 working days", "from": "2026-11-02", "reason": "strategy meeting"},
@@ -139,6 +143,8 @@ MANAGERS_ONLY = {
     ("/api/children/{child_id}/allocations", "post"),
     ("/api/children/{child_id}/overrides", "post"),
 }
+# What only whoever manages the child may do, and no one else learns the child exists through: 404.
+MANAGERS_ONLY_UNSEEN = {("/api/children/{child_id}/reallocation", "post")}
 
 
 def write_operations_naming_a_role(spec: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -189,6 +195,8 @@ def test_a_worker_acting_in_a_role_not_allocated_to_them_is_refused_naming_role_
             response = request(api, method, *built)
             if (path_rule, method) in MANAGERS_ONLY:
                 assert response.status_code == 403, (caller, role, path_rule, response.json)
+            elif (path_rule, method) in MANAGERS_ONLY_UNSEEN:
+                assert response.status_code == 404, (caller, role, path_rule, response.json)
             elif response.status_code == 422:
                 assert set(response.json["errors"]) == {"role"}, (caller, role, path_rule, response.json)
             else:
@@ -206,7 +214,7 @@ def test_a_worker_acts_in_the_role_allocated_to_them(app: Flask, world: World, c
     (role,) = HOLDS[caller]
     for key, build in ROLE_WRITES.items():
         built = build(world, role)
-        if key not in MANAGERS_ONLY and built is not None:
+        if key not in MANAGERS_ONLY | MANAGERS_ONLY_UNSEEN and built is not None:
             response = request(api, key[1], *built)
             assert response.status_code in (200, 201), (caller, key, response.json)
 

@@ -83,7 +83,9 @@ def audit(name: str) -> MarkupAudit:
     return parser
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in", "/settings", "/team", "/children/3f2c9a"])
+@pytest.mark.parametrize(
+    "path", ["/", "/sign-in", "/settings", "/team", "/children/3f2c9a", "/teams/5b1d0e", "/workers/7e4a2c"]
+)
 def test_every_screen_path_answers_the_shell_page_with_a_strict_csp(web_client: FlaskClient, path: str) -> None:
     response = get(web_client, path)
     assert response.status_code == 200

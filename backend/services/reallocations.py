@@ -1,0 +1,62 @@
+"""A manager moves a child's role to another worker of the child's team: the team manager of
+the child's team, or an admin. One child per request (a manager moving several of a worker's
+children sends one each: each move is checked, committed and audited on its own, and one
+refused names its child rather than undoing the others).
+
+The handover itself is the one rule in allocations.py; the commit moves the data version
+(data_version.py), so the new worker's list, feed and reminders change on the next read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..extensions import db
+from ..persistence.children import Child
+from ..persistence.people import Worker
+from .access import Viewer, can_oversee_team, visible_child
+from .allocations import give_role, may_hold
+from .audit import note_change
+from .errors import InvalidInput, NotFound
+
+
+def move_child(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
+    child = managed_child(viewer, child_id, today)
+    worker = managed_worker(viewer, fields["worker_id"])
+    team_id = child.team_id or viewer.team_id
+    if team_id is not None and worker.team_id != team_id:
+        raise InvalidInput.field("worker_id", "This worker is not in the child's team.")
+    if not may_hold(worker, fields["role"]):
+        raise InvalidInput.field("role", f"A {worker.role.replace('_', ' ')} does not hold this role.")
+    allocation = give_role(child.id, worker, fields["role"], fields.get("from") or today)
+    note_change(viewer.worker_id, child.id, route)
+    db.session.commit()
+    return {
+        "worker_id": allocation.worker_id,
+        "worker_name": worker.name,
+        "role": allocation.role,
+        "from": allocation.starts_on,
+        "to": allocation.ends_on,
+    }
+
+
+def managed_child(viewer: Viewer, child_id: str, today: date) -> Child:
+    """The child, if the caller manages it: an admin any they see, a team manager one their team
+    holds (or, held by no team, one they see). NotFound otherwise, as for a made-up id."""
+    child = visible_child(viewer, child_id, today)
+    if viewer.is_admin:
+        return child
+    if viewer.role == "team_manager" and (child.team_id is None or can_oversee_team(viewer, child.team_id)):
+        return child
+    raise NotFound(child_id)
+
+
+def managed_worker(viewer: Viewer, worker_id: str) -> Worker:
+    """An active worker the caller may allocate: any for an admin, their own team's for a manager."""
+    worker = db.session.get(Worker, worker_id)
+    if worker is None or not worker.active:
+        raise NotFound(worker_id)
+    if viewer.is_admin or (worker.team_id is not None and worker.team_id == viewer.team_id):
+        return worker
+    raise NotFound(worker_id)

@@ -1,0 +1,106 @@
+"""POST /api/children/<id>/reallocation: a manager moves a child's role to another worker of the team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from backend.extensions import db
+from backend.persistence.audit import AuditEntry
+from tests.support.world import add_child, add_team, add_worker, signed_in
+
+CP = [{"type": "child_protection", "start": "2026-09-01"}]
+
+
+def team_with_a_child(app: Flask) -> dict[str, str]:
+    team = add_team(app)
+    people = {
+        "team": team,
+        "manager": add_worker(app, "team_manager", team),
+        "first": add_worker(app, "social_worker", team),
+        "second": add_worker(app, "social_worker", team),
+        "adviser": add_worker(app, "personal_adviser", team),
+    }
+    people["child"] = add_child(app, team_id=team, allocations=[(people["first"], "social_worker")], episodes=CP)
+    return people
+
+
+def move(app: Flask, caller: str, child: str, **body: Any) -> Any:
+    body.setdefault("role", "social_worker")
+    return signed_in(app, caller).post(f"/api/children/{child}/reallocation", json=body)
+
+
+def test_the_child_moves_at_once_to_the_new_workers_list_and_the_history_is_kept(app: Flask) -> None:
+    world = team_with_a_child(app)
+    first, second = signed_in(app, world["first"]), signed_in(app, world["second"])
+    # Read (and so cache) both lists first: the move must show on the very next read.
+    assert len(first.get("/api/caseload").json["obligations"]) == 1
+    assert second.get("/api/caseload").json["obligations"] == []
+    response = move(app, world["manager"], world["child"], worker_id=world["second"], **{"from": "2026-11-02"})
+    assert response.status_code == 201
+    assert (response.json["worker_id"], response.json["from"], response.json["to"]) == (
+        world["second"],
+        "2026-11-02",
+        None,
+    )
+    assert first.get("/api/caseload").json["obligations"] == []
+    assert [item["child_id"] for item in second.get("/api/caseload").json["obligations"]] == [world["child"]]
+    history = signed_in(app, world["manager"]).get(f"/api/children/{world['child']}").json["allocations"]
+    assert [(item["worker_id"], item["to"]) for item in history] == [
+        (world["second"], None),
+        (world["first"], "2026-11-02"),
+    ]
+    with app.app_context():
+        routes = db.session.scalars(db.select(AuditEntry.route).where(AuditEntry.child_id == world["child"])).all()
+    assert "POST /api/children/<child_id>/reallocation" in routes
+
+
+def test_an_admin_moves_any_child(app: Flask) -> None:
+    world = team_with_a_child(app)
+    response = move(app, add_worker(app, "admin"), world["child"], worker_id=world["second"])
+    assert response.status_code == 201
+
+
+def test_a_worker_outside_the_childs_team_is_a_422_naming_worker_id(app: Flask) -> None:
+    world = team_with_a_child(app)
+    outsider = add_worker(app, "social_worker", add_team(app))
+    response = move(app, add_worker(app, "admin"), world["child"], worker_id=outsider)
+    assert response.status_code == 422 and list(response.json["errors"]) == ["worker_id"]
+
+
+def test_a_role_the_worker_does_not_hold_is_a_422_naming_role(app: Flask) -> None:
+    world = team_with_a_child(app)
+    response = move(app, world["manager"], world["child"], worker_id=world["adviser"], role="social_worker")
+    assert response.status_code == 422 and list(response.json["errors"]) == ["role"]
+    response = move(app, world["manager"], world["child"], worker_id=world["second"], role="personal_adviser")
+    assert response.status_code == 422 and list(response.json["errors"]) == ["role"]
+
+
+@pytest.mark.parametrize("caller", ["first", "second", "other_manager"])
+def test_a_child_the_caller_may_not_manage_is_a_404_as_for_a_made_up_one(app: Flask, caller: str) -> None:
+    world = team_with_a_child(app)
+    world["other_manager"] = add_worker(app, "team_manager", add_team(app))
+    response = move(app, world[caller], world["child"], worker_id=world["second"])
+    made_up = move(app, world[caller], "f" * 32, worker_id=world["second"])
+    assert response.status_code == made_up.status_code == 404 and response.json == made_up.json
+
+
+def test_a_worker_the_manager_may_not_manage_is_a_404_as_for_a_made_up_one(app: Flask) -> None:
+    world = team_with_a_child(app)
+    foreign = add_worker(app, "social_worker", add_team(app))
+    response = move(app, world["manager"], world["child"], worker_id=foreign)
+    made_up = move(app, world["manager"], world["child"], worker_id="f" * 32)
+    assert response.status_code == made_up.status_code == 404 and response.json == made_up.json
+
+
+def test_a_move_dated_before_the_current_holder_started_is_a_422_naming_from(app: Flask) -> None:
+    world = team_with_a_child(app)
+    response = move(app, world["manager"], world["child"], worker_id=world["second"], **{"from": "2019-12-31"})
+    assert response.status_code == 422 and list(response.json["errors"]) == ["from"]
+
+
+def test_moving_a_child_to_its_current_worker_is_a_409(app: Flask) -> None:
+    world = team_with_a_child(app)
+    assert move(app, world["manager"], world["child"], worker_id=world["first"]).status_code == 409
