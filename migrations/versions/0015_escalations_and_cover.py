@@ -1,7 +1,7 @@
 """Supervision: escalations of overdue visits to the team manager, and cover ("act for")
 
-Revision ID: 0011_mgrapi18
-Revises: 0010_override_agreed_by
+Revision ID: 0015_escalations_and_cover
+Revises: 0014_carers
 Create Date: 2026-12-06 05:40:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_mgrapi18"
-down_revision = "0010_override_agreed_by"
+revision = "0015_escalations_and_cover"
+down_revision = "0014_carers"
 branch_labels = None
 depends_on = None
 
