@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caseload, child_facts, children, feeds, health, plans, push, session, teams, visits
+from . import caseload, child_facts, children, feeds, health, organisation, plans, push, session, teams, visits
 from .problems import ProblemApi
 
 BLUEPRINTS = (
     session.blp,
+    organisation.blp,
     health.blp,
     caseload.blp,
     children.blp,
