@@ -1,0 +1,176 @@
+"""SCIM 2.0 provisioning (``/scim/v2/Users``): the organisation's directory creates, updates and
+deactivates workers with a bearer token; deactivation ends sessions and revokes push
+subscriptions and feed links at once; bad input answers SCIM's error document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from backend.extensions import db
+from backend.persistence.audit import AuditEntry
+from backend.persistence.feeds import FeedToken
+from backend.persistence.people import Worker
+from backend.persistence.push import PushSubscriptionRow
+from tests.e2e.test_api_access import feed_path, push_subscription
+from tests.support.database import app_for
+from tests.support.world import add_worker, signed_in
+
+TOKEN = "scim-token-for-tests-only-0123456789"
+ROLES = "Visits.SocialWorker.North=social_worker/North; Visits.Admin=admin"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    yield from app_for(database_url, SCIM_TOKEN=TOKEN, OIDC_ROLES=ROLES)
+
+
+def new_user(**overrides: Any) -> dict[str, Any]:
+    return {
+        "schemas": [USER],
+        "userName": "Leaver@Example.org",
+        "displayName": "Lee Leaver",
+        "externalId": "dir-0001",
+        "active": True,
+        "roles": [{"value": "Visits.SocialWorker.North"}],
+        **overrides,
+    }
+
+
+def created(client: FlaskClient, **overrides: Any) -> dict[str, Any]:
+    answered = client.post("/scim/v2/Users", json=new_user(**overrides), headers=AUTH)
+    assert answered.status_code == 201, answered.json
+    return answered.json  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}])
+def test_without_the_bearer_token_every_scim_request_is_a_401_in_scim_form(client: FlaskClient, headers: Any) -> None:
+    for method, path in (("GET", "/scim/v2/Users"), ("POST", "/scim/v2/Users"), ("DELETE", "/scim/v2/Users/x")):
+        answered = client.open(path, method=method, json=new_user(), headers=headers)
+        assert answered.status_code == 401
+        assert answered.json["schemas"] == [ERROR] and answered.json["status"] == "401"
+        assert answered.headers["Content-Type"] == "application/scim+json"
+    with client.application.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Worker)) == 0
+
+
+def test_with_no_token_configured_scim_is_closed(database_url: str) -> None:
+    for app in app_for(database_url, SCIM_TOKEN=None):
+        assert app.test_client().get("/scim/v2/Users", headers={"Authorization": "Bearer "}).status_code == 401
+
+
+def test_a_user_is_created_found_by_filter_and_read(client: FlaskClient) -> None:
+    user = created(client)
+    assert user["userName"] == "leaver@example.org" and user["active"] is True
+    assert user["roles"] == [{"value": "social_worker"}]
+    found = client.get('/scim/v2/Users?filter=userName eq "leaver@example.org"', headers=AUTH).json
+    assert found["totalResults"] == 1 and found["Resources"][0]["id"] == user["id"]
+    by_external = client.get('/scim/v2/Users?filter=externalId eq "dir-0001"', headers=AUTH).json
+    assert by_external["totalResults"] == 1
+    assert client.get(f"/scim/v2/Users/{user['id']}", headers=AUTH).json == user
+    assert client.post("/scim/v2/Users", json=new_user(), headers=AUTH).json["scimType"] == "uniqueness"
+
+
+@pytest.mark.parametrize(
+    ("body", "scim_type", "attribute"),
+    [
+        (new_user(userName="not an email"), "invalidValue", "userName"),
+        (new_user(roles=[{"value": "Unmapped"}]), "invalidValue", "roles"),
+        (new_user(active="maybe"), "invalidValue", "active"),
+        (new_user(displayName="x" * 201), "invalidValue", "displayName"),
+        (new_user(externalId=7), "invalidValue", "externalId"),
+        ([1, 2], "invalidSyntax", ""),
+    ],
+)
+def test_bad_input_answers_a_scim_400_naming_the_attribute(
+    client: FlaskClient, body: Any, scim_type: str, attribute: str
+) -> None:
+    answered = client.post("/scim/v2/Users", json=body, headers=AUTH)
+    assert answered.status_code == 400
+    assert answered.json["schemas"] == [ERROR] and answered.json["scimType"] == scim_type
+    assert answered.json["detail"].startswith(attribute)
+
+
+def test_bad_filters_and_patches_answer_scim_400s(client: FlaskClient) -> None:
+    user = created(client)
+    assert client.get('/scim/v2/Users?filter=name co "x"', headers=AUTH).json["scimType"] == "invalidFilter"
+    assert client.get("/scim/v2/Users?filter=userName eq x", headers=AUTH).json["scimType"] == "invalidFilter"
+    bad_op = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "active"}]}
+    assert client.patch(f"/scim/v2/Users/{user['id']}", json=bad_op, headers=AUTH).status_code == 400
+    assert client.patch(f"/scim/v2/Users/{user['id']}", json={"Operations": []}, headers=AUTH).status_code == 400
+    assert client.get("/scim/v2/Users/" + "f" * 32, headers=AUTH).status_code == 404
+    assert client.get("/scim/v2/Users/" + "f" * 300, headers=AUTH).status_code == 404
+
+
+def test_put_replaces_name_and_role(client: FlaskClient) -> None:
+    user = created(client)
+    replaced = client.put(
+        f"/scim/v2/Users/{user['id']}",
+        json=new_user(displayName="Lee Stayer", roles=[{"value": "Visits.Admin"}]),
+        headers=AUTH,
+    )
+    assert replaced.status_code == 200
+    assert replaced.json["displayName"] == "Lee Stayer" and replaced.json["roles"] == [{"value": "admin"}]
+
+
+def leaver_with_session_device_and_feed(app: Flask) -> tuple[str, Any, str]:
+    worker = add_worker(app, email="leaver@example.org")
+    api = signed_in(app, worker)
+    assert (
+        api.post("/api/push/subscriptions", json=push_subscription("https://push.example.org/send/1")).status_code
+        == 201
+    )
+    feed = feed_path(api.post("/api/feeds/token", json={"kind": "worker"}).json["url"])
+    assert api.client.get(feed).status_code == 200
+    return worker, api, feed
+
+
+@pytest.mark.parametrize(
+    "deactivation",
+    [
+        ("PATCH", {"schemas": [PATCH], "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}),
+        ("PATCH", {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": False}}]}),
+        ("PUT", new_user(userName="leaver@example.org", active=False)),
+        ("DELETE", None),
+    ],
+)
+def test_deactivation_ends_sessions_and_revokes_push_and_feed_links_at_once(
+    app: Flask, client: FlaskClient, deactivation: tuple[str, Any]
+) -> None:
+    worker, api, feed = leaver_with_session_device_and_feed(app)
+    method, body = deactivation
+    answered = client.open(f"/scim/v2/Users/{worker}", method=method, json=body, headers=AUTH)
+    assert answered.status_code in (200, 204), answered.json
+    assert api.get("/api/session").status_code == 401
+    assert api.client.get(feed).status_code == 404
+    with app.app_context():
+        assert db.session.get(Worker, worker).active is False
+        assert (
+            db.session.scalars(db.select(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker)).all()
+            == []
+        )
+        assert db.session.scalars(db.select(FeedToken).where(FeedToken.worker_id == worker)).all() == []
+        actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.worker_id == worker)).all()
+        assert "worker_change" in actions
+    if method == "PATCH":
+        reactivate = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": True}]}
+        assert client.patch(f"/scim/v2/Users/{worker}", json=reactivate, headers=AUTH).json["active"] is True
+
+
+def test_the_cli_disable_user_revokes_push_and_feed_links_too(app: Flask) -> None:
+    worker, api, feed = leaver_with_session_device_and_feed(app)
+    assert app.test_cli_runner().invoke(args=["disable-user", "leaver@example.org"]).exit_code == 0
+    assert api.client.get(feed).status_code == 404
+    with app.app_context():
+        assert (
+            db.session.scalars(db.select(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker)).all()
+            == []
+        )
