@@ -130,7 +130,7 @@ def worker_for_claims(provider: OrganisationProvider, claims: Mapping[str, Any])
         worker.team_id = team_id
     db.session.flush()
     if action:
-        db.session.add(AuditEntry(worker_id=worker.id, child_id=None, action=action, route=CALLBACK_ROUTE))
+        db.session.add(AuditEntry(worker_id=worker.id, child_id=None, action=action, route=f"GET {CALLBACK_ROUTE}"))
     return worker
 
 

@@ -21,6 +21,7 @@ from .app_roles import RoleMap
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ROUTE = "/scim/v2/Users"
+ONE_USER = f"{ROUTE}/<worker_id>"
 CREATED, CHANGED = "worker_create", "worker_change"
 
 
@@ -80,7 +81,7 @@ def create_user(body: Mapping[str, Any], roles: RoleMap) -> Worker:
     worker = Worker(email=fields["email"], name=fields["name"], role=fields["role"])
     db.session.add(worker)
     _apply(worker, fields)
-    _audit(worker, CREATED)
+    _audit(worker, CREATED, f"POST {ROUTE}")
     db.session.commit()
     return worker
 
@@ -92,7 +93,7 @@ def replace_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Wor
     if clash is not None:
         raise ScimError(409, "Another user has this userName.", "uniqueness")
     _apply(worker, fields)
-    _audit(worker, CHANGED)
+    _audit(worker, CHANGED, f"PUT {ONE_USER}")
     db.session.commit()
     return worker
 
@@ -100,6 +101,8 @@ def replace_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Wor
 def patch_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Worker:
     """PatchOp ``replace`` (or ``add``) of active, displayName, externalId or roles."""
     worker = user(worker_id)
+    if not isinstance(body, Mapping):
+        raise ScimError(400, "Expected a JSON object.", "invalidSyntax")
     operations = body.get("Operations")
     if PATCH_SCHEMA not in (body.get("schemas") or []) or not isinstance(operations, list) or not operations:
         raise invalid("Operations", "Expected a PatchOp with a list of Operations.")
@@ -110,7 +113,7 @@ def patch_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Worke
         path, value = operation.get("path"), operation.get("value")
         changes.update(value if path is None and isinstance(value, Mapping) else {str(path): value})
     _apply(worker, _fields(changes, roles, required=False))
-    _audit(worker, CHANGED)
+    _audit(worker, CHANGED, f"PATCH {ONE_USER}")
     db.session.commit()
     return worker
 
@@ -118,7 +121,7 @@ def patch_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Worke
 def deactivate_user(worker_id: str) -> None:
     worker = user(worker_id)
     deactivate(worker)
-    _audit(worker, CHANGED)
+    _audit(worker, CHANGED, f"DELETE {ONE_USER}")
     db.session.commit()
 
 
@@ -193,5 +196,7 @@ def _apply(worker: Worker, fields: Mapping[str, Any]) -> None:
     db.session.flush()
 
 
-def _audit(worker: Worker, action: str) -> None:
-    db.session.add(AuditEntry(worker_id=worker.id, child_id=None, action=action, route=ROUTE))
+def _audit(worker: Worker, action: str, route: str) -> None:
+    """Who was created or changed (``worker_id``: the worker concerned, not a caller: the
+    directory is the caller), and through which route."""
+    db.session.add(AuditEntry(worker_id=worker.id, child_id=None, action=action, route=route))

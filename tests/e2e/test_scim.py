@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
@@ -174,3 +176,33 @@ def test_the_cli_disable_user_revokes_push_and_feed_links_too(app: Flask) -> Non
             db.session.scalars(db.select(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker)).all()
             == []
         )
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=12,
+)
+ATTRIBUTES = st.sampled_from(
+    ["userName", "displayName", "active", "externalId", "roles", "name", "Operations", "schemas"]
+)
+SCIM_BODIES = st.dictionaries(ATTRIBUTES, JSON, max_size=6) | JSON
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=SCIM_BODIES, method=st.sampled_from(["POST", "PUT", "PATCH"]))
+def test_any_json_body_answers_a_scim_document_never_a_server_error(
+    app: Flask, client: FlaskClient, body: Any, method: str
+) -> None:
+    path = "/scim/v2/Users" if method == "POST" else f"/scim/v2/Users/{existing_user(app)}"
+    answered = client.open(path, method=method, json=body, headers=AUTH)
+    assert answered.status_code < 500
+    assert answered.headers["Content-Type"] == "application/scim+json"
+    if answered.status_code >= 400:
+        assert answered.json["schemas"] == [ERROR]
+
+
+def existing_user(app: Flask) -> str:
+    with app.app_context():
+        worker = db.session.scalar(db.select(Worker.id).where(Worker.email == "fuzz@example.org"))
+    return worker or add_worker(app, email="fuzz@example.org")
