@@ -94,6 +94,16 @@ function showSignIn({ focus = false } = {}) {
   $('sign-in-outbox').textContent = `${waiting} visit${waiting === 1 ? '' : 's'} on this phone will be sent once you sign in.`;
   updateSyncStatus();
   showScreen('sign-in', 'Sign in', { focus });
+  offerOrganisation();
+}
+
+// The organisation's button (a navigation to its identity provider), when configured.
+async function offerOrganisation() {
+  const options = await api.signInOptions().catch(() => null);
+  const button = $('sign-in-organisation');
+  button.hidden = !options?.organisation;
+  if (options?.organisation) Object.assign(button, { textContent: options.organisation.label, href: options.organisation.url });
+  $('sign-in-form').hidden = options?.passwords === false;
 }
 
 async function submitSignIn(event) {

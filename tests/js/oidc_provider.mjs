@@ -1,6 +1,7 @@
 // A real OpenID provider on loopback for the sign-in tests: npm's oidc-provider (certified),
 // with the accounts the test passes as JSON on stdin. The test's browser names the account in
-// the standard login_hint parameter and the interaction finishes at once, with no login form.
+// the standard login_hint parameter (else "default") and the interaction finishes at once,
+// with no login form.
 // An account's "tamper" members are written over its ID token's claims and the token re-signed
 // with the provider's own key: how the tests get a wrong audience or an expired token from it.
 // Prints {"issuer": ...} once listening; runs until stdin closes or it is killed.
@@ -49,7 +50,7 @@ process.stdin.on('end', () => process.exit(0));
 
 async function finishInteraction(provider, ctx) {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
-  const accountId = details.params.login_hint;
+  const accountId = details.params.login_hint || 'default';
   if (!accounts[accountId]) {
     return provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied' });
   }

@@ -27,8 +27,9 @@ CALLBACK = f"{APP_ORIGIN}/api/session/organisation/callback"
 
 
 @contextmanager
-def running_provider(accounts: dict[str, dict[str, Any]]) -> Iterator[str]:
-    """The issuer URL of a provider holding ``accounts`` (sub -> email, name, roles, tamper)."""
+def running_provider(accounts: dict[str, dict[str, Any]], callback: str = CALLBACK) -> Iterator[str]:
+    """The issuer URL of a provider holding ``accounts`` (sub -> email, name, roles, tamper),
+    sending the browser back to ``callback``."""
     node = shutil.which("node")
     if node is None or not (JS_DIR / "node_modules" / "oidc-provider").is_dir():
         message = "node and tests/js/node_modules (npm ci in tests/js) are needed for oidc-provider"
@@ -39,7 +40,7 @@ def running_provider(accounts: dict[str, dict[str, Any]]) -> Iterator[str]:
         {
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
-            "redirect_uris": [CALLBACK],
+            "redirect_uris": [callback],
             "grant_types": ["authorization_code"],
             "response_types": ["code"],
         }
