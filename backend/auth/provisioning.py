@@ -80,6 +80,7 @@ def create_user(body: Mapping[str, Any], roles: RoleMap) -> Worker:
         raise ScimError(409, "A user with this userName exists.", "uniqueness")
     worker = Worker(email=fields["email"], name=fields["name"], role=fields["role"])
     db.session.add(worker)
+    db.session.flush()  # its id, which _apply's uniqueness checks leave out
     _apply(worker, fields)
     _audit(worker, CREATED, f"POST {ROUTE}")
     db.session.commit()
@@ -88,11 +89,7 @@ def create_user(body: Mapping[str, Any], roles: RoleMap) -> Worker:
 
 def replace_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Worker:
     worker = user(worker_id)
-    fields = _fields(body, roles, required=True)
-    clash = db.session.scalar(select(Worker.id).where(Worker.email == fields["email"], Worker.id != worker.id))
-    if clash is not None:
-        raise ScimError(409, "Another user has this userName.", "uniqueness")
-    _apply(worker, fields)
+    _apply(worker, _fields(body, roles, required=True))
     _audit(worker, CHANGED, f"PUT {ONE_USER}")
     db.session.commit()
     return worker
@@ -177,6 +174,9 @@ def _boolean(value: Any) -> bool:
 
 def _apply(worker: Worker, fields: Mapping[str, Any]) -> None:
     if "email" in fields:
+        clash = select(Worker.id).where(Worker.email == fields["email"], Worker.id != worker.id)
+        if db.session.scalar(clash) is not None:
+            raise ScimError(409, "Another user has this userName.", "uniqueness")
         worker.email = fields["email"]
     if "name" in fields:
         worker.name = fields["name"]

@@ -112,6 +112,22 @@ def test_bad_filters_and_patches_answer_scim_400s(client: FlaskClient) -> None:
     assert client.get("/scim/v2/Users/" + "f" * 300, headers=AUTH).status_code == 404
 
 
+def test_taking_another_users_username_or_external_id_is_a_409(client: FlaskClient) -> None:
+    first, second = created(client), created(client, userName="other@example.org", externalId="dir-0002")
+    for method, body in (
+        ("PUT", new_user(externalId="dir-0002")),
+        (
+            "PATCH",
+            {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "userName", "value": "other@example.org"}]},
+        ),
+        ("PATCH", {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"externalId": "dir-0002"}}]}),
+    ):
+        answered = client.open(f"/scim/v2/Users/{first['id']}", method=method, json=body, headers=AUTH)
+        assert answered.status_code == 409, (method, body, answered.json)
+        assert answered.json["scimType"] == "uniqueness"
+    assert client.get(f"/scim/v2/Users/{second['id']}", headers=AUTH).json == second
+
+
 def test_put_replaces_name_and_role(client: FlaskClient) -> None:
     user = created(client)
     replaced = client.put(
