@@ -122,16 +122,25 @@ def worker_for_claims(provider: OrganisationProvider, claims: Mapping[str, Any])
     elif not worker.active:
         raise Forbidden(DISABLED)
     else:
-        action = WORKER_CHANGED if worker.role != grant.role else ""
-        worker.idp_subject, worker.role = subject, grant.role
-    if grant.team is not None:
-        team_id = team_named(grant.team).id
-        action = action or (WORKER_CHANGED if worker.team_id != team_id else "")
-        worker.team_id = team_id
+        action = WORKER_CHANGED if _changed(worker, role=grant.role) else ""
+        _changed(worker, idp_subject=subject)
+    if grant.team is not None and _changed(worker, team_id=team_named(grant.team).id) and not action:
+        action = WORKER_CHANGED
     db.session.flush()
     if action:
         db.session.add(AuditEntry(worker_id=worker.id, child_id=None, action=action, route=f"GET {CALLBACK_ROUTE}"))
     return worker
+
+
+def _changed(worker: Worker, **values: Any) -> bool:
+    """Sets only what differs: an unchanged worker stays clean, so a repeated sign-in does not
+    move the data version that cached caseloads hang on (services/data_version.py)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(worker, name) != value:
+            setattr(worker, name, value)
+            changed = True
+    return changed
 
 
 def _name(claims: Mapping[str, Any], email: str) -> str:

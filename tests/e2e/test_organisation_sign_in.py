@@ -18,9 +18,10 @@ from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.people import Team, Worker
 from backend.persistence.security import SessionRow
+from backend.services.data_version import current_token
 from tests.support.database import app_for
 from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, authorize, running_provider
-from tests.support.world import PASSWORD, add_worker
+from tests.support.world import PASSWORD, add_team, add_worker
 
 ROLES = "Visits.SocialWorker.North=social_worker/North; Visits.Manager=team_manager/North; Visits.Admin=admin"
 ACCOUNTS: dict[str, dict[str, Any]] = {
@@ -210,3 +211,16 @@ def test_without_configuration_the_organisation_routes_answer_404(database_url: 
         assert client.get("/api/session/organisation").status_code == 404
         assert client.get("/api/session/organisation/callback?code=a&state=b").status_code == 404
         assert client.get("/api/session/providers").json == {"passwords": True, "organisation": None}
+
+
+def test_beginning_and_repeating_a_sign_in_leave_cached_caseloads_alone(app: Flask, client: FlaskClient) -> None:
+    """Only a change to the worker (the first sign-in records the provider's id) moves the data
+    version that cached caseloads hang on; sign-ins under way and unchanged workers do not."""
+    add_worker(app, "social_worker", add_team(app, "North"), email="known@example.org")
+    assert sign_in_as(client, "known").status_code == 303
+    with app.app_context():
+        before = current_token()
+    begin(app.test_client())
+    assert sign_in_as(app.test_client(), "known").status_code == 303
+    with app.app_context():
+        assert current_token() == before
