@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
+import requests
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from backend.extensions import db
@@ -224,3 +225,21 @@ def test_beginning_and_repeating_a_sign_in_leave_cached_caseloads_alone(app: Fla
     assert sign_in_as(app.test_client(), "known").status_code == 303
     with app.app_context():
         assert current_token() == before
+
+
+def test_no_database_transaction_is_open_while_the_provider_is_called(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_worker(app, email="known@example.org")
+    send = requests.Session.send
+    open_during_calls: list[bool] = []
+
+    def watched(session: requests.Session, request: Any, **kwargs: Any) -> Any:
+        if has_app_context():  # the app's calls (the test's own browser runs outside it)
+            open_during_calls.append(db.session().in_transaction())
+        return send(session, request, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", watched)
+    assert sign_in_as(client, "known").status_code == 303
+    assert len(open_during_calls) >= 3  # discovery, the token exchange, the keys
+    assert not any(open_during_calls)
