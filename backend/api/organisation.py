@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..auth.cookies import SIGN_IN_COOKIE, clear_sign_in_cookie, set_session_cookie, set_sign_in_cookie
 from ..auth.organisation import OrganisationProvider, refuse
@@ -33,6 +33,10 @@ class ProvidersSchema(Schema):
 
 
 class CallbackArgsSchema(Schema):
+    class Meta:
+        # Providers add parameters of their own (Entra's session_state, client_info...).
+        unknown = EXCLUDE
+
     code = fields.String(validate=validate.Length(max=4096))
     state = fields.String(validate=validate.Length(max=512))
     error = fields.String(validate=validate.Length(max=512))

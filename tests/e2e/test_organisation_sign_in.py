@@ -124,6 +124,16 @@ def test_a_known_worker_signs_in_and_gets_a_session_with_csrf_role_and_team_from
         )
 
 
+def test_parameters_a_provider_adds_are_ignored_and_an_error_it_sends_back_is_a_401(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_worker(app, email="known@example.org")
+    callback = authorize(begin(client), "known")
+    assert client.get(callback.removeprefix("http://localhost") + "&client_info=abc&error_subcode=x").status_code == 303
+    denied = client.get("/api/session/organisation/callback?error=access_denied&state=s")
+    assert denied.status_code == 401 and "did not complete" in denied.json["detail"]
+
+
 def test_a_replayed_state_is_refused_and_makes_no_second_session(app: Flask, client: FlaskClient) -> None:
     add_worker(app, email="known@example.org")
     callback = authorize(begin(client), "known")
