@@ -13,8 +13,10 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ..auth.cookies import SIGN_IN_COOKIE, clear_sign_in_cookie, set_session_cookie, set_sign_in_cookie
 from ..auth.organisation import OrganisationProvider, refuse
 from ..auth.organisation_sign_in import CALLBACK_ROUTE, begin_sign_in, finish_sign_in
+from ..core.errors import CoreError
 from ..services.errors import NotFound
 from .guard import public
+from .problems import core_error_response
 
 blp = Blueprint(
     "organisation", __name__, url_prefix="/api/session", description="Signing in with the organisation's account."
@@ -43,6 +45,19 @@ class CallbackArgsSchema(Schema):
     error_description = fields.String(validate=validate.Length(max=4096))
     iss = fields.String(validate=validate.Length(max=2048))
     session_state = fields.String(validate=validate.Length(max=512))
+
+
+def refused_navigation(error: CoreError) -> Response:
+    """A refusal on the way back from the provider is a browser's navigation, not an app's
+    fetch: a page of JSON would strand the worker. It goes back to the sign-in page, which
+    says what happened from the status it names; other callers get the problem document."""
+    answer = core_error_response(error)
+    if request.endpoint != "organisation.Callback" or not request.accept_mimetypes.accept_html:
+        return answer
+    return Response(status=303, headers={"Location": f"/sign-in?problem={answer.status_code}"})
+
+
+blp.register_error_handler(CoreError, refused_navigation)
 
 
 def organisation_provider() -> OrganisationProvider:

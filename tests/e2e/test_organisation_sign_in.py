@@ -132,6 +132,9 @@ def test_parameters_a_provider_adds_are_ignored_and_an_error_it_sends_back_is_a_
     assert client.get(callback.removeprefix("http://localhost") + "&client_info=abc&error_subcode=x").status_code == 303
     denied = client.get("/api/session/organisation/callback?error=access_denied&state=s")
     assert denied.status_code == 401 and "did not complete" in denied.json["detail"]
+    # A browser's navigation goes back to the sign-in page, which says why from the status.
+    navigated = client.get("/api/session/organisation/callback?error=x", headers={"Accept": "text/html"})
+    assert navigated.status_code == 303 and navigated.headers["Location"] == "/sign-in?problem=401"
 
 
 def test_a_replayed_state_is_refused_and_makes_no_second_session(app: Flask, client: FlaskClient) -> None:

@@ -1,6 +1,6 @@
 """The phone app's sign-in page offers the organisation's button when it is configured, and the
 button signs in through a real OpenID provider on loopback (npm's oidc-provider), service
-worker and all, ending on the worker's list."""
+worker and all, ending on the worker's list; a refused sign-in comes back to the sign-in page."""
 
 from __future__ import annotations
 
@@ -49,6 +49,10 @@ def test_the_sign_in_page_offers_the_organisations_button_which_signs_in(
         thread.start()
         try:
             page = context.new_page()
+            # A refusal on the way back (here the provider's own) lands on the sign-in page, saying so.
+            page.goto(base + "/api/session/organisation/callback?error=access_denied&state=s")
+            page.wait_for_selector("#sign-in-error:has-text('did not complete')")
+            assert page.url == base + "/sign-in?problem=401"
             page.goto(base + "/")
             button = page.wait_for_selector("#sign-in-organisation:not([hidden])")
             assert button.text_content() == "Sign in with Example Council"
