@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backend.extensions import db
+from backend.feeds.logscrub import scrub
 from backend.persistence.audit import AuditEntry
 from backend.persistence.feeds import FeedToken
 from backend.persistence.people import Worker
@@ -222,3 +223,15 @@ def existing_user(app: Flask) -> str:
     with app.app_context():
         worker = db.session.scalar(db.select(Worker.id).where(Worker.email == "fuzz@example.org"))
     return worker or add_worker(app, email="fuzz@example.org")
+
+
+def test_request_lines_in_logs_hold_no_scim_filter_nor_sign_in_code() -> None:
+    lines = [
+        '127.0.0.1 - - "GET /scim/v2/Users?filter=userName%20eq%20%22leaver%40example.org%22 HTTP/1.1" 200 -',
+        '127.0.0.1 - - "GET /api/session/organisation/callback?code=SECRETCODE&state=STATE HTTP/1.1" 303 -',
+    ]
+    scrubbed = [scrub(line) for line in lines]
+    assert scrubbed == [
+        '127.0.0.1 - - "GET /scim/v2/Users?[query] HTTP/1.1" 200 -',
+        '127.0.0.1 - - "GET /api/session/organisation/callback?[query] HTTP/1.1" 303 -',
+    ]
