@@ -10,8 +10,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .api import feeds, guard, headers, input_guard, problems, rendered, routes, serving, web
-from .auth.providers import LocalPasswordProvider
+from .api import feeds, guard, headers, input_guard, problems, rendered, routes, scim, serving, web
+from .auth.organisation import OrganisationProvider, OrganisationSettings
+from .auth.providers import IdentityProvider, LocalPasswordProvider
 from .cli import admin, due
 from .config import DEFAULTS, from_environment, normalise_database_url
 from .extensions import db, migrate
@@ -46,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         first_year=app.config["CALENDAR_FIRST_YEAR"],
         last_year=app.config["CALENDAR_LAST_YEAR"],
     )
-    app.extensions["identity_providers"] = {"local": LocalPasswordProvider()}
+    app.extensions["identity_providers"] = identity_providers(app.config)
     # Other adapters add their resources with app.extensions["api"].register_blueprint(blp).
     app.extensions["api"] = routes.init_app(app)
     problems.init_app(app)
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     input_guard.init_app(app)
     headers.init_app(app)
     feeds.init_app(app)
+    scim.init_app(app)
     rendered.init_app(app)
     data_version.register()
     due.init_app(app)
@@ -66,6 +68,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     push_setup.init_app(app)
     return app
+
+
+def identity_providers(config: dict[str, Any]) -> dict[str, IdentityProvider | OrganisationProvider]:
+    """Local passwords unless turned off, and the organisation's identity provider when configured."""
+    providers: dict[str, IdentityProvider | OrganisationProvider] = {}
+    if config["LOCAL_PASSWORDS"]:
+        providers["local"] = LocalPasswordProvider()
+    settings = OrganisationSettings.from_config(config)
+    if settings is not None:
+        providers["organisation"] = OrganisationProvider(settings)
+    return providers
 
 
 def configure_database(app: Flask) -> None:

@@ -28,7 +28,18 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
+    # Local passwords stay on unless turned off (LOCAL_PASSWORDS=false), for instance once every
+    # worker signs in with the organisation's identity provider (docs/sign-in.md).
+    "LOCAL_PASSWORDS": True,
+    # How long a sign-in begun at the organisation's identity provider may take to come back.
+    "OIDC_SIGN_IN_SECONDS": 600,
+    "OIDC_TIMEOUT_SECONDS": 10.0,
 }
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() not in ("false", "0", "no", "off")
+
 
 # Environment variable -> (config key, parser)
 ENVIRONMENT: dict[str, tuple[str, Any]] = {
@@ -55,6 +66,16 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     # Where calendar clients reach the app (feed links). Required in production: otherwise
     # links would copy whatever Host header a request carried.
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    # Sign-in with the organisation's identity provider, and SCIM provisioning (docs/sign-in.md)
+    "LOCAL_PASSWORDS": ("LOCAL_PASSWORDS", _flag),
+    "OIDC_ISSUER": ("OIDC_ISSUER", str),
+    "OIDC_DISCOVERY_URL": ("OIDC_DISCOVERY_URL", str),
+    "OIDC_CLIENT_ID": ("OIDC_CLIENT_ID", str),
+    "OIDC_CLIENT_SECRET": ("OIDC_CLIENT_SECRET", str),
+    "OIDC_ROLES": ("OIDC_ROLES", str),
+    "OIDC_CREATE_WORKERS": ("OIDC_CREATE_WORKERS", str),
+    "OIDC_BUTTON_LABEL": ("OIDC_BUTTON_LABEL", str),
+    "SCIM_TOKEN": ("SCIM_TOKEN", str),
 }
 
 # Environments in which the app is reached over plain HTTP on loopback.

@@ -86,6 +86,11 @@ export async function getSession() {
   return { ...remember(body), storedAt };
 }
 
+// GET /api/session/providers: whether passwords and the organisation's sign-in are on.
+export async function signInOptions() {
+  return (await request('GET', `${API_PREFIX}session/providers`)).body;
+}
+
 export async function signIn(email, password) {
   const { body } = await request('POST', `${API_PREFIX}session`, { email, password });
   return remember(body);

@@ -108,6 +108,25 @@ function showSignIn({ focus = false } = {}) {
   $('sign-in-outbox').textContent = `${waiting} visit${waiting === 1 ? '' : 's'} on this phone will be sent once you sign in.`;
   updateSyncStatus();
   showScreen('sign-in', 'Sign in', { focus });
+  offerOrganisation();
+}
+
+// The organisation's button (a navigation to its identity provider), when configured; a refused
+// sign-in there comes back as /sign-in?problem=<status>.
+const ORGANISATION_PROBLEMS = {
+  401: 'Signing in with your organisation did not complete. Try again.',
+  403: 'Your organisation account has no access here. Ask your administrator.',
+  429: 'Too many attempts. Wait a few minutes, then try again.',
+};
+
+async function offerOrganisation() {
+  const problem = new URLSearchParams(location.search).get('problem');
+  if (problem) $('sign-in-error').textContent = ORGANISATION_PROBLEMS[problem] || ORGANISATION_PROBLEMS[401];
+  const options = await api.signInOptions().catch(() => null);
+  const button = $('sign-in-organisation');
+  button.hidden = !options?.organisation;
+  if (options?.organisation) Object.assign(button, { textContent: options.organisation.label, href: options.organisation.url });
+  $('sign-in-form').hidden = options?.passwords === false;
 }
 
 async function submitSignIn(event) {

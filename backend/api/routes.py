@@ -13,6 +13,7 @@ from . import (
     feeds,
     health,
     household_visits,
+    organisation,
     plans,
     push,
     session,
@@ -24,6 +25,7 @@ from .problems import ProblemApi
 
 BLUEPRINTS = (
     session.blp,
+    organisation.blp,
     health.blp,
     caseload.blp,
     children.blp,

@@ -10,9 +10,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth.cookies import clear_session_cookie, set_session_cookie
+from ..auth.providers import IdentityProvider
 from ..auth.sessions import csrf_token_for, hash_token
 from ..auth.sign_in import change_password, sign_in, sign_out
 from ..persistence.people import Worker
+from ..services.errors import Forbidden
 from .fields import plain_text
 from .guard import csrf_exempt, current_session, current_worker, public
 from .problems import problem
@@ -51,6 +53,14 @@ class SessionSchema(Schema):
     worker = fields.Nested(WorkerSchema)
 
 
+def local_passwords() -> IdentityProvider:
+    """The local password provider; Forbidden where local passwords are turned off."""
+    provider = current_app.extensions["identity_providers"].get("local")
+    if provider is None:
+        raise Forbidden("Passwords are turned off here: sign in with your organisation's account.")
+    return provider  # type: ignore[no-any-return]
+
+
 def worker_as_dict(worker: Worker) -> dict[str, Any]:
     return {
         "id": worker.id,
@@ -69,9 +79,10 @@ class Session(MethodView):
     @blp.arguments(SignInSchema())
     @blp.response(200, SessionSchema)
     @blp.alt_response(401, description="Wrong email or password (the same answer for both)")
+    @blp.alt_response(403, description="Local passwords are turned off: sign in with the organisation")
     @blp.alt_response(429, description="Too many failed sign-ins for this account or address")
     def post(self, credentials: dict[str, str]) -> Response:
-        provider = current_app.extensions["identity_providers"]["local"]
+        provider = local_passwords()
         token, worker = sign_in(
             provider, credentials["email"], credentials["password"], request.remote_addr, current_app.config
         )
@@ -113,13 +124,14 @@ class Session(MethodView):
 class Password(MethodView):
     @blp.arguments(PasswordChangeSchema())
     @blp.response(204)
+    @blp.alt_response(403, description="Local passwords are turned off")
     @blp.alt_response(422, description="The current password is wrong, or the new one is not allowed")
     @blp.alt_response(429, description="Too many wrong current passwords for this account or address")
     def post(self, passwords: dict[str, str]) -> Response:
         """Change the signed-in worker's password; their other sessions end, this one stays."""
         session, worker = current_session(), current_worker()
         assert session is not None and worker is not None  # the guard lets only signed-in requests through
-        provider = current_app.extensions["identity_providers"]["local"]
+        provider = local_passwords()
         change_password(
             provider,
             worker,

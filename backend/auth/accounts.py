@@ -3,10 +3,12 @@ disable-user and set-password; the API's password change)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..extensions import db
+from ..persistence.feeds import FeedToken
 from ..persistence.people import WORKER_ROLES, Team, Worker
+from ..persistence.push import PushSubscriptionRow
 from ..services.errors import Conflict, InvalidInput, NotFound
 from .passwords import hash_password, password_problem
 from .sessions import end_worker_sessions
@@ -55,11 +57,23 @@ def set_worker_active(email: str, active: bool) -> Worker:
     worker = db.session.scalar(select(Worker).where(Worker.email == email.strip().lower()))
     if worker is None:
         raise NotFound(email)
-    worker.active = active
-    if not active:
-        end_worker_sessions(worker.id)
+    if active:
+        worker.active = True
+    else:
+        deactivate(worker)
     db.session.commit()
     return worker
+
+
+def deactivate(worker: Worker) -> None:
+    """The worker can no longer get in, and nothing of theirs outlives it: their sessions end at
+    once, and their devices' push subscriptions and their calendar-feed links are revoked
+    (a feed link is a credential of its own, polled by a calendar long after any session).
+    The caller commits."""
+    worker.active = False
+    end_worker_sessions(worker.id)
+    db.session.execute(delete(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker.id))
+    db.session.execute(delete(FeedToken).where(FeedToken.worker_id == worker.id))
 
 
 def ensure_password_allowed(password: str, email: str, name: str, field: str) -> None:

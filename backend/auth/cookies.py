@@ -1,4 +1,5 @@
-"""The session cookie: HttpOnly, SameSite=Lax, Secure except on plain-HTTP development hosts."""
+"""The session cookie, and the one a sign-in at the organisation's identity provider begins with:
+HttpOnly, SameSite=Lax, Secure except on plain-HTTP development hosts."""
 
 from __future__ import annotations
 
@@ -28,4 +29,33 @@ def clear_session_cookie(response: Response) -> None:
         httponly=True,
         samesite="Lax",
         secure=config["APP_ENV"] not in INSECURE_TRANSPORT_ENVS,
+    )
+
+
+# Proves, when the organisation's identity provider sends the browser back, that this browser
+# began the sign-in. Lax: it must come along on the provider's top-level redirect.
+SIGN_IN_COOKIE = "visits_organisation_sign_in"
+SIGN_IN_COOKIE_PATH = "/api/session/organisation/callback"
+
+
+def set_sign_in_cookie(response: Response, secret: str) -> None:
+    config = current_app.config
+    response.set_cookie(
+        SIGN_IN_COOKIE,
+        secret,
+        max_age=config["OIDC_SIGN_IN_SECONDS"],
+        httponly=True,
+        samesite="Lax",
+        secure=config["APP_ENV"] not in INSECURE_TRANSPORT_ENVS,
+        path=SIGN_IN_COOKIE_PATH,
+    )
+
+
+def clear_sign_in_cookie(response: Response) -> None:
+    response.delete_cookie(
+        SIGN_IN_COOKIE,
+        path=SIGN_IN_COOKIE_PATH,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["APP_ENV"] not in INSECURE_TRANSPORT_ENVS,
     )

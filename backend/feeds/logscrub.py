@@ -1,4 +1,5 @@
-"""Keep feed tokens out of every log line: the URL is the credential.
+"""Keep feed tokens out of every log line: the URL is the credential (and the query strings of
+SCIM and of the organisation sign-in's callback, which hold emails and one-time codes).
 
 A filter on the loggers that print request lines (Werkzeug's development server,
 gunicorn's access and error logs, the app's own) rewrites ``/feeds/<token>.ics`` to
@@ -18,7 +19,15 @@ REPLACEMENT = r"\1[token]\2"
 SCRUBBED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
+# Query strings that hold personal data or credentials too: a SCIM filter names a worker's email,
+# and the organisation sign-in's callback carries a one-time code and state.
+_SECRET_QUERY = re.compile(r"(/scim/v2/Users|/api/session/organisation/callback)\?[^\s\"']*")
+QUERY_REPLACEMENT = r"\1?[query]"
+
+
 def scrub(text: str) -> str:
+    if "/scim/" in text or "/organisation/" in text:
+        text = _SECRET_QUERY.sub(QUERY_REPLACEMENT, text)
     return _FEED_PATH.sub(REPLACEMENT, text) if "/feeds/" in text else text
 
 

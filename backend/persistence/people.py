@@ -33,6 +33,11 @@ class Worker(Model):
     active: Mapped[bool] = mapped_column(default=True)
     # None for accounts that sign in only through an organisation's identity provider.
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # The organisation's identity provider's stable id for the person (Entra's ``oid``, else the
+    # ID token's ``sub``), recorded at their first sign-in there: an email can be reassigned.
+    idp_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The directory's own id for the person, as its SCIM provisioning client sends it.
+    scim_external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
     team: Mapped[Team | None] = relationship(lazy="joined")

@@ -1,4 +1,5 @@
-"""Server-side sign-in sessions and failed sign-in attempts (for throttling)."""
+"""Server-side sign-in sessions, failed sign-in attempts (for throttling) and sign-ins under way
+at the organisation's identity provider."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ class LoginFailure(Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(80))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class OrganisationSignInRow(Model):
+    """A sign-in begun at the organisation's identity provider and not yet come back: the
+    PKCE verifier and nonce it needs, under a hash of its ``state``. The callback deletes
+    the row as it reads it, so a state (and its code) serves once; the browser that began
+    it proves itself with a cookie whose hash is kept here (no sign-in forced on a victim)."""
+
+    __tablename__ = "organisation_sign_ins"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, index=True)

@@ -44,6 +44,7 @@ UNTRACKED_TABLES = frozenset(
         "reminder_preferences",
         "sent_reminders",
         "feed_tokens",
+        "organisation_sign_ins",
     }
 )
 # Textual statements that begin so only read; any other text counts as a change.

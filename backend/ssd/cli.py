@@ -54,7 +54,9 @@ def import_ssd_command(directory: Path, dry_run: bool) -> None:
     today = today_in_london()
     if stderr_is_terminal():
         click.echo("Reading and checking the extract...", err=True)
-    found = plan_ssd_import(directory, today, partial(check_case_row, ChildCreateSchema()))
+    found = plan_ssd_import(
+        directory, today, partial(check_case_row, ChildCreateSchema()), progress=progress_line("Checking")
+    )
     for line in found.unmapped:
         click.echo(f"Not mapped: {line}", err=True)
     for problem in found.problems:

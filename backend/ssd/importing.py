@@ -7,9 +7,11 @@ by the SSD file, line and column they came from. Writing is ``apply_import``'s s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..services.imports import ImportPlan, RowCheck, RowProblem, plan_import
 from .mapping import Mapping, map_extract
@@ -27,16 +29,31 @@ class SsdImport:
         return sum(len(item.case.visits) for item in self.plan.cases)
 
 
-def plan_ssd_import(directory: Path, today: date, check_row: RowCheck | None = None) -> SsdImport:
-    """Read, map and check the whole extract; nothing is written."""
+def plan_ssd_import(
+    directory: Path,
+    today: date,
+    check_row: RowCheck | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SsdImport:
+    """Read, map and check the whole extract; nothing is written. ``progress(done, total)``
+    as the children are checked (the longest part of a dry run), every hundredth of them."""
     extract = read_extract(directory)
     if extract.problems:
         return SsdImport(problems=extract.problems)
     mapping = map_extract(extract, today)
-    plan = plan_import(mapping.rows, today, check_row)
+    plan = plan_import(counted(mapping.rows, progress), today, check_row)
     plan.cases = [replace(item, visit_details=mapping.details[item.row]) for item in plan.cases]
     problems = mapping.problems + [described(problem, mapping) for problem in plan.problems]
     return SsdImport(plan, problems, mapping.unmapped)
+
+
+def counted(rows: Sequence[tuple[int, Any]], progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:
+    total = len(rows)
+    step = max(1, total // 100)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if progress is not None and (done % step == 0 or done == total):
+            progress(done, total)
 
 
 def described(problem: RowProblem, mapping: Mapping) -> str:

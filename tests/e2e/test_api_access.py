@@ -304,6 +304,23 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
             ("/api/children", new_child),
             lambda role: 401 if role in NO_SESSION else 201 if role in MANAGERS else 403,
         ),
+        # The organisation's sign-in: off in this app (tests/e2e/test_organisation_sign_in.py has it on).
+        ("/api/session/providers", "GET"): (("/api/session/providers", None), lambda role: 200),
+        ("/api/session/organisation", "GET"): (("/api/session/organisation", None), lambda role: 404),
+        ("/api/session/organisation/callback", "GET"): (
+            ("/api/session/organisation/callback?code=c&state=s", None),
+            lambda role: 404,
+        ),
+        # SCIM answers its bearer token only: no session, an admin's included, opens it (tests/e2e/test_scim.py).
+        ("/scim/v2/Users", "GET"): (("/scim/v2/Users", None), lambda role: 401),
+        ("/scim/v2/Users", "POST"): (("/scim/v2/Users", {"userName": "x@example.org"}), lambda role: 401),
+        **{
+            ("/scim/v2/Users/<worker_id>", method): (
+                (f"/scim/v2/Users/{world.callers['social_worker']}", {"active": False}),
+                lambda role: 401,
+            )
+            for method in ("GET", "PUT", "PATCH", "DELETE")
+        },
         # Push: the caller's own devices and settings; another worker's device is never reached
         # (tests/e2e/test_push_api.py), and no child is named.
         ("/api/push/public-key", "GET"): (("/api/push/public-key", None), signed_in_gets(200)),

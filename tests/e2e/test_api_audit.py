@@ -42,6 +42,11 @@ NO_CHILD_DATA = {
     ("/api/session", "POST"),
     ("/api/session", "DELETE"),
     ("/api/session/password", "POST"),
+    # Signing in with the organisation: a worker it creates or changes is audited
+    # (tests/e2e/test_organisation_sign_in.py), as SCIM's changes are (tests/e2e/test_scim.py).
+    ("/api/session/providers", "GET"),
+    ("/api/session/organisation", "GET"),
+    ("/api/session/organisation/callback", "GET"),
     # Push: the caller's own devices and reminder settings.
     ("/api/push/public-key", "GET"),
     ("/api/push/preferences", "GET"),

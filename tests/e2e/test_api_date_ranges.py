@@ -307,6 +307,10 @@ DATELESS_WRITES = {
     ("POST", "/api/session"),
     ("DELETE", "/api/session"),
     ("POST", "/api/session/password"),
+    ("POST", "/scim/v2/Users"),
+    ("PUT", "/scim/v2/Users/<worker_id>"),
+    ("PATCH", "/scim/v2/Users/<worker_id>"),
+    ("DELETE", "/scim/v2/Users/<worker_id>"),
 }
 
 

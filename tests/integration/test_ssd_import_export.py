@@ -197,3 +197,11 @@ def test_a_visit_withdrawn_as_recorded_in_error_is_left_out_of_the_exports(app: 
     out = tmp_path / "out"
     assert runner.invoke(args=["export-ssd", str(out)]).exit_code == 0
     assert [row["cinv_cin_visit_id"] for row in read_csv(out / "ssd_cin_visits.csv")] == ["CV1", "CV2"]
+
+
+def test_the_import_shows_progress_while_it_checks_on_a_terminal(app: Flask, runner, monkeypatch) -> None:  # noqa: ANN001
+    add_ssd_workers(app)
+    monkeypatch.setattr("backend.ssd.cli.stderr_is_terminal", lambda: True)
+    result = runner.invoke(args=["import-ssd", "--dry-run", str(EXTRACT)])
+    assert result.exit_code == 0, result.output
+    assert "Checking: 4 of 4 children, about 0 s left" in result.output

@@ -1,0 +1,237 @@
+"""SCIM 2.0 provisioning (``/scim/v2/Users``): the organisation's directory creates, updates and
+deactivates workers with a bearer token; deactivation ends sessions and revokes push
+subscriptions and feed links at once; bad input answers SCIM's error document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backend.extensions import db
+from backend.feeds.logscrub import scrub
+from backend.persistence.audit import AuditEntry
+from backend.persistence.feeds import FeedToken
+from backend.persistence.people import Worker
+from backend.persistence.push import PushSubscriptionRow
+from tests.e2e.test_api_access import feed_path, push_subscription
+from tests.support.database import app_for
+from tests.support.world import add_worker, signed_in
+
+TOKEN = "scim-token-for-tests-only-0123456789"
+ROLES = "Visits.SocialWorker.North=social_worker/North; Visits.Admin=admin"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    yield from app_for(database_url, SCIM_TOKEN=TOKEN, OIDC_ROLES=ROLES)
+
+
+def new_user(**overrides: Any) -> dict[str, Any]:
+    return {
+        "schemas": [USER],
+        "userName": "Leaver@Example.org",
+        "displayName": "Lee Leaver",
+        "externalId": "dir-0001",
+        "active": True,
+        "roles": [{"value": "Visits.SocialWorker.North"}],
+        **overrides,
+    }
+
+
+def created(client: FlaskClient, **overrides: Any) -> dict[str, Any]:
+    answered = client.post("/scim/v2/Users", json=new_user(**overrides), headers=AUTH)
+    assert answered.status_code == 201, answered.json
+    return answered.json  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}])
+def test_without_the_bearer_token_every_scim_request_is_a_401_in_scim_form(client: FlaskClient, headers: Any) -> None:
+    for method, path in (("GET", "/scim/v2/Users"), ("POST", "/scim/v2/Users"), ("DELETE", "/scim/v2/Users/x")):
+        answered = client.open(path, method=method, json=new_user(), headers=headers)
+        assert answered.status_code == 401
+        assert answered.json["schemas"] == [ERROR] and answered.json["status"] == "401"
+        assert answered.headers["Content-Type"] == "application/scim+json"
+    with client.application.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Worker)) == 0
+
+
+def test_with_no_token_configured_scim_is_closed(database_url: str) -> None:
+    for app in app_for(database_url, SCIM_TOKEN=None):
+        assert app.test_client().get("/scim/v2/Users", headers={"Authorization": "Bearer "}).status_code == 401
+
+
+def test_a_user_is_created_found_by_filter_and_read(client: FlaskClient) -> None:
+    user = created(client)
+    assert user["userName"] == "leaver@example.org" and user["active"] is True
+    assert user["roles"] == [{"value": "social_worker"}]
+    found = client.get('/scim/v2/Users?filter=userName eq "leaver@example.org"', headers=AUTH).json
+    assert found["totalResults"] == 1 and found["Resources"][0]["id"] == user["id"]
+    by_external = client.get('/scim/v2/Users?filter=externalId eq "dir-0001"', headers=AUTH).json
+    assert by_external["totalResults"] == 1
+    assert client.get(f"/scim/v2/Users/{user['id']}", headers=AUTH).json == user
+    assert client.post("/scim/v2/Users", json=new_user(), headers=AUTH).json["scimType"] == "uniqueness"
+
+
+@pytest.mark.parametrize(
+    ("body", "scim_type", "attribute"),
+    [
+        (new_user(userName="not an email"), "invalidValue", "userName"),
+        (new_user(roles=[{"value": "Unmapped"}]), "invalidValue", "roles"),
+        (new_user(active="maybe"), "invalidValue", "active"),
+        (new_user(displayName="x" * 201), "invalidValue", "displayName"),
+        (new_user(externalId=7), "invalidValue", "externalId"),
+        ([1, 2], "invalidSyntax", ""),
+    ],
+)
+def test_bad_input_answers_a_scim_400_naming_the_attribute(
+    client: FlaskClient, body: Any, scim_type: str, attribute: str
+) -> None:
+    answered = client.post("/scim/v2/Users", json=body, headers=AUTH)
+    assert answered.status_code == 400
+    assert answered.json["schemas"] == [ERROR] and answered.json["scimType"] == scim_type
+    assert answered.json["detail"].startswith(attribute)
+
+
+def test_bad_filters_and_patches_answer_scim_400s(client: FlaskClient) -> None:
+    user = created(client)
+    assert client.get('/scim/v2/Users?filter=name co "x"', headers=AUTH).json["scimType"] == "invalidFilter"
+    assert client.get("/scim/v2/Users?filter=userName eq x", headers=AUTH).json["scimType"] == "invalidFilter"
+    bad_op = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "active"}]}
+    assert client.patch(f"/scim/v2/Users/{user['id']}", json=bad_op, headers=AUTH).status_code == 400
+    assert client.patch(f"/scim/v2/Users/{user['id']}", json={"Operations": []}, headers=AUTH).status_code == 400
+    assert client.get("/scim/v2/Users/" + "f" * 32, headers=AUTH).status_code == 404
+    assert client.get("/scim/v2/Users/" + "f" * 300, headers=AUTH).status_code == 404
+
+
+def test_taking_another_users_username_or_external_id_is_a_409(client: FlaskClient) -> None:
+    first, second = created(client), created(client, userName="other@example.org", externalId="dir-0002")
+    for method, body in (
+        ("PUT", new_user(externalId="dir-0002")),
+        (
+            "PATCH",
+            {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "userName", "value": "other@example.org"}]},
+        ),
+        ("PATCH", {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"externalId": "dir-0002"}}]}),
+    ):
+        answered = client.open(f"/scim/v2/Users/{first['id']}", method=method, json=body, headers=AUTH)
+        assert answered.status_code == 409, (method, body, answered.json)
+        assert answered.json["scimType"] == "uniqueness"
+    assert client.get(f"/scim/v2/Users/{second['id']}", headers=AUTH).json == second
+
+
+def test_put_replaces_name_and_role(client: FlaskClient) -> None:
+    user = created(client)
+    replaced = client.put(
+        f"/scim/v2/Users/{user['id']}",
+        json=new_user(displayName="Lee Stayer", roles=[{"value": "Visits.Admin"}]),
+        headers=AUTH,
+    )
+    assert replaced.status_code == 200
+    assert replaced.json["displayName"] == "Lee Stayer" and replaced.json["roles"] == [{"value": "admin"}]
+
+
+def leaver_with_session_device_and_feed(app: Flask) -> tuple[str, Any, str]:
+    worker = add_worker(app, email="leaver@example.org")
+    api = signed_in(app, worker)
+    assert (
+        api.post("/api/push/subscriptions", json=push_subscription("https://push.example.org/send/1")).status_code
+        == 201
+    )
+    feed = feed_path(api.post("/api/feeds/token", json={"kind": "worker"}).json["url"])
+    assert api.client.get(feed).status_code == 200
+    return worker, api, feed
+
+
+@pytest.mark.parametrize(
+    "deactivation",
+    [
+        ("PATCH", {"schemas": [PATCH], "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}),
+        ("PATCH", {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": False}}]}),
+        ("PUT", new_user(userName="leaver@example.org", active=False)),
+        ("DELETE", None),
+    ],
+)
+def test_deactivation_ends_sessions_and_revokes_push_and_feed_links_at_once(
+    app: Flask, client: FlaskClient, deactivation: tuple[str, Any]
+) -> None:
+    worker, api, feed = leaver_with_session_device_and_feed(app)
+    method, body = deactivation
+    answered = client.open(f"/scim/v2/Users/{worker}", method=method, json=body, headers=AUTH)
+    assert answered.status_code in (200, 204), answered.json
+    assert api.get("/api/session").status_code == 401
+    assert api.client.get(feed).status_code == 404
+    with app.app_context():
+        assert db.session.get(Worker, worker).active is False
+        assert (
+            db.session.scalars(db.select(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker)).all()
+            == []
+        )
+        assert db.session.scalars(db.select(FeedToken).where(FeedToken.worker_id == worker)).all() == []
+        actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.worker_id == worker)).all()
+        assert "worker_change" in actions
+    if method == "PATCH":
+        reactivate = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": True}]}
+        assert client.patch(f"/scim/v2/Users/{worker}", json=reactivate, headers=AUTH).json["active"] is True
+
+
+def test_the_cli_disable_user_revokes_push_and_feed_links_too(app: Flask) -> None:
+    worker, api, feed = leaver_with_session_device_and_feed(app)
+    assert app.test_cli_runner().invoke(args=["disable-user", "leaver@example.org"]).exit_code == 0
+    assert api.client.get(feed).status_code == 404
+    with app.app_context():
+        assert (
+            db.session.scalars(db.select(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker)).all()
+            == []
+        )
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=12,
+)
+ATTRIBUTES = st.sampled_from(
+    ["userName", "displayName", "active", "externalId", "roles", "name", "Operations", "schemas"]
+)
+SCIM_BODIES = st.dictionaries(ATTRIBUTES, JSON, max_size=6) | JSON
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=SCIM_BODIES, method=st.sampled_from(["POST", "PUT", "PATCH"]))
+def test_any_json_body_answers_a_scim_document_never_a_server_error(
+    app: Flask, client: FlaskClient, body: Any, method: str
+) -> None:
+    path = "/scim/v2/Users" if method == "POST" else f"/scim/v2/Users/{existing_user(app)}"
+    answered = client.open(path, method=method, json=body, headers=AUTH)
+    assert answered.status_code < 500
+    assert answered.headers["Content-Type"] == "application/scim+json"
+    if answered.status_code >= 400:
+        assert answered.json["schemas"] == [ERROR]
+
+
+def existing_user(app: Flask) -> str:
+    with app.app_context():
+        worker = db.session.scalar(db.select(Worker.id).where(Worker.email == "fuzz@example.org"))
+    return worker or add_worker(app, email="fuzz@example.org")
+
+
+def test_request_lines_in_logs_hold_no_scim_filter_nor_sign_in_code() -> None:
+    lines = [
+        '127.0.0.1 - - "GET /scim/v2/Users?filter=userName%20eq%20%22leaver%40example.org%22 HTTP/1.1" 200 -',
+        '127.0.0.1 - - "GET /api/session/organisation/callback?code=SECRETCODE&state=STATE HTTP/1.1" 303 -',
+    ]
+    scrubbed = [scrub(line) for line in lines]
+    assert scrubbed == [
+        '127.0.0.1 - - "GET /scim/v2/Users?[query] HTTP/1.1" 200 -',
+        '127.0.0.1 - - "GET /api/session/organisation/callback?[query] HTTP/1.1" 303 -',
+    ]
