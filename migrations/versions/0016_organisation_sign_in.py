@@ -5,8 +5,8 @@ sign-in there. workers.scim_external_id: the directory's id for them, as SCIM se
 organisation_sign_ins: sign-ins begun at the identity provider and not yet come back (state
 hash, PKCE verifier, nonce), each deleted as its callback reads it.
 
-Revision ID: 0011_oidc19
-Revises: 0010_override_agreed_by
+Revision ID: 0016_organisation_sign_in
+Revises: 0015_escalations_and_cover
 Create Date: 2026-12-06 05:20:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_oidc19"
-down_revision = "0010_override_agreed_by"
+revision = "0016_organisation_sign_in"
+down_revision = "0015_escalations_and_cover"
 branch_labels = None
 depends_on = None
 
