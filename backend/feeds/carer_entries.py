@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
+from ..core.labels import child_label
 from ..services.carers import supervised_carers
-from ..services.labels import child_label
 from .entries import entry_from_carer_obligation
 from .model import FeedEntry
 

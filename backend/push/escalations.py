@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..clock import LONDON
+from ..core.labels import initials_of
 from ..core.vocabulary import PLAN_TYPE_SHORT
 from ..core.wording import weekday_day_month
 from ..extensions import db
@@ -40,7 +41,6 @@ from ..persistence.repository import load_cases
 from ..persistence.supervision import EscalationRow, insert_escalations_ignoring_duplicates
 from ..services.access import Viewer, visible_child_ids
 from ..services.caseload import BAD_DATES, log_unschedulable, scheduler
-from ..services.labels import initials_of
 from .devices import preferences_of
 from .reminders import deliver_pending
 

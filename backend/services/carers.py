@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.carers import Carer, parse_carer
+from ..core.labels import initials_of
 from ..core.scheduling import Obligation
 from ..core.vocabulary import CARER_TYPES
 from ..extensions import db
@@ -28,7 +29,6 @@ from .carer_access import visible_carer, visible_carer_ids
 from .caseload import BAD_DATES, scheduler
 from .children import case_json
 from .errors import Conflict, InvalidInput
-from .labels import initials_of
 
 log = logging.getLogger(__name__)
 TEAM_STATUSES = ("overdue", "due_today", "due_soon")
