@@ -104,6 +104,7 @@ def test_adding_and_ending_an_episode_changes_the_obligations(app: Flask) -> Non
     assert api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json == {
         "obligations": [],
         "unscheduled": [],
+        "practice_checks": [],
     }
     created = api.post(f"/api/children/{child_id}/episodes", json={"type": "child_protection", "start": "2026-11-02"})
     assert created.status_code == 201
@@ -114,6 +115,7 @@ def test_adding_and_ending_an_episode_changes_the_obligations(app: Flask) -> Non
     assert api.get(f"/api/children/{child_id}/obligations?as_of=2026-11-23").json == {
         "obligations": [],
         "unscheduled": [],
+        "practice_checks": [],
     }
 
 
