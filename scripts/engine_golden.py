@@ -17,6 +17,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import random
@@ -66,7 +67,18 @@ def _case(rng: random.Random, number: int) -> Case:
     events = tuple(_event(rng, first, today) for _ in range(rng.randint(0, 6)))
     visits = tuple(_visit(rng, first, today) for _ in range(rng.randint(0, 25)))
     overrides = tuple(_override(rng, first, today) for _ in range(1 if rng.random() < 0.1 else 0))
-    return Case(f"G-{number}", "", dob, episodes, events, visits, overrides)
+    return Case(f"G-{number}", "", dob, _with_carer_households(episodes, number), events, visits, overrides)
+
+
+def _with_carer_households(episodes: tuple[Episode, ...], number: int) -> tuple[Episode, ...]:
+    """Every third case's placements name a carer household. Chosen by the case's number, not
+    drawn from the generator, so every other answer of the recorded cases stays as it was."""
+    if number % 3:
+        return episodes
+    return tuple(
+        dataclasses.replace(episode, carer_household=f"H-{number % 7}") if episode.placement else episode
+        for episode in episodes
+    )
 
 
 def _episodes(rng: random.Random, start: date, today: date) -> tuple[Episode, ...]:

@@ -162,7 +162,7 @@ def _carer_row(carer: CarerRule) -> str:
         f"`{rule.id}`",
         types,
         f"`{carer.duty}`",
-        _visits(rule),
+        _visits(rule) + ("; a further visit, after the one meeting the joining" if carer.follow_up else ""),
         f"{rule.source.section} ({rule.source.document}): “{rule.source.quote}”",
         rule.decision or "",
     ]
@@ -199,6 +199,8 @@ def _applies_to(rule: VisitRule) -> str:
         parts.append(f"while aged {rule.min_age} or over")
     if rule.max_age is not None:
         parts.append(f"while aged {rule.max_age} or under")
+    if rule.without_carer_household:
+        parts.append("only where the placement names no carer household")
     return "; ".join(parts)
 
 

@@ -36,5 +36,5 @@ class CarerVisit(MethodView):
     def get(self, visit_id: UUID) -> dict[str, Any]:
         viewer = current_viewer()
         visit = visible_carer_visit(viewer, str(visit_id))
-        record_read(viewer.worker_id, None, route_name())
+        record_read(viewer.worker_id, None, route_name(), carer_id=visit["carer_id"])
         return visit

@@ -44,7 +44,7 @@ class CarerRecord(MethodView):
     def get(self, query: dict[str, Any], carer_id: str) -> dict[str, Any]:
         viewer = current_viewer()
         detail = service.carer_detail(viewer, carer_id, query.get("as_of") or today())
-        record_read(viewer.worker_id, None, route_name())
+        record_read(viewer.worker_id, None, route_name(), carer_id=carer_id)
         return detail
 
     @blp.arguments(CarerChangeSchema())

@@ -32,6 +32,7 @@ _FIELDS = frozenset(
         "every",
         "first_visit",
         "on_child_joining",
+        "after_child_joining",
         "statutory",
         "decision",
         "source",
@@ -47,6 +48,9 @@ class CarerRule:
     # The carer types it covers; None for every type.
     carer_types: frozenset[str] | None
     statutory: bool = False
+    # A further visit after each child joining (``after_child_joining``): its trigger is met only
+    # by a visit after the one that met the joining, so the first visit never counts twice.
+    follow_up: bool = False
 
     @property
     def id(self) -> str:
@@ -70,8 +74,14 @@ def parse_carer_rule(reader: Reader, source: Source) -> CarerRule:
     every = reader.optional_interval("every")
     first_visit = reader.optional_interval("first_visit")
     on_joining: Interval | None = reader.optional_interval("on_child_joining")
+    after_joining: Interval | None = reader.optional_interval("after_child_joining")
+    if after_joining is not None and (every or first_visit or on_joining):
+        raise reader.error("after_child_joining", "a follow-up visit is a carer rule of its own")
+    on_joining = on_joining or after_joining
     if every is None and first_visit is None and on_joining is None:
-        raise reader.error("every", "a carer rule needs 'every', 'first_visit' or 'on_child_joining'")
+        raise reader.error(
+            "every", "a carer rule needs 'every', 'first_visit', 'on_child_joining' or 'after_child_joining'"
+        )
     types = reader.optional_choices("carer_types", CARER_TYPES)
     rule = VisitRule(
         id=reader.text("id"),
@@ -86,4 +96,4 @@ def parse_carer_rule(reader: Reader, source: Source) -> CarerRule:
         statutory=reader.flag("statutory"),
         duty=DUTY_OF[duty],
     )
-    return CarerRule(rule, frozenset(types) if types is not None else None, rule.statutory)
+    return CarerRule(rule, frozenset(types) if types is not None else None, rule.statutory, after_joining is not None)

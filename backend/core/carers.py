@@ -15,7 +15,7 @@ the reference and the field of the first problem.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,7 @@ from .errors import InvalidCase
 from .explanations import Basis
 from .profiles import Profile
 from .scheduling import DUE_SOON_WORKING_DAYS, Obligation, earliest_due, obligation_of
+from .visit_rules import VisitRule
 from .vocabulary import CARER_TYPES
 
 
@@ -74,12 +75,40 @@ def compute_carer_obligations(
         if not carer_rule.applies_to(carer.type):
             continue
         rule = carer_rule.rule
-        basis = earliest_due(rule, episode, case, latest.get(rule.duty), today, calendar)
+        if carer_rule.follow_up:
+            basis = _follow_up_due(rule, episode, case, carer.visits, today, calendar)
+        else:
+            basis = earliest_due(rule, episode, case, latest.get(rule.duty), today, calendar)
         if basis is not None and (rule.duty not in best or basis.due < best[rule.duty].due):
             best[rule.duty] = basis
     soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     obligations = [obligation_of(basis, latest.get(duty), today, soon_limit, calendar) for duty, basis in best.items()]
     return tuple(sorted(obligations, key=lambda obligation: (obligation.due, obligation.duty)))
+
+
+def _follow_up_due(
+    rule: VisitRule,
+    episode: Episode,
+    case: Case,
+    visits: tuple[CarerVisit, ...],
+    today: date,
+    calendar: WorkingCalendar,
+) -> Basis | None:
+    """The earliest open follow-up ("a 28-day visit is also expected") of the children's joinings.
+
+    Each joining is met by the second visit on or after its day: the first is the joining visit
+    (``on_child_joining``), so a single visit the day after a placement never meets both.
+    """
+    days = sorted(visit.date for visit in visits if visit.date <= today)
+    best: Basis | None = None
+    for event in case.events:
+        later = [day for day in days if day >= event.date]
+        follow_up = later[1] if len(later) > 1 else None
+        one_joining = replace(case, events=(event,))
+        basis = earliest_due(rule, episode, one_joining, follow_up, today, calendar)
+        if basis is not None and (best is None or basis.due < best.due):
+            best = basis
+    return best
 
 
 def _latest_visits(visits: tuple[CarerVisit, ...], today: date) -> dict[str, date]:

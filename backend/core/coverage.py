@@ -52,7 +52,7 @@ def _covered(episode: Episode, case: Case, today: date, profile: Profile) -> boo
     return any(
         rule.applies_to(episode.placement, age, episode.legal_status, age_today)
         for rule in profile.rules_of_type(episode.type)
-        if not rule.first_placement_only
+        if rule.covers_any_placement_kind
     )
 
 

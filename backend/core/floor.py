@@ -87,4 +87,4 @@ def _covers(local: VisitRule, statute: VisitRule) -> bool:
     today_ok = (local.min_age is None or (statute.min_age or 0) >= local.min_age) and (
         local.max_age is None or (statute.max_age is not None and statute.max_age <= local.max_age)
     )
-    return low_ok and high_ok and today_ok and not local.first_placement_only
+    return low_ok and high_ok and today_ok and local.covers_any_placement_kind

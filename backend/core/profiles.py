@@ -123,7 +123,7 @@ class Profile:
             rules = [
                 rule
                 for rule in self.rules_of_type(plan_type)
-                if not rule.first_placement_only and rule.applies_to(placement, None, legal_status)
+                if rule.covers_any_placement_kind and rule.applies_to(placement, None, legal_status)
             ]
             self._covered[key] = None if rules and all(rule.age_limited for rule in rules) else bool(rules)
         return self._covered[key]
@@ -247,7 +247,7 @@ def _unconditional(rule: VisitRule) -> bool:
         and rule.min_age is None
         and rule.max_age is None
         and rule.legal_statuses is None
-        and not rule.first_placement_only
+        and rule.covers_any_placement_kind
     )
 
 
@@ -307,6 +307,7 @@ def _parse_rule(source: str, index: int, raw: Any) -> VisitRule:
         duty=reader.choice("duty", DUTIES) if "duty" in raw else "visit",
         legal_statuses=_optional_set(reader.optional_choices("legal_statuses", LEGAL_STATUSES)),
         first_placement_only=reader.flag("first_placement_only"),
+        without_carer_household=reader.flag("without_carer_household"),
         replaces=_rule_ids(reader, "replaces"),
     )
 

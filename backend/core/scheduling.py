@@ -140,6 +140,8 @@ def _episode_bases(
             continue
         if rule.first_placement_only and period_start(case, episode) != episode.start:
             continue
+        if rule.without_carer_household and episode.carer_household is not None:
+            continue  # the carers' own rules hold this duty (core/carers.py)
         key = rule.key
         basis = earliest_due(rule, episode, case, latest.get(key), today, calendar, clock, event_types)
         if basis is not None:  # _keep_earliest, inline: this loop runs for every rule of every case

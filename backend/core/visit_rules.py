@@ -117,6 +117,9 @@ class VisitRule:
     legal_statuses: frozenset[str] | None = None
     # Only the first episode of a period of care ("within 48 hours of the child becoming cared for").
     first_placement_only: bool = False
+    # Only a placement naming no carer household: where the carers are recorded, their own carer
+    # rules hold the same duty once per household (core/carers.py), not once per child placed.
+    without_carer_household: bool = False
     # Statutory rules of the base this stricter local rule stands in for (checked by core/floor.py).
     replaces: tuple[str, ...] = ()
     # Whole years on the evaluation day: the rule switches on the birthday during an episode.
@@ -160,6 +163,12 @@ class VisitRule:
         if self.legal_statuses is not None and legal_status not in self.legal_statuses:
             return False
         return self.fits_age(age_at_start, age_today)
+
+    @property
+    def covers_any_placement_kind(self) -> bool:
+        """Whether the rule can count as covering an episode: one held back for the first placement
+        of a period of care, or for placements naming no carer household, could leave it uncovered."""
+        return not self.first_placement_only and not self.without_carer_household
 
     def fits_age(self, age_at_start: int | None, age_today: int | None) -> bool:
         return _in_band(age_at_start, self.min_age_at_start, self.max_age_at_start) and _in_band(

@@ -53,7 +53,9 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
         )
     ]
     episodes: dict[str, list[Episode]] = defaultdict(list)
-    for child_id, kind, start, end, placement, legal_status in db.session.execute(
+    # The carers' household too: where a placement names it, the supervising social worker's
+    # visits are the carer's (core/carers.py) and the child's rules for them stand aside.
+    for child_id, kind, start, end, placement, legal_status, household_key in db.session.execute(
         select(
             EpisodeRow.child_id,
             EpisodeRow.type,
@@ -61,11 +63,12 @@ def load_cases(child_ids: Select[Any], latest_visits_on: date | None = None) -> 
             EpisodeRow.end,
             EpisodeRow.placement,
             EpisodeRow.legal_status,
+            EpisodeRow.carer_household,
         )
         .where(EpisodeRow.child_id.in_(child_ids))
         .order_by(EpisodeRow.child_id, EpisodeRow.position, EpisodeRow.start)
     ):
-        episodes[child_id].append(Episode(kind, start, end, placement, legal_status))
+        episodes[child_id].append(Episode(kind, start, end, placement, legal_status, household_key))
     events: dict[str, list[Event]] = defaultdict(list)
     for child_id, kind, day, at, role in db.session.execute(
         select(EventRow.child_id, EventRow.type, EventRow.date, EventRow.time, EventRow.role).where(

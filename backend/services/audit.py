@@ -1,4 +1,5 @@
-"""The audit trail: who read or changed which child's record, when, through which route.
+"""The audit trail: who read or changed which child's record (or carer's: ``carer_id``), when,
+through which route.
 
 A change is recorded in the change's own, fully durable, transaction. A read is recorded
 once the read's own transaction has ended, as a lone statement (persistence/lone_statements.py):
@@ -22,25 +23,33 @@ CHANGE = "change"
 # A child added by an import (the API records its additions as changes, as it always has).
 CREATE = "create"
 REFUSED = "refused"
-ENTRY_COLUMNS = ("worker_id", "child_id", "action", "route", "at")
+ENTRY_COLUMNS = ("worker_id", "child_id", "carer_id", "action", "route", "at")
 # Built once: building a statement costs more than running this one.
 READ_ENTRY = LoneStatement(table_of(AuditEntry).insert().values({name: bindparam(name) for name in ENTRY_COLUMNS}))
 
 
-def record_read(worker_id: str, child_id: str | None, route: str) -> None:
-    """A read of one child's record, or (child_id None) of a listing: the caseload, the children
-    list or a team overview, whose rows follow from the allocations in force at that moment."""
+def record_read(worker_id: str, child_id: str | None, route: str, carer_id: str | None = None) -> None:
+    """A read of one child's record, of one carer's (``carer_id``), or (both None) of a listing:
+    the caseload, the children or carers list or a team overview, whose rows follow from the
+    allocations in force at that moment."""
     # A cached response read nothing through the request's session, which then was never made.
     if db.session.registry.has() and db.session().in_transaction():
         db.session.commit()
-    entry = {"worker_id": worker_id, "child_id": child_id, "action": READ, "route": route, "at": utc_now()}
+    entry = {
+        "worker_id": worker_id,
+        "child_id": child_id,
+        "carer_id": carer_id,
+        "action": READ,
+        "route": route,
+        "at": utc_now(),
+    }
     write_alone(READ_ENTRY, entry)
 
 
-def note_change(worker_id: str, child_id: str | None, route: str) -> None:
+def note_change(worker_id: str, child_id: str | None, route: str, carer_id: str | None = None) -> None:
     """Adds the entry to the change's own transaction, so it commits (or not) with the change
-    (``child_id`` None: a change to no child's record, a carer's say, which the route names)."""
-    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=CHANGE, route=route))
+    (``child_id`` None: a change to no child's record, such as a carer's, named by ``carer_id``)."""
+    db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, carer_id=carer_id, action=CHANGE, route=route))
 
 
 def note_refusal(worker_id: str, child_id: str, route: str) -> None:

@@ -44,7 +44,7 @@ def record_carer_visit(
         unannounced=report.unannounced,
         visitor_id=viewer.worker_id,
     )
-    note_change(viewer.worker_id, None, route)
+    note_change(viewer.worker_id, None, route, carer_id=report.carer_id)
     winner = commit_new_or_find_winner(row, CarerVisitRow, visit_id)
     if winner is not None:
         return settle_replay(viewer, winner, report), False

@@ -117,7 +117,7 @@ def create_carer(viewer: Viewer, payload: dict[str, Any], today: date, route: st
     row = CarerRow(id=new_id(), team_id=team_id, supervising_worker_id=worker_id)
     copy_fields(row, carer)
     db.session.add(row)
-    note_change(viewer.worker_id, None, route)
+    note_change(viewer.worker_id, None, route, carer_id=row.id)
     commit_or_conflict()
     return row.id
 
@@ -131,7 +131,7 @@ def update_carer(viewer: Viewer, carer_id: str, changes: dict[str, Any], today: 
     if "supervising_worker_id" in changes:
         row.supervising_worker_id = supervising_worker(viewer, changes["supervising_worker_id"])
     copy_fields(row, carer)
-    note_change(viewer.worker_id, None, route)
+    note_change(viewer.worker_id, None, route, carer_id=row.id)
     commit_or_conflict()
     return carer_detail(viewer, carer_id, today)
 

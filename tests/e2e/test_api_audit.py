@@ -71,7 +71,8 @@ LISTINGS = {
     ("/api/plans", "GET"),  # without child_id: the caller's own plans
     ("/api/carers", "GET"),
 }
-# A carer's record is no child's: audited with no child id, the route naming the carer's resource.
+# A carer's record is no child's: audited with no child id and the carer's id, so "who read this
+# carer's record" is answered as it is for a child.
 CARER_ROUTES = {
     ("/api/carers", "POST"),
     ("/api/carers/<carer_id>", "GET"),
@@ -179,12 +180,47 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
         assert entry.worker_id == admin
         assert entry.action == ("read" if method == "GET" else "change")
         assert utc_now() - entry.at < timedelta(minutes=1)
+        if (rule, method) == ("/api/carers", "POST"):
+            assert entry.carer_id == response.json["id"]
+        elif (rule, method) in CARER_ROUTES:
+            assert entry.carer_id == carer, (method, rule)
+        else:
+            assert entry.carer_id is None, (method, rule)
         if (rule, method) in LISTINGS | CARER_ROUTES:
             assert entry.child_id is None
         elif (rule, method) == ("/api/children", "POST"):
             assert entry.child_id == response.json["id"]
         else:
             assert entry.child_id == child, (method, rule)
+
+
+def test_a_carers_audit_trail_names_only_that_carers_reads_and_changes(app: Flask) -> None:
+    team, other_team = add_team(app), add_team(app)
+    manager = add_worker(app, "team_manager", team)
+    outsider = add_worker(app, "team_manager", other_team)
+    carer = add_carer(app, supervising_worker_id=manager, team_id=team)
+    other = add_carer(app, supervising_worker_id=manager, team_id=team, reference="FC-OTHER")
+    api = signed_in(app, manager)
+    assert api.get(f"/api/carers/{carer}").status_code == 200
+    assert api.patch(f"/api/carers/{carer}", json={"name": "Renamed Carer"}).status_code == 200
+    visit = new_visit_id()
+    assert api.put(f"/api/carer-visits/{visit}", json=carer_visit_body(carer)).status_code == 201
+    assert api.get(f"/api/carer-visits/{visit}").status_code == 200
+    assert api.get(f"/api/carers/{other}").status_code == 200
+    assert api.get("/api/carers").status_code == 200
+    assert signed_in(app, outsider).get(f"/api/carers/{carer}").status_code == 404
+    with app.app_context():
+        trail = db.session.execute(
+            db.select(AuditEntry.worker_id, AuditEntry.action, AuditEntry.route)
+            .where(AuditEntry.carer_id == carer)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        ).all()
+    assert [tuple(row) for row in trail] == [
+        (manager, "read", "GET /api/carers/<carer_id>"),
+        (manager, "change", "PATCH /api/carers/<carer_id>"),
+        (manager, "change", "PUT /api/carer-visits/<uuid:visit_id>"),
+        (manager, "read", "GET /api/carer-visits/<uuid:visit_id>"),
+    ]
 
 
 def test_a_refused_read_of_a_foreign_child_is_not_recorded_as_a_read(app: Flask) -> None:

@@ -152,10 +152,26 @@ def test_siblings_placed_in_one_household_make_one_carer_visit_due(app: Flask, t
             },
         )
         assert placed.status_code == 201, placed.json
+        # The supervising social worker's visits are the carer's, not one copy per sibling.
+        due = manager.get(f"/api/children/{placed.json['id']}/obligations?as_of=2026-12-24").json
+        assert [row["rule"] for row in due["obligations"] if row["role"] == "supervising_social_worker"] == []
+        assert due["unscheduled"] == []
     rows = signed_in(app, team["supervisor"]).get("/api/caseload?as_of=2026-12-24").json["carers"]
     visits = [row for row in rows if row["carer_id"] == carer and row["duty"] == "visit"]
     assert [(row["due"], row["rule"]) for row in visits] == [("2026-12-29", "sefton.carer.child_joining")]
     assert manager.get(f"/api/carers/{carer}").json["children_joined"] == 3
+    # Carers not recorded here: the child placed with them keeps the supervising visits on their own record.
+    elsewhere = manager.post(
+        "/api/children",
+        json={
+            "reference": "C-AGENCY",
+            "episodes": [{"type": "cared_for", "start": "2026-12-24", "placement": "foster_care"}],
+        },
+    )
+    due = manager.get(f"/api/children/{elsewhere.json['id']}/obligations?as_of=2026-12-24").json["obligations"]
+    assert [(row["rule"], row["due"]) for row in due if row["role"] == "supervising_social_worker"] == [
+        ("sefton.supervising_social_worker", "2026-12-29")
+    ]
 
 
 def test_carers_are_in_their_supervisors_calendar_feed_as_two_events_one_per_duty(

@@ -139,21 +139,27 @@ def test_the_app_takes_its_secret_key_from_the_instance_folder_when_none_is_conf
     assert app.config["SECRET_KEY"] == (Path(app.instance_path) / "secret_key").read_text().strip()
 
 
-def test_the_audit_log_is_indexed_for_who_read_a_child_and_nothing_more(tmp_path: Path) -> None:
-    """Each index is a page written on every request that shows child data (migration 0006)."""
+def test_the_audit_log_is_indexed_for_who_read_a_child_or_a_carer_and_nothing_more(tmp_path: Path) -> None:
+    """Each index is a page written on every request that shows child data (migration 0006); both
+    are partial, so a listing's row (no child, no carer) writes neither (migration 0017)."""
     app = create_app(config_for(f"sqlite:///{tmp_path / 'audit.sqlite3'}"))
     with app.app_context():
         upgrade()
         indexes = db.session.execute(
             text(
                 "SELECT name, sql FROM sqlite_master"
-                " WHERE type = 'index' AND tbl_name = 'audit_log' AND sql IS NOT NULL"
+                " WHERE type = 'index' AND tbl_name = 'audit_log' AND sql IS NOT NULL ORDER BY name"
             )
         ).all()
-        plan = db.session.execute(
-            text("EXPLAIN QUERY PLAN SELECT worker_id, at FROM audit_log WHERE child_id = :child ORDER BY at"),
-            {"child": "c1"},
-        ).all()
-    assert [name for name, _ in indexes] == ["ix_audit_log_child_at"]
-    assert "WHERE child_id IS NOT NULL" in indexes[0][1]
-    assert any("ix_audit_log_child_at" in str(step) for step in plan), plan
+        plans = {
+            subject: db.session.execute(
+                text(f"EXPLAIN QUERY PLAN SELECT worker_id, at FROM audit_log WHERE {subject}_id = :id ORDER BY at"),
+                {"id": "x1"},
+            ).all()
+            for subject in ("child", "carer")
+        }
+    assert [name for name, _ in indexes] == ["ix_audit_log_carer_at", "ix_audit_log_child_at"]
+    assert "WHERE carer_id IS NOT NULL" in indexes[0][1]
+    assert "WHERE child_id IS NOT NULL" in indexes[1][1]
+    for subject, plan in plans.items():
+        assert any(f"ix_audit_log_{subject}_at" in str(step) for step in plan), plan

@@ -127,8 +127,9 @@ def test_a_visit_on_the_day_of_the_placement_meets_it(profiles, england_calendar
         visits=visits("2027-01-08"),
         joinings=(d("2027-01-08"),) * 3,
     )
-    assert found["visit"].rule == "sefton.carer.supervisory"
-    assert found["visit"].due == d("2027-03-08")
+    # The next is the placement's 28-day visit (S:1933), once for the three, sooner than 2 months.
+    assert found["visit"].rule == "sefton.carer.child_joining_28_days"
+    assert found["visit"].due == d("2027-02-05")
 
 
 def test_a_later_sibling_joining_is_a_new_placement(profiles, england_calendar) -> None:
