@@ -88,6 +88,10 @@ class LazyParameters:
     def params(self, value: Parameters) -> None:
         self._params = value
 
+    def ical_text(self) -> str:
+        """The value as it goes after the colon (``to_ical`` gives it encoded)."""
+        return to_unicode(self.to_ical())  # type: ignore[attr-defined]  # every icalendar value has to_ical
+
     def parameter_text(self) -> str:
         """``;NAME=value...`` as icalendar writes them, or "" for none."""
         if self._params is None:
@@ -113,6 +117,11 @@ class FeedText(LazyParameters, vText):
     def to_ical(self) -> bytes:
         return escape_text(self).encode("utf-8")
 
+    def ical_text(self) -> str:
+        # Without the round trip through bytes; icalendar decodes them as "utf-8-sig", which drops a
+        # leading byte order mark, so this does too.
+        return escape_text(self).removeprefix("\ufeff")
+
 
 class FeedUri(LazyParameters, vUri):
     """A URI, written as it is: ``uri`` checks it first."""
@@ -122,6 +131,9 @@ class FeedUri(LazyParameters, vUri):
         self._params = None
         return self
 
+    def ical_text(self) -> str:
+        return str.__str__(self).removeprefix("\ufeff")  # as icalendar's "utf-8-sig" decoding does
+
 
 class FeedInt(LazyParameters, vInt):
     """An INTEGER (SEQUENCE)."""
@@ -130,6 +142,9 @@ class FeedInt(LazyParameters, vInt):
         self = int.__new__(cls, value)
         self._params = None
         return self
+
+    def ical_text(self) -> str:
+        return str(int(self))
 
 
 class FeedDate(LazyParameters, vDate):
@@ -143,6 +158,10 @@ class FeedDate(LazyParameters, vDate):
         self.dt = day
         self._params = None
 
+    def ical_text(self) -> str:
+        day = self.dt
+        return f"{day.year:04}{day.month:02}{day.day:02}"
+
 
 class UtcStamp(LazyParameters, vDatetime):
     """A DATE-TIME in UTC (form 2), already converted by ``utc``: no time zone to look up."""
@@ -152,10 +171,11 @@ class UtcStamp(LazyParameters, vDatetime):
         self._params = None
 
     def to_ical(self) -> bytes:
+        return self.ical_text().encode()
+
+    def ical_text(self) -> str:
         moment = self.dt
-        return (
-            f"{moment.year:04}{moment.month:02}{moment.day:02}T{moment.hour:02}{moment.minute:02}{moment.second:02}Z"
-        ).encode()
+        return f"{moment.year:04}{moment.month:02}{moment.day:02}T{moment.hour:02}{moment.minute:02}{moment.second:02}Z"
 
 
 def uri(value: str) -> FeedUri:
@@ -215,9 +235,8 @@ def serialise(component: Component) -> str:
 def content_line(name: str, value: Any) -> str:
     """``NAME;PARAMETERS:value``, unfolded, as icalendar's ``Contentline.from_parts`` writes it."""
     if isinstance(value, LazyParameters):
-        parameters = value.parameter_text()
-    else:
-        params = getattr(value, "params", None)
-        parameters = _parameter_text(params) if params is not None else ""
+        return f"{name}{value.parameter_text()}:{value.ical_text()}"
+    params = getattr(value, "params", None)
+    parameters = _parameter_text(params) if params is not None else ""
     text = value.to_ical() if hasattr(value, "to_ical") else vText(value).to_ical()
     return f"{name}{parameters}:{to_unicode(text)}"
