@@ -20,13 +20,13 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
-from icalendar import Calendar, Event, vDate, vDatetime, vDuration, vInt
+from icalendar import Calendar, Event, vDatetime, vDuration
 
 from backend.clock import LONDON
 from backend.core.vocabulary import VISIT_ROLES
 from backend.core.wording import full_date
 
-from .corrections import CRLF, FeedText, serialise, uri, utc
+from .corrections import CRLF, FeedDate, FeedInt, FeedText, serialise, uri, utc
 from .model import OVERDUE, Feed, FeedEntry, TimedEvent
 from .timezones import LONDON_TZID, LONDON_VTIMEZONE
 
@@ -163,12 +163,12 @@ def _all_day_event(
     event = Event()
     event["UID"] = FeedText(uid)
     event["DTSTAMP"] = utc(stamp)
-    event["DTSTART"] = vDate(day, params={"VALUE": "DATE"})
-    event["DTEND"] = vDate(day + ONE_DAY, params={"VALUE": "DATE"})
+    event["DTSTART"] = FeedDate(day)
+    event["DTEND"] = FeedDate(day + ONE_DAY)
     event["SUMMARY"] = FeedText(title)
     event["DESCRIPTION"] = FeedText(description)
     event["URL"] = uri(url)
-    event["SEQUENCE"] = vInt(sequence)
+    event["SEQUENCE"] = FeedInt(sequence)
     event["STATUS"] = FeedText(status)
     event["CLASS"] = FeedText("PRIVATE")
     event["TRANSP"] = FeedText("TRANSPARENT")
@@ -190,7 +190,7 @@ def _timed_event(event: TimedEvent, scope: str) -> bytes:
     component["SUMMARY"] = FeedText(event.summary)
     component["DESCRIPTION"] = FeedText(event.description)
     component["URL"] = uri(event.url)
-    component["SEQUENCE"] = vInt(event.sequence)
+    component["SEQUENCE"] = FeedInt(event.sequence)
     component["STATUS"] = FeedText("CONFIRMED")
     component["CLASS"] = FeedText("PRIVATE")
     # A planned visit does take the worker's time, unlike a due date.

@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import current_app
 
-from ..clock import LONDON
+from ..clock import LONDON, today_in_london
 from ..extensions import db
 from ..persistence.children import VisitRow
 from ..persistence.plans import PlanRow
@@ -75,7 +75,7 @@ def complete_plan(
     viewer: Viewer, plan_id: str, completion: Completion, now: datetime, route: str
 ) -> tuple[dict[str, Any], bool]:
     """Record the plan's visit and mark the plan complete; returns ({"plan", "visit"}, visit created)."""
-    today = now.date()
+    today = today_in_london(now)
     row = own_plan(viewer, db.session.get(PlanRow, plan_id), today, plan_id)
     visit_id = completion.visit_id or row.visit_id or derived_visit_id(viewer, row)
     if row.status == "cancelled":

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..clock import LONDON, utc_now
+from ..clock import LONDON, today_in_london, utc_now
 from ..core.localtime import as_local_text
 from ..core.planning import ContactPlan, Deadline, PlanCheck, PlanWarning, check_plan, counts_as_visit
 from ..extensions import db
@@ -55,7 +55,7 @@ def put_plan(
     viewer: Viewer, plan_id: str, request: PlanRequest, now: datetime, route: str
 ) -> tuple[dict[str, Any], bool]:
     """Create or replace the plan; returns (plan, created)."""
-    today = now.date()
+    today = today_in_london(now)
     visible_child(viewer, request.child_id, today)
     existing = db.session.get(PlanRow, plan_id)
     if existing is not None:
@@ -81,7 +81,7 @@ def replace_plan(viewer: Viewer, row: PlanRow, request: PlanRequest, now: dateti
     # a PUT tells nothing about plans for children they cannot see.
     if row.planner_id != viewer.worker_id:
         raise Forbidden(OTHERS_PLAN)
-    own_plan(viewer, row, now.date())
+    own_plan(viewer, row, today_in_london(now))
     if row.child_id != request.child_id:
         raise Conflict("A plan with this id is for another child; plan again with a new id.")
     role = request.role or row.role
@@ -90,7 +90,7 @@ def replace_plan(viewer: Viewer, row: PlanRow, request: PlanRequest, now: dateti
     if row.status != "planned":
         raise Conflict(f"This plan was {row.status}; plan again with a new id.")
     if role != row.role:
-        row.role = planning_role(viewer, row.child_id, role, now.date())
+        row.role = planning_role(viewer, row.child_id, role, today_in_london(now))
     write_fields(row, request)
     row.revision += 1
     note_change(viewer.worker_id, row.child_id, route)
@@ -132,12 +132,12 @@ def planning_role(viewer: Viewer, child_id: str, requested: str | None, today: d
 
 def cancel_plan(viewer: Viewer, plan_id: str, now: datetime, route: str) -> None:
     """Cancel an open plan; cancelling again changes nothing. A completed plan stays completed."""
-    row = own_plan(viewer, db.session.get(PlanRow, plan_id), now.date(), plan_id)
+    row = own_plan(viewer, db.session.get(PlanRow, plan_id), today_in_london(now), plan_id)
     if row.status == "cancelled":
         return
     if row.status == "completed":
         raise Conflict("This plan is completed: its visit is recorded and stands.")
-    close_plan(row, "cancelled", current_deadline(row, now.date()))
+    close_plan(row, "cancelled", current_deadline(row, today_in_london(now)))
     note_change(viewer.worker_id, row.child_id, route)
     db.session.commit()
 
@@ -161,9 +161,8 @@ def own_plan(viewer: Viewer, row: PlanRow | None, today: date, plan_id: str = ""
 
 
 def visible_plan(viewer: Viewer, plan_id: str, now: datetime) -> dict[str, Any]:
-    row = db.session.scalar(
-        select(PlanRow).where(PlanRow.id == plan_id, PlanRow.child_id.in_(visible_child_ids(viewer, now.date())))
-    )
+    visible = visible_child_ids(viewer, today_in_london(now))
+    row = db.session.scalar(select(PlanRow).where(PlanRow.id == plan_id, PlanRow.child_id.in_(visible)))
     if row is None:
         raise NotFound(plan_id)
     return plan_as_dict(viewer, row, now)
@@ -171,7 +170,7 @@ def visible_plan(viewer: Viewer, plan_id: str, now: datetime) -> dict[str, Any]:
 
 def list_plans(viewer: Viewer, child_id: str | None, status: str | None, now: datetime) -> list[dict[str, Any]]:
     """A child's plans (any planner) or, without ``child_id``, the caller's own plans, soonest first."""
-    today = now.date()
+    today = today_in_london(now)
     query = select(PlanRow).where(PlanRow.child_id.in_(visible_child_ids(viewer, today)))
     if child_id is not None:
         visible_child(viewer, child_id, today)
@@ -248,7 +247,7 @@ def ends_at_of(row: PlanRow) -> datetime | None:
 
 
 def plan_as_dict(viewer: Viewer, row: PlanRow, now: datetime, context: PlanContext | None = None) -> dict[str, Any]:
-    check = check_row(row, context or PlanContext.load([row], now.date()), now)
+    check = check_row(row, context or PlanContext.load([row], today_in_london(now)), now)
     plan = ContactPlan(row.starts_at, row.kind, row.duration_minutes)
     ends_at = ends_at_of(row)
     return {

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..clock import today_in_london
 from ..core.labels import initials_of
 from ..core.plan_reminders import PlannedContactItem, PlanReminder, plan_reminders_due
 from ..core.reminders import MAX_PLAN_LEAD_MINUTES, ReminderPreferences
@@ -34,11 +35,13 @@ def due_plan_reminders(
 def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, list[PlannedContactItem]]:
     if not worker_ids:
         return {}
+    # The London day, not ``now``'s own: the job may be handed a UTC instant, and between
+    # midnight and 01:00 in summer the UTC date is still yesterday in London.
     still_allocated = select(Allocation.id).where(
         Allocation.child_id == PlanRow.child_id,
         Allocation.worker_id == PlanRow.planner_id,
         Allocation.role == PlanRow.role,
-        current_allocation(now.date()),
+        current_allocation(today_in_london(now)),
     )
     rows = db.session.execute(
         select(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
@@ -270,3 +271,19 @@ def test_two_phones_racing_with_one_plan_id_store_it_once(app: Flask, team: Team
         thread.join()
     assert sorted(statuses) == [200, 200, 200, 201]
     assert stored_plans(app) == 1
+
+
+def test_plans_are_read_on_the_london_day_even_when_the_clock_hands_over_a_utc_instant(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """23:30 UTC on 14 June is 00:30 BST on 15 June: a child allocated from 15 June is the worker's."""
+    freeze_now(monkeypatch, datetime(2026, 6, 14, 23, 30, tzinfo=UTC))
+    team_id = add_team(app)
+    worker = add_worker(app, "social_worker", team_id)
+    child = add_child(app, team_id=team_id, allocations=[(worker, "social_worker")], starts_on=date(2026, 6, 15))
+    api = signed_in(app, worker)
+    plan_id = new_plan_id()
+    assert api.put(f"/api/plans/{plan_id}", json=plan_body(child, starts_at="2026-06-16T10:00")).status_code == 201
+    assert [plan["id"] for plan in api.get(f"/api/plans?child_id={child}").json["plans"]] == [plan_id]
+    assert api.get(f"/api/plans/{plan_id}").status_code == 200
+    assert api.delete(f"/api/plans/{plan_id}").status_code == 204

@@ -4,16 +4,18 @@ through the loopback push service, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from backend.clock import LONDON
 from backend.extensions import db
 from backend.persistence.children import Allocation
 from backend.persistence.plans import PlanRow
 from backend.push.devices import update_reminder_preferences
+from backend.push.plan_reminders import open_plans_starting_soon
 from tests.support.plans import new_plan_id
 from tests.support.push_app import PLANTED_NAME, worker_with_device
 from tests.support.reminder_builders import london
@@ -108,3 +110,46 @@ def test_a_plan_on_the_sunday_the_clocks_go_forward_is_told_at_its_local_time(ap
     assert send(app, "2027-03-28T13:05")["sent"] == 1
     [delivery] = service.deliveries_to(subscriber)
     assert delivery.message["title"] == "Visit planned today 14:00: ZQ"
+
+
+# Instants the job may be handed in UTC (``--now ...Z``), and the London day each falls on.
+NIGHT_INSTANTS = [
+    ("2026-06-14T23:30:00+00:00", date(2026, 6, 15)),  # 00:30 BST: the UTC date is still yesterday
+    ("2026-10-24T23:30:00+00:00", date(2026, 10, 25)),  # 00:30 BST on the Sunday the clocks go back
+    ("2026-10-25T00:30:00+00:00", date(2026, 10, 25)),  # 01:30 BST, the first of the two
+    ("2026-10-25T01:30:00+00:00", date(2026, 10, 25)),  # 01:30 GMT, the second
+    ("2027-03-28T00:30:00+00:00", date(2027, 3, 28)),  # 00:30 GMT on the Sunday the clocks go forward
+    ("2027-03-28T23:30:00+00:00", date(2027, 3, 29)),  # 00:30 BST, the first night of summer time
+]
+
+
+def plans_told(worker_id: str, now: datetime) -> list[str]:
+    return [item.plan_id for item in open_plans_starting_soon([worker_id], now).get(worker_id, [])]
+
+
+@pytest.mark.parametrize(("instant", "london_day"), NIGHT_INSTANTS)
+def test_an_allocation_ending_on_the_london_day_stops_its_plan_reminders_from_midnight(
+    app: Flask, service, instant: str, london_day: date
+) -> None:
+    worker_id, _ = worker_with_device(service)
+    now = datetime.fromisoformat(instant)
+    planned_visit(worker_id, now + timedelta(hours=1))
+    allocation = db.session.scalar(select(Allocation).where(Allocation.worker_id == worker_id))
+    allocation.starts_on, allocation.ends_on = date(2026, 1, 1), london_day  # ends_on is the first day without it
+    db.session.commit()
+    assert plans_told(worker_id, now) == []
+    before_midnight = datetime.combine(london_day, time(0), LONDON) - timedelta(minutes=1)
+    assert plans_told(worker_id, before_midnight) != []  # 23:59 the London day before: still theirs
+
+
+@pytest.mark.parametrize(("instant", "london_day"), NIGHT_INSTANTS)
+def test_an_allocation_starting_on_the_london_day_gets_plan_reminders_from_midnight(
+    app: Flask, service, instant: str, london_day: date
+) -> None:
+    worker_id, _ = worker_with_device(service)
+    now = datetime.fromisoformat(instant)
+    plan_id = planned_visit(worker_id, now + timedelta(hours=1))
+    allocation = db.session.scalar(select(Allocation).where(Allocation.worker_id == worker_id))
+    allocation.starts_on = london_day
+    db.session.commit()
+    assert plans_told(worker_id, now) == [plan_id]

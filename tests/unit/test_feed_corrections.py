@@ -6,14 +6,17 @@ upgrade, that correction in backend/feeds/corrections.py may no longer be needed
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from icalendar import Calendar, Event, vDatetime, vText, vUri
+from icalendar import Calendar, Event, Parameters, vDate, vDatetime, vDuration, vInt, vText, vUri
 
-from backend.feeds.corrections import FeedText, escape_text, fold, serialise, uri, utc
+from backend.clock import LONDON
+from backend.feeds.corrections import FeedDate, FeedInt, FeedText, escape_text, fold, serialise, uri, utc
+from backend.feeds.render import render_feed
+from tests.feed_builders import make_feed, make_feed_entry
 
 
 def unfold(folded: str) -> str:
@@ -95,6 +98,58 @@ def test_utc_times_use_the_basic_format_from_any_zone() -> None:
 def test_a_naive_time_cannot_be_written_as_utc() -> None:
     with pytest.raises(ValueError):
         utc(datetime(2026, 7, 1, 9, 5))  # noqa: DTZ001
+
+
+def unfolded_lines(ical: str) -> list[str]:
+    return ical.replace("\r\n ", "").split("\r\n")
+
+
+def test_values_and_parameters_are_written_as_icalendars_own_writer_writes_them() -> None:
+    """Where no correction applies, ``serialise`` writes each line as ``content_lines`` would:
+    prepared values beside icalendar's own, a quoted parameter, a zone's TZID, a list of values."""
+    event = Event()
+    event["DTSTART"] = FeedDate(date(2026, 3, 29))
+    event["DTEND"] = vDate(date(2026, 3, 30), params={"VALUE": "DATE"})
+    event["SEQUENCE"] = FeedInt(12)
+    event["PRIORITY"] = vInt(3)
+    event["URL"] = uri("https://x.example/children/1?a=b")
+    event["DTSTAMP"] = utc(datetime(2026, 3, 29, 1, 30, tzinfo=LONDON))
+    event["RECURRENCE-ID"] = vDatetime(datetime(2026, 3, 29, 14, 0, tzinfo=LONDON))
+    event["DURATION"] = vDuration(timedelta(hours=1), params={"VALUE": "DURATION"})
+    event["ATTENDEE"] = [vUri("mailto:a@x.example", params={"CN": "Patel, Sam"}), vUri("mailto:b@x.example")]
+    event["COMMENT"] = vText("plain words")
+    ours = unfolded_lines(serialise(event))
+    assert ours == unfolded_lines(event.to_ical(sorted=False).decode("utf-8"))
+    assert 'ATTENDEE;CN="Patel, Sam":mailto:a@x.example' in ours
+    assert "RECURRENCE-ID;TZID=Europe/London:20260329T140000" in ours
+
+
+def test_prepared_values_build_their_parameters_only_when_asked_and_keep_a_change() -> None:
+    day = FeedDate(date(2026, 3, 29))
+    assert day == vDate(date(2026, 3, 29)) and day.to_ical() == b"20260329"
+    assert isinstance(day.params, Parameters) and dict(day.params) == {"VALUE": "DATE"}
+    day.params["X-NOTE"] = "kept"
+    event = Event()
+    event["DTSTART"] = day
+    assert "DTSTART;VALUE=DATE;X-NOTE=kept:20260329" in serialise(event)
+    with pytest.raises(TypeError):
+        FeedDate(datetime(2026, 3, 29, tzinfo=UTC))
+
+
+def test_rendering_events_builds_no_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a ``Parameters`` per value and a ``Contentline`` per property was most of what
+    rendering an event cost: a feed built from nothing must not pay it per event."""
+    built = []
+    original = Parameters.__init__
+
+    def counting(self: Parameters, *args: object, **kwargs: object) -> None:
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    feed = make_feed(*(make_feed_entry(child_key=f"child-{index}") for index in range(20)))
+    monkeypatch.setattr(Parameters, "__init__", counting)
+    render_feed(feed)
+    assert len(built) <= 5  # the calendar's own few properties, none per event
 
 
 # What icalendar does on its own: each is the reason for one correction.
