@@ -1,0 +1,127 @@
+"""An outside reviewer's attacks on the routes added last: roles named in bodies, ends of the
+date range, two requests at once, data that would break a later read, least data in logs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from flask import Flask
+
+from tests.support.carers import add_carer, carer_visit_body
+from tests.support.world import add_child, add_team, add_worker, household_visit_body, new_visit_id, signed_in
+
+CP = [{"type": "child_protection", "start": "2026-09-01"}]
+
+
+def team(app: Flask) -> dict[str, str]:
+    team_id = add_team(app)
+    people = {
+        "team": team_id,
+        "manager": add_worker(app, "team_manager", team_id),
+        "worker": add_worker(app, "social_worker", team_id),
+        "other": add_worker(app, "social_worker", team_id),
+        "third": add_worker(app, "social_worker", team_id),
+        "adviser": add_worker(app, "personal_adviser", team_id),
+    }
+    people["child"] = add_child(
+        app,
+        team_id=team_id,
+        allocations=[(people["worker"], "social_worker"), (people["adviser"], "personal_adviser")],
+        episodes=CP,
+        household="F-1",
+    )
+    return people
+
+
+def test_an_adviser_naming_social_worker_in_a_household_visit_is_refused(app: Flask) -> None:
+    world = team(app)
+    response = signed_in(app, world["adviser"]).put(
+        f"/api/household-visits/{new_visit_id()}", json=household_visit_body([world["child"]])
+    )
+    # As for a single visit: a 422 naming the role, and nothing stored.
+    assert response.status_code == 422 and list(response.json["errors"]) == ["role"], response.json
+
+
+def test_an_adviser_or_social_worker_cannot_reallocate(app: Flask) -> None:
+    world = team(app)
+    for caller in ("adviser", "worker"):
+        response = signed_in(app, world[caller]).post(
+            f"/api/children/{world['child']}/reallocation", json={"role": "social_worker", "worker_id": world["other"]}
+        )
+        assert response.status_code == 404, (caller, response.json)
+
+
+def test_a_carer_visit_by_a_worker_who_does_not_supervise_the_carer(app: Flask) -> None:
+    world = team(app)
+    carer = add_carer(app, supervising_worker_id=world["worker"], team_id=world["team"])
+    response = signed_in(app, world["adviser"]).put(f"/api/carer-visits/{new_visit_id()}", json=carer_visit_body(carer))
+    assert response.status_code in (403, 404), response.json
+    response = signed_in(app, world["adviser"]).put(
+        f"/api/carer-visits/{new_visit_id()}", json={**carer_visit_body(carer), "role": "social_worker"}
+    )
+    assert response.status_code == 422, response.json
+
+
+def test_a_carer_approved_after_it_ended_or_transferred_is_a_422(app: Flask) -> None:
+    world = team(app)
+    api = signed_in(app, world["manager"])
+    base = {"reference": "FC-9", "type": "short_term_foster_carer", "approved": "2026-11-01"}
+    for extra in ({"ended": "2026-10-01"}, {"transferred": "2026-10-01"}):
+        response = api.post("/api/carers", json={**base, **extra})
+        assert response.status_code == 422, (extra, response.json)
+    response = api.post("/api/carers", json={**base, "approved": "2044-12-31"})
+    assert response.status_code in (201, 422), response.json
+    if response.status_code == 201:
+        assert api.get(f"/api/carers/{response.json['id']}").status_code == 200
+        assert api.get("/api/carers").status_code == 200
+        assert signed_in(app, world["worker"]).get("/api/caseload").status_code == 200
+
+
+def test_overview_of_a_century_is_refused_or_quick(app: Flask) -> None:
+    world = team(app)
+    api = signed_in(app, world["manager"])
+    started = time.monotonic()
+    response = api.get(f"/api/teams/{world['team']}/overview?from=2001-01-01&to=2044-12-31")
+    elapsed = time.monotonic() - started
+    assert response.status_code in (200, 422), response.json
+    assert elapsed < 5, elapsed
+    started = time.monotonic()
+    response = api.get(f"/api/teams/{world['team']}/overview.csv?from=2001-01-01&to=2044-12-31")
+    assert response.status_code in (200, 422)
+    assert time.monotonic() - started < 5
+    for as_of in ("2044-12-31", "2001-01-01"):
+        response = api.get(f"/api/teams/{world['team']}/overview?as_of={as_of}")
+        assert response.status_code in (200, 422), (as_of, response.json)
+        response = api.get(f"/api/children/{world['child']}/deadlines?as_of={as_of}")
+        assert response.status_code in (200, 422), (as_of, response.json)
+        response = api.get(f"/api/workers/{world['worker']}/caseload?as_of={as_of}")
+        assert response.status_code in (200, 422), (as_of, response.json)
+
+
+def test_two_reallocations_at_once_leave_one_holder(app: Flask) -> None:
+    world = team(app)
+    clients = [signed_in(app, world["manager"]) for _ in range(2)]
+    start = threading.Barrier(2)
+    answers: list[int] = []
+
+    def send(api: Any, worker: str) -> None:
+        start.wait()
+        answers.append(
+            api.post(
+                f"/api/children/{world['child']}/reallocation", json={"role": "social_worker", "worker_id": worker}
+            ).status_code
+        )
+
+    threads = [
+        threading.Thread(target=send, args=(api, worker))
+        for api, worker in zip(clients, (world["other"], world["third"]), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    history = signed_in(app, world["manager"]).get(f"/api/children/{world['child']}").json["allocations"]
+    open_ = [item for item in history if item["role"] == "social_worker" and item["to"] is None]
+    assert len(open_) == 1, (answers, [(item["worker_id"][:4], item["from"], item["to"]) for item in history])
