@@ -3,12 +3,18 @@ date range, two requests at once, data that would break a later read, least data
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import urllib.request
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
+from werkzeug.serving import make_server
 
+from tests.e2e.test_feeds_logs import prepared_app
 from tests.support.carers import add_carer, carer_visit_body
 from tests.support.world import add_child, add_team, add_worker, household_visit_body, new_visit_id, signed_in
 
@@ -125,3 +131,28 @@ def test_two_reallocations_at_once_leave_one_holder(app: Flask) -> None:
     history = signed_in(app, world["manager"]).get(f"/api/children/{world['child']}").json["allocations"]
     open_ = [item for item in history if item["role"] == "social_worker" and item["to"] is None]
     assert len(open_) == 1, (answers, [(item["worker_id"][:4], item["from"], item["to"]) for item in history])
+
+
+def test_a_search_of_the_children_list_leaves_no_typed_name_in_the_request_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app, _, _ = prepared_app(tmp_path)
+    admin = signed_in(app, add_worker(app, "admin"))
+    cookie = admin.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    try:
+        request = urllib.request.Request(  # noqa: S310 (loopback only)
+            f"http://127.0.0.1:{server.port}/api/children?q=Jane%20Smith",
+            headers={"Cookie": f"{cookie.key}={cookie.value}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only)
+            assert response.status == 200
+    finally:
+        server.shutdown()
+        thread.join()
+    assert "GET /api/children?[query]" in caplog.text
+    assert "Jane" not in caplog.text and "Smith" not in caplog.text
