@@ -156,3 +156,54 @@ def test_a_search_of_the_children_list_leaves_no_typed_name_in_the_request_log(
         thread.join()
     assert "GET /api/children?[query]" in caplog.text
     assert "Jane" not in caplog.text and "Smith" not in caplog.text
+
+
+def answer(response: Any) -> tuple[int, Any]:
+    """Status and body with the id asked for blanked: what a caller learns beyond their own question."""
+    body = response.get_json(silent=True)
+    if isinstance(body, dict):
+        body = {key: value for key, value in body.items() if key not in ("detail", "instance")}
+    return response.status_code, body
+
+
+def test_another_teams_records_answer_as_made_up_ids_do(app: Flask) -> None:
+    ours, theirs = team(app), team(app)
+    carer = add_carer(app, supervising_worker_id=theirs["worker"], team_id=theirs["team"])
+    visit_id = new_visit_id()
+    assert (
+        signed_in(app, theirs["worker"]).put(f"/api/carer-visits/{visit_id}", json=carer_visit_body(carer)).status_code
+        == 201
+    )
+    child_visit = new_visit_id()
+    body = {"child_id": theirs["child"], "date": "2026-11-20", "role": "social_worker", "child_seen": True}
+    assert (
+        signed_in(app, theirs["worker"])
+        .put(f"/api/visits/{child_visit}", json={**body, "seen_alone": True})
+        .status_code
+        == 201
+    )
+    made_up = "0" * 32
+    probes = [
+        ("GET", "/api/carers/{}", carer, made_up, None),
+        ("PATCH", "/api/carers/{}", carer, made_up, {"name": "X"}),
+        ("GET", "/api/carer-visits/{}", visit_id, new_visit_id(), None),
+        ("GET", "/api/children/{}/deadlines", theirs["child"], made_up, None),
+        ("GET", "/api/workers/{}/caseload", theirs["worker"], made_up, None),
+        ("GET", "/api/teams/{}/overview", theirs["team"], made_up, None),
+        ("GET", "/api/teams/{}/overview.csv", theirs["team"], made_up, None),
+        (
+            "POST",
+            "/api/children/{}/reallocation",
+            theirs["child"],
+            made_up,
+            {"role": "social_worker", "worker_id": ours["other"]},
+        ),
+        ("PUT", "/api/visits/{}/written-up", child_visit, new_visit_id(), {"written_up": "2026-11-21"}),
+    ]
+    for caller in ("manager", "worker", "adviser"):
+        api = signed_in(app, ours[caller])
+        for method, path, real, fake, json in probes:
+            real_answer = answer(api.request(method, path.format(real), json=json))
+            fake_answer = answer(api.request(method, path.format(fake), json=json))
+            assert real_answer == fake_answer, (caller, method, path, real_answer, fake_answer)
+            assert real_answer[0] in (403, 404), (caller, method, path, real_answer)
