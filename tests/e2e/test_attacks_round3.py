@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from backend.extensions import db
+from backend.persistence.push import SentReminderRow
 from tests.e2e.test_feeds_logs import prepared_app
 from tests.support.carers import add_carer, carer_visit_body
 from tests.support.world import add_child, add_team, add_worker, household_visit_body, new_visit_id, signed_in
@@ -207,3 +210,27 @@ def test_another_teams_records_answer_as_made_up_ids_do(app: Flask) -> None:
             fake_answer = answer(api.request(method, path.format(fake), json=json))
             assert real_answer == fake_answer, (caller, method, path, real_answer, fake_answer)
             assert real_answer[0] in (403, 404), (caller, method, path, real_answer)
+
+
+def test_a_shared_childs_overdue_visit_goes_to_the_manager_of_the_team_holding_that_role(app: Flask) -> None:
+    """A child of team B with a personal adviser from team A: B's social worker's missed visit is
+    B's manager's to hear of, even when A's manager happens to be escalated first (B's manager in
+    quiet hours at 06:30, A's not): A's manager may see the child, but covers only A's roles."""
+    team_a, team_b = team(app), team(app)
+    shared = add_child(
+        app,
+        team_id=team_b["team"],
+        allocations=[(team_b["worker"], "social_worker"), (team_a["adviser"], "personal_adviser")],
+        episodes=CP,
+    )
+    quiet_off = {"quiet_start": None, "quiet_end": None}
+    assert signed_in(app, team_a["manager"]).put("/api/push/preferences", json=quiet_off).status_code == 200
+    runner = app.test_cli_runner()
+    with app.app_context():
+        for now in ("2026-12-01T06:30", "2026-12-01T07:30"):
+            result = runner.invoke(args=["send-escalations", "--now", now])
+            assert result.exit_code == 0, result.output
+        told = db.session.execute(
+            select(SentReminderRow.worker_id, SentReminderRow.visits).where(SentReminderRow.visits.like(f"{shared}/%"))
+        ).all()
+    assert {(worker, visits.split("/")[1]) for worker, visits in told} == {(team_b["manager"], "social_worker")}
