@@ -16,7 +16,10 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from backend.extensions import db
+from backend.persistence.children import VisitRow
+from backend.persistence.household_visits import HouseholdVisitRow
 from backend.persistence.push import SentReminderRow
+from backend.services.household_visits import child_visit_id
 from tests.e2e.test_feeds_logs import prepared_app
 from tests.support.carers import add_carer, carer_visit_body
 from tests.support.world import add_child, add_team, add_worker, household_visit_body, new_visit_id, signed_in
@@ -234,3 +237,44 @@ def test_a_shared_childs_overdue_visit_goes_to_the_manager_of_the_team_holding_t
             select(SentReminderRow.worker_id, SentReminderRow.visits).where(SentReminderRow.visits.like(f"{shared}/%"))
         ).all()
     assert {(worker, visits.split("/")[1]) for worker, visits in told} == {(team_b["manager"], "social_worker")}
+
+
+def test_a_household_visit_and_a_single_visit_under_its_derived_id_at_once_never_500(app: Flask) -> None:
+    world = team(app)
+    second = add_child(app, team_id=world["team"], allocations=[(world["worker"], "social_worker")], episodes=CP)
+    children = [world["child"], second]
+    for _ in range(3):
+        household_id = new_visit_id()
+        derived = child_visit_id(household_id, second)
+        single = {"child_id": second, "date": "2026-11-20", "role": "social_worker", "child_seen": True}
+        requests = [
+            ("PUT", f"/api/household-visits/{household_id}", household_visit_body(children)),
+            ("PUT", f"/api/visits/{derived}", {**single, "seen_alone": False}),
+        ]
+        statuses = at_once(app, world["worker"], requests)
+        assert sorted(statuses) == [201, 409], statuses
+        with app.app_context():
+            stored = db.session.scalars(select(VisitRow.id).where(VisitRow.child_id == world["child"])).all()
+            household = db.session.get(HouseholdVisitRow, household_id)
+        # Either the household visit stored both children's visits, or nothing of it is stored.
+        assert (household is None) == (child_visit_id(household_id, world["child"]) not in stored)
+
+
+def at_once(app: Flask, caller: str, requests: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+    """The requests sent together, each by its own client of ``caller``; their statuses."""
+    clients = [signed_in(app, caller) for _ in requests]
+    start = threading.Barrier(len(requests))
+    statuses: list[int] = []
+
+    def send(api: Any, method: str, path: str, body: dict[str, Any]) -> None:
+        start.wait()
+        statuses.append(api.request(method, path, json=body).status_code)
+
+    threads = [
+        threading.Thread(target=send, args=(api, *request)) for api, request in zip(clients, requests, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
