@@ -3,6 +3,7 @@ date range, two requests at once, data that would break a later read, least data
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -208,9 +209,9 @@ def test_another_teams_records_answer_as_made_up_ids_do(app: Flask) -> None:
     ]
     for caller in ("manager", "worker", "adviser"):
         api = signed_in(app, ours[caller])
-        for method, path, real, fake, json in probes:
-            real_answer = answer(api.request(method, path.format(real), json=json))
-            fake_answer = answer(api.request(method, path.format(fake), json=json))
+        for method, path, real, fake, body in probes:
+            real_answer = answer(api.request(method, path.format(real), json=body))
+            fake_answer = answer(api.request(method, path.format(fake), json=body))
             assert real_answer == fake_answer, (caller, method, path, real_answer, fake_answer)
             assert real_answer[0] in (403, 404), (caller, method, path, real_answer)
 
@@ -278,3 +279,21 @@ def at_once(app: Flask, caller: str, requests: list[tuple[str, str, dict[str, An
     for thread in threads:
         thread.join()
     return statuses
+
+
+def test_control_characters_in_household_keys_are_refused_everywhere(app: Flask, tmp_path: Path) -> None:
+    world = team(app)
+    api = signed_in(app, world["manager"])
+    for key in ("F\x00-1", "F\u202e-1", "F-1\n", "\t"):
+        response = api.post(
+            "/api/carers",
+            json={"reference": "FC-7", "type": "short_term_foster_carer", "approved": "2026-11-01", "household": key},
+        )
+        assert response.status_code == 422 and "household" in response.json["errors"], (key, response.json)
+        response = api.patch(f"/api/children/{world['child']}", json={"household": key})
+        assert response.status_code == 422 and "household" in response.json["errors"], (key, response.json)
+        carer = {"reference": "FC-8", "type": "short_term_foster_carer", "approved": "2026-11-01", "household": key}
+        path = tmp_path / "import.json"
+        path.write_text(json.dumps({"cases": [], "carers": [carer]}))
+        result = app.test_cli_runner().invoke(args=["import-cases", str(path)])
+        assert result.exit_code == 1 and "carers: row 1 (FC-8): household" in result.output, (key, result.output)
