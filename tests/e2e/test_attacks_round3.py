@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +298,25 @@ def test_control_characters_in_household_keys_are_refused_everywhere(app: Flask,
         path.write_text(json.dumps({"cases": [], "carers": [carer]}))
         result = app.test_cli_runner().invoke(args=["import-cases", str(path)])
         assert result.exit_code == 1 and "carers: row 1 (FC-8): household" in result.output, (key, result.output)
+
+
+def test_carer_visits_at_the_ends_of_the_range_leave_every_read_working(app: Flask) -> None:
+    world = team(app)
+    carer = add_carer(app, supervising_worker_id=world["worker"], team_id=world["team"], approved=date(2001, 1, 1))
+    ended = add_carer(
+        app,
+        supervising_worker_id=world["worker"],
+        team_id=world["team"],
+        approved=date(2026, 1, 5),
+        ended=date(2026, 3, 1),
+    )
+    api = signed_in(app, world["worker"])
+    for target, day in ((carer, "2001-01-01"), (ended, "2026-11-30"), (ended, "2026-01-01")):
+        response = api.put(f"/api/carer-visits/{new_visit_id()}", json=carer_visit_body(target, date=day))
+        assert response.status_code in (201, 422), response.json
+    for path in (f"/api/carers/{carer}", f"/api/carers/{ended}", "/api/carers", "/api/caseload"):
+        assert api.get(path).status_code == 200, path
+    manager = signed_in(app, world["manager"])
+    for query in ("", "?as_of=2044-12-31", "?as_of=2001-01-01"):
+        assert manager.get(f"/api/teams/{world['team']}/overview{query}").status_code == 200, query
+        assert manager.get(f"/api/carers{query}").status_code in (200, 422), query
