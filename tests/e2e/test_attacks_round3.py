@@ -320,3 +320,31 @@ def test_carer_visits_at_the_ends_of_the_range_leave_every_read_working(app: Fla
     for query in ("", "?as_of=2044-12-31", "?as_of=2001-01-01"):
         assert manager.get(f"/api/teams/{world['team']}/overview{query}").status_code == 200, query
         assert manager.get(f"/api/carers{query}").status_code in (200, 422), query
+
+
+def test_a_manager_cannot_take_another_teams_role_on_a_child_no_team_holds(app: Flask) -> None:
+    """No team holds the child; team A's social worker and team B's personal adviser are allocated.
+    A's manager covers A's role only (access.may_act_in): moving B's adviser off the child is
+    B's manager's to do, and the answer is the one a made-up child gets."""
+    team_a, team_b = team(app), team(app)
+    child = add_child(
+        app,
+        allocations=[(team_a["worker"], "social_worker"), (team_b["adviser"], "personal_adviser")],
+        episodes=CP,
+    )
+    manager_a = signed_in(app, team_a["manager"])
+    taken = manager_a.post(
+        f"/api/children/{child}/reallocation", json={"role": "personal_adviser", "worker_id": team_a["adviser"]}
+    )
+    made_up = manager_a.post(
+        f"/api/children/{'0' * 32}/reallocation", json={"role": "personal_adviser", "worker_id": team_a["adviser"]}
+    )
+    assert answer(taken) == answer(made_up), taken.json
+    moved = manager_a.post(
+        f"/api/children/{child}/reallocation", json={"role": "social_worker", "worker_id": team_a["other"]}
+    )
+    assert moved.status_code == 201, moved.json
+    moved = signed_in(app, team_b["manager"]).post(
+        f"/api/children/{child}/reallocation", json={"role": "personal_adviser", "worker_id": team_b["manager"]}
+    )
+    assert moved.status_code == 201, moved.json
