@@ -6,7 +6,8 @@ every plan type. Run from cron like ``send-reminders`` (``flask --app wsgi send-
 perhaps on several hosts at once:
 
 1. For each team, the visits of its children (as access.py counts them) that are overdue
-   today are recorded in ``escalations`` with INSERT ... ON CONFLICT DO NOTHING on (child,
+   today, in the roles its manager covers (a shared child's other roles are the other team's),
+   are recorded in ``escalations`` with INSERT ... ON CONFLICT DO NOTHING on (child,
    role, due): one row per missed due date, however many processes run, and however often.
    Only the rows this run inserted get a message, queued in ``sent_reminders`` for each of
    the team's active managers in the same transaction: the mark and the message commit together.
