@@ -348,3 +348,17 @@ def test_a_manager_cannot_take_another_teams_role_on_a_child_no_team_holds(app: 
         f"/api/children/{child}/reallocation", json={"role": "personal_adviser", "worker_id": team_b["manager"]}
     )
     assert moved.status_code == 201, moved.json
+
+
+def test_a_century_long_overview_period_is_a_422_naming_the_date(app: Flask) -> None:
+    """The period's dates are bounded by the stored range (2001 to 2044 with the default calendar),
+    so the widest overview replays 44 years at most; a century is refused before any work."""
+    world = team(app)
+    api = signed_in(app, world["manager"])
+    for suffix in ("overview", "overview.csv"):
+        response = api.get(f"/api/teams/{world['team']}/{suffix}?from=1950-01-01&to=2049-12-31")
+        assert response.status_code == 422 and set(response.json["errors"]) <= {"from", "to"}, response.json
+        response = api.get(f"/api/teams/{world['team']}/{suffix}?as_of=2049-12-31")
+        assert response.status_code == 422 and list(response.json["errors"]) == ["as_of"], response.json
+        response = api.get(f"/api/teams/{world['team']}/{suffix}?from=2044-12-31&to=2001-01-01")
+        assert response.status_code == 422 and list(response.json["errors"]) == ["from"], response.json
