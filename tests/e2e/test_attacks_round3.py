@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 import time
 import urllib.request
@@ -14,11 +15,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from backend.extensions import db
-from backend.persistence.children import VisitRow
+from backend.persistence.children import Child, VisitRow
 from backend.persistence.household_visits import HouseholdVisitRow
 from backend.persistence.push import SentReminderRow
 from backend.services.household_visits import child_visit_id
@@ -26,6 +27,7 @@ from tests.e2e.test_feeds_logs import prepared_app
 from tests.support.carers import add_carer, carer_visit_body
 from tests.support.world import add_child, add_team, add_worker, household_visit_body, new_visit_id, signed_in
 
+SSD_EXTRACT = Path(__file__).parent.parent / "data" / "ssd"
 CP = [{"type": "child_protection", "start": "2026-09-01"}]
 
 
@@ -362,3 +364,18 @@ def test_a_century_long_overview_period_is_a_422_naming_the_date(app: Flask) -> 
         assert response.status_code == 422 and list(response.json["errors"]) == ["as_of"], response.json
         response = api.get(f"/api/teams/{world['team']}/{suffix}?from=2044-12-31&to=2001-01-01")
         assert response.status_code == 422 and list(response.json["errors"]) == ["from"], response.json
+
+
+def test_one_ssd_family_with_a_control_character_refuses_the_whole_import_naming_file_line_and_column(
+    app: Flask, tmp_path: Path
+) -> None:
+    extract = Path(shutil.copytree(SSD_EXTRACT, tmp_path / "extract"))
+    family = extract / "ssd_family.csv"
+    family.write_text(family.read_text().replace("F2,FAM01,P1002", "F2,FAM\x0701,P1002"))
+    add_worker(app, email="sw1@example.org")
+    add_worker(app, "personal_adviser", email="pa1@example.org")
+    result = app.test_cli_runner().invoke(args=["import-ssd", str(extract)])
+    assert result.exit_code != 0, result.output
+    assert "ssd_family.csv" in result.output and "fami_family_id" in result.output, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Child)) == 0
