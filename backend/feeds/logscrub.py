@@ -20,13 +20,14 @@ SCRUBBED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 # Query strings that hold personal data or credentials too: a SCIM filter names a worker's email,
-# and the organisation sign-in's callback carries a one-time code and state.
-_SECRET_QUERY = re.compile(r"(/scim/v2/Users|/api/session/organisation/callback)\?[^\s\"']*")
+# the organisation sign-in's callback carries a one-time code and state, and a search of the
+# children list holds whatever was typed into the search box (a child's name, at times).
+_SECRET_QUERY = re.compile(r"(/scim/v2/Users|/api/session/organisation/callback|/api/children)\?[^\s\"']*")
 QUERY_REPLACEMENT = r"\1?[query]"
 
 
 def scrub(text: str) -> str:
-    if "/scim/" in text or "/organisation/" in text:
+    if "/scim/" in text or "/organisation/" in text or "/api/children?" in text:
         text = _SECRET_QUERY.sub(QUERY_REPLACEMENT, text)
     return _FEED_PATH.sub(REPLACEMENT, text) if "/feeds/" in text else text
 

@@ -6,7 +6,8 @@ every plan type. Run from cron like ``send-reminders`` (``flask --app wsgi send-
 perhaps on several hosts at once:
 
 1. For each team, the visits of its children (as access.py counts them) that are overdue
-   today are recorded in ``escalations`` with INSERT ... ON CONFLICT DO NOTHING on (child,
+   today, in the roles its manager covers (a shared child's other roles are the other team's),
+   are recorded in ``escalations`` with INSERT ... ON CONFLICT DO NOTHING on (child,
    role, due): one row per missed due date, however many processes run, and however often.
    Only the rows this run inserted get a message, queued in ``sent_reminders`` for each of
    the team's active managers in the same transaction: the mark and the message commit together.
@@ -35,11 +36,12 @@ from ..core.labels import initials_of
 from ..core.vocabulary import PLAN_TYPE_SHORT
 from ..core.wording import weekday_day_month
 from ..extensions import db
+from ..persistence.children import Child
 from ..persistence.people import Team, Worker
 from ..persistence.push import PENDING, insert_ignoring_duplicates
 from ..persistence.repository import load_cases
 from ..persistence.supervision import EscalationRow, insert_escalations_ignoring_duplicates
-from ..services.access import Viewer, visible_child_ids
+from ..services.access import Viewer, may_act_in, visible_child_ids
 from ..services.caseload import BAD_DATES, log_unschedulable, scheduler
 from .devices import preferences_of
 from .reminders import deliver_pending
@@ -115,6 +117,7 @@ Overdue = tuple[str, str, date, dict[str, str]]
 def overdue_visits(team_id: str, today: date) -> list[Overdue]:
     """(child id, role, due, what a message may say) for each visit of the team's children overdue today."""
     team_viewer = Viewer(worker_id="", role="team_manager", team_id=team_id)
+    held = set(db.session.scalars(select(Child.id).where(Child.team_id == team_id)))
     found: list[Overdue] = []
     for loaded in load_cases(visible_child_ids(team_viewer, today), latest_visits_on=today):
         try:
@@ -124,6 +127,8 @@ def overdue_visits(team_id: str, today: date) -> list[Overdue]:
             continue
         for obligation in obligations:
             if obligation.duty == "visit" and obligation.status == "overdue":
+                if not covers_role(team_viewer, loaded.child.id in held, loaded.child.id, obligation.role, today):
+                    continue
                 label = {
                     "initials": initials_of(loaded.child.name),
                     "reference": loaded.child.reference,
@@ -131,6 +136,14 @@ def overdue_visits(team_id: str, today: date) -> list[Overdue]:
                 }
                 found.append((loaded.child.id, obligation.role, obligation.due, label))
     return found
+
+
+def covers_role(team_viewer: Viewer, team_holds_child: bool, child_id: str, role: str, today: date) -> bool:
+    """Whether the team's manager is the one to hear of this role's missed visit: every role of a
+    child the team holds; of a child shared with another team (a team's worker allocated), only
+    the roles the team's workers hold. Otherwise the team escalated first would take, for good,
+    the other team's escalation (one per child, role and due date)."""
+    return team_holds_child or may_act_in(team_viewer, child_id, (role,), today)
 
 
 def message_row(manager_id: str, item: Overdue, today: date, now: datetime) -> dict[str, Any]:

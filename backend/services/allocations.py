@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..core.vocabulary import VISIT_ROLES
 from ..extensions import db
-from ..persistence.children import Allocation
+from ..persistence.children import Allocation, Child
 from ..persistence.people import Worker
 from .access import Viewer
 from .errors import Conflict, InvalidInput
@@ -77,6 +77,9 @@ def give_role(child_id: str, worker: Worker, role: str, starts_on: date) -> Allo
     """Allocate ``role`` to ``worker`` from ``starts_on``, ending the current holder's allocation
     then (not committed). Conflict if the worker holds it already; InvalidInput naming ``from``
     for a handover dated before the current holder started."""
+    # Two handovers of one child at once would each end the same holder and both start: the
+    # child's row, locked first, makes the second wait and then see the first's allocation.
+    db.session.execute(select(Child.id).where(Child.id == child_id).with_for_update())
     held = db.session.scalars(
         select(Allocation).where(Allocation.child_id == child_id, Allocation.role == role, Allocation.ends_on.is_(None))
     ).all()

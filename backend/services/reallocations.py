@@ -15,14 +15,14 @@ from typing import Any
 from ..extensions import db
 from ..persistence.children import Child
 from ..persistence.people import Worker
-from .access import Viewer, can_oversee_team, visible_child
+from .access import Viewer, can_oversee_team, may_act_in, visible_child
 from .allocations import give_role, may_hold
 from .audit import note_change
 from .errors import InvalidInput, NotFound
 
 
 def move_child(viewer: Viewer, child_id: str, fields: dict[str, Any], today: date, route: str) -> dict[str, Any]:
-    child = managed_child(viewer, child_id, today)
+    child = managed_child(viewer, child_id, fields["role"], today)
     worker = managed_worker(viewer, fields["worker_id"])
     team_id = child.team_id or viewer.team_id
     if team_id is not None and worker.team_id != team_id:
@@ -41,13 +41,16 @@ def move_child(viewer: Viewer, child_id: str, fields: dict[str, Any], today: dat
     }
 
 
-def managed_child(viewer: Viewer, child_id: str, today: date) -> Child:
-    """The child, if the caller manages it: an admin any they see, a team manager one their team
-    holds (or, held by no team, one they see). NotFound otherwise, as for a made-up id."""
+def managed_child(viewer: Viewer, child_id: str, role: str, today: date) -> Child:
+    """The child, if the caller manages its ``role``: an admin any they see, a team manager one
+    their team holds (or, held by no team, in a role their team's workers hold: another team's
+    role is that team's manager's to move). NotFound otherwise, as for a made-up id."""
     child = visible_child(viewer, child_id, today)
     if viewer.is_admin:
         return child
-    if viewer.role == "team_manager" and (child.team_id is None or can_oversee_team(viewer, child.team_id)):
+    if viewer.role == "team_manager" and child.team_id is not None and can_oversee_team(viewer, child.team_id):
+        return child
+    if viewer.role == "team_manager" and child.team_id is None and may_act_in(viewer, child.id, (role,), today):
         return child
     raise NotFound(child_id)
 
