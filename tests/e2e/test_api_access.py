@@ -11,6 +11,7 @@ import base64
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from flask import Flask
 
 from backend.extensions import db
 from backend.persistence.children import Child, EpisodeRow, OverrideRow, VisitRow
+from backend.persistence.supervision import CoverRow
 from tests.support.plans import add_plan, plan_body
 from tests.support.routes import every_route
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
@@ -43,6 +45,7 @@ class Target:
     override: str  # a more frequent cadence its team manager agreed
     worker: str  # the child's social worker, whose caseload their manager reads
     mover: str  # another worker of the child's team, to move the child to
+    cover: str  # the spare worker's cover for the social worker, which their manager ends
 
 
 @dataclass
@@ -80,7 +83,18 @@ def add_target(app: Flask, team: str, social_worker: str, adviser: str) -> Targe
         override = db.session.scalar(db.select(OverrideRow.id).where(OverrideRow.child_id == child))
     plans = [add_plan(app, child, social_worker) for _ in range(2)]
     spare, mover = add_worker(app, "social_worker", team), add_worker(app, "social_worker", team)
-    return Target(child, episode, visit, team, spare, *plans, override, social_worker, mover)
+    with app.app_context():
+        cover = CoverRow(
+            absent_id=social_worker,
+            covering_id=spare,
+            starts_on=date(2027, 1, 4),
+            until=date(2027, 1, 8),
+            granted_by=social_worker,
+        )
+        db.session.add(cover)
+        db.session.commit()
+        cover_id = cover.id
+    return Target(child, episode, visit, team, spare, *plans, override, social_worker, mover, cover_id)
 
 
 def build_world(app: Flask) -> World:
@@ -121,6 +135,7 @@ def made_up(target: Target) -> Target:
         MADE_UP_ID,
         MADE_UP_ID,
         target.mover,
+        MADE_UP_ID,
     )
 
 
@@ -134,6 +149,15 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ("/api/teams/<team_id>/overview", "GET"): lambda t: (f"/api/teams/{t.team}/overview", None),
     ("/api/teams/<team_id>/overview.csv", "GET"): lambda t: (f"/api/teams/{t.team}/overview.csv", None),
     ("/api/workers/<worker_id>/caseload", "GET"): lambda t: (f"/api/workers/{t.worker}/caseload", None),
+    ("/api/workers/<worker_id>/cover", "GET"): lambda t: (f"/api/workers/{t.worker}/cover", None),
+    ("/api/workers/<worker_id>/cover", "POST"): lambda t: (
+        f"/api/workers/{t.worker}/cover",
+        {"worker_id": t.mover, "from": "2027-02-01", "until": "2027-02-05"},
+    ),
+    ("/api/workers/<worker_id>/cover/<cover_id>", "DELETE"): lambda t: (
+        f"/api/workers/{t.worker}/cover/{t.cover}",
+        None,
+    ),
     ("/api/children/<child_id>", "PATCH"): lambda t: (f"/api/children/{t.child}", {"name": "Changed Name"}),
     ("/api/children/<child_id>/episodes", "POST"): lambda t: (
         f"/api/children/{t.child}/episodes",
@@ -197,6 +221,9 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
         return {"PATCH": 200, "POST": 201}[method] if role in MANAGERS else 403
     if rule in ("/api/teams/<team_id>/overview", "/api/teams/<team_id>/overview.csv"):
         return 200 if role in MANAGERS else 404
+    if rule.startswith("/api/workers/<worker_id>/cover"):
+        # Cover for the child's social worker: granted, listed and ended by their manager or an admin.
+        return {"GET": 200, "POST": 201, "DELETE": 204}[method] if role in MANAGERS else 404
     if rule == "/api/workers/<worker_id>/caseload":
         # The child's social worker: their manager and admins read it; they themselves use /api/caseload.
         return 200 if role in MANAGERS else 404

@@ -166,6 +166,20 @@ DATE_WRITES = [
     ),
     DateWrite(
         "POST",
+        "/api/workers/<worker_id>/cover",
+        "from",
+        lambda w, d: {"worker_id": w.manager, "from": d, "until": LAST_STORED},
+        lambda w: f"/api/workers/{w.spare}/cover",
+    ),
+    DateWrite(
+        "POST",
+        "/api/workers/<worker_id>/cover",
+        "until",
+        lambda w, d: {"worker_id": w.manager, "from": FIRST_STORED, "until": d},
+        lambda w: f"/api/workers/{w.spare}/cover",
+    ),
+    DateWrite(
+        "POST",
         "/api/children/<child_id>/reallocation",
         "from",
         lambda w, d: {"worker_id": w.spare, "role": "social_worker", "from": d},
@@ -241,6 +255,7 @@ DATE_WRITES = [
 DATELESS_WRITES = {
     ("DELETE", "/api/plans/<uuid:plan_id>"),
     ("DELETE", "/api/visits/<uuid:visit_id>"),
+    ("DELETE", "/api/workers/<worker_id>/cover/<cover_id>"),
     ("PATCH", "/api/feeds/settings"),
     ("POST", "/api/feeds/token"),
     ("DELETE", "/api/feeds/token"),
