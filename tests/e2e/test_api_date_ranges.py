@@ -362,6 +362,9 @@ def assert_every_read_answers(app: Flask, world: World) -> None:
     for path in (
         "/api/caseload",
         f"/api/teams/{world.team}/overview",
+        f"/api/teams/{world.team}/overview.csv",
+        f"/api/workers/{world.spare}/caseload",
+        f"/api/workers/{world.spare}/cover",
         "/api/plans",
         f"/api/plans?child_id={world.child}",
         f"/api/children/{world.child}",
@@ -374,6 +377,7 @@ def assert_every_read_answers(app: Flask, world: World) -> None:
     assert token.status_code == 201, token.json
     feed = api.get(token.json["url"].removeprefix("http://localhost"))
     assert feed.status_code == 200 and feed.data.startswith(b"BEGIN:VCALENDAR")
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["send-reminders", "--now", "2026-12-01T08:05"])
-    assert result.exit_code == 0, result.output
+    for job in ("send-reminders", "send-escalations"):
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=[job, "--now", "2026-12-01T08:05"])
+        assert result.exit_code == 0, (job, result.output)
