@@ -262,7 +262,7 @@ export function renderChild(child, obligations, projections, visitsHref, checks 
     ),
     h('h2', {}, 'Last visits'),
     child.visits.length
-      ? h('ul', { class: 'past-visits' }, child.visits.slice(0, 5).map(renderPastVisit))
+      ? h('ul', { class: 'past-visits' }, lastVisits(child.visits).map(renderPastVisit))
       : h('p', {}, 'No visits recorded yet.'),
   ];
 }
@@ -297,8 +297,16 @@ function renderObligation(obligation, projected, attempted) {
 
 const REMOTE_CONTACTS = { phone: 'phone call', video: 'video call', text: 'text message' };
 
+// The five latest visits that count, then the withdrawn ones among them: never shown as the last visit.
+function lastVisits(visits) {
+  const counted = visits.filter((visit) => !visit.withdrawn_at).slice(0, 5);
+  const since = counted.length === 5 ? counted[4].date : '';
+  return [...counted, ...visits.filter((visit) => visit.withdrawn_at && visit.date >= since)];
+}
+
 function renderPastVisit(visit) {
   const seen = visit.child_seen ? (visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
+  if (visit.withdrawn_at) return h('li', { class: 'withdrawn' }, `${formatLongDate(visit.date)}: ${REMOTE_CONTACTS[visit.kind] || seen}, withdrawn: recorded in error`);
   // Keeping-in-touch contacts are history, but only contact in person counts as a visit.
   const remote = REMOTE_CONTACTS[visit.kind];
   if (remote) return h('li', { class: 'remote-contact' }, `${formatLongDate(visit.date)}: ${remote} (${roleWord(visit.role)}), does not count as a visit`);
