@@ -463,10 +463,16 @@ async function queuePlanAction(action) {
 
 function planAction(event) {
   const carerVisit = carerVisitOf(event.target, state.caseload?.carers || [], render.localIsoDate());
-  if (carerVisit) return queuePlanAction(carerVisit);
+  if (carerVisit) return confirmCarerVisit(carerVisit);
   const button = event.target.closest('button[data-action]');
   const actions = { record: recordVisit, household: recordHouseholdVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
   if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
+}
+
+// Recorded as today's in one tap otherwise: asked first, so a mistaken tap records nothing.
+async function confirmCarerVisit(action) {
+  const what = `${action.label.reference}: ${action.body.unannounced ? 'an unannounced' : 'a supervisory'} visit today.`;
+  if (await visits.confirm('Record this carer visit?', what, 'Record it', 'Cancel')) await queuePlanAction(action);
 }
 
 async function showPlanAnswer() {

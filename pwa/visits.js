@@ -181,22 +181,26 @@ export async function askForVisit(obligation, { date = null, title = 'Record a v
 export async function askForHouseholdVisit(group) {
   const today = render.localIsoDate();
   Object.assign($('household-date'), { value: today, max: today });
-  const box = (name, index, words, checked) => [
-    render.h('input', { type: 'checkbox', id: `hh-${name}-${index}`, checked }),
-    render.h('label', { for: `hh-${name}-${index}` }, words),
-  ];
+  // A row each, the whole row the target: a tap beside one box never lands on another.
+  const box = (name, index, words, checked) =>
+    render.h('div', { class: 'check-row' }, render.h('input', { type: 'checkbox', id: `hh-${name}-${index}`, checked }), render.h('label', { for: `hh-${name}-${index}` }, words));
   $('household-children').replaceChildren(
     ...group.items.map((item, index) =>
       render.h(
         'fieldset',
-        { class: 'check-row' },
+        { class: 'household-child' },
         render.h('legend', {}, `${item.reference} · ${item.initials}`),
-        ...box('seen', index, 'Seen', true),
-        ...box('alone', index, 'Seen alone', false),
-        ...box('bedroom', index, 'Bedroom seen', false),
+        box('seen', index, 'Seen', true),
+        box('alone', index, 'Seen alone', false),
+        box('bedroom', index, 'Bedroom seen', false),
       ),
     ),
   );
+  // Not seen cannot be seen alone: unticking "Seen" clears and locks "Seen alone".
+  $('household-children').onchange = ({ target }) => {
+    const alone = target.id.startsWith('hh-seen-') && $(target.id.replace('seen', 'alone'));
+    if (alone) Object.assign(alone, { disabled: !target.checked, checked: alone.checked && target.checked });
+  };
   if ((await ask($('household-dialog'))) !== 'save') return null;
   const checked = (name, index) => $(`hh-${name}-${index}`).checked;
   const children = group.items.map((item, index) => ({

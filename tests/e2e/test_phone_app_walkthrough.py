@@ -3,6 +3,7 @@ over child pages under poor signal, and the new screens in dark mode. Debian's c
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -10,13 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Page
+from sqlalchemy import update
 
 from backend.clock import today_in_london
+from backend.extensions import db
+from backend.persistence.children import Child
 from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import PHONE, wait_until
-from tests.e2e.phone import sign_in
+from tests.e2e.phone import outbox, sign_in
 from tests.e2e.test_phone_app import Site, World, seed
+from tests.support.carers import add_carer
 from tests.support.database import empty_tables
 
 pytestmark = pytest.mark.browser
@@ -125,3 +130,116 @@ def test_keeping_child_pages_offline_stops_at_the_first_failed_or_hanging_read(
     finally:
         signal.release.set()
         site.app.wsgi_app = signal.wsgi_app  # type: ignore[method-assign]
+
+
+# ---- the new screens and dialogs: axe, target sizes, reflow at 200% zoom, dark mode ------
+
+# Buttons, links and selects smaller than 44x44 px, and checkboxes whose label (the tap target
+# beside a 28 px box) is; only what is on screen.
+SMALL_TARGETS = """
+(root) => [...document.querySelector(root).querySelectorAll('button, a, select, input')]
+  .filter((element) => element.offsetParent || element.closest('dialog[open]'))
+  .map((element) => {
+    // A worker's row is one link (its ::after covers the row).
+    const target = element.type === 'checkbox' ? element.labels[0] : element.closest('.worker-load') || element;
+    const box = target.getBoundingClientRect();
+    return [element.id || element.textContent.trim(), Math.round(box.width), Math.round(box.height)];
+  })
+  .filter(([, width, height]) => width > 0 && (width < 44 || height < 44))
+"""
+
+WIDER_THAN = """
+(width) => [...document.querySelectorAll('#main *, dialog[open] *')]
+  .filter((element) => element.getClientRects().length && element.getBoundingClientRect().right > width + 1)
+  .map((element) => `${element.tagName}.${element.className}#${element.id}`)
+  .slice(0, 10)
+"""
+
+
+def axe_violations(page: Page, root: str = "document") -> list[tuple[str, list[Any]]]:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed in tests/js (scripts/test installs it)")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")  # over DevTools: the CSP does not apply
+    result = page.evaluate(
+        f"axe.run({root}).then((r) => r.violations.map((v) => [v.id, v.nodes.map((n) => n.target)]))"
+    )
+    return [tuple(violation) for violation in result]
+
+
+def reflows(page: Page) -> list[str]:
+    """What reaches past the screen at 390 px and at 200% zoom (195 CSS px); nothing should."""
+    wide = []
+    for width in (PHONE["width"], PHONE["width"] // 2):
+        page.set_viewport_size({"width": width, "height": PHONE["height"] // (PHONE["width"] // width)})
+        page.wait_for_timeout(100)
+        wide += [f"{width}: {what}" for what in page.evaluate(WIDER_THAN, width)]
+    page.set_viewport_size(PHONE)
+    return wide
+
+
+@pytest.fixture
+def doorstep(site: Site, world: World) -> World:
+    """Two siblings in one household, a carer the worker supervises, deadlines for C-0004."""
+    with site.app.app_context():
+        siblings = [world.children["C-0001"], world.children["C-0002"]]
+        db.session.execute(update(Child).where(Child.id.in_(siblings)).values(household="F-1021"))
+        db.session.commit()
+    add_carer(site.app, supervising_worker_id=world.worker_id, approved=today_in_london() - timedelta(days=20))
+    return world
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_household_dialog_carers_and_deadlines_pass_axe_fit_the_phone_and_have_large_targets(
+    context: BrowserContext, site: Site, doorstep: World, scheme: str
+) -> None:
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+    sign_in(page, site.url, doorstep.worker_email)
+    page.wait_for_selector("section.households")
+    page.wait_for_selector("#group-carers")
+    found: dict[str, Any] = {"list": axe_violations(page), "list reflow": reflows(page)}
+    found["list targets"] = page.evaluate(SMALL_TARGETS, "#visit-groups")
+    page.click("#group-carers + ul button[data-carer-action=false]")  # a mistaken tap is asked about
+    page.wait_for_selector("#confirm-dialog[open]")
+    found["carer confirm"] = axe_violations(page)
+    page.click("#confirm-no")
+    page.wait_for_timeout(300)
+    assert outbox(page) == []
+    page.click("section.households button[data-action=household]")
+    page.wait_for_selector("#household-dialog[open]")
+    found["household dialog"] = axe_violations(page)
+    found["household targets"] = page.evaluate(SMALL_TARGETS, "#household-dialog")
+    found["household reflow"] = reflows(page)
+    page.check("#hh-alone-1")
+    page.click("label[for=hh-seen-1]")  # a mistaken "not seen" takes "seen alone" with it
+    assert page.is_disabled("#hh-alone-1") and not page.is_checked("#hh-alone-1")
+    page.click("label[for=hh-seen-1]")
+    assert page.is_enabled("#hh-alone-1")
+    page.click("#household-dialog button[value=save]")
+    page.wait_for_selector("#save-note:not([hidden])")
+    wait_until(lambda: not outbox(page), page=page, what="the household visit sent")
+    page.click(f'li.visit[data-child-id="{doorstep.children["C-0001"]}"] a')
+    page.wait_for_selector("ul.practice-checks li")  # seen, not alone nor the bedroom
+    found["child page with checks"] = axe_violations(page)
+    page.click("nav a[data-route=visits]")
+    page.click(f'li.visit[data-child-id="{doorstep.children["C-0004"]}"] a')
+    page.wait_for_selector("ul.deadlines li")
+    found["child page with deadlines"] = axe_violations(page)
+    found["child reflow"] = reflows(page)
+    assert found == {key: [] for key in found}, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_team_screens_pass_axe_in_light_and_dark(
+    context: BrowserContext, site: Site, world: World, scheme: str
+) -> None:
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+    sign_in(page, site.url, world.manager_email)
+    found: dict[str, Any] = {"team": axe_violations(page), "team targets": page.evaluate(SMALL_TARGETS, "#main")}
+    page.click("#team-content .workers a:text-is('Sam Patel')")
+    page.wait_for_selector("#team-content h1:text-is('Sam Patel')")
+    found["worker"] = axe_violations(page)
+    found["worker targets"] = page.evaluate(SMALL_TARGETS, "#main")
+    assert found == {key: [] for key in found}, json.dumps(found, indent=1)
