@@ -1,10 +1,9 @@
-// The only module that knows the server's URLs. Works in the page and in the service worker
-// (no DOM here), so the worker's Background Sync replay sends exactly what the page would.
+// The only module that knows the server's URLs; no DOM, so the service worker shares it.
 
 export const API_PREFIX = '/api/';
-// Header the service worker adds to a response it served from its cache: when it was stored.
+// Set by the service worker on an answer from its cache: when it was stored.
 export const FROM_CACHE_HEADER = 'X-From-Cache';
-// The service worker's cache of API answers (child data): emptied on sign-out and on any 401.
+// Child data: emptied on sign-out and any 401.
 export const DATA_CACHE = 'api-data';
 
 let csrfToken = null;
@@ -16,7 +15,6 @@ export class ApiError extends Error {
     this.problem = problem || {};
   }
 
-  // "field: message" lines from a problem's errors, for showing the worker what to fix.
   fieldMessages() {
     const errors = this.problem.errors || {};
     return Object.entries(errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`);
@@ -34,10 +32,9 @@ async function readBody(response) {
   return type.includes('json') ? response.json() : null;
 }
 
-// A read that gets no answer within this long is given up (lie-fi: requests that hang).
+// Lie-fi: a read that hangs is given up after this long (TimedOut, not an ApiError).
 export const READ_TIME_LIMIT_MS = 10_000;
 
-// Thrown when a read was given up after READ_TIME_LIMIT_MS; like a network error, not an ApiError.
 export class TimedOut extends Error {}
 
 async function request(method, path, body) {
@@ -71,7 +68,6 @@ function remember(session) {
   return session;
 }
 
-// A session saved on the phone, used until the server is heard from again.
 export function useSavedSession(session) {
   remember(session);
 }
@@ -80,13 +76,11 @@ export function forgetSession() {
   csrfToken = null;
 }
 
-// GET /api/session: the signed-in worker, or an ApiError with status 401.
 export async function getSession() {
   const { body, storedAt } = await request('GET', `${API_PREFIX}session`);
   return { ...remember(body), storedAt };
 }
 
-// GET /api/session/providers: whether passwords and the organisation's sign-in are on.
 export async function signInOptions() {
   return (await request('GET', `${API_PREFIX}session/providers`)).body;
 }
@@ -102,10 +96,6 @@ export async function signOut() {
   } finally {
     csrfToken = null;
   }
-}
-
-export function hasSession() {
-  return csrfToken !== null;
 }
 
 export function getCaseload() {
@@ -149,42 +139,35 @@ export function getTeams() {
   return request('GET', `${API_PREFIX}teams`);
 }
 
-// GET /api/children?q=: children whose reference holds q or whose initials are q.
 export function findChildren(q) {
   return request('GET', `${API_PREFIX}children?${new URLSearchParams({ q })}`);
 }
 
-// PUT /api/visits/<uuid>: 201 created, 200 identical replay; anything else throws ApiError.
+// Writes by client UUID: a replay answers 200 (PUT) or 204 (DELETE) again.
 export function putVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`, visit);
 }
 
-// PUT /api/household-visits/<uuid>: one visit per child, 201 created, 200 replayed.
 export function putHouseholdVisit(visitId, body) {
   return request('PUT', `${API_PREFIX}household-visits/${encodeURIComponent(visitId)}`, body);
 }
 
-// PUT /api/carer-visits/<uuid>: a visit to a carer, replayed safely as a visit to a child is.
 export function putCarerVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}carer-visits/${encodeURIComponent(visitId)}`, visit);
 }
 
-// DELETE /api/visits/<uuid>: 204 withdrawn as recorded in error (also when it already was).
 export function withdrawVisit(visitId) {
   return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);
 }
 
-// PUT /api/plans/<uuid>: 201 created, 200 moved or replayed; the plan with on_time and warnings.
 export function putPlan(planId, plan) {
   return request('PUT', `${API_PREFIX}plans/${encodeURIComponent(planId)}`, plan);
 }
 
-// DELETE /api/plans/<uuid>: 204, also when already cancelled.
 export function deletePlan(planId) {
   return request('DELETE', `${API_PREFIX}plans/${encodeURIComponent(planId)}`);
 }
 
-// POST /api/plans/<uuid>/complete: records the plan's visit (idempotent by the visit's id).
 export function completePlan(planId, completion) {
   return request('POST', `${API_PREFIX}plans/${encodeURIComponent(planId)}/complete`, completion);
 }
@@ -214,14 +197,12 @@ export function sendTestPush() {
   return request('POST', `${API_PREFIX}push/test`, {});
 }
 
-// POST /api/feeds/token -> {url, webcal_url}; calling it again rotates the link.
-// kind 'team': a team manager's feed of the team's overdue and due-today visits.
+// Calling it again rotates the link; kind 'team': a team manager's feed.
 export async function createFeedLink(kind = 'worker') {
   const { body } = await request('POST', `${API_PREFIX}feeds/token`, { kind });
   return body;
 }
 
-// GET/PUT /api/push/preferences: when reminders come (lead_working_days, slot_time, plan_lead_minutes...).
 export async function getReminderPreferences() {
   return (await request('GET', `${API_PREFIX}push/preferences`)).body;
 }
@@ -230,7 +211,6 @@ export async function putReminderPreferences(changes) {
   return (await request('PUT', `${API_PREFIX}push/preferences`, changes)).body;
 }
 
-// GET /api/feeds/settings: `active_feeds` names the kinds with a live link.
 export async function getFeedSettings() {
   const { body } = await request('GET', `${API_PREFIX}feeds/settings`);
   return body;
@@ -240,7 +220,7 @@ export function deleteFeedLink() {
   return request('DELETE', `${API_PREFIX}feeds/token`);
 }
 
-// In-app routes (paths the server answers with the app shell), for links and notifications.
+// In-app paths (the server answers them with the shell).
 export const routes = {
   visits: () => '/',
   child: (childId) => `/children/${encodeURIComponent(childId)}`,

@@ -13,11 +13,10 @@ const REPLAY_INTERVAL_MS = 60_000;
 const SCREENS = ['sign-in', 'visits', 'child', 'settings', 'team'];
 const MANAGER_ROLES = ['team_manager', 'admin'];
 const PENDING_SIGN_OUT = 'pending_sign_out';
-// The phone's own copy of the session and the list (meta store).
 const SAVED_SESSION = 'session';
 const SAVED_CASELOAD = 'caseload';
 
-// storedAt: when the list shown was saved (null: fresh); refreshProblem: why a refresh gave up.
+// storedAt: when the list shown was saved (null: fresh).
 const state = {
   session: null,
   caseload: null,
@@ -111,8 +110,7 @@ function showSignIn({ focus = false } = {}) {
   offerOrganisation();
 }
 
-// The organisation's button (a navigation to its identity provider), when configured; a refused
-// sign-in there comes back as /sign-in?problem=<status>.
+// A refused organisation sign-in comes back as /sign-in?problem=<status>.
 const ORGANISATION_PROBLEMS = {
   401: 'Signing in with your organisation did not complete. Try again.',
   403: 'Your organisation account has no access here. Ask your administrator.',
@@ -181,8 +179,7 @@ async function sessionEnded() {
   showSignIn({ focus: true });
 }
 
-// Everything about children on this phone goes; the outbox stays, but for the entries of
-// `discardOutboxOf` when that worker chose to discard theirs.
+// The outbox stays, but for the entries of `discardOutboxOf`.
 async function clearChildData({ discardOutboxOf = null } = {}) {
   await outbox.forgetChildData();
   if (discardOutboxOf) await outbox.discardAllOf(discardOutboxOf);
@@ -222,11 +219,11 @@ async function signOut() {
 function renderVisits() {
   visits.renderVisitsScreen({ ...state, workerId: state.session?.worker.id });
   updateSyncStatus();
-  // For the performance budget (list on screen within 500 ms of navigation, whatever the network).
+  // For the performance budget (docs/phone-app.md).
   if (state.caseload && !performance.getEntriesByName('list-painted').length) performance.mark('list-painted');
 }
 
-// The signed-in worker's own entries; another worker's kept entries are never shown or sent.
+// Another worker's kept entries are never shown or sent.
 async function refreshEntries() {
   state.allEntries = await outbox.listEntries();
   const mine = (entry) => state.session && entry.worker_id === state.session.worker.id;
@@ -250,7 +247,7 @@ async function loadCaseload() {
   try {
     const { body, storedAt } = await api.getCaseload();
     if (!state.session) return; // signed out meanwhile: keep nothing
-    // An unchanged list is not rebuilt: rebuilding would move focus and scroll under the worker.
+    // An unchanged list is not rebuilt: that would move focus and scroll.
     changed = JSON.stringify([body, storedAt]) !== JSON.stringify([state.caseload, state.storedAt]);
     const problem = storedAt && navigator.onLine ? 'Could not reach the server' : null;
     Object.assign(state, { caseload: body, storedAt, loadFailed: false, refreshProblem: problem });
@@ -272,7 +269,7 @@ async function loadCaseload() {
   if (!state.storedAt && !state.loadFailed) keepPagesOffline();
 }
 
-// Behind the list, never awaited: the child pages of a fresh list, saved for offline use.
+// Never awaited: behind the list.
 function keepPagesOffline() {
   const workerId = state.session.worker.id;
   pages.keepChildPagesOffline(state.caseload.obligations, () => state.session?.worker.id === workerId).catch(() => undefined);
@@ -283,7 +280,6 @@ function updateSyncStatus() {
   $('sync-status').dataset.online = String(navigator.onLine);
 }
 
-// Send the outbox, then fetch the list again so it reflects what the server now holds.
 function hasUnsent() {
   return state.entries.some((entry) => entry.state !== 'rejected');
 }
@@ -336,7 +332,6 @@ async function requestBackgroundSync() {
 
 // ---- recording a visit
 
-// From a row of the list, or the child page's button (which carries child and role itself).
 async function recordVisit(button) {
   const { childId, role } = button.dataset.childId ? button.dataset : button.closest('li.visit').dataset;
   const obligation = state.caseload?.obligations.find((item) => item.child_id === childId && item.role === role);
@@ -354,7 +349,6 @@ async function recordVisit(button) {
   if (routeOf(location.pathname).screen === 'child') route();
 }
 
-// One visit to a household's children from the list's Households section.
 async function recordHouseholdVisit(button) {
   const group = visits.households(state.caseload?.obligations || [])[Number(button.dataset.index)];
   const body = group && (await visits.askForHouseholdVisit(group));
@@ -447,7 +441,6 @@ async function withdrawSent(button) {
 
 // ---- planning contacts
 
-// The caseload obligation a plan button is about (list and child page carry child and role).
 function obligationOfRow(button) {
   const { childId, role } = button.dataset;
   const found = state.caseload?.obligations.find((item) => item.child_id === childId && item.role === role);
@@ -459,7 +452,6 @@ function planLabel(obligation) {
   return { reference: obligation.reference, initials: obligation.initials, child_id: obligation.child_id, role: obligation.role };
 }
 
-// Queue the action like a visit, send it when online, and say what the server made of a plan.
 async function queuePlanAction(action) {
   await outbox.deleteMeta('last_plan_answer');
   await outbox.addPlanAction({ ...action, workerId: state.session.worker.id });
@@ -471,13 +463,18 @@ async function queuePlanAction(action) {
 
 function planAction(event) {
   const carerVisit = carerVisitOf(event.target, state.caseload?.carers || [], render.localIsoDate());
-  if (carerVisit) return queuePlanAction(carerVisit);
+  if (carerVisit) return confirmCarerVisit(carerVisit);
   const button = event.target.closest('button[data-action]');
   const actions = { record: recordVisit, household: recordHouseholdVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
   if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
 }
 
-// The server's verdict on the last plan sent (on time or late, bank holiday, school hours).
+// Recorded as today's in one tap otherwise: asked first, so a mistaken tap records nothing.
+async function confirmCarerVisit(action) {
+  const what = `${action.label.reference}: ${action.body.unannounced ? 'an unannounced' : 'a supervisory'} visit today.`;
+  if (await visits.confirm('Record this carer visit?', what, 'Record it', 'Cancel')) await queuePlanAction(action);
+}
+
 async function showPlanAnswer() {
   const answer = await outbox.getMeta('last_plan_answer');
   $('plan-answer').hidden = !answer;
@@ -502,8 +499,7 @@ async function cancelPlan(button) {
   await queuePlanAction({ type: 'cancel_plan', planId: button.dataset.planId, label: planLabel(obligationOfRow(button)) });
 }
 
-// The record dialog, dated the plan's day when it has passed (today, if the plan was for later):
-// child seen or no access, as for any visit.
+// Dated the plan's day when it has passed, else today.
 async function completeFromPlan(button) {
   const obligation = obligationOfRow(button);
   const today = render.localIsoDate();
@@ -525,7 +521,6 @@ async function discardEntry(button) {
 
 // ---- child and team pages
 
-// Child and team pages: loaded on each visit, network-first through the service worker.
 async function showPage(screen, title, build, focus) {
   const content = $(`${screen}-content`);
   showScreen(screen, title, { focus: false });
@@ -569,8 +564,7 @@ function bindEvents() {
   });
   $('visit-search').addEventListener('input', () => visits.applyFilters(state.filter));
   window.addEventListener('online', () => (state.session ? syncNow() : finishPendingSignOut()));
-  // The first visit's reads happen before the new service worker controls the page: read
-  // again through it, so the list is there the first time the phone is offline.
+  // First reads bypassed the new service worker: read again through it, to have them offline.
   navigator.serviceWorker?.addEventListener('controllerchange', () => navigator.onLine && syncNow());
   window.addEventListener('offline', updateSyncStatus);
   navigator.serviceWorker?.addEventListener('message', (event) => {
@@ -603,7 +597,6 @@ async function finishPendingSignOut(attempt = 0) {
   await outbox.deleteMeta(PENDING_SIGN_OUT);
 }
 
-// No saved session on the phone: ask the server, within the time limit.
 async function loadSession() {
   try {
     return await api.getSession();

@@ -1,5 +1,4 @@
-// Carers the worker supervises (GET /api/caseload's `carers`): their visits due, and recording
-// a visit, announced or unannounced, today, through the outbox like any other change.
+// Carers the worker supervises (the caseload's `carers`): visits due, recorded through the outbox.
 
 import { formatDate, h, statusBadge } from './render.js';
 

@@ -1,24 +1,20 @@
-// The outbox: visits, withdrawals and plan actions, kept in IndexedDB until the server has them
-// and sent in order. Client UUIDs make a resend harmless (idempotent PUT, DELETE, completion).
-// An entry leaves only on a 2xx or the worker's own discard. Used by the page and the worker.
+// The outbox (IndexedDB): changes sent in order, leaving only on a 2xx or the worker's discard.
+// Client UUIDs make a resend harmless. Used by the page and the service worker.
 
 import { ApiError, completePlan, deletePlan, getSession, putCarerVisit, putHouseholdVisit, putPlan, putVisit, withdrawVisit } from './api.js';
 
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
 const OUTBOX = 'outbox';
-// Small non-outbox facts (the worker signed in on this phone, their session and saved list,
-// last sync time): wiped on sign-out and whenever the server says the session has ended.
+// Small facts (worker, session, saved list, last sync): wiped on sign-out and any 401.
 const META = 'meta';
-// The worker signed in on this phone; absent once signed out. Nothing is sent without it.
+// Absent once signed out: nothing is sent without it.
 export const WORKER_KEY = 'worker_id';
-// The last entries the server accepted, so the worker sees they arrived.
 const SENT_LOG = 'sent_log';
 const SENT_LOG_LENGTH = 10;
 export const SYNC_TAG = 'outbox';
 
-// Entry states: 'pending' (will be sent), 'rejected' (the server said no: the worker decides),
-// 'needs_sign_in' (session expired: sent after signing in again).
+// Entry states: 'pending', 'rejected' (the worker decides), 'needs_sign_in'.
 const REJECTIONS = {
   409: 'This visit was already saved with different details. Check the child’s page; if this copy is wrong, discard it.',
   422: 'The server could not accept this visit. Fix what is named below and record it again, then discard this copy.',
@@ -70,31 +66,25 @@ export function listEntries() {
   );
 }
 
-// Store a visit for sending. `label` holds what the list shows while it waits (reference,
-// initials, plan label): the least the worker needs to recognise it.
-// `kind`: null (in person) or a call or text, which is recorded but never moves a due date.
+// `label`: the least the list needs to show it; `kind`: null (in person), or a call or text.
 export function addVisit({ childId, date, role, childSeen, seenAlone, kind = null, workerId, label }) {
   const visit = { child_id: childId, date, role, child_seen: childSeen, seen_alone: childSeen && seenAlone, kind };
   return queue({ visit }, workerId, label);
 }
 
-// Store a plan action: 'plan' (PUT: make or move), 'cancel_plan' (DELETE) or 'complete_plan'
-// (POST .../complete, recording the visit). Its entry id is its own: one plan can be moved twice.
+// type 'plan', 'cancel_plan' or 'complete_plan'; its own entry id: a plan can move twice.
 export function addPlanAction({ type, planId, body, workerId, label }) {
   return queue({ type, plan_id: planId, body: body ?? null }, workerId, label);
 }
 
-// One visit to a household: the body of PUT /api/household-visits/<uuid>, each child answered.
 export function addHouseholdVisit({ body, workerId, label }) {
   return queue({ type: 'household_visit', body }, workerId, label);
 }
 
-// Withdraw a visit the server already has, as recorded in error (DELETE /api/visits/<uuid>).
 export function addWithdrawal({ visitId, workerId, label }) {
   return queue({ type: 'withdraw_visit', visit_id: visitId }, workerId, label);
 }
 
-// One new pending entry: what it asks of the server, and who queued it and how to show it.
 async function queue(request, workerId, label) {
   const entry = {
     id: crypto.randomUUID(),
@@ -109,11 +99,9 @@ async function queue(request, workerId, label) {
   return entry;
 }
 
-// What one entry asks of the server.
 async function send(entry) {
   if (entry.type === 'plan') {
     const { body } = await putPlan(entry.plan_id, entry.body);
-    // The server's verdict (on time, warnings), for the app to show once it has synced.
     await setMeta('last_plan_answer', body);
   } else if (entry.type === 'cancel_plan') {
     await deletePlan(entry.plan_id);
@@ -136,7 +124,6 @@ async function logSent(entry) {
   await setMeta(SENT_LOG, [sent, ...log].slice(0, SENT_LOG_LENGTH));
 }
 
-// Entries the server has accepted lately, newest first.
 export async function sentEntries() {
   return (await getMeta(SENT_LOG)) || [];
 }
@@ -172,7 +159,6 @@ export function clearMeta() {
   return run(META, 'readwrite', (store) => store.clear());
 }
 
-// Every cache but the shell's, and the meta store (sign-out, any 401; page and worker).
 export async function forgetChildData() {
   const names = await caches.keys();
   await Promise.all(names.filter((name) => !name.startsWith('shell-')).map((name) => caches.delete(name)));
@@ -192,7 +178,6 @@ function rejection(error, entry) {
   };
 }
 
-// Send one entry. Returns 'sent', 'rejected', 'needs_sign_in' or 'retry'.
 async function sendEntry(entry) {
   try {
     await send(entry);
@@ -210,7 +195,7 @@ async function sendEntry(entry) {
   }
 }
 
-// The signed-in worker's id; null when the session has expired; undefined when unreachable.
+// null: the session has ended; undefined: unreachable.
 async function currentWorkerId() {
   try {
     return (await getSession()).worker.id;
@@ -223,8 +208,7 @@ async function currentWorkerId() {
 
 async function replayEntries() {
   const outcome = { sent: 0, rejected: 0, needsSignIn: 0, retry: 0, otherAccount: 0 };
-  // Only the worker signed in on this phone, and only their own entries: a kept entry waits
-  // for its worker to sign in again, even while the server session outlives a sign-out.
+  // Only the phone's worker's entries: a kept entry waits for its worker to sign in again.
   const phoneWorker = await getMeta(WORKER_KEY);
   const entries = (await listEntries()).filter((entry) => entry.state !== 'rejected' && entry.worker_id === phoneWorker);
   if (!phoneWorker || entries.length === 0) return outcome;
@@ -246,8 +230,7 @@ async function replayEntries() {
   return outcome;
 }
 
-// Send every sendable entry once. One replay at a time across the page and the service worker
-// (Web Locks), although the server's idempotent PUT would make overlapping replays harmless.
+// One replay at a time across the page and the service worker.
 export function replay() {
   if (self.navigator?.locks) {
     return navigator.locks.request('outbox-replay', replayEntries);
@@ -255,14 +238,12 @@ export function replay() {
   return replayEntries();
 }
 
-// The session has ended: pending entries wait for their worker to sign in again.
 export async function parkForSignIn() {
   for (const entry of await listEntries()) {
     if (entry.state === 'pending') await saveEntry({ ...entry, state: 'needs_sign_in' });
   }
 }
 
-// After signing in again, entries parked for sign-in become pending again.
 export async function resumeAfterSignIn() {
   for (const entry of await listEntries()) {
     if (entry.state === 'needs_sign_in') await saveEntry({ ...entry, state: 'pending' });

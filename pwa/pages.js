@@ -1,11 +1,11 @@
-// The child and team pages: fetch what each needs and build it. Errors are thrown to the caller.
+// The child page: its reads, and keeping the caseload's pages offline. Errors go to the caller.
 
 import * as api from './api.js';
 import { getMeta, setMeta } from './outbox.js';
 import * as plans from './plans.js';
 import * as render from './render.js';
 
-// Every read a child page makes: the page and the offline copy (keepChildPagesOffline) share it.
+// Every read a child page makes, shared with keepChildPagesOffline.
 function childReads(childId) {
   return [api.getChild(childId), api.getChildObligations(childId), api.getProjections(childId), api.getChildPlans(childId), api.getChildDeadlines(childId)];
 }
@@ -55,16 +55,14 @@ function errorMessage(error) {
 
 // ---- child pages kept for offline use
 
-// Which children's pages are saved, with what their list rows said then (meta store: wiped on sign-out).
+// Saved pages, with what their list rows said then.
 const KEPT_PAGES = 'kept_pages';
 // A saved page is read again when its rows change, or after a day (history, allocations).
 const KEEP_FOR_MS = 24 * 60 * 60 * 1000;
 let keeping = null;
 
-// Read each child page of the caseload through the service worker, which stores the answers,
-// so the page opens offline. Each read is audited as any read of the child (docs/phone-app.md);
-// only new or changed children, or a day-old copy, are read again. Children no longer on the
-// caseload lose their saved pages. `signedIn()` is asked between children: signed out, stop.
+// Read each child page through the service worker so it opens offline (audited as any read):
+// only new, changed or day-old ones; stop once `signedIn()` is false. See docs/phone-app.md.
 export function keepChildPagesOffline(obligations, signedIn) {
   if (!navigator.serviceWorker?.controller) return Promise.resolve(); // nothing would be stored
   keeping ??= keepPages(obligations, signedIn).finally(() => {

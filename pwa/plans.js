@@ -1,5 +1,4 @@
-// Planning a contact: the plan dialog, its at-once check against plan_by, and how plans read
-// in the list and on the child page. State in, DOM out, no network.
+// Planning a contact: the dialog, its at-once check against plan_by, and plans in rows and pages.
 
 import { formatDate, h, localIsoDate } from './render.js';
 
@@ -19,8 +18,7 @@ export function localTime(startsAt) {
   return startsAt.slice(11, 16);
 }
 
-// What the phone can tell before the server answers: on or before plan_by, weekend, not in person.
-// Bank holidays and school hours come back with the server's warnings once the plan has synced.
+// Before the server answers (bank holidays, school hours): plan_by, weekend, not in person.
 export function quickCheck(obligation, date, kind) {
   const lines = [];
   const onTime = !obligation || date <= obligation.plan_by;
@@ -37,8 +35,7 @@ function showCheck(obligation) {
   $('plan-check').dataset.onTime = String(onTime);
 }
 
-// The plan dialog, filled from `existing` when moving a plan; `ask` shows it (visits.ask).
-// Resolves with the request body, or null when cancelled.
+// Filled from `existing` when moving a plan; null when cancelled.
 export async function askForPlan(ask, obligation, existing = null) {
   $('plan-child').textContent = `${obligation.reference} · ${obligation.initials}, due ${formatDate(obligation.due)} (plan by ${formatDate(obligation.plan_by)})`;
   const today = localIsoDate();
@@ -64,7 +61,6 @@ export async function askForPlan(ask, obligation, existing = null) {
   };
 }
 
-// The list row's line about the next plan, or about a plan still waiting in the outbox.
 export function planLine(obligation, waiting) {
   if (waiting) {
     const body = waiting.body;
@@ -78,8 +74,7 @@ export function planLine(obligation, waiting) {
   return h('p', { class: `plan-line ${plan.on_time ? 'on-time' : 'late'}` }, `Planned ${formatDate(plan.date)} ${localTime(plan.starts_at)}: ${KIND_WORDS[plan.kind] || plan.kind} (${plan.on_time ? 'on time' : 'late'})`);
 }
 
-// The buttons under a row: plan, or move, cancel and record the visit from the plan in one tap.
-// Each carries the child, role and plan it is about, so the list and the child page share handlers.
+// Buttons carry child, role and plan, so the list and the child page share handlers.
 export function planButtons(obligation, name) {
   const about = { childId: obligation.child_id, role: obligation.role };
   const plan = obligation.next_plan;
@@ -112,7 +107,6 @@ export function renderPlan(plan, workerId) {
   );
 }
 
-// "Plan a contact" under each of the child's due visits the worker holds.
 export function planButtonFor(childId, obligation) {
   return h('button', { type: 'button', class: 'secondary', dataset: { action: 'plan', childId, role: obligation.role } }, 'Plan a contact');
 }

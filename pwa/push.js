@@ -1,5 +1,4 @@
-// Reminders on this device: notification permission, the push subscription, and telling the
-// server about it. Used by the page and by the service worker (on 'pushsubscriptionchange').
+// Reminders on this device: permission, push subscription, the server told. Page and worker.
 
 import { deletePushSubscription, getPushPublicKey, registerPushSubscription, sendTestPush } from './api.js';
 
@@ -49,8 +48,7 @@ export async function disableReminders(registration) {
   return 'off';
 }
 
-// Tell the server about this device again on every start: some push services keep answering
-// for an endpoint that no longer delivers, and the server may have dropped it after a 404/410.
+// On every start: the server may have dropped the endpoint after a 404/410.
 export async function reRegister(registration) {
   if (!isSupported() || Notification.permission !== 'granted') return false;
   const subscription = await registration.pushManager.getSubscription();
@@ -59,8 +57,7 @@ export async function reRegister(registration) {
   return true;
 }
 
-// The browser replaced or expired the subscription: make a new one with the same key and tell
-// the server, dropping the old endpoint. Called from the service worker.
+// The browser replaced or expired the subscription (from the service worker).
 export async function resubscribe(registration, oldSubscription) {
   const key = await getPushPublicKey();
   const subscription = await registration.pushManager.subscribe({

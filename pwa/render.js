@@ -1,5 +1,4 @@
-// Building DOM from API data. No network and no state here: data in, nodes out. Text always
-// goes in through textContent (never innerHTML), so nothing from the server can become markup.
+// DOM from API data, no network: text only through textContent, so nothing becomes markup.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -74,7 +73,6 @@ export function formatAge(when, now = Date.now()) {
   return `${Math.round(hours / 24)} days ago`;
 }
 
-// The phone's own calendar date, for the default visit date.
 export function localIsoDate(now = new Date()) {
   const pad = (number) => String(number).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
@@ -92,8 +90,7 @@ function cpFirst(obligations) {
   return [...obligations].sort((a, b) => a.due.localeCompare(b.due) || rank(a) - rank(b));
 }
 
-// Today's and overdue visits, then the rest of this week (to Sunday), then later. The API's
-// order (soonest first) is kept inside and across groups, because the groups are date ranges.
+// Today and overdue, the rest of this week (to Sunday), later; the API's order is kept.
 export function groupObligations(obligations, asOf) {
   const sunday = addDays(asOf, (7 - isoToDate(asOf).getUTCDay()) % 7);
   const groups = [
@@ -145,7 +142,6 @@ function pendingNote(pending) {
   return h('p', { class: 'pending-note' }, `Visit ${formatDate(latest.visit.date)} (${seen}) waiting to sync`);
 }
 
-// One row of "My visits". `childHref` links to the child's page; `pending` are outbox entries.
 function daysBetween(fromIso, toIso) {
   return Math.round((isoToDate(toIso) - isoToDate(fromIso)) / 86_400_000);
 }
@@ -163,8 +159,7 @@ function attemptNote(day) {
   return day ? h('p', { class: 'attempt-note' }, `No access on ${formatDate(day)}: the visit is still due`) : null;
 }
 
-// The latest attempt in person without access since the last visit that counted (as the caseload's
-// last_no_access); withdrawn visits do not count.
+// The latest no-access attempt since the last visit that counted (as last_no_access).
 export function lastNoAccess(visits, obligation) {
   const tried = visits.filter(
     (visit) =>
@@ -236,18 +231,16 @@ export function renderOutboxEntry(entry, currentWorkerId) {
     h('p', { class: 'entry-state' }, entryStateWords(entry, otherAccount)),
     problem ? h('p', { class: 'entry-problem' }, problem.message) : null,
     problem && problem.details.length ? h('ul', { class: 'entry-details' }, problem.details.map((line) => h('li', {}, line))) : null,
-    // Anything not yet on the server can be discarded: the undo for a wrong tap made offline.
     entry.state !== 'sent'
       ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, entry.type ? 'Discard this change' : 'Discard this visit')
       : null,
-    // A sent visit can still be withdrawn as recorded in error (queued like any other change).
     entry.state === 'sent' && entry.visit
       ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'withdraw', visitId: entry.id } }, 'Withdraw: recorded in error')
       : null,
   );
 }
 
-// Conditions of the last visits a procedure asks for (seen alone, bedroom, awake): beside the due dates, never moving one.
+// Conditions a procedure asks of the last visits (seen alone, bedroom): never moving a due date.
 function renderChecks(checks = []) {
   return checks.length ? h('ul', { class: 'practice-checks' }, checks.map((check) => h('li', {}, `${check.message} `, h('small', {}, check.source)))) : null;
 }
@@ -269,13 +262,12 @@ export function renderChild(child, obligations, projections, visitsHref, checks 
     ),
     h('h2', {}, 'Last visits'),
     child.visits.length
-      ? h('ul', { class: 'past-visits' }, child.visits.slice(0, 5).map(renderPastVisit))
+      ? h('ul', { class: 'past-visits' }, lastVisits(child.visits).map(renderPastVisit))
       : h('p', {}, 'No visits recorded yet.'),
   ];
 }
 
-// Deadlines that are not visits (a conference, a review, a write-up), soonest first; the
-// explanation starts with the rule's label.
+// Deadlines that are not visits (conference, review, write-up), soonest first.
 export function renderDeadlines(deadlines) {
   const item = (deadline) =>
     h(
@@ -305,15 +297,22 @@ function renderObligation(obligation, projected, attempted) {
 
 const REMOTE_CONTACTS = { phone: 'phone call', video: 'video call', text: 'text message' };
 
+// The five latest visits that count, then the withdrawn ones among them: never shown as the last visit.
+function lastVisits(visits) {
+  const counted = visits.filter((visit) => !visit.withdrawn_at).slice(0, 5);
+  const since = counted.length === 5 ? counted[4].date : '';
+  return [...counted, ...visits.filter((visit) => visit.withdrawn_at && visit.date >= since)];
+}
+
 function renderPastVisit(visit) {
   const seen = visit.child_seen ? (visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
+  if (visit.withdrawn_at) return h('li', { class: 'withdrawn' }, `${formatLongDate(visit.date)}: ${REMOTE_CONTACTS[visit.kind] || seen}, withdrawn: recorded in error`);
   // Keeping-in-touch contacts are history, but only contact in person counts as a visit.
   const remote = REMOTE_CONTACTS[visit.kind];
   if (remote) return h('li', { class: 'remote-contact' }, `${formatLongDate(visit.date)}: ${remote} (${roleWord(visit.role)}), does not count as a visit`);
   return h('li', {}, `${formatLongDate(visit.date)}: ${roleWord(visit.role)}, ${seen}`);
 }
 
-// A bar per worker: overdue, due today and due soon, with the numbers in words beside it.
 export function renderWorkerLoad(worker, scale) {
   const parts = [
     ['overdue', worker.overdue],
@@ -357,7 +356,6 @@ export function renderTimeliness(timeliness) {
   );
 }
 
-// How many overdue and due visits have a plan on time, a late plan, or none (issue 8).
 export function renderPlanCounts(plans) {
   const rows = ['overdue', 'due_today', 'due_soon'].map((status) => {
     const counts = plans[status];
@@ -366,7 +364,6 @@ export function renderPlanCounts(plans) {
   return h('section', { class: 'plan-summary', 'aria-labelledby': 'plan-summary-title' }, h('h2', { id: 'plan-summary-title' }, 'Planned visits'), h('ul', {}, rows));
 }
 
-// Children on a plan no visiting rule covers: never dropped from a list, always named.
 export function renderUnscheduled(items = [], childHref) {
   if (!items.length) return null;
   return h(

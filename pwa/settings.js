@@ -13,7 +13,6 @@ const REMINDER_WORDS = {
   unsupported: 'This browser cannot show reminders. On an iPhone, add the app to the home screen first.',
 };
 
-// The service worker's registration, or null when there is none within a few seconds.
 function registration() {
   if (!navigator.serviceWorker) return Promise.resolve(null);
   return Promise.race([navigator.serviceWorker.ready, new Promise((resolve) => setTimeout(() => resolve(null), 3000))]);

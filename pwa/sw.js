@@ -1,16 +1,12 @@
-// The service worker: the app shell offline, API reads network-first with the last good copy
-// as a labelled fallback, the outbox replayed on Background Sync, and push notifications.
-// Registered as a module worker at the scope root.
+// The service worker: shell offline, API reads with a dated saved copy, Background Sync, push.
 
 import { DATA_CACHE, FROM_CACHE_HEADER, getSession, isApiRead, routes } from './api.js';
 import { forgetChildData, getMeta, replay, SYNC_TAG, WORKER_KEY } from './outbox.js';
 import { resubscribe } from './push.js';
 
-// Replaced by the server with a hash of every file in pwa/, so any change to the shell makes a
-// new worker, a new shell cache and the removal of the old one.
+// The server puts a hash of pwa/ here: any change makes a new worker and shell cache.
 const VERSION = 'development';
 const SHELL_CACHE = `shell-${VERSION}`;
-// Child data (DATA_CACHE) is not versioned: a release does not make it wrong. Removed on sign-out.
 const SHELL_PAGE = '/';
 const OFFLINE_PAGE = '/offline.html';
 const NETWORK_TIMEOUT_MS = 8000;
@@ -81,9 +77,8 @@ function offlineProblem() {
   return new Response(JSON.stringify(problem), { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
 }
 
-// Network first; a good answer is stored with the time it arrived; without a network the
-// stored copy is returned with that time in X-From-Cache, so the app can say how old it is.
-// Only while signed in on this phone; a 401 removes every copy at once.
+// Network first, storing good answers with their time; offline, the copy dated in X-From-Cache.
+// Only while signed in on this phone; a 401 removes every copy.
 async function apiRead(request) {
   if (!(await getMeta(WORKER_KEY))) return fetch(request).catch(() => offlineProblem());
   try {
@@ -178,7 +173,7 @@ self.addEventListener('push', (event) => {
   event.waitUntil(self.registration.showNotification(title, options));
 });
 
-// Only same-origin paths: a payload must not be able to send the worker to another site.
+// Only same-origin paths: a payload must not send the worker to another site.
 function sameOriginUrl(url) {
   const target = new URL(url || routes.visits(), self.location.origin);
   return target.origin === self.location.origin ? target.href : new URL(routes.visits(), self.location.origin).href;

@@ -1,4 +1,4 @@
-// The "My visits" screen and the record-a-visit dialog: state in, DOM out, no network.
+// The "My visits" screen and the record dialogs.
 
 import { routes } from './api.js';
 import { renderCarers } from './carers.js';
@@ -17,7 +17,6 @@ function planEntriesFor(obligation, entries) {
   );
 }
 
-// The row gains its plan (the next, or one waiting to sync) beside the due date, and its buttons.
 function withPlan(row, obligation, entries) {
   const name = `${obligation.reference} · ${obligation.initials}`;
   row.querySelector('button.record').before(plans.planLine(obligation, planEntriesFor(obligation, entries).at(-1)));
@@ -50,7 +49,6 @@ export function households(obligations) {
   return [...found.values()].filter((group) => group.items.length > 1);
 }
 
-// Each child with its own due date and status, and one button for the visit that sees them all.
 function renderHousehold(group, index) {
   const children = group.items.map((item) =>
     render.h('li', { class: `household-child status-${item.status}` }, `${item.reference} · ${item.initials} `, render.statusBadge(item.status), ` due ${render.formatDate(item.due)}`),
@@ -89,15 +87,14 @@ function staleNote({ caseload, storedAt, loadFailed, refreshing, refreshProblem 
   return `Offline: this is your list as it was at ${asOf}.`;
 }
 
-// Only the notes and the outbox, without rebuilding the list (which would move focus).
+// Without rebuilding the list (which would move focus).
 export function renderNotes(state) {
   const note = staleNote(state);
   $('stale-note').hidden = !note;
   $('stale-note').textContent = note || '';
 }
 
-// The status tile pressed and the search box: rows that match neither are hidden, and so is a
-// group left empty. Search matches the reference or the initials.
+// Rows not matching the pressed tile or the search (reference or initials) hide, and empty groups.
 export function applyFilters(filter) {
   const words = $('visit-search').value.trim().toLowerCase().replaceAll('.', '');
   for (const row of document.querySelectorAll('#visit-groups li.visit')) {
@@ -147,7 +144,6 @@ export function statusLine({ storedAt, lastSync, entries, refreshing, refreshPro
   return parts.join(' · ');
 }
 
-// Show a modal dialog whose form buttons carry values; resolves with the chosen value.
 export function ask(dialog) {
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true });
@@ -156,7 +152,6 @@ export function ask(dialog) {
   });
 }
 
-// The confirm dialog with its words; resolves true for yes.
 export async function confirm(title, text, yes = 'Discard', no = 'Keep it') {
   Object.entries({ 'confirm-title': title, 'confirm-text': text, 'confirm-yes': yes, 'confirm-no': no }).forEach(([id, words]) => {
     $(id).textContent = words;
@@ -164,8 +159,7 @@ export async function confirm(title, text, yes = 'Discard', no = 'Keep it') {
   return (await ask($('confirm-dialog'))) === 'yes';
 }
 
-// Two taps from the list: this dialog opens with today's date, and one button saves.
-// Resolves with {date, childSeen, seenAlone}, or null when cancelled.
+// Two taps from the list: today's date, one button saves; null when cancelled.
 export async function askForVisit(obligation, { date = null, title = 'Record a visit', planned = false } = {}) {
   const today = render.localIsoDate();
   $('record-title').textContent = title;
@@ -183,27 +177,30 @@ export async function askForVisit(obligation, { date = null, title = 'Record a v
   return { date: $('record-date').value, childSeen: choice === 'seen', seenAlone: $('record-alone').checked, kind: $('record-kind').value || null };
 }
 
-// One visit, several children: seen, seen alone and bedroom seen asked of each. Resolves with
-// the body of PUT /api/household-visits/<uuid>, or null when cancelled.
+// One visit, several children, each answered; null when cancelled.
 export async function askForHouseholdVisit(group) {
   const today = render.localIsoDate();
   Object.assign($('household-date'), { value: today, max: today });
-  const box = (name, index, words, checked) => [
-    render.h('input', { type: 'checkbox', id: `hh-${name}-${index}`, checked }),
-    render.h('label', { for: `hh-${name}-${index}` }, words),
-  ];
+  // A row each, the whole row the target: a tap beside one box never lands on another.
+  const box = (name, index, words, checked) =>
+    render.h('div', { class: 'check-row' }, render.h('input', { type: 'checkbox', id: `hh-${name}-${index}`, checked }), render.h('label', { for: `hh-${name}-${index}` }, words));
   $('household-children').replaceChildren(
     ...group.items.map((item, index) =>
       render.h(
         'fieldset',
-        { class: 'check-row' },
+        { class: 'household-child' },
         render.h('legend', {}, `${item.reference} · ${item.initials}`),
-        ...box('seen', index, 'Seen', true),
-        ...box('alone', index, 'Seen alone', false),
-        ...box('bedroom', index, 'Bedroom seen', false),
+        box('seen', index, 'Seen', true),
+        box('alone', index, 'Seen alone', false),
+        box('bedroom', index, 'Bedroom seen', false),
       ),
     ),
   );
+  // Not seen cannot be seen alone: unticking "Seen" clears and locks "Seen alone".
+  $('household-children').onchange = ({ target }) => {
+    const alone = target.id.startsWith('hh-seen-') && $(target.id.replace('seen', 'alone'));
+    if (alone) Object.assign(alone, { disabled: !target.checked, checked: alone.checked && target.checked });
+  };
   if ((await ask($('household-dialog'))) !== 'save') return null;
   const checked = (name, index) => $(`hh-${name}-${index}`).checked;
   const children = group.items.map((item, index) => ({
