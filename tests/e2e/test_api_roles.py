@@ -205,7 +205,7 @@ def test_a_worker_acting_in_a_role_not_allocated_to_them_is_refused_naming_role_
             assert everything_stored(app) == before, (caller, role, path_rule)
             tried += 1
     # Each role not held on each route naming it; by type, the roles with a type of their own.
-    assert tried == (len(VISIT_ROLES) - 1) * 6 + {"social_worker": 2, "personal_adviser": 3}[caller]
+    assert tried == (len(VISIT_ROLES) - 1) * 7 + {"social_worker": 2, "personal_adviser": 3}[caller]
 
 
 @pytest.mark.parametrize("caller", sorted(HOLDS))
