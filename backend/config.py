@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     # one address), and past a ceiling of sign-ins under way a start is refused for a while.
     "OIDC_STARTS_PER_ADDRESS": 300,
     "OIDC_PENDING_MAX": 10000,
+    # A deactivated worker's calendar-feed links answer an empty calendar this long, then 404.
+    "FEED_RETIRED_DAYS": 30,
 }
 
 
@@ -82,6 +84,7 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "OIDC_BUTTON_LABEL": ("OIDC_BUTTON_LABEL", str),
     "OIDC_STARTS_PER_ADDRESS": ("OIDC_STARTS_PER_ADDRESS", int),
     "OIDC_PENDING_MAX": ("OIDC_PENDING_MAX", int),
+    "FEED_RETIRED_DAYS": ("FEED_RETIRED_DAYS", int),
     "SCIM_TOKEN": ("SCIM_TOKEN", str),
 }
 
