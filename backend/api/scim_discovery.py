@@ -1,7 +1,7 @@
 """SCIM's discovery documents (RFC 7644 section 4, shapes from RFC 7643 sections 5 to 7): what
 this service provider supports, its one resource type (User) and the User attributes it reads.
 Entra's provisioning service works without them (it lists with ``filter=userName eq "..."``),
-but other SCIM clients and Entra's "Test connection" read them first; they hold no data.
+but other SCIM clients read them first; they hold no data.
 """
 
 from __future__ import annotations
