@@ -34,6 +34,13 @@ DEFAULTS: dict[str, Any] = {
     # How long a sign-in begun at the organisation's identity provider may take to come back.
     "OIDC_SIGN_IN_SECONDS": 600,
     "OIDC_TIMEOUT_SECONDS": 10.0,
+    # Anyone may begin a sign-in, and each one begun is a row until it ends or expires. Starts
+    # are counted per address in LOGIN_WINDOW_SECONDS (generous: a council's staff may share
+    # one address), and past a ceiling of sign-ins under way a start is refused for a while.
+    "OIDC_STARTS_PER_ADDRESS": 300,
+    "OIDC_PENDING_MAX": 10000,
+    # A deactivated worker's calendar-feed links answer an empty calendar this long, then 404.
+    "FEED_RETIRED_DAYS": 30,
 }
 
 
@@ -75,6 +82,9 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "OIDC_ROLES": ("OIDC_ROLES", str),
     "OIDC_CREATE_WORKERS": ("OIDC_CREATE_WORKERS", str),
     "OIDC_BUTTON_LABEL": ("OIDC_BUTTON_LABEL", str),
+    "OIDC_STARTS_PER_ADDRESS": ("OIDC_STARTS_PER_ADDRESS", int),
+    "OIDC_PENDING_MAX": ("OIDC_PENDING_MAX", int),
+    "FEED_RETIRED_DAYS": ("FEED_RETIRED_DAYS", int),
     "SCIM_TOKEN": ("SCIM_TOKEN", str),
 }
 

@@ -48,11 +48,12 @@ class CallbackArgsSchema(Schema):
 
 
 def refused_navigation(error: CoreError) -> Response:
-    """A refusal on the way back from the provider is a browser's navigation, not an app's
-    fetch: a page of JSON would strand the worker. It goes back to the sign-in page, which
+    """A refusal on the way to or back from the provider is a browser's navigation, not an
+    app's fetch: a page of JSON would strand the worker. It goes back to the sign-in page, which
     says what happened from the status it names; other callers get the problem document."""
     answer = core_error_response(error)
-    if request.endpoint != "organisation.Callback" or not request.accept_mimetypes.accept_html:
+    navigations = ("organisation.Start", "organisation.Callback")
+    if request.endpoint not in navigations or not request.accept_mimetypes.accept_html:
         return answer
     return Response(status=303, headers={"Location": f"/sign-in?problem={answer.status_code}"})
 
@@ -90,9 +91,12 @@ class Start(MethodView):
     @public
     @blp.response(302, description="To the organisation's identity provider")
     @blp.alt_response(404, description="The organisation's sign-in is not configured")
+    @blp.alt_response(429, description="Too many sign-ins begun from this address, or under way")
     def get(self) -> Response:
         """Begin signing in at the organisation's identity provider (authorization code with PKCE)."""
-        url, browser_secret = begin_sign_in(organisation_provider(), callback_url(), current_app.config)
+        url, browser_secret = begin_sign_in(
+            organisation_provider(), callback_url(), request.remote_addr, current_app.config
+        )
         response = Response(status=302, headers={"Location": url})
         set_sign_in_cookie(response, browser_secret)
         return response

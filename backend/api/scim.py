@@ -1,4 +1,5 @@
-"""``/scim/v2/Users``: SCIM 2.0 provisioning for the organisation's directory (docs/sign-in.md).
+"""``/scim/v2/Users``: SCIM 2.0 provisioning for the organisation's directory (docs/sign-in.md),
+and the discovery documents a SCIM client may read first (scim_discovery.py).
 
 Outside ``/api`` and its session guard: the directory presents the bearer token of
 ``SCIM_TOKEN``, compared in constant time; without one configured every request is a 401.
@@ -8,13 +9,14 @@ Errors are SCIM's own documents (RFC 7644 section 3.12), not problem documents.
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, json, request
 
 from ..auth.app_roles import parse_role_map
 from ..auth.provisioning import (
-    ROUTE,
+    SCIM_ROOT,
     ScimError,
     as_resource,
     create_user,
@@ -24,11 +26,13 @@ from ..auth.provisioning import (
     replace_user,
     user,
 )
+from .scim_discovery import MAX_PAGE, resource_types, schemas, service_provider_config
 
 SCIM_MEDIA_TYPE = "application/scim+json"
+INTEGER = re.compile(r"-?[0-9]{1,12}")  # ASCII digits only: int() would take "²" or "１"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-blp = Blueprint("scim", __name__, url_prefix=ROUTE)
+blp = Blueprint("scim", __name__, url_prefix=SCIM_ROOT)
 
 
 def scim_response(body: Any, status: int = 200) -> Response:
@@ -65,38 +69,77 @@ def _roles() -> Any:
     return parse_role_map(current_app.config.get("OIDC_ROLES") or "")
 
 
-@blp.get("")
+@blp.get("/Users")
 def list_users() -> Response:
-    workers = find_users(request.args.get("filter"))
+    start_index, count = _page()
+    total, workers = find_users(request.args.get("filter"), start_index, count)
     resources = [as_resource(worker) for worker in workers]
-    listing = {"schemas": [LIST_SCHEMA], "totalResults": len(resources), "startIndex": 1}
+    listing = {"schemas": [LIST_SCHEMA], "totalResults": total, "startIndex": start_index}
     return scim_response({**listing, "itemsPerPage": len(resources), "Resources": resources})
 
 
-@blp.post("")
+def _page() -> tuple[int, int]:
+    """``startIndex`` and ``count`` as RFC 7644 3.4.2.4 reads them: below 1 is 1, a negative
+    count is 0; the page is bounded (``count`` above MAX_PAGE gives MAX_PAGE, as the service
+    provider config says), so listing a whole authority never loads it into one answer."""
+    values = []
+    for name, default in (("startIndex", 1), ("count", MAX_PAGE)):
+        text = request.args.get(name, "").strip()
+        if text and not INTEGER.fullmatch(text):
+            raise ScimError(400, f"{name}: Expected an integer.", "invalidValue")
+        values.append(int(text) if text else default)
+    return max(values[0], 1), min(max(values[1], 0), MAX_PAGE)
+
+
+@blp.get("/ServiceProviderConfig")
+def get_service_provider_config() -> Response:
+    return scim_response(service_provider_config())
+
+
+@blp.get("/ResourceTypes")
+def list_resource_types() -> Response:
+    return scim_response(_listing(resource_types()))
+
+
+@blp.get("/Schemas")
+def list_schemas() -> Response:
+    return scim_response(_listing(schemas()))
+
+
+def _listing(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "schemas": [LIST_SCHEMA],
+        "totalResults": len(resources),
+        "startIndex": 1,
+        "itemsPerPage": len(resources),
+        "Resources": resources,
+    }
+
+
+@blp.post("/Users")
 def post_user() -> Response:
     worker = create_user(_body(), _roles())
     response = scim_response(as_resource(worker), 201)
-    response.headers["Location"] = f"{ROUTE}/{worker.id}"
+    response.headers["Location"] = f"{SCIM_ROOT}/Users/{worker.id}"
     return response
 
 
-@blp.get("/<worker_id>")
+@blp.get("/Users/<worker_id>")
 def get_user(worker_id: str) -> Response:
     return scim_response(as_resource(user(worker_id)))
 
 
-@blp.put("/<worker_id>")
+@blp.put("/Users/<worker_id>")
 def put_user(worker_id: str) -> Response:
     return scim_response(as_resource(replace_user(worker_id, _body(), _roles())))
 
 
-@blp.patch("/<worker_id>")
+@blp.patch("/Users/<worker_id>")
 def patch(worker_id: str) -> Response:
     return scim_response(as_resource(patch_user(worker_id, _body(), _roles())))
 
 
-@blp.delete("/<worker_id>")
+@blp.delete("/Users/<worker_id>")
 def delete_user(worker_id: str) -> Response:
     deactivate_user(worker_id)
     return Response(status=204)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..persistence.feeds import FeedToken
+from ..feeds.service import retire_feed_tokens
 from ..persistence.people import WORKER_ROLES, Team, Worker
 from ..persistence.push import PushSubscriptionRow
 from ..services.errors import Conflict, InvalidInput, NotFound
@@ -67,13 +67,14 @@ def set_worker_active(email: str, active: bool) -> Worker:
 
 def deactivate(worker: Worker) -> None:
     """The worker can no longer get in, and nothing of theirs outlives it: their sessions end at
-    once, and their devices' push subscriptions and their calendar-feed links are revoked
-    (a feed link is a credential of its own, polled by a calendar long after any session).
+    once, their devices' push subscriptions are revoked, and their calendar-feed links (a
+    credential of their own, polled long after any session) are retired: an empty calendar for
+    a while, so calendar apps drop the children's events, then 404 (feeds/service.py).
     The caller commits."""
     worker.active = False
     end_worker_sessions(worker.id)
     db.session.execute(delete(PushSubscriptionRow).where(PushSubscriptionRow.worker_id == worker.id))
-    db.session.execute(delete(FeedToken).where(FeedToken.worker_id == worker.id))
+    retire_feed_tokens(worker.id)
 
 
 def ensure_password_allowed(password: str, email: str, name: str, field: str) -> None:

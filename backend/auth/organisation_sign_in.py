@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..clock import utc_now
 from ..extensions import db
 from ..persistence.audit import AuditEntry
 from ..persistence.people import Worker
 from ..persistence.security import OrganisationSignInRow
-from ..services.errors import Forbidden
+from ..services.errors import Forbidden, Throttled
 from .accounts import team_named
 from .organisation import OrganisationProvider, refuse
 from .sessions import start_session
-from .throttle import release_attempt, reserve_attempt, throttle_keys
+from .throttle import release_attempt, reserve_attempt, start_key, throttle_keys
 
 CALLBACK_ROUTE = "/api/session/organisation/callback"
 WORKER_CREATED = "worker_create"
@@ -35,21 +36,27 @@ WORKER_CHANGED = "worker_change"
 NO_ROLE = "Your organisation has not given you a role in this service. Ask your administrator."
 NOT_A_WORKER = "You are not set up in this service. Ask your administrator."
 DISABLED = "This account is disabled."
+BUSY = "Too many sign-ins are under way. Try again in a minute."
+log = logging.getLogger(__name__)
 
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def begin_sign_in(provider: OrganisationProvider, redirect_uri: str, config: Mapping[str, Any]) -> tuple[str, str]:
+def begin_sign_in(
+    provider: OrganisationProvider, redirect_uri: str, address: str | None, config: Mapping[str, Any]
+) -> tuple[str, str]:
     """The provider's authorization address to send the browser to, and the secret the
-    browser keeps in a cookie to prove, on its way back, that it began this sign-in."""
+    browser keeps in a cookie to prove, on its way back, that it began this sign-in.
+
+    Throttled when this address has begun too many, or too many are under way: anyone may
+    begin one, and each is a row until it ends or expires."""
     state, nonce, browser = (secrets.token_urlsafe(32) for _ in range(3))
     code_verifier = secrets.token_urlsafe(64)
-    db.session.commit()  # no transaction open while the provider is asked
-    url = provider.authorization_url(state, nonce, code_verifier, redirect_uri)
-    expired = utc_now() - timedelta(seconds=config["OIDC_SIGN_IN_SECONDS"])
-    db.session.execute(delete(OrganisationSignInRow).where(OrganisationSignInRow.created_at < expired))
+    _make_room(config)
+    reserve_attempt((start_key(address),), config["OIDC_STARTS_PER_ADDRESS"], config["LOGIN_WINDOW_SECONDS"])
+    url = provider.authorization_url(state, nonce, code_verifier, redirect_uri)  # committed: nothing open
     db.session.add(
         OrganisationSignInRow(
             state_hash=_hash(state), browser_hash=_hash(browser), nonce=nonce, code_verifier=code_verifier
@@ -57,6 +64,20 @@ def begin_sign_in(provider: OrganisationProvider, redirect_uri: str, config: Map
     )
     db.session.commit()
     return url, browser
+
+
+def _make_room(config: Mapping[str, Any]) -> None:
+    """Drops expired sign-ins, then refuses (committing) if the rest reach the ceiling. Checked
+    before the address is counted, so a refused start leaves no row behind in either table."""
+    lifetime = config["OIDC_SIGN_IN_SECONDS"]
+    expired = utc_now() - timedelta(seconds=lifetime)
+    db.session.execute(delete(OrganisationSignInRow).where(OrganisationSignInRow.created_at < expired))
+    pending = db.session.scalar(select(func.count()).select_from(OrganisationSignInRow)) or 0
+    db.session.commit()
+    if pending >= config["OIDC_PENDING_MAX"]:
+        log.warning("organisation sign-in start refused: %d sign-ins under way", pending)
+        # The oldest under way expires within its lifetime; a shorter wait would mostly fail again.
+        raise Throttled(retry_after=min(lifetime, 60), message=BUSY)
 
 
 def finish_sign_in(

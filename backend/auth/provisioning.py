@@ -1,6 +1,6 @@
 """SCIM 2.0 provisioning of workers (RFC 7643 and 7644): the organisation's directory creates,
-updates and deactivates them. Deactivating ends the worker's sessions and revokes their push
-subscriptions and feed links at once (accounts.deactivate). Workers are never deleted: the audit
+updates and deactivates them. Deactivating ends the worker's sessions, revokes their push
+subscriptions and retires their feed links at once (accounts.deactivate). Workers are never deleted: the audit
 trail names them. Roles come from the ``roles`` attribute through the same app-role map as
 sign-in (app_roles.py).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..persistence.audit import AuditEntry
@@ -20,7 +20,8 @@ from .app_roles import RoleMap
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-ROUTE = "/scim/v2/Users"
+SCIM_ROOT = "/scim/v2"
+ROUTE = f"{SCIM_ROOT}/Users"
 ONE_USER = f"{ROUTE}/<worker_id>"
 CREATED, CHANGED = "worker_create", "worker_change"
 
@@ -50,21 +51,29 @@ def as_resource(worker: Worker) -> dict[str, Any]:
     }
 
 
-def find_users(filter_text: str | None) -> list[Worker]:
-    """Every worker, or those matching ``userName eq "..."`` / ``externalId eq "..."``."""
-    query = select(Worker).order_by(Worker.email)
+def find_users(filter_text: str | None, start_index: int, count: int) -> tuple[int, list[Worker]]:
+    """How many workers match (every one, or ``userName eq "..."`` / ``externalId eq "..."``),
+    and the page of them from ``start_index`` (1-based, RFC 7644 3.4.2.4), at most ``count``."""
+    query = select(Worker)
     if filter_text:
-        attribute, _, rest = filter_text.strip().partition(" ")
-        operator, _, quoted = rest.strip().partition(" ")
-        value = quoted.strip()
-        if operator.lower() != "eq" or len(value) < 2 or value[0] != '"' or value[-1] != '"':
-            raise ScimError(400, 'Only filters of the form userName eq "..." or externalId eq "...".', "invalidFilter")
-        columns = {"username": Worker.email, "externalid": Worker.scim_external_id}
-        if attribute.lower() not in columns:
-            raise ScimError(400, f"Cannot filter on {attribute[:40]!r}.", "invalidFilter")
-        wanted = value[1:-1].strip().lower() if attribute.lower() == "username" else value[1:-1]
-        query = query.where(columns[attribute.lower()] == wanted)
-    return list(db.session.scalars(query))
+        query = query.where(_filter_clause(filter_text))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Ordered by id, which never changes: a page boundary does not move when a worker's email does.
+    page = query.order_by(Worker.id).offset(start_index - 1).limit(count)
+    return total, list(db.session.scalars(page)) if count else []
+
+
+def _filter_clause(filter_text: str) -> Any:
+    attribute, _, rest = filter_text.strip().partition(" ")
+    operator, _, quoted = rest.strip().partition(" ")
+    value = quoted.strip()
+    if operator.lower() != "eq" or len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        raise ScimError(400, 'Only filters of the form userName eq "..." or externalId eq "...".', "invalidFilter")
+    columns = {"username": Worker.email, "externalid": Worker.scim_external_id}
+    if attribute.lower() not in columns:
+        raise ScimError(400, f"Cannot filter on {attribute[:40]!r}.", "invalidFilter")
+    wanted = value[1:-1].strip().lower() if attribute.lower() == "username" else value[1:-1]
+    return columns[attribute.lower()] == wanted
 
 
 def user(worker_id: str) -> Worker:
@@ -101,7 +110,13 @@ def patch_user(worker_id: str, body: Mapping[str, Any], roles: RoleMap) -> Worke
     if not isinstance(body, Mapping):
         raise ScimError(400, "Expected a JSON object.", "invalidSyntax")
     operations = body.get("Operations")
-    if PATCH_SCHEMA not in (body.get("schemas") or []) or not isinstance(operations, list) or not operations:
+    schemas = body.get("schemas")
+    if (
+        not isinstance(schemas, list)
+        or PATCH_SCHEMA not in schemas
+        or not isinstance(operations, list)
+        or not operations
+    ):
         raise invalid("Operations", "Expected a PatchOp with a list of Operations.")
     changes: dict[str, Any] = {}
     for operation in operations:

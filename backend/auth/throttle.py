@@ -34,6 +34,12 @@ def throttle_keys(email: str, address: str | None) -> tuple[str, str]:
     return _key("account", email.strip().lower()), _key("address", address or "unknown")
 
 
+def start_key(address: str | None) -> str:
+    """Beginning a sign-in at the organisation's provider counts apart from failed sign-ins:
+    a worker who starts twice must not use up the attempts their callback needs."""
+    return _key("start", address or "unknown")
+
+
 def _key(kind: str, value: str) -> str:
     return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:64]}"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 
 from ..clock import utc_now
 from ..core.cases import Case
@@ -96,6 +96,22 @@ def revoke_feed_token(worker_id: str, kind: str) -> None:
     db.session.commit()
 
 
+def retire_feed_tokens(worker_id: str) -> None:
+    """A deactivated worker's links answer an empty calendar for ``FEED_RETIRED_DAYS``, then 404.
+
+    A 404 at once would leave subscribed calendar apps showing the children's events they last
+    fetched, for ever (they keep a failing feed's copy); an empty calendar makes them drop
+    those. After the period, a device still polling has long synced the empty one. Links
+    retired longer ago are deleted here too. Re-enabling the worker does not revive a link:
+    they mint a new one. The caller commits."""
+    now = utc_now()
+    long_ago = now - timedelta(days=current_app.config["FEED_RETIRED_DAYS"])
+    db.session.execute(delete(FeedToken).where(FeedToken.retired_at < long_ago))
+    db.session.execute(
+        update(FeedToken).where(FeedToken.worker_id == worker_id, FeedToken.retired_at.is_(None)).values(retired_at=now)
+    )
+
+
 # Settings --------------------------------------------------------------------------------
 
 
@@ -104,7 +120,9 @@ def feed_settings(worker_id: str, *, with_links: bool = False) -> FeedSettings:
     preference = db.session.get(FeedPreference, worker_id)
     active: tuple[str, ...] = ()
     if with_links:
-        kinds = db.session.scalars(select(FeedToken.kind).where(FeedToken.worker_id == worker_id))
+        kinds = db.session.scalars(
+            select(FeedToken.kind).where(FeedToken.worker_id == worker_id, FeedToken.retired_at.is_(None))
+        )
         active = tuple(sorted(kinds))
     return FeedSettings(bool(preference and preference.show_projected), names_allowed(), active)
 
@@ -135,7 +153,12 @@ def change_feed_settings(
 
 _DATA_VERSION = select(DataVersion.token).where(DataVersion.id == ROW_ID).scalar_subquery()
 _TOKEN_ROW = select(
-    FeedToken.id, FeedToken.token_hash, FeedToken.worker_id, FeedToken.kind, _DATA_VERSION.label("data_version")
+    FeedToken.id,
+    FeedToken.token_hash,
+    FeedToken.worker_id,
+    FeedToken.kind,
+    FeedToken.retired_at,
+    _DATA_VERSION.label("data_version"),
 ).where(FeedToken.token_hash == bindparam("digest"))
 
 
@@ -160,17 +183,20 @@ def feed_for_token(token: str, today: date, app_url: str) -> FeedDelivery | None
     # keeps the check independent of how the database compares strings.
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
+    retired = row.retired_at is not None
+    if retired and utc_now() - row.retired_at >= timedelta(days=current_app.config["FEED_RETIRED_DAYS"]):
+        return None
     # Without the version row nothing may be reused (the cache renders without keeping).
-    fingerprint = None if row.data_version is None else (row.data_version, today, app_url)
+    fingerprint = None if row.data_version is None else (row.data_version, today, app_url, retired)
     rendered = rendered_cache().get(
-        ("feed", row.id), fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url)
+        ("feed", row.id), fingerprint, lambda: _build(row.worker_id, row.kind, today, app_url, retired)
     )
     return FeedDelivery(row.worker_id, rendered)
 
 
-def _build(worker_id: str, kind: str, today: date, app_url: str) -> bytes:
+def _build(worker_id: str, kind: str, today: date, app_url: str, retired: bool) -> bytes:
     worker = db.session.get(Worker, worker_id)
-    if worker is None or not worker.active or (kind == "team" and worker.role != "team_manager"):
+    if retired or worker is None or not worker.active or (kind == "team" and worker.role != "team_manager"):
         # An empty calendar rather than a 404: clients keep a failing feed's last events, and
         # a disabled worker's children (or a former manager's team) must disappear from it.
         return render_feed(Feed(name="Visits due", today=today))

@@ -19,7 +19,9 @@ class FeedToken(Model):
 
     A poll reads this row with the data version (services/data_version.py), which says
     whether its cached bytes are still good. Rotating replaces the row; turning the feed
-    off deletes it, so an old URL finds nothing at once.
+    off deletes it, so an old URL finds nothing at once. Deactivating the worker retires it
+    instead (``retired_at``): an empty calendar for a while, so subscribed calendar apps drop
+    the children's events they hold (a 404 would leave them showing), then 404.
     """
 
     __tablename__ = "feed_tokens"
@@ -30,6 +32,7 @@ class FeedToken(Model):
     kind: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class FeedPreference(Model):

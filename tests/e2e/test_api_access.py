@@ -343,6 +343,10 @@ def unaddressed_requests(world: World) -> dict[tuple[str, str], tuple[tuple[str,
         ("/scim/v2/Users", "GET"): (("/scim/v2/Users", None), lambda role: 401),
         ("/scim/v2/Users", "POST"): (("/scim/v2/Users", {"userName": "x@example.org"}), lambda role: 401),
         **{
+            (path, "GET"): ((path, None), lambda role: 401)
+            for path in ("/scim/v2/ServiceProviderConfig", "/scim/v2/ResourceTypes", "/scim/v2/Schemas")
+        },
+        **{
             ("/scim/v2/Users/<worker_id>", method): (
                 (f"/scim/v2/Users/{world.callers['social_worker']}", {"active": False}),
                 lambda role: 401,
