@@ -5,7 +5,7 @@ no subject: the route named the carer resource, but not which carer. carer_id na
 partial index like the per-child one, so "who read this carer's record" is answered without
 scanning the table. Rows written before this revision keep carer_id NULL.
 
-Revision ID: 0017_carers2
+Revision ID: 0017_audit_names_the_carer
 Revises: 0016_organisation_sign_in
 Create Date: 2026-12-06 06:15:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0017_carers2"
+revision = "0017_audit_names_the_carer"
 down_revision = "0016_organisation_sign_in"
 branch_labels = None
 depends_on = None

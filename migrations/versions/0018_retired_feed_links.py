@@ -3,8 +3,8 @@
 feed_tokens.retired_at: when the worker was deactivated. A retired link answers an empty
 calendar (so calendar apps drop the children's events they hold) for a period, then 404.
 
-Revision ID: 0017_council2
-Revises: 0016_organisation_sign_in
+Revision ID: 0018_retired_feed_links
+Revises: 0017_audit_names_the_carer
 Create Date: 2026-12-06 06:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0017_council2"
-down_revision = "0016_organisation_sign_in"
+revision = "0018_retired_feed_links"
+down_revision = "0017_audit_names_the_carer"
 branch_labels = None
 depends_on = None
 
