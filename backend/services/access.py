@@ -1,6 +1,8 @@
 """Who may see which child: the one definition every adapter (API, push, feeds) goes through.
 
-- social workers and personal advisers: children currently allocated to them;
+- social workers and personal advisers: children currently allocated to them, and while they
+  cover ("act for") an absent colleague, that colleague's (the cover a manager granted,
+  ``covers``, in force that day);
 - team managers: their team's children (allocated now to a worker of the team, or held by
   the team while unallocated);
 - admins: every child.
@@ -8,9 +10,9 @@ Anything else is treated as if it did not exist.
 
 Among those who see a child, who may act in which visiting role (a visit's ``role``, a plan's,
 the roles whose visits an episode or event sets): a worker only in a role allocated to them for
-that child today; a team manager, as cover, in any role for a child their team holds, and for
-a child another team holds only in the roles allocated to workers of their own team; an admin
-in any role (the record names who acted).
+that child today (or to the colleague they cover that day); a team manager, as cover, in any
+role for a child their team holds, and for a child another team holds only in the roles
+allocated to workers of their own team; an admin in any role (the record names who acted).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from ..extensions import db
 from ..persistence.children import Allocation, Child
 from ..persistence.people import Worker
+from ..persistence.supervision import CoverRow
 from .errors import Forbidden, InvalidInput, NotFound
 
 MANAGING_ROLES = ("team_manager", "admin")
@@ -62,7 +65,19 @@ def visible_child_ids(viewer: Viewer, today: date) -> Select[str]:
             .where(Worker.team_id == viewer.team_id, current_allocation(today))
         )
         return select(Child.id).where(or_(Child.team_id == viewer.team_id, Child.id.in_(allocated_to_team)))
-    return select(Allocation.child_id).where(Allocation.worker_id == viewer.worker_id, current_allocation(today))
+    return select(Allocation.child_id).where(acting_as(viewer.worker_id, today), current_allocation(today))
+
+
+def covered_worker_ids(worker_id: str, today: date) -> Select[str]:
+    """The absent colleagues ``worker_id`` acts for on ``today`` (``until`` is the last day of cover)."""
+    return select(CoverRow.absent_id).where(
+        CoverRow.covering_id == worker_id, CoverRow.starts_on <= today, CoverRow.until >= today
+    )
+
+
+def acting_as(worker_id: str, today: date) -> ColumnElement[bool]:
+    """Allocations held by the worker, or by a colleague they cover on ``today``."""
+    return or_(Allocation.worker_id == worker_id, Allocation.worker_id.in_(covered_worker_ids(worker_id, today)))
 
 
 def visible_child(viewer: Viewer, child_id: str, today: date) -> Child:
@@ -74,12 +89,12 @@ def visible_child(viewer: Viewer, child_id: str, today: date) -> Child:
 
 
 def held_roles(viewer: Viewer, child_id: str, today: date) -> list[str]:
-    """The visiting roles allocated to ``viewer`` for the child on ``today``, sorted."""
+    """The visiting roles allocated to ``viewer`` (or to a colleague they cover) for the child on ``today``, sorted."""
     return sorted(
         db.session.scalars(
-            select(Allocation.role).where(
-                Allocation.child_id == child_id, Allocation.worker_id == viewer.worker_id, current_allocation(today)
-            )
+            select(Allocation.role)
+            .where(Allocation.child_id == child_id, acting_as(viewer.worker_id, today), current_allocation(today))
+            .distinct()
         )
     )
 
@@ -99,7 +114,7 @@ def may_act_in(viewer: Viewer, child_id: str, roles: Iterable[str], today: date)
             .where(Worker.team_id == viewer.team_id)
         )
     else:
-        held = select(Allocation.role).where(Allocation.worker_id == viewer.worker_id)
+        held = select(Allocation.role).where(acting_as(viewer.worker_id, today))
     allocated = db.session.scalars(held.where(Allocation.child_id == child_id, current_allocation(today)))
     return not set(roles).isdisjoint(allocated)
 
@@ -119,13 +134,16 @@ def can_oversee_team(viewer: Viewer, team_id: str) -> bool:
     return viewer.is_admin or (viewer.role == "team_manager" and viewer.team_id == team_id)
 
 
-def overseen_worker(viewer: Viewer, worker_id: str) -> Worker:
+def overseen_worker(viewer: Viewer, worker_id: str, today: date | None = None) -> Worker:
     """A worker whose caseload ``viewer`` oversees: any, for an admin; one of their own team, for
-    a team manager. Anyone else, and the caller themselves (who has their own caseload), gets
-    NotFound, exactly as for a made-up id."""
+    a team manager; with ``today``, also one the viewer covers that day (to work their list).
+    Anyone else, and the caller themselves (who has their own caseload), gets NotFound, exactly
+    as for a made-up id."""
     worker = db.session.get(Worker, worker_id)
     if worker is None or worker.id == viewer.worker_id:
         raise NotFound(worker_id)
+    if today is not None and worker.id in db.session.scalars(covered_worker_ids(viewer.worker_id, today)).all():
+        return worker
     if viewer.is_admin or (
         viewer.role == "team_manager" and worker.team_id is not None and can_oversee_team(viewer, worker.team_id)
     ):

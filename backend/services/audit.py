@@ -48,3 +48,8 @@ def note_refusal(worker_id: str, child_id: str, route: str) -> None:
     its own: the refusal tells the caller little, and this entry shows who asked."""
     db.session.add(AuditEntry(worker_id=worker_id, child_id=child_id, action=REFUSED, route=route))
     db.session.commit()
+
+
+def note_team_change(worker_id: str, route: str) -> None:
+    """A change that names no child (cover granted or ended), in the change's own transaction."""
+    db.session.add(AuditEntry(worker_id=worker_id, child_id=None, action=CHANGE, route=route))

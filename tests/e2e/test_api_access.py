@@ -11,6 +11,7 @@ import base64
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from flask import Flask
 from backend.extensions import db
 from backend.persistence.carers import CarerRow, CarerVisitRow
 from backend.persistence.children import Child, EpisodeRow, OverrideRow, VisitRow
+from backend.persistence.supervision import CoverRow
 from tests.support.carers import add_carer, carer_visit_body
 from tests.support.plans import add_plan, plan_body
 from tests.support.routes import every_route
@@ -54,6 +56,7 @@ class Target:
     override: str  # a more frequent cadence its team manager agreed
     worker: str  # the child's social worker, whose caseload their manager reads
     mover: str  # another worker of the child's team, to move the child to
+    cover: str  # the spare worker's cover for the social worker, which their manager ends
     carer: str = ""  # a carer the team's social worker supervises
     carer_visit: str = ""  # a visit to that carer
 
@@ -95,9 +98,21 @@ def add_target(app: Flask, team: str, social_worker: str, adviser: str) -> Targe
     carer = add_carer(app, supervising_worker_id=social_worker, team_id=team, visits=(("2026-11-02", False),))
     with app.app_context():
         carer_visit = db.session.scalar(db.select(CarerVisitRow.id).where(CarerVisitRow.carer_id == carer))
-    spare = add_worker(app, "social_worker", team)
-    mover = add_worker(app, "social_worker", team)
-    return Target(child, episode, visit, team, spare, *plans, override, social_worker, mover, carer, carer_visit)
+    spare, mover = add_worker(app, "social_worker", team), add_worker(app, "social_worker", team)
+    with app.app_context():
+        cover = CoverRow(
+            absent_id=social_worker,
+            covering_id=spare,
+            starts_on=date(2027, 1, 4),
+            until=date(2027, 1, 8),
+            granted_by=social_worker,
+        )
+        db.session.add(cover)
+        db.session.commit()
+        cover_id = cover.id
+    return Target(
+        child, episode, visit, team, spare, *plans, override, social_worker, mover, cover_id, carer, carer_visit
+    )
 
 
 def build_world(app: Flask) -> World:
@@ -139,6 +154,7 @@ def made_up(target: Target) -> Target:
         MADE_UP_ID,
         target.mover,
         MADE_UP_ID,
+        MADE_UP_ID,
         MADE_UP_VISIT,
     )
 
@@ -154,6 +170,15 @@ ADDRESSING: dict[tuple[str, str], Callable[[Target], tuple[str, Any]]] = {
     ("/api/teams/<team_id>/overview", "GET"): lambda t: (f"/api/teams/{t.team}/overview", None),
     ("/api/teams/<team_id>/overview.csv", "GET"): lambda t: (f"/api/teams/{t.team}/overview.csv", None),
     ("/api/workers/<worker_id>/caseload", "GET"): lambda t: (f"/api/workers/{t.worker}/caseload", None),
+    ("/api/workers/<worker_id>/cover", "GET"): lambda t: (f"/api/workers/{t.worker}/cover", None),
+    ("/api/workers/<worker_id>/cover", "POST"): lambda t: (
+        f"/api/workers/{t.worker}/cover",
+        {"worker_id": t.mover, "from": "2027-02-01", "until": "2027-02-05"},
+    ),
+    ("/api/workers/<worker_id>/cover/<cover_id>", "DELETE"): lambda t: (
+        f"/api/workers/{t.worker}/cover/{t.cover}",
+        None,
+    ),
     ("/api/children/<child_id>", "PATCH"): lambda t: (f"/api/children/{t.child}", {"name": "Changed Name"}),
     ("/api/children/<child_id>/episodes", "POST"): lambda t: (
         f"/api/children/{t.child}/episodes",
@@ -239,6 +264,9 @@ def expected_for_own(rule: str, method: str, role: str) -> int:
     if (rule, method) == ("/api/visits/<uuid:visit_id>/written-up", "PUT"):
         # The imported visit has no recorder: whoever may act for the child in its role marks it.
         return 403 if role == "personal_adviser" else 200
+    if rule.startswith("/api/workers/<worker_id>/cover"):
+        # Cover for the child's social worker: granted, listed and ended by their manager or an admin.
+        return {"GET": 200, "POST": 201, "DELETE": 204}[method] if role in MANAGERS else 404
     if rule == "/api/workers/<worker_id>/caseload":
         # The child's social worker: their manager and admins read it; they themselves use /api/caseload.
         return 200 if role in MANAGERS else 404

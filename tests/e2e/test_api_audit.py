@@ -57,6 +57,7 @@ NO_CHILD_DATA = {
     # Feeds: the caller's own link and settings (the .ics polls are outside /api: see the README).
     ("/api/feeds/settings", "GET"),
     ("/api/teams", "GET"),  # team names only
+    ("/api/workers/<worker_id>/cover", "GET"),  # who covers whom, when
     ("/api/feeds/settings", "PATCH"),
     ("/api/feeds/token", "POST"),
     ("/api/feeds/token", "DELETE"),
@@ -68,6 +69,9 @@ LISTINGS = {
     ("/api/teams/<team_id>/overview", "GET"),
     ("/api/teams/<team_id>/overview.csv", "GET"),
     ("/api/workers/<worker_id>/caseload", "GET"),
+    # Cover granted or ended: a change that names no child.
+    ("/api/workers/<worker_id>/cover", "POST"),
+    ("/api/workers/<worker_id>/cover/<cover_id>", "DELETE"),
     ("/api/plans", "GET"),  # without child_id: the caller's own plans
     ("/api/carers", "GET"),
 }
@@ -90,6 +94,8 @@ def bodies(child: str, spare_worker: str, adviser: str) -> dict[tuple[str, str],
         ("/api/children/<child_id>/events", "POST"): {"type": "birth", "date": "2026-11-02"},
         ("/api/children/<child_id>/allocations", "POST"): {"worker_id": spare_worker, "role": "personal_adviser"},
         ("/api/children/<child_id>/reallocation", "POST"): {"worker_id": adviser, "role": "personal_adviser"},
+        ("/api/workers/<worker_id>/cover", "POST"): {"worker_id": adviser, "from": "2027-01-04", "until": "2027-01-08"},
+        ("/api/workers/<worker_id>/cover/<cover_id>", "DELETE"): None,
         ("/api/children/<child_id>/overrides", "POST"): {
             "role": "social_worker",
             "every": "1 week",
@@ -149,7 +155,12 @@ def test_every_read_and_change_of_a_childs_data_is_audited_with_who_what_when_an
     carer_visit = new_visit_id()
     assert api.put(f"/api/carer-visits/{carer_visit}", json=carer_visit_body(carer)).status_code == 201
     values |= {"carer_id": carer}
-    request_bodies = bodies(child, spare, add_worker(app, "personal_adviser", team)) | {
+    adviser = add_worker(app, "personal_adviser", team)
+    cover = api.post(
+        f"/api/workers/{spare}/cover", json={"worker_id": adviser, "from": "2027-01-04", "until": "2027-01-08"}
+    )
+    values["cover_id"] = cover.json["id"]
+    request_bodies = bodies(child, spare, adviser) | {
         ("/api/carer-visits/<uuid:visit_id>", "PUT"): carer_visit_body(carer)
     }
     for rule, method in every_route(app):

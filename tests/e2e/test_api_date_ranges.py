@@ -185,6 +185,20 @@ DATE_WRITES = [
     ),
     DateWrite(
         "POST",
+        "/api/workers/<worker_id>/cover",
+        "from",
+        lambda w, d: {"worker_id": w.manager, "from": d, "until": LAST_STORED},
+        lambda w: f"/api/workers/{w.spare}/cover",
+    ),
+    DateWrite(
+        "POST",
+        "/api/workers/<worker_id>/cover",
+        "until",
+        lambda w, d: {"worker_id": w.manager, "from": FIRST_STORED, "until": d},
+        lambda w: f"/api/workers/{w.spare}/cover",
+    ),
+    DateWrite(
+        "POST",
         "/api/children/<child_id>/reallocation",
         "from",
         lambda w, d: {"worker_id": w.spare, "role": "social_worker", "from": d},
@@ -297,6 +311,7 @@ DATE_WRITES += [
 DATELESS_WRITES = {
     ("DELETE", "/api/plans/<uuid:plan_id>"),
     ("DELETE", "/api/visits/<uuid:visit_id>"),
+    ("DELETE", "/api/workers/<worker_id>/cover/<cover_id>"),
     ("PATCH", "/api/feeds/settings"),
     ("POST", "/api/feeds/token"),
     ("DELETE", "/api/feeds/token"),
@@ -409,6 +424,9 @@ def assert_every_read_answers(app: Flask, world: World) -> None:
     for path in (
         "/api/caseload",
         f"/api/teams/{world.team}/overview",
+        f"/api/teams/{world.team}/overview.csv",
+        f"/api/workers/{world.spare}/caseload",
+        f"/api/workers/{world.spare}/cover",
         "/api/plans",
         f"/api/plans?child_id={world.child}",
         f"/api/children/{world.child}",
@@ -424,6 +442,7 @@ def assert_every_read_answers(app: Flask, world: World) -> None:
     assert token.status_code == 201, token.json
     feed = api.get(token.json["url"].removeprefix("http://localhost"))
     assert feed.status_code == 200 and feed.data.startswith(b"BEGIN:VCALENDAR")
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["send-reminders", "--now", "2026-12-01T08:05"])
-    assert result.exit_code == 0, result.output
+    for job in ("send-reminders", "send-escalations"):
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=[job, "--now", "2026-12-01T08:05"])
+        assert result.exit_code == 0, (job, result.output)

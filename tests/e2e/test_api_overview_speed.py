@@ -14,7 +14,8 @@ from tests.support.world import add_child, add_team, add_worker, signed_in
 
 PLAN_TYPES = ("child_protection", "child_in_need", "cared_for")
 AS_OF = date(2027, 8, 31)
-BUDGET_SECONDS = 6.0
+# Measured 2.0 to 3.6 s on the shared 2-core machine; the budget catches a replay gone quadratic.
+BUDGET_SECONDS = 10.0
 
 
 def year_of_visits(rng: random.Random) -> list[dict[str, object]]:

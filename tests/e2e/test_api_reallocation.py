@@ -9,6 +9,7 @@ from flask import Flask
 
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
+from backend.persistence.children import Child
 from tests.support.world import add_child, add_team, add_worker, signed_in
 
 CP = [{"type": "child_protection", "start": "2026-09-01"}]
@@ -104,3 +105,15 @@ def test_a_move_dated_before_the_current_holder_started_is_a_422_naming_from(app
 def test_moving_a_child_to_its_current_worker_is_a_409(app: Flask) -> None:
     world = team_with_a_child(app)
     assert move(app, world["manager"], world["child"], worker_id=world["first"]).status_code == 409
+
+
+def test_the_new_workers_calendar_feed_shows_the_child_on_its_next_poll(app: Flask) -> None:
+    world = team_with_a_child(app)
+    second = signed_in(app, world["second"])
+    url = second.post("/api/feeds/token", json={"kind": "worker"}).json["url"]
+    feed = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    with app.app_context():
+        reference = db.session.get(Child, world["child"]).reference
+    assert reference not in second.client.get(feed).get_data(as_text=True)
+    assert move(app, world["manager"], world["child"], worker_id=world["second"]).status_code == 201
+    assert reference in second.client.get(feed).get_data(as_text=True)

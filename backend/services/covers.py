@@ -1,0 +1,80 @@
+"""Cover ("act for"): a team manager lets a colleague record visits on an absent worker's
+caseload for a period. While it runs (``from`` to ``until``, both included) the colleague sees
+the absent worker's children and acts in the roles allocated to them, as access.py decides
+for every route; the absent worker keeps their children, reminders and feed. Granting and
+ending cover are audited (no child is named: the entry has none).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..persistence.people import Worker
+from ..persistence.supervision import CoverRow
+from .access import Viewer, overseen_worker
+from .audit import note_team_change
+from .errors import InvalidInput, NotFound
+from .reallocations import managed_worker
+
+
+def grant_cover(viewer: Viewer, absent_id: str, fields: dict[str, Any], route: str) -> dict[str, Any]:
+    absent = overseen_worker(viewer, absent_id)
+    colleague = managed_worker(viewer, fields["worker_id"])
+    if colleague.id == absent.id:
+        raise InvalidInput.field("worker_id", "A worker cannot cover themselves.")
+    if colleague.team_id != absent.team_id:
+        raise InvalidInput.field("worker_id", "This worker is not in the absent worker's team.")
+    if fields["until"] < fields["from"]:
+        raise InvalidInput.field("until", "Cover must end on or after the day it starts.")
+    cover = CoverRow(
+        absent_id=absent.id,
+        covering_id=colleague.id,
+        starts_on=fields["from"],
+        until=fields["until"],
+        granted_by=viewer.worker_id,
+    )
+    db.session.add(cover)
+    note_team_change(viewer.worker_id, route)
+    db.session.commit()
+    return cover_as_dict(cover, colleague.name)
+
+
+def covers_of(viewer: Viewer, absent_id: str, today: date) -> list[dict[str, Any]]:
+    """The absent worker's cover that runs today or later, soonest first."""
+    absent = overseen_worker(viewer, absent_id)
+    rows = db.session.execute(
+        select(CoverRow, Worker.name)
+        .join(Worker, Worker.id == CoverRow.covering_id)
+        .where(CoverRow.absent_id == absent.id, CoverRow.until >= today)
+        .order_by(CoverRow.starts_on, CoverRow.id)
+    )
+    return [cover_as_dict(cover, name) for cover, name in rows]
+
+
+def end_cover(viewer: Viewer, absent_id: str, cover_id: str, today: date, route: str) -> None:
+    """End cover now: it runs to yesterday (kept in the history), or is removed if not yet begun."""
+    absent = overseen_worker(viewer, absent_id)
+    cover = db.session.scalar(select(CoverRow).where(CoverRow.id == cover_id, CoverRow.absent_id == absent.id))
+    if cover is None:
+        raise NotFound(cover_id)
+    if cover.starts_on >= today:
+        db.session.delete(cover)
+    else:
+        cover.until = min(cover.until, today - timedelta(days=1))
+    note_team_change(viewer.worker_id, route)
+    db.session.commit()
+
+
+def cover_as_dict(cover: CoverRow, worker_name: str) -> dict[str, Any]:
+    return {
+        "id": cover.id,
+        "worker_id": cover.covering_id,
+        "worker_name": worker_name,
+        "from": cover.starts_on,
+        "until": cover.until,
+        "granted_by": cover.granted_by,
+    }

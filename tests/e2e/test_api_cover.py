@@ -1,0 +1,101 @@
+"""Cover ("act for"): a manager lets a colleague record visits on an absent worker's caseload for
+a period; access.py decides it for every route."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from backend.clock import today_in_london
+from backend.extensions import db
+from backend.persistence.audit import AuditEntry
+from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
+
+
+def absent_worker_and_colleague(app: Flask) -> dict[str, str]:
+    team = add_team(app)
+    world = {
+        "team": team,
+        "manager": add_worker(app, "team_manager", team),
+        "absent": add_worker(app, "social_worker", team),
+        "colleague": add_worker(app, "social_worker", team),
+    }
+    world["child"] = add_child(
+        app,
+        team_id=team,
+        allocations=[(world["absent"], "social_worker")],
+        episodes=[{"type": "child_protection", "start": "2026-09-01"}],
+    )
+    return world
+
+
+def cover_body(worker_id: str, first: int = 0, last: int = 14) -> dict[str, Any]:
+    today = today_in_london()
+    return {
+        "worker_id": worker_id,
+        "from": (today + timedelta(days=first)).isoformat(),
+        "until": (today + timedelta(days=last)).isoformat(),
+    }
+
+
+def colleague_can_record(app: Flask, world: dict[str, str]) -> bool:
+    colleague = signed_in(app, world["colleague"])
+    seen = colleague.get(f"/api/children/{world['child']}").status_code == 200
+    visit = colleague.put(f"/api/visits/{new_visit_id()}", json=visit_body(world["child"], date="2026-12-01"))
+    return seen and visit.status_code == 201
+
+
+def test_while_cover_runs_the_colleague_sees_the_absent_workers_children_and_records_their_visits(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    assert not colleague_can_record(app, world)
+    granted = signed_in(app, world["manager"]).post(
+        f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"])
+    )
+    assert granted.status_code == 201 and granted.json["worker_id"] == world["colleague"]
+    assert colleague_can_record(app, world)
+    caseload = signed_in(app, world["colleague"]).get(f"/api/workers/{world['absent']}/caseload")
+    assert [row["child_id"] for row in caseload.json["obligations"]] == [world["child"]]
+    listed = signed_in(app, world["manager"]).get(f"/api/workers/{world['absent']}/cover").json["covers"]
+    assert [cover["id"] for cover in listed] == [granted.json["id"]]
+    with app.app_context():
+        routes = db.session.scalars(db.select(AuditEntry.route).where(AuditEntry.worker_id == world["manager"])).all()
+    assert "POST /api/workers/<worker_id>/cover" in routes
+
+
+def test_cover_that_has_not_begun_or_was_ended_gives_nothing(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    manager = signed_in(app, world["manager"])
+    later = manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"], 3, 10))
+    assert later.status_code == 201 and not colleague_can_record(app, world)
+    now = manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"]))
+    assert colleague_can_record(app, world)
+    for cover in (later, now):
+        assert manager.delete(f"/api/workers/{world['absent']}/cover/{cover.json['id']}").status_code == 204
+    assert not colleague_can_record(app, world)
+    assert manager.get(f"/api/workers/{world['absent']}/cover").json == {"covers": []}
+
+
+def test_only_the_absent_workers_manager_or_an_admin_grants_cover(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    other_manager = add_worker(app, "team_manager", add_team(app))
+    for caller in (world["colleague"], world["absent"], other_manager):
+        response = signed_in(app, caller).post(
+            f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"])
+        )
+        assert response.status_code == 404
+    admin = signed_in(app, add_worker(app, "admin"))
+    assert admin.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"])).status_code == 201
+
+
+def test_a_colleague_from_another_team_or_a_period_ending_before_it_starts_is_refused(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    outsider = add_worker(app, "social_worker", add_team(app))
+    manager = signed_in(app, world["manager"])
+    assert manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(outsider)).status_code == 404
+    admin = signed_in(app, add_worker(app, "admin"))
+    refused = admin.post(f"/api/workers/{world['absent']}/cover", json=cover_body(outsider))
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["worker_id"]
+    backwards = manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"], 5, 1))
+    assert backwards.status_code == 422 and list(backwards.json["errors"]) == ["until"]
