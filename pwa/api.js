@@ -135,6 +135,10 @@ export function reallocate(childId, body) {
   return request('POST', `${API_PREFIX}children/${encodeURIComponent(childId)}/reallocation`, body);
 }
 
+export function cover(workerId, method = 'GET', body, id = '') {
+  return request(method, `${API_PREFIX}workers/${encodeURIComponent(workerId)}/cover${id && `/${id}`}`, body);
+}
+
 export function getTeams() {
   return request('GET', `${API_PREFIX}teams`);
 }

@@ -180,6 +180,7 @@ export function renderVisitRow(obligation, childHref, pending, asOf = null) {
       statusBadge(obligation.status),
     ),
     h('p', { class: 'visit-plan' }, planTag(obligation.plan_type), `${obligation.plan_label || obligation.plan_type} · ${roleWord(obligation.role)}`),
+    obligation.covering_for && h('p', { class: 'tag' }, `Covering for ${obligation.covering_for}`),
     h('p', { class: 'visit-dates' }, `${dueWords(obligation, asOf)} · plan by ${formatDate(obligation.plan_by)}`),
     attemptNote(obligation.last_no_access),
     pendingNote(pending),

@@ -42,9 +42,10 @@ async function teamPage(teamId, session, reload) {
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     body.plans ? renderPlanCounts(body.plans) : null,
+    carersAndChecks(body),
     ...timescale(body, workers, reload),
     ...trend(body.trend || []),
-    h('p', {}, h('a', { href: api.overviewCsvUrl(teamId, `?${new URLSearchParams({ from: body.timeliness.from, to: body.timeliness.to })}`), download: true }, 'Download this overview (CSV)')),
+    h('p', {}, h('a', { href: api.overviewCsvUrl(teamId, `?${new URLSearchParams({ from: body.timeliness.from, to: body.timeliness.to })}`), download: true }, 'Download this overview (CSV)'), ' or ', h('a', { href: api.overviewCsvUrl(teamId, '?section=overdue'), download: true }, 'the overdue list')),
     session.worker.role === 'team_manager' ? h('p', {}, h('a', { href: api.routes.settings() }, 'The team’s calendar feed is in Settings')) : null,
   ];
 }
@@ -185,6 +186,7 @@ async function workerPage(workerId, session, reload) {
     rows.length ? h('ul', { class: 'obligations' }, rows) : h('p', {}, 'Nothing is due on this list.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     rows.length && team ? moveForm(body.obligations, team.workers.filter((item) => item.id !== workerId), reload) : null,
+    team && MANAGERS.includes(session.worker.role) ? await coverPanel(workerId, worker?.name || 'this worker', team.workers.filter((item) => item.id !== workerId), reload) : null,
   ];
 }
 
@@ -229,6 +231,36 @@ function moveForm(obligations, colleagues, reload) {
     seen.note = `${chosen.length - failures.length} moved to ${to}.${failures.length ? ` Not moved: ${failures.join('; ')}` : ''}`;
     reload();
   });
+  return form;
+}
+
+// The team's carers and practice checks, a line each.
+function carersAndChecks({ carers: c, practice_checks: checks }) {
+  return h(
+    'section',
+    { class: 'panel' },
+    c && h('p', {}, `Carers: ${c.overdue} overdue, ${c.due_today} due today, ${c.due_soon} due soon`),
+    checks && h('p', {}, `Practice checks: ${plural(checks.children, 'child', 'children')} (not seen alone ${checks.seen_alone}, bedroom ${checks.bedroom_seen}, awake ${checks.seen_awake})`),
+  );
+}
+
+// "Act for", and the cover to come, each with End.
+async function coverPanel(workerId, name, colleagues, reload) {
+  const covers = (await api.cover(workerId).catch(() => null))?.body.covers || [];
+  const who = h('select', { id: 'cover-who', required: true }, h('option', { value: '' }, 'Choose a colleague'), colleagues.map((worker) => h('option', { value: worker.id }, worker.name)));
+  const from = h('input', { type: 'date', id: 'cover-from', value: localIsoDate(), required: true });
+  const until = h('input', { type: 'date', id: 'cover-until', required: true });
+  const act = (...args) => api.cover(workerId, ...args).catch((error) => (seen.note = moveProblem(error))).then(reload);
+  const form = h('form', { id: 'cover-form', class: 'stack panel' }, h('label', { for: 'cover-who' }, `Let a colleague record visits for ${name}`), who, h('label', { for: 'cover-from' }, 'From'), from, h('label', { for: 'cover-until' }, 'To'), until, h('button', { class: 'secondary' }, 'Let them'));
+  for (const cover of covers) {
+    const end = h('button', { type: 'button', class: 'secondary' }, 'End');
+    end.onclick = () => act('DELETE', undefined, cover.id);
+    form.append(h('p', {}, `${cover.worker_name}: ${formatDate(cover.from)} to ${formatDate(cover.until)} `, end));
+  }
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    act('POST', { worker_id: who.value, from: from.value, until: until.value });
+  };
   return form;
 }
 

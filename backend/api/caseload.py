@@ -13,7 +13,8 @@ from marshmallow import Schema, fields, validate
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
 from ..services.carers import supervised_carers
-from ..services.caseload import worker_caseload_in_full
+from ..services.caseload import sort_key, workers_caseloads_in_full
+from ..services.covers import covered_workers
 from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
@@ -30,9 +31,19 @@ class CaseloadQueryArgsSchema(AsOfQueryArgsSchema):
     )
 
 
+class OwnCaseloadObligationSchema(CaseloadObligationSchema):
+    covering_for = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The absent colleague's name whose child this is, while the worker covers "
+            '("acts for") them; null: the worker\'s own'
+        },
+    )
+
+
 class CaseloadSchema(Schema):
     as_of = IsoDate()
-    obligations = fields.List(fields.Nested(CaseloadObligationSchema))
+    obligations = fields.List(fields.Nested(OwnCaseloadObligationSchema))
     unscheduled = fields.List(
         fields.Nested(UnscheduledChildSchema),
         metadata={"description": "Children with an active plan no visiting rule covers: check each one"},
@@ -61,11 +72,25 @@ class Caseload(MethodView):
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:
     """What ``CaseloadSchema`` dumps, built directly: a schema walks each of hundreds of fields
     per caseload in Python, several times the cost of the engine (a test holds them equal)."""
-    caseloads = worker_caseload_in_full(worker_id, as_of, today)
-    entries = caseloads.entries.get(worker_id, [])
+    # The children of colleagues the worker covers today are on their list too, so that the one
+    # list they carry (offline) holds the child they stand at the door of.
+    covered = covered_workers(worker_id, today)
+    caseloads = workers_caseloads_in_full([worker_id, *covered], as_of, today)
+    entries = sorted(
+        (
+            (entry, covered.get(holder))
+            for holder in [worker_id, *covered]
+            for entry in caseloads.entries.get(holder, [])
+        ),
+        key=lambda pair: sort_key(pair[0]),
+    )
     return {
         "as_of": as_of.isoformat(),
-        "obligations": [entry.as_dict() for entry in entries if wanted is None or entry.obligation.status == wanted],
+        "obligations": [
+            entry.as_dict() | {"covering_for": absent}
+            for entry, absent in entries
+            if wanted is None or entry.obligation.status == wanted
+        ],
         "unscheduled": [entry.as_dict() for entry in caseloads.unscheduled.get(worker_id, [])],
         "carers": [
             entry.as_dict()

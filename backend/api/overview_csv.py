@@ -1,6 +1,7 @@
 """The team overview as one CSV table for supervision and performance meetings: a ``section``
 column says what each row is (the period's totals, a plan type, a worker, a month of the trend,
-an overdue visit), and the other columns are filled where they apply."""
+an overdue visit), and the other columns are filled where they apply. The overdue list can also
+be had on its own (``?section=overdue``), in its columns only."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ COLUMNS = (
     "in_time",
     "percent_in_time",
     "no_access",
+)
+
+# ``?section=overdue``: the columns of an overdue row, in the order of the whole table.
+OVERDUE_COLUMNS = (
+    "worker",
+    "reference",
+    "initials",
+    "plan_type",
+    "role",
+    "due",
+    "days_overdue",
+    "last_visit",
+    "last_no_access",
+    "escalated",
 )
 
 
@@ -83,19 +98,30 @@ def overview_rows(overview: dict[str, Any]) -> Iterator[list[object]]:
             percent_in_time=percent(item["due"], item["in_time"]),
         )
     for item in overview["overdue"]:
-        yield row(
-            section="overdue",
-            worker=names.get(item["worker_id"], item["worker_name"]),
-            reference=item["reference"],
-            initials=item["initials"],
-            plan_type=PLAN_TYPES[item["plan_type"]],
-            role=item["role"],
-            due=item["due"],
-            days_overdue=item["days_overdue"],
-            last_visit=item["last_visit"],
-            last_no_access=item["last_no_access"],
-            escalated=item.get("escalated"),
-        )
+        yield row(section="overdue", **overdue_cells(item, names))
+
+
+def overdue_rows(overview: dict[str, Any]) -> Iterator[list[object]]:
+    """The overdue list on its own, in its own columns: the list a supervision meeting works through."""
+    names = {worker["id"]: worker["name"] for worker in overview["workers"]}
+    for item in overview["overdue"]:
+        cells = overdue_cells(item, names)
+        yield [cells[column] for column in OVERDUE_COLUMNS]
+
+
+def overdue_cells(item: dict[str, Any], names: dict[str, str]) -> dict[str, object]:
+    return {
+        "worker": names.get(item["worker_id"], item["worker_name"]),
+        "reference": item["reference"],
+        "initials": item["initials"],
+        "plan_type": PLAN_TYPES[item["plan_type"]],
+        "role": item["role"],
+        "due": item["due"],
+        "days_overdue": item["days_overdue"],
+        "last_visit": item["last_visit"],
+        "last_no_access": item["last_no_access"],
+        "escalated": item.get("escalated"),
+    }
 
 
 def row(**cells: object) -> list[object]:

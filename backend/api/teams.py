@@ -17,7 +17,7 @@ from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
-from .overview_csv import COLUMNS, overview_rows
+from .overview_csv import COLUMNS, OVERDUE_COLUMNS, overdue_rows, overview_rows
 from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
 from .spreadsheets import csv_response
@@ -32,6 +32,13 @@ class OverviewQueryArgsSchema(AsOfQueryArgsSchema):
         metadata={"description": "Timeliness period start (default: to minus 3 months)"},
     )
     to = IsoDate(metadata={"description": "Timeliness period end (default: as_of)"})
+
+
+class OverviewCsvQueryArgsSchema(OverviewQueryArgsSchema):
+    section = fields.String(
+        validate=validate.OneOf(["overdue"]),
+        metadata={"description": "overdue: only the overdue list, in its own columns (default: the whole overview)"},
+    )
 
 
 class TeamSchema(Schema):
@@ -173,12 +180,14 @@ class TeamOverview(MethodView):
 
 @blp.route("/<team_id>/overview.csv")
 class TeamOverviewCsv(MethodView):
-    @blp.arguments(OverviewQueryArgsSchema(), location="query")
+    @blp.arguments(OverviewCsvQueryArgsSchema(), location="query")
     @blp.response(200, content_type="text/csv", description="The overview as one table with a header row")
     @blp.alt_response(404, description="No such team, or not one the caller manages")
     def get(self, query: dict[str, Any], team_id: str) -> Response:
         overview = json.loads(overview_response(query, team_id).get_data())
         record_read(current_viewer().worker_id, None, route_name())
+        if query.get("section") == "overdue":
+            return csv_response(OVERDUE_COLUMNS, overdue_rows(overview), f"team-overdue-{overview['as_of']}.csv")
         return csv_response(COLUMNS, overview_rows(overview), f"team-overview-{overview['as_of']}.csv")
 
 

@@ -14,6 +14,10 @@ perhaps on several hosts at once:
 2. The messages are delivered by the reminder job's own delivery (push/reminders.py,
    ``deliver_pending``): claimed one at a time, sent with no transaction open, recorded after.
 
+Only a visit that fell due in the last week (``RECENT``) is escalated: the first run after
+deployment (or after the job stood still) would otherwise send a burst of messages about every
+visit already overdue, which the manager sees on the overview anyway, as overdue and not escalated.
+
 Quiet hours: a team is escalated only at a moment none of its managers is in their quiet hours
 (their reminder settings; 20:00 to 07:00 unless changed), so the run after they end sends what
 fell overdue overnight. A team with no active manager is still marked (the overview shows it to
@@ -49,6 +53,9 @@ from .reminders import deliver_pending
 TOPIC = "escalation"
 # An escalation not delivered within a day is not worth sending late.
 LIFETIME = timedelta(days=1)
+# A due date older than this is old news to the manager (the overview lists it): never pushed.
+# A week covers a job stood still over a long weekend, and bounds the first run after deployment.
+RECENT = timedelta(days=7)
 
 
 def send_escalations(now: datetime) -> dict[str, int]:
@@ -115,7 +122,8 @@ Overdue = tuple[str, str, date, dict[str, str]]
 
 
 def overdue_visits(team_id: str, today: date) -> list[Overdue]:
-    """(child id, role, due, what a message may say) for each visit of the team's children overdue today."""
+    """(child id, role, due, what a message may say) for each visit of the team's children overdue
+    today that fell due in the last ``RECENT`` days."""
     team_viewer = Viewer(worker_id="", role="team_manager", team_id=team_id)
     held = set(db.session.scalars(select(Child.id).where(Child.team_id == team_id)))
     found: list[Overdue] = []
@@ -126,7 +134,7 @@ def overdue_visits(team_id: str, today: date) -> list[Overdue]:
             log_unschedulable(loaded.child.id, error)
             continue
         for obligation in obligations:
-            if obligation.duty == "visit" and obligation.status == "overdue":
+            if obligation.duty == "visit" and obligation.status == "overdue" and obligation.due >= today - RECENT:
                 if not covers_role(team_viewer, loaded.child.id in held, loaded.child.id, obligation.role, today):
                     continue
                 label = {

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..persistence.people import Worker
 from ..persistence.supervision import CoverRow
-from .access import Viewer, overseen_worker
+from .access import Viewer, covered_worker_ids, overseen_worker
 from .audit import note_team_change
 from .errors import InvalidInput, NotFound
 from .reallocations import managed_worker
@@ -53,6 +53,13 @@ def covers_of(viewer: Viewer, absent_id: str, today: date) -> list[dict[str, Any
         .order_by(CoverRow.starts_on, CoverRow.id)
     )
     return [cover_as_dict(cover, name) for cover, name in rows]
+
+
+def covered_workers(worker_id: str, today: date) -> dict[str, str]:
+    """The absent colleagues ``worker_id`` covers on ``today``: id -> name (for their own list)."""
+    ids = covered_worker_ids(worker_id, today)
+    rows = db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(ids)))
+    return {absent_id: name for absent_id, name in rows}
 
 
 def end_cover(viewer: Viewer, absent_id: str, cover_id: str, today: date, route: str) -> None:

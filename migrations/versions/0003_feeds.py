@@ -5,6 +5,7 @@ Revises: 0002_push
 Create Date: 2026-11-23 12:10:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 

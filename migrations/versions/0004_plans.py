@@ -5,6 +5,7 @@ Revises: 0003_feeds
 Create Date: 2026-11-23 12:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 

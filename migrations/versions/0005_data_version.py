@@ -5,6 +5,7 @@ Revises: 0004_plans
 Create Date: 2026-11-23 13:05:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 

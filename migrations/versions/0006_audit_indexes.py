@@ -11,6 +11,7 @@ Revises: 0005_data_version
 Create Date: 2026-11-23 15:45:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -29,7 +30,11 @@ def upgrade():
         batch_op.drop_index("ix_audit_log_worker_id")
         batch_op.drop_index("ix_audit_log_child_at")
         batch_op.create_index(
-            "ix_audit_log_child_at", ["child_id", "at"], unique=False, sqlite_where=PER_CHILD, postgresql_where=PER_CHILD
+            "ix_audit_log_child_at",
+            ["child_id", "at"],
+            unique=False,
+            sqlite_where=PER_CHILD,
+            postgresql_where=PER_CHILD,
         )
 
 

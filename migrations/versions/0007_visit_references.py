@@ -5,6 +5,7 @@ Revises: 0006_audit_indexes
 Create Date: 2026-12-06 02:45:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 

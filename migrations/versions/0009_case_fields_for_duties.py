@@ -8,6 +8,7 @@ Revises: 0008_visit_withdrawals
 Create Date: 2026-12-06 02:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 

@@ -58,8 +58,10 @@ def test_the_caseload_is_soonest_first_with_child_id_reference_and_initials(app:
         "next_plan",
         "last_no_access",
         "household",
+        "covering_for",
     }
     assert rows[0]["next_plan"] is None and rows[0]["last_no_access"] is None
+    assert rows[0]["covering_for"] is None  # the worker's own child
     assert rows[0]["household"] is None  # in none: the key is there, null
 
 

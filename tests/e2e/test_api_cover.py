@@ -11,6 +11,7 @@ from flask import Flask
 from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
+from backend.persistence.people import Worker
 from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 
@@ -99,3 +100,30 @@ def test_a_colleague_from_another_team_or_a_period_ending_before_it_starts_is_re
     assert refused.status_code == 422 and list(refused.json["errors"]) == ["worker_id"]
     backwards = manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"], 5, 1))
     assert backwards.status_code == 422 and list(backwards.json["errors"]) == ["until"]
+
+
+def test_a_covering_colleague_finds_the_absent_workers_child_on_their_own_list_and_records_the_visit(
+    app: Flask,
+) -> None:
+    world = absent_worker_and_colleague(app)
+    own_child = add_child(
+        app,
+        team_id=world["team"],
+        allocations=[(world["colleague"], "social_worker")],
+        episodes=[{"type": "child_in_need", "start": "2026-09-01"}],
+    )
+    colleague = signed_in(app, world["colleague"])
+    assert [row["child_id"] for row in colleague.get("/api/caseload").json["obligations"]] == [own_child]
+    signed_in(app, world["manager"]).post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"]))
+    listed = {row["child_id"]: row for row in colleague.get("/api/caseload").json["obligations"]}
+    assert set(listed) == {own_child, world["child"]}
+    with app.app_context():
+        absent_name = db.session.get(Worker, world["absent"]).name
+    assert listed[world["child"]]["covering_for"] == absent_name
+    assert listed[own_child]["covering_for"] is None
+    # On the doorstep: the visit in the role the list names is taken.
+    body = visit_body(world["child"], date="2026-12-01", role=listed[world["child"]]["role"])
+    assert colleague.put(f"/api/visits/{new_visit_id()}", json=body).status_code == 201
+    # The absent worker's own list is unchanged: their children, none of the colleague's.
+    absent_list = signed_in(app, world["absent"]).get("/api/caseload").json["obligations"]
+    assert {row["child_id"] for row in absent_list} == {world["child"]}

@@ -8,6 +8,7 @@ import io
 import pytest
 from flask import Flask
 
+from backend.api.overview_csv import OVERDUE_COLUMNS
 from backend.api.spreadsheets import safe_cell
 from tests.support.world import add_child, add_team, add_worker, signed_in
 
@@ -77,3 +78,25 @@ def test_the_csv_is_refused_to_whoever_may_not_see_the_overview(app: Flask) -> N
     team, _ = team_with_a_hostile_name(app)
     worker = add_worker(app, "social_worker", team)
     assert signed_in(app, worker).get(f"/api/teams/{team}/overview.csv").status_code == 404
+
+
+def test_the_overdue_list_on_its_own_has_only_its_rows_and_columns_and_is_spreadsheet_safe(app: Flask) -> None:
+    team, manager = team_with_a_hostile_name(app)
+    response = signed_in(app, manager).get(f"/api/teams/{team}/overview.csv?{QUERY}&section=overdue")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="team-overdue-2026-10-31.csv"' in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert next(csv.reader(io.StringIO(text))) == list(OVERDUE_COLUMNS)
+    [overdue] = read_csv(text)
+    assert (overdue["reference"], overdue["days_overdue"], overdue["plan_type"]) == (
+        "C-77",
+        "33",
+        "Child protection plan",
+    )
+    assert overdue["worker"] == '\'=HYPERLINK("http://x.invalid","a")'
+
+
+def test_an_unknown_section_is_refused_naming_it(app: Flask) -> None:
+    team, manager = team_with_a_hostile_name(app)
+    response = signed_in(app, manager).get(f"/api/teams/{team}/overview.csv?section=workers")
+    assert response.status_code == 422 and "section" in str(response.json["errors"])

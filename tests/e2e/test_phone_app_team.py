@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 from sqlalchemy import select
 
 from backend.clock import today_in_london
@@ -22,6 +22,7 @@ from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import ARTIFACTS, PHONE, wait_until
 from tests.e2e.phone import api_get, sign_in
 from tests.e2e.test_phone_app import Site, World, seed
+from tests.support.carers import add_carer
 from tests.support.database import empty_tables
 from tests.support.world import add_child, add_worker
 
@@ -316,6 +317,16 @@ def test_offline_the_team_shows_its_saved_copy_with_its_age(context: BrowserCont
 def test_an_overdue_visit_escalated_to_the_manager_is_marked_so(
     context: BrowserContext, site: Site, team: Team_
 ) -> None:
+    # A child protection visit missed a few days ago, beside the seed's one missed weeks ago.
+    today = today_in_london()
+    add_child(
+        site.app,
+        allocations=[(team.world.worker_id, "social_worker")],
+        team_id=team.team_id,
+        reference="C-0200",
+        episodes=[{"type": "child_protection", "start": (today - timedelta(days=100)).isoformat(), "end": None}],
+        visits=[{"date": (today - timedelta(days=16)).isoformat(), "role": "social_worker", "child_seen": True}],
+    )
     with site.app.app_context():
         # At midday, outside any quiet hours.
         now = f"{today_in_london().isoformat()}T12:00"
@@ -324,5 +335,56 @@ def test_an_overdue_visit_escalated_to_the_manager_is_marked_so(
     page = context.new_page()
     sign_in(page, site.url, team.world.manager_email)
     overdue = api_get(page, f"/api/teams/{team.team_id}/overview")["overdue"]
-    assert overdue and all(item["escalated"] for item in overdue)
-    assert page.locator("#team-content .overdue-list .tag:text-is('Escalated')").count() == len(overdue)
+    # Only a visit that fell due in the last week is escalated (no burst on a first run).
+    recent = [item for item in overdue if item["days_overdue"] <= 7]
+    assert recent and all(item["escalated"] == (item in recent) for item in overdue)
+    assert page.locator("#team-content .overdue-list .tag:text-is('Escalated')").count() == len(recent)
+
+
+def test_a_manager_lets_a_colleague_act_for_a_worker_who_finds_the_children_on_their_own_list(
+    browser: Browser, context: BrowserContext, site: Site, team: Team_
+) -> None:
+    page = context.new_page()
+    sign_in(page, site.url, team.world.manager_email)
+    open_worker(page, "Sam Patel")
+    assert page.inner_text("label[for=cover-who]") == "Let a colleague record visits for Sam Patel"
+    page.select_option("#cover-who", label="Ada Jones")
+    page.fill("#cover-until", (today_in_london() + timedelta(days=7)).isoformat())
+    page.click("#cover-form button:text-is('Let them')")
+    page.wait_for_selector("#cover-form p:has-text('Ada Jones:') button:text-is('End')")
+    assert not axe_violations(page)
+    # Ada, on her own phone, finds Sam's children on her own list, marked as cover.
+    ada_context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
+    try:
+        ada = ada_context.new_page()
+        sign_in(ada, site.url, "ada@example.org")
+        child = team.world.children["C-0001"]
+        row = ada.locator(f'li.visit[data-child-id="{child}"]')
+        row.wait_for()
+        assert "Covering for Sam Patel" in row.inner_text()
+        assert row.locator("button[data-action=record]").count() == 1
+    finally:
+        ada_context.close()
+    page.click("#cover-form p:has-text('Ada Jones:') button:text-is('End')")
+    page.wait_for_selector("#team-content li.obligation")
+    assert page.locator("#cover-form p:has-text('Ada Jones:')").count() == 0
+    assert api_get(page, f"/api/workers/{team.world.worker_id}/cover") == {"covers": []}
+
+
+def test_the_team_shows_its_carers_and_practice_checks_in_a_line_each(
+    context: BrowserContext, site: Site, team: Team_
+) -> None:
+    add_carer(site.app, supervising_worker_id=team.world.worker_id, team_id=team.team_id)
+    page = context.new_page()
+    sign_in(page, site.url, team.world.manager_email)
+    overview = api_get(page, f"/api/teams/{team.team_id}/overview")
+    carers, checks = overview["carers"], overview["practice_checks"]
+    shown = page.inner_text("#team-content")
+    assert (
+        f"Carers: {carers['overdue']} overdue, {carers['due_today']} due today, {carers['due_soon']} due soon" in shown
+    )
+    assert (
+        f"Practice checks: {checks['children']} {'child' if checks['children'] == 1 else 'children'} "
+        f"(not seen alone {checks['seen_alone']}, "
+        f"bedroom {checks['bedroom_seen']}, awake {checks['seen_awake']})"
+    ) in shown

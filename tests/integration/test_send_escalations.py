@@ -71,6 +71,21 @@ def test_nothing_is_escalated_before_the_visit_is_overdue(app, service) -> None:
     assert escalate(app, "2026-11-30T10:00")["escalated"] == 0
 
 
+def test_a_visit_overdue_more_than_a_week_at_the_first_run_is_not_pushed(app, service) -> None:
+    # Deployed on 20 Dec: the visit due 30 Nov is on the overview as overdue, not a push burst.
+    worker_with_device(service)
+    _, phone = manager_with_device(service)
+    assert escalate(app, "2026-12-20T10:00")["escalated"] == 0
+    assert service.deliveries_to(phone) == []
+
+
+def test_a_visit_that_fell_due_a_week_ago_is_still_escalated(app, service) -> None:
+    worker_with_device(service)
+    _, phone = manager_with_device(service)
+    assert escalate(app, "2026-12-07T10:00")["sent"] == 1
+    assert len(service.deliveries_to(phone)) == 1
+
+
 def test_quiet_hours_hold_the_escalation_until_they_end(app, service) -> None:
     worker_with_device(service)
     _, phone = manager_with_device(service)  # quiet from 20:00 to 07:00, the default
