@@ -19,7 +19,7 @@ from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
 from .rendered import cached_json
-from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, DeadlineSchema, UnscheduledChildSchema
 
 blp = Blueprint("caseload", __name__, url_prefix="/api/caseload", description="A worker's caseload.")
 
@@ -28,6 +28,14 @@ class CaseloadQueryArgsSchema(AsOfQueryArgsSchema):
     status = fields.String(
         validate=validate.OneOf(STATUSES), metadata={"description": "Only obligations with this status"}
     )
+
+
+class CaseloadDeadlineSchema(DeadlineSchema):
+    """A deadline of one of the worker's children: the child's deadline fields, and which child."""
+
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
 
 
 class CaseloadSchema(Schema):
@@ -40,6 +48,13 @@ class CaseloadSchema(Schema):
     carers = fields.List(
         fields.Nested(CaseloadCarerSchema),
         metadata={"description": "Visits due to the carers the worker supervises, soonest first"},
+    )
+    deadlines = fields.List(
+        fields.Nested(CaseloadDeadlineSchema),
+        metadata={
+            "description": "Deadlines that are not visits (write-ups, conferences, reviews) of the worker's "
+            "children, overdue or due within the week from as_of, soonest first; not filtered by status"
+        },
     )
 
 
@@ -61,7 +76,7 @@ class Caseload(MethodView):
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:
     """What ``CaseloadSchema`` dumps, built directly: a schema walks each of hundreds of fields
     per caseload in Python, several times the cost of the engine (a test holds them equal)."""
-    caseloads = worker_caseload_in_full(worker_id, as_of, today)
+    caseloads = worker_caseload_in_full(worker_id, as_of, today, with_deadlines=True)
     entries = caseloads.entries.get(worker_id, [])
     return {
         "as_of": as_of.isoformat(),
@@ -72,4 +87,5 @@ def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | No
             for entry in supervised_carers([worker_id], as_of).get(worker_id, [])
             if wanted is None or entry.obligation.status == wanted
         ],
+        "deadlines": [entry.as_dict() for entry in caseloads.deadlines.get(worker_id, [])],
     }
