@@ -14,6 +14,7 @@ from ..core.scheduling import STATUSES
 from ..services.audit import record_read
 from ..services.carers import supervised_carers
 from ..services.caseload import worker_caseload_in_full
+from ..services.worker_deadlines import WEEK_AHEAD
 from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
@@ -76,7 +77,7 @@ class Caseload(MethodView):
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:
     """What ``CaseloadSchema`` dumps, built directly: a schema walks each of hundreds of fields
     per caseload in Python, several times the cost of the engine (a test holds them equal)."""
-    caseloads = worker_caseload_in_full(worker_id, as_of, today, with_deadlines=True)
+    caseloads = worker_caseload_in_full(worker_id, as_of, today, deadlines_until=as_of + WEEK_AHEAD)
     entries = caseloads.entries.get(worker_id, [])
     return {
         "as_of": as_of.isoformat(),

@@ -115,16 +115,16 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
 
 
 def worker_caseload_in_full(
-    worker_id: str, as_of: date, today: date | None = None, with_deadlines: bool = False
+    worker_id: str, as_of: date, today: date | None = None, deadlines_until: date | None = None
 ) -> Caseloads:
-    return workers_caseloads_in_full([worker_id], as_of, today, with_deadlines)
+    return workers_caseloads_in_full([worker_id], as_of, today, deadlines_until)
 
 
 def workers_caseloads_in_full(
-    worker_ids: list[str], as_of: date, today: date | None = None, with_deadlines: bool = False
+    worker_ids: list[str], as_of: date, today: date | None = None, deadlines_until: date | None = None
 ) -> Caseloads:
-    """``workers_caseloads``, with each worker's unscheduled children as well (and, ``with_deadlines``,
-    each worker's deadlines overdue or due this week, for every child they hold)."""
+    """``workers_caseloads``, with each worker's unscheduled children as well (and, given
+    ``deadlines_until``, each worker's deadlines overdue or due by then, for every child they hold)."""
     today = today or today_in_london()
     # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
     held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
@@ -136,7 +136,7 @@ def workers_caseloads_in_full(
         held[child_id].add((worker_id, role))
     plans = open_plans_in_person(worker_ids, allocations)
     result = Caseloads(defaultdict(list), defaultdict(list), defaultdict(list))
-    unwritten = unwritten_visits(allocations) if with_deadlines else {}
+    unwritten = unwritten_visits(allocations) if deadlines_until else {}
     for loaded in load_cases(allocations, latest_visits_on=as_of):
         holders = held[loaded.child.id]
         deadlines = []
@@ -146,8 +146,8 @@ def workers_caseloads_in_full(
                 unscheduled_entry(loaded, gap.plan_type, gap.reason)
                 for gap in scheduler().unscheduled(loaded.case, as_of)
             ]
-            if with_deadlines:
-                deadlines = soon_deadlines(loaded, unwritten.get(loaded.child.id, []), as_of)
+            if deadlines_until:
+                deadlines = soon_deadlines(loaded, unwritten.get(loaded.child.id, []), as_of, deadlines_until)
         except BAD_DATES as error:
             log_unschedulable(loaded.child.id, error)
             entries, gaps = [], bad_dates_entries(loaded, as_of)

@@ -41,8 +41,8 @@ class WorkerDeadline:
         }
 
 
-def soon_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date) -> list[WorkerDeadline]:
-    """The child's deadlines overdue or due within the week from ``as_of``, soonest first."""
+def soon_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date, until: date) -> list[WorkerDeadline]:
+    """The child's deadlines on ``as_of`` that are overdue or due by ``until``."""
     known = set(loaded.case.visits)
     visits = tuple(
         sorted(
@@ -50,7 +50,6 @@ def soon_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date) -> l
         )
     )
     scheduler: Scheduler = current_app.extensions["scheduler"]
-    until = as_of + WEEK_AHEAD
     child = loaded.child
     return [
         WorkerDeadline(child.id, child.reference, initials_of(child.name), deadline)
