@@ -31,6 +31,8 @@ class WorkerDeadline:
     reference: str
     initials: str
     deadline: Deadline
+    # For a calendar feed where an admin allowed names; never in the JSON nor a reminder.
+    full_name: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -52,7 +54,7 @@ def soon_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date, unti
     scheduler: Scheduler = current_app.extensions["scheduler"]
     child = loaded.child
     return [
-        WorkerDeadline(child.id, child.reference, initials_of(child.name), deadline)
+        WorkerDeadline(child.id, child.reference, initials_of(child.name), deadline, child.name)
         for deadline in scheduler.deadlines(replace(loaded.case, visits=visits), as_of)
         if deadline.status == "overdue" or deadline.due <= until
     ]
