@@ -7,8 +7,8 @@ was met by its day, worked out by replaying a child's record through the deadlin
   longer open (met by its event or write-up on or before that day, or its clock stopped).
 - It is *overdue* when it is still open, overdue, with the record as it stood at the end of the
   period (or ``as_of``, if earlier).
-- The record is looked at on the days it changed (each event, visit, write-up, episode start
-  and end, the day before each, and the period's first day): a deadline opens only on such a day.
+- The record is looked at the day before each change that can close a deadline, and on the
+  period's last day (``sample_days``): every deadline ever open is open on one of those days.
 """
 
 from __future__ import annotations
@@ -54,39 +54,37 @@ def case_known_on(case: Case, day: date) -> Case:
     )
 
 
-def change_days(case: Case, start: date, last: date) -> list[date]:
-    """The days the record changed, and the day before each, from LOOKBACK before ``start`` to ``last``."""
-    days = {start}
-    for event in case.events:
-        days.add(event.date)
-    for visit in case.visits:
-        days.add(visit.date)
-        if visit.written_up:
-            days.add(visit.written_up)
+def sample_days(case: Case, start: date, last: date) -> list[date]:
+    """The day before each change of the record that can meet or stop a deadline (an event, a
+    write-up, an episode's start or end), from LOOKBACK before ``start``, and ``last``.
+
+    A deadline open at any time is still open the day before whatever closed it, or at ``last``
+    when nothing did, so these days see every one; a visit's own day is not needed (its
+    write-up deadline is seen the day before the write-up, or at ``last``).
+    """
+    days = {last}
+    changes = [event.date for event in case.events] + [visit.written_up for visit in case.visits if visit.written_up]
     for episode in case.episodes:
-        days.add(episode.start)
-        if episode.end:
-            days.add(episode.end)
-    days |= {day - DAY for day in days}
+        changes += [episode.start] + ([episode.end] if episode.end else [])
+    days |= {day - DAY for day in changes}
     return sorted(day for day in days if start - LOOKBACK <= day <= last)
 
 
 def deadline_outcomes(case: Case, start: date, end: date, as_of: date, evaluate: Evaluate) -> list[DeadlineOutcome]:
     """Each deadline of the child that fell due from ``start`` to ``end`` and how it ended."""
     last = min(end, as_of)
-    seen: dict[tuple[str, str, date], Deadline] = {}
-    for day in change_days(case, start, last):
-        for deadline in evaluate(case_known_on(case, day), day):
-            if start <= deadline.due <= end and deadline.due >= day:
-                seen.setdefault((deadline.rule, deadline.kind, deadline.due), deadline)
-    still_open_at_end = {
-        (d.rule, d.kind, d.due) for d in evaluate(case_known_on(case, last), last) if d.status == "overdue"
-    }
+    open_on: dict[date, set[tuple[str, str, date]]] = {}
+
+    def open_keys(day: date) -> set[tuple[str, str, date]]:
+        if day not in open_on:
+            open_on[day] = {(d.rule, d.kind, d.due) for d in evaluate(case_known_on(case, day), day)}
+        return open_on[day]
+
+    seen = {key for day in sample_days(case, start, last) for key in open_keys(day) if start <= key[2] <= end}
     outcomes = []
-    for key, deadline in sorted(seen.items(), key=lambda item: (item[0][2], item[0][1])):
-        after = deadline.due + DAY
-        met = after <= as_of and key not in {
-            (d.rule, d.kind, d.due) for d in evaluate(case_known_on(case, after), after)
-        }
-        outcomes.append(DeadlineOutcome(deadline.kind, deadline.rule, deadline.due, met, key in still_open_at_end))
+    for rule, kind, due in sorted(seen, key=lambda key: (key[2], key[1], key[0])):
+        after = due + DAY
+        met = after <= as_of and (rule, kind, due) not in open_keys(after)
+        overdue = due < last and (rule, kind, due) in open_keys(last)
+        outcomes.append(DeadlineOutcome(kind, rule, due, met, overdue))
     return outcomes
