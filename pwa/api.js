@@ -170,6 +170,11 @@ export function putCarerVisit(visitId, visit) {
 }
 
 // DELETE /api/visits/<uuid>: 204 withdrawn as recorded in error (also when it already was).
+// PUT /api/visits/<uuid>/written-up: the day the visit's record was completed.
+export function putWrittenUp(visitId, body) {
+  return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}/written-up`, body);
+}
+
 export function withdrawVisit(visitId) {
   return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);
 }
