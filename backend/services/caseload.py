@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ..clock import today_in_london
 from ..core.attempts import last_no_access
+from ..core.cases import Visit
 from ..core.errors import CalendarRangeError
 from ..core.labels import initials_of
 from ..core.scheduling import Obligation
@@ -146,11 +147,11 @@ def workers_caseloads_in_full(
                 unscheduled_entry(loaded, gap.plan_type, gap.reason)
                 for gap in scheduler().unscheduled(loaded.case, as_of)
             ]
-            if deadlines_until:
-                deadlines = soon_deadlines(loaded, unwritten.get(loaded.child.id, []), as_of, deadlines_until)
         except BAD_DATES as error:
             log_unschedulable(loaded.child.id, error)
             entries, gaps = [], bad_dates_entries(loaded, as_of)
+        if deadlines_until:
+            deadlines = child_deadlines(loaded, unwritten.get(loaded.child.id, []), as_of, deadlines_until)
         for worker_id, entry in entries:
             result.entries[worker_id].append(entry)
         for worker_id in sorted({worker_id for worker_id, _ in holders}):
@@ -176,6 +177,16 @@ def entries_of(
                 planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
                 entries.append((worker_id, entry_for(loaded, obligation, planned, as_of)))
     return entries
+
+
+def child_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date, until: date) -> list[WorkerDeadline]:
+    """The child's deadlines due by ``until``; none, logged, where its dates defeat the engine
+    (a date of birth at the end of time): its visits are still listed."""
+    try:
+        return soon_deadlines(loaded, unwritten, as_of, until)
+    except BAD_DATES as error:
+        log.warning("child %s left without deadlines: its dates gave %s", loaded.child.id, type(error).__name__)
+        return []
 
 
 def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]:
