@@ -160,6 +160,11 @@ export function putCarerVisit(visitId, visit) {
   return request('PUT', `${API_PREFIX}carer-visits/${encodeURIComponent(visitId)}`, visit);
 }
 
+// PUT /api/visits/<uuid>/written-up: the day the visit's record was completed.
+export function putWrittenUp(visitId, body) {
+  return request('PUT', `${API_PREFIX}visits/${encodeURIComponent(visitId)}/written-up`, body);
+}
+
 export function withdrawVisit(visitId) {
   return request('DELETE', `${API_PREFIX}visits/${encodeURIComponent(visitId)}`);
 }

@@ -461,11 +461,18 @@ async function queuePlanAction(action) {
   if (routeOf(location.pathname).screen === 'child') route();
 }
 
+// Marks a visit's record complete today, through the outbox like any other write.
+function markWrittenUp(button) {
+  const { visitId, reference, initials } = button.dataset;
+  button.disabled = true;
+  return queuePlanAction({ type: 'written_up', planId: visitId, body: { written_up: render.localIsoDate() }, label: { reference, initials } });
+}
+
 function planAction(event) {
   const carerVisit = carerVisitOf(event.target, state.caseload?.carers || [], render.localIsoDate());
   if (carerVisit) return confirmCarerVisit(carerVisit);
   const button = event.target.closest('button[data-action]');
-  const actions = { record: recordVisit, household: recordHouseholdVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan };
+  const actions = { record: recordVisit, household: recordHouseholdVisit, plan: planContact, 'cancel-plan': cancelPlan, 'complete-plan': completeFromPlan, 'written-up': markWrittenUp };
   if (button && actions[button.dataset.action]) actions[button.dataset.action](button);
 }
 

@@ -1,7 +1,7 @@
 // The outbox (IndexedDB): changes sent in order, leaving only on a 2xx or the worker's discard.
 // Client UUIDs make a resend harmless. Used by the page and the service worker.
 
-import { ApiError, completePlan, deletePlan, getSession, putCarerVisit, putHouseholdVisit, putPlan, putVisit, withdrawVisit } from './api.js';
+import { ApiError, completePlan, deletePlan, getSession, putCarerVisit, putHouseholdVisit, putPlan, putVisit, putWrittenUp, withdrawVisit } from './api.js';
 
 const DB_NAME = 'visit-app';
 const DB_VERSION = 1;
@@ -109,6 +109,9 @@ async function send(entry) {
     await completePlan(entry.plan_id, entry.body);
   } else if (entry.type === 'carer_visit') {
     await putCarerVisit(entry.id, entry.body);
+  } else if (entry.type === 'written_up') {
+    // Queued with addPlanAction: its plan_id is the visit's id.
+    await putWrittenUp(entry.plan_id, entry.body);
   } else if (entry.type === 'withdraw_visit') {
     await withdrawVisit(entry.visit_id);
   } else if (entry.type === 'household_visit') {

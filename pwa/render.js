@@ -206,6 +206,7 @@ const PLAN_ACTION_WORDS = {
   withdraw_visit: 'visit withdrawn (recorded in error)',
   household_visit: 'household visit',
   carer_visit: 'carer visited today',
+  written_up: 'visit written up',
 };
 
 function outboxTitle(entry, label) {
@@ -263,7 +264,7 @@ export function renderChild(child, obligations, projections, visitsHref, checks 
     ),
     h('h2', {}, 'Last visits'),
     child.visits.length
-      ? h('ul', { class: 'past-visits' }, lastVisits(child.visits).map(renderPastVisit))
+      ? h('ul', { class: 'past-visits' }, lastVisits(child.visits).map((visit) => renderPastVisit(visit, child)))
       : h('p', {}, 'No visits recorded yet.'),
   ];
 }
@@ -305,13 +306,17 @@ function lastVisits(visits) {
   return [...counted, ...visits.filter((visit) => visit.withdrawn_at && visit.date >= since)];
 }
 
-function renderPastVisit(visit) {
+function renderPastVisit(visit, child) {
   const seen = visit.child_seen ? (visit.seen_alone ? 'child seen alone' : 'child seen') : 'no access';
   if (visit.withdrawn_at) return h('li', { class: 'withdrawn' }, `${formatLongDate(visit.date)}: ${REMOTE_CONTACTS[visit.kind] || seen}, withdrawn: recorded in error`);
   // Keeping-in-touch contacts are history, but only contact in person counts as a visit.
   const remote = REMOTE_CONTACTS[visit.kind];
   if (remote) return h('li', { class: 'remote-contact' }, `${formatLongDate(visit.date)}: ${remote} (${roleWord(visit.role)}), does not count as a visit`);
-  return h('li', {}, `${formatLongDate(visit.date)}: ${roleWord(visit.role)}, ${seen}`);
+  // A write-up deadline counts from the visit until its record is marked complete (queued offline).
+  const writeUp = visit.written_up
+    ? ', written up'
+    : visit.id && !visit.withdrawn_at && h('button', { type: 'button', class: 'secondary', dataset: { action: 'written-up', visitId: visit.id, reference: child.reference, initials: child.initials } }, 'Written up');
+  return h('li', {}, `${formatLongDate(visit.date)}: ${roleWord(visit.role)}, ${seen}`, writeUp || null);
 }
 
 export function renderWorkerLoad(worker, scale) {
@@ -363,6 +368,13 @@ export function renderPlanCounts(plans) {
     return h('li', { class: `plan-counts status-${status}` }, `${STATUS_WORDS[status]}: ${counts.on_time} planned on time, ${counts.late} planned late, ${counts.none} not planned`);
   });
   return h('section', { class: 'plan-summary', 'aria-labelledby': 'plan-summary-title' }, h('h2', { id: 'plan-summary-title' }, 'Planned visits'), h('ul', {}, rows));
+}
+
+// The caseload's deadlines overdue or due this week (write-ups, core groups, reviews), compactly.
+export function renderWeekDeadlines(items = [], childHref) {
+  if (!items.length) return null;
+  const item = (d) => h('li', {}, h('a', { href: childHref(d.child_id) }, `${d.reference} · ${d.initials}`), ` ${d.explanation.split(':')[0]}, ${formatDate(d.due)} `, statusBadge(d.status));
+  return h('section', { class: 'deadlines' }, h('h2', {}, `Other deadlines this week (${items.length})`), h('ul', {}, items.map(item)));
 }
 
 export function renderUnscheduled(items = [], childHref) {

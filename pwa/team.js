@@ -45,6 +45,7 @@ async function teamPage(teamId, session, reload) {
     carersAndChecks(body),
     ...timescale(body, workers, reload),
     ...trend(body.trend || []),
+    deadlinesTable(body.deadlines || []),
     h('p', {}, h('a', { href: api.overviewCsvUrl(teamId, `?${new URLSearchParams({ from: body.timeliness.from, to: body.timeliness.to })}`), download: true }, 'Download this overview (CSV)'), ' or ', h('a', { href: api.overviewCsvUrl(teamId, '?section=overdue'), download: true }, 'the overdue list')),
     session.worker.role === 'team_manager' ? h('p', {}, h('a', { href: api.routes.settings() }, 'The team’s calendar feed is in Settings')) : null,
   ];
@@ -126,6 +127,15 @@ function countsTable(caption, first, rows, className = 'counts-table') {
     h('thead', {}, h('tr', {}, words.map((word) => h('th', { scope: 'col' }, word)))),
     h('tbody', {}, rows.map(([label, row]) => h('tr', {}, h('th', { scope: 'row' }, label), cells(row)))),
   );
+}
+
+// Deadlines that are not visits (conferences, core groups, reviews, write-ups), per kind, for the period.
+function deadlinesTable(rows) {
+  if (!rows.length) return null;
+  const head = ['Deadline', 'Fell due', 'In time', 'Overdue'].map((word) => h('th', { scope: 'col' }, word));
+  const cells = (row) => [row.due, row.met_in_time, row.overdue].map((value) => h('td', {}, String(value)));
+  const body = rows.map((row) => h('tr', {}, h('th', { scope: 'row' }, row.kind.replaceAll('_', ' ')), cells(row)));
+  return h('table', { class: 'counts-table' }, h('caption', {}, 'Other deadlines in the period'), h('thead', {}, h('tr', {}, head)), h('tbody', {}, body));
 }
 
 // One small chart per plan type: a bar a month, its height the percentage in timescale.

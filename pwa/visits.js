@@ -116,7 +116,7 @@ export function renderVisitsScreen({ caseload, entries, workerId, sent, filter =
   $('visit-groups').replaceChildren(
     ...[renderHouseholds(households(caseload.obligations))].filter(Boolean),
     ...(groups.length ? groups.map((group) => renderGroup(group, entries, caseload.as_of)) : [render.h('p', {}, 'No visits are due on your caseload.')]),
-    ...[render.renderUnscheduled(caseload.unscheduled, routes.child), renderCarers(caseload.carers, entries)].filter(Boolean),
+    ...[render.renderWeekDeadlines(caseload.deadlines, routes.child), render.renderUnscheduled(caseload.unscheduled, routes.child), renderCarers(caseload.carers, entries)].filter(Boolean),
   );
   applyFilters(filter);
 }

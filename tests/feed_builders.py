@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 from backend.core.calendars import build_calendar
 from backend.core.cases import Case
+from backend.core.deadlines import Deadline
 from backend.core.labels import child_label
 from backend.core.scheduling import compute_obligations, project_due_dates
-from backend.feeds.entries import entry_from_obligation
+from backend.feeds.entries import entry_from_deadline, entry_from_obligation
 from backend.feeds.model import Feed, FeedEntry, TimedEvent
 from backend.persistence.rules_files import load_profiles
 from tests.builders import make_case
@@ -158,6 +159,7 @@ def golden_feeds() -> dict[str, Feed]:
         "feed_worker_tentative": make_feed(*caseload_entries(projections=2)),
         "feed_team": make_feed(*caseload_entries(team=True), name="Team overdue and due today: North", scope="team"),
         "feed_empty": make_feed(name="Visits due: Lee Ward"),
+        "feed_deadlines": make_feed(*caseload_entries()[:1], *deadline_entries()),
         "feed_planned": make_feed(
             *caseload_entries()[1:],
             timed=(
@@ -168,3 +170,34 @@ def golden_feeds() -> dict[str, Feed]:
             ),
         ),
     }
+
+
+def deadline_entries() -> tuple[FeedEntry, ...]:
+    """Deadlines that are not visits, one overdue and one ahead, as a worker's feed carries them."""
+    deadlines = (
+        Deadline(
+            "visit_write_up",
+            date(2026, 11, 20),
+            "overdue",
+            "sefton.deadline.visit_write_up",
+            "Visit write-up: within 5 working days of the visit on 13 Nov 2026, so due Fri 20 Nov 2026.",
+        ),
+        Deadline(
+            "core_group",
+            date(2026, 12, 4),
+            "due_soon",
+            "england.deadline.core_group",
+            "First core group meeting: within 10 working days of the initial child protection conference "
+            "on 20 Nov 2026, so due Fri 4 Dec 2026.",
+        ),
+    )
+    return tuple(
+        entry_from_deadline(
+            child_id=f"child-d{number}",
+            label=f"D{number}",
+            reference=f"C-90{number}",
+            deadline=deadline,
+            url=f"https://visits.example.org/children/child-d{number}",
+        )
+        for number, deadline in enumerate(deadlines, start=1)
+    )

@@ -15,12 +15,13 @@ from ..services.audit import record_read
 from ..services.carers import supervised_carers
 from ..services.caseload import sort_key, workers_caseloads_in_full
 from ..services.covers import covered_workers
+from ..services.worker_deadlines import WEEK_AHEAD
 from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
 from .rendered import cached_json
-from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, UnscheduledChildSchema
+from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, DeadlineSchema, UnscheduledChildSchema
 
 blp = Blueprint("caseload", __name__, url_prefix="/api/caseload", description="A worker's caseload.")
 
@@ -41,6 +42,14 @@ class OwnCaseloadObligationSchema(CaseloadObligationSchema):
     )
 
 
+class CaseloadDeadlineSchema(DeadlineSchema):
+    """A deadline of one of the worker's children: the child's deadline fields, and which child."""
+
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+
+
 class CaseloadSchema(Schema):
     as_of = IsoDate()
     obligations = fields.List(fields.Nested(OwnCaseloadObligationSchema))
@@ -51,6 +60,13 @@ class CaseloadSchema(Schema):
     carers = fields.List(
         fields.Nested(CaseloadCarerSchema),
         metadata={"description": "Visits due to the carers the worker supervises, soonest first"},
+    )
+    deadlines = fields.List(
+        fields.Nested(CaseloadDeadlineSchema),
+        metadata={
+            "description": "Deadlines that are not visits (write-ups, conferences, reviews) of the worker's "
+            "children, overdue or due within the week from as_of, soonest first; not filtered by status"
+        },
     )
 
 
@@ -75,7 +91,7 @@ def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | No
     # The children of colleagues the worker covers today are on their list too, so that the one
     # list they carry (offline) holds the child they stand at the door of.
     covered = covered_workers(worker_id, today)
-    caseloads = workers_caseloads_in_full([worker_id, *covered], as_of, today)
+    caseloads = workers_caseloads_in_full([worker_id, *covered], as_of, today, deadlines_until=as_of + WEEK_AHEAD)
     entries = sorted(
         (
             (entry, covered.get(holder))
@@ -97,4 +113,5 @@ def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | No
             for entry in supervised_carers([worker_id], as_of).get(worker_id, [])
             if wanted is None or entry.obligation.status == wanted
         ],
+        "deadlines": [entry.as_dict() for entry in caseloads.deadlines.get(worker_id, [])],
     }

@@ -127,6 +127,13 @@ class TrendMonthSchema(Schema):
     in_time = fields.Integer()
 
 
+class DeadlineTimelinessSchema(Schema):
+    kind = fields.String(metadata={"description": "A kind of deadline that is not a visit (DEADLINE_KINDS)"})
+    due = fields.Integer(metadata={"description": "Deadlines of this kind that fell due in the period"})
+    met_in_time = fields.Integer(metadata={"description": "Of those, met on or before their day"})
+    overdue = fields.Integer(metadata={"description": "Of those, still open and overdue at the period's end"})
+
+
 class OverviewSchema(Schema):
     team = fields.Nested(TeamSchema)
     as_of = IsoDate()
@@ -152,6 +159,10 @@ class OverviewSchema(Schema):
     trend = fields.List(
         fields.Nested(TrendMonthSchema),
         metadata={"description": "Visits in timescale in each of the 12 months up to as_of, per plan type"},
+    )
+    deadlines = fields.List(
+        fields.Nested(DeadlineTimelinessSchema),
+        metadata={"description": "Deadlines that are not visits in the period, per kind (those with any)"},
     )
 
 

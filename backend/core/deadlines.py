@@ -280,7 +280,12 @@ def _before(length: Interval, day: date, calendar: WorkingCalendar) -> date:
 
 def _periods(case: Case, plan_types: frozenset[str] | None) -> list[Period]:
     """Unbroken runs of episodes of these plan types (a move between placements is no gap)."""
-    spans = sorted((e.start, e.end) for e in case.episodes if plan_types is None or e.type in plan_types)
+    # An open episode (no end) sorts after an ended one of the same start: comparing None with a date
+    # would raise where two episodes share a start.
+    spans = sorted(
+        ((e.start, e.end) for e in case.episodes if plan_types is None or e.type in plan_types),
+        key=lambda span: (span[0], span[1] or date.max),
+    )
     merged: list[Period] = []
     for start, end in spans:
         if merged and (merged[-1][1] is None or merged[-1][1] >= start):

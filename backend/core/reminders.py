@@ -17,6 +17,8 @@ The rules, in words:
 - Each reminder carries a dedupe key derived from the worker, the slot's day and the
   set of visits in it, so the job that sends reminders can claim it exactly once.
 - Messages name children by initials (or case reference), never by name.
+- Deadlines that are not visits (a write-up, a core group) come in the same message, as items
+  whose plan-by day is their due day: named by kind ("J.S. (core group meeting) Tue").
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from zoneinfo import ZoneInfo
 from .calendars import WorkingCalendar
 from .errors import CoreError
 from .labels import child_label
-from .vocabulary import PLAN_TYPE_SHORT
+from .vocabulary import DEADLINE_KINDS, PLAN_TYPE_SHORT
 from .wording import WEEKDAYS, weekday_day_month
 from .zones import LONDON
 
@@ -99,6 +101,9 @@ class ReminderItem:
     plan_by: date
     # A visit due to a carer (core/carers.py) rather than a child: it has no child page to open.
     is_carer: bool = False
+    # A deadline that is not a visit (core/deadlines.py: a write-up, a core group), by kind; its
+    # ``due`` is also its ``plan_by`` (nothing to plan ahead of it) and its ``role`` names the rule.
+    deadline_kind: str | None = None
 
     @property
     def label(self) -> str:
@@ -107,6 +112,8 @@ class ReminderItem:
 
     @property
     def plan_short(self) -> str:
+        if self.deadline_kind is not None:
+            return DEADLINE_KINDS.get(self.deadline_kind, self.deadline_kind).lower()
         return PLAN_TYPE_SHORT.get(self.plan_type, self.plan_type)
 
 
@@ -151,7 +158,7 @@ class Reminder:
     def payload(self) -> dict[str, str]:
         """What the notification says; the push adapter adds the page it opens (push/links.py)."""
         return {
-            "title": reminder_title(len(self.overdue), len(self.upcoming)),
+            "title": reminder_title(len(self.overdue), len(self.upcoming), _noun(self.overdue), _noun(self.upcoming)),
             "body": "\n".join(reminder_lines(self.overdue, self.upcoming, self.slot_day)),
             "tag": TOPIC,
             "topic": TOPIC,
@@ -251,12 +258,14 @@ def visit_identity(item: ReminderItem) -> str:
     return f"{item.child_id}/{item.role}/{item.due.isoformat()}"
 
 
-def reminder_title(overdue_count: int, upcoming_count: int) -> str:
+def reminder_title(
+    overdue_count: int, upcoming_count: int, overdue_noun: str = "visit", upcoming_noun: str = "visit"
+) -> str:
     parts = []
     if overdue_count:
-        parts.append(f"{_visits(overdue_count)} overdue")
+        parts.append(f"{_visits(overdue_count, overdue_noun)} overdue")
     if upcoming_count:
-        parts.append(f"{upcoming_count} due soon" if parts else f"{_visits(upcoming_count)} due soon")
+        parts.append(f"{upcoming_count} due soon" if parts else f"{_visits(upcoming_count, upcoming_noun)} due soon")
     return ", ".join(parts)
 
 
@@ -269,8 +278,16 @@ def reminder_lines(overdue: tuple[ReminderItem, ...], upcoming: tuple[ReminderIt
     if upcoming:
         by = max(item.plan_by for item in upcoming)
         named = [f"{_who(item)} {day_label(item.plan_by, slot_day)}" for item in upcoming]
-        lines.append(f"{_visits(len(upcoming))} due by {weekday_day_month(by)}: " + _listing(named))
+        lines.append(f"{_visits(len(upcoming), _noun(upcoming))} due by {weekday_day_month(by)}: " + _listing(named))
     return lines
+
+
+def _noun(items: tuple[ReminderItem, ...]) -> str:
+    """What the items are: visits (as before deadlines were reminded of), deadlines, or both."""
+    kinds = {item.deadline_kind is not None for item in items}
+    if kinds == {True}:
+        return "deadline"
+    return "visit" if kinds != {False, True} else "visit or deadline"
 
 
 def day_label(day: date, slot_day: date) -> str:
@@ -282,8 +299,10 @@ def _who(item: ReminderItem) -> str:
     return f"{item.label} ({item.plan_short})"
 
 
-def _visits(count: int) -> str:
-    return f"{count} visit" if count == 1 else f"{count} visits"
+def _visits(count: int, noun: str = "visit") -> str:
+    if noun == "visit or deadline":
+        return f"{count} visit or deadline" if count == 1 else f"{count} visits and deadlines"
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _listing(named: list[str]) -> str:

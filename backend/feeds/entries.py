@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from backend.core.deadlines import Deadline
 from backend.core.scheduling import Obligation
-from backend.core.vocabulary import CARER_DUTY_SHORT, PLAN_TYPE_SHORT
+from backend.core.vocabulary import CARER_DUTY_SHORT, DEADLINE_KINDS, PLAN_TYPE_SHORT
 
 from .model import OVERDUE, FeedEntry
 
@@ -64,5 +65,31 @@ def entry_from_carer_obligation(
         explanation=obligation.explanation,
         url=url,
         cycle_start=obligation.last_visit or obligation.due,
+        assignee=assignee,
+    )
+
+
+def entry_from_deadline(
+    *, child_id: str, label: str, reference: str, deadline: Deadline, url: str, assignee: str | None = None
+) -> FeedEntry:
+    """A deadline that is not a visit (a write-up, a core group), on its due day.
+
+    Its key is the child and the rule, and its cycle starts at its due date: a deadline met
+    disappears, the next one of a repeating clock (or another visit's write-up) is a new event.
+    The kind stands where a visit shows its plan and its role, so the title names it.
+    """
+    kind = DEADLINE_KINDS.get(deadline.kind, deadline.kind)
+    return FeedEntry(
+        child_key=f"deadline:{child_id}:{deadline.rule}",
+        label=label,
+        reference=reference,
+        plan_label=kind,
+        role=kind,
+        due=deadline.due,
+        plan_by=deadline.due,
+        status=deadline.status,
+        explanation=deadline.explanation,
+        url=url,
+        cycle_start=deadline.due,
         assignee=assignee,
     )

@@ -31,19 +31,22 @@ from ..services.caseload import (
     CaseloadEntry,
     log_unschedulable,
     scheduler,
-    worker_caseload,
+    worker_caseload_in_full,
     workers_caseloads,
 )
 from ..services.errors import Forbidden
 from ..services.rendered_cache import Rendered, RenderedCache
+from ..services.worker_deadlines import WorkerDeadline
 from .carer_entries import carer_entries
-from .entries import entry_from_obligation
+from .entries import entry_from_deadline, entry_from_obligation
 from .model import Feed, FeedEntry
 from .plan_events import planned_contact_events, replaced_by_plan
 from .render import render_feed
 from .tokens import looks_like_token, mint_token, token_hash
 
 PROJECTED_COUNT = 2
+# A worker's feed shows their children's deadlines that are not visits up to a year ahead.
+DEADLINE_HORIZON = timedelta(days=366)
 TEAM_STATUSES = ("overdue", "due_today")
 NAMES_WARNING = (
     "Calendar providers (Google, Microsoft, Apple) keep a copy of everything a subscribed feed carries. "
@@ -207,7 +210,8 @@ def _build(worker_id: str, kind: str, today: date, app_url: str, retired: bool) 
 
 def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:
     settings = feed_settings(worker.id)
-    caseload = worker_caseload(worker.id, today, today)
+    in_full = worker_caseload_in_full(worker.id, today, today, today + DEADLINE_HORIZON)
+    caseload = in_full.entries.get(worker.id, [])
     timed = planned_contact_events(worker.id, caseload, today, app_url, settings.names_allowed)
     shown = {event.key for event in timed}
     caseload = [item for item in caseload if not replaced_by_plan(item, shown)]
@@ -216,7 +220,20 @@ def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:
         _entry(item, cases.get(item.child_id), today, app_url, settings.names_allowed, settings.show_projected)
         for item in caseload
     ) + carer_entries([worker.id], today, app_url, settings.names_allowed)
-    return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries, timed=timed)
+    deadlines = tuple(
+        _deadline_entry(item, app_url, settings.names_allowed) for item in in_full.deadlines.get(worker.id, [])
+    )
+    return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries + deadlines, timed=timed)
+
+
+def _deadline_entry(item: WorkerDeadline, app_url: str, allow_names: bool) -> FeedEntry:
+    return entry_from_deadline(
+        child_id=item.child_id,
+        label=child_label(item.reference, item.initials, item.full_name, allow_names),
+        reference=item.reference,
+        deadline=item.deadline,
+        url=f"{app_url}/children/{item.child_id}",
+    )
 
 
 def _team_feed(manager: Worker, today: date, app_url: str) -> Feed:

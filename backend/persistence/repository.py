@@ -125,6 +125,20 @@ def visit_query(
     )
 
 
+def unwritten_visits(child_ids: Select[Any]) -> dict[str, list[Visit]]:
+    """Each child's visits not yet written up: what a case trimmed to its latest visits
+    (``load_cases(latest_visits_on=...)``) lacks for its write-up deadlines. Usually few rows,
+    so a caseload's deadlines cost one query, not every child's full history."""
+    found: dict[str, list[Visit]] = defaultdict(list)
+    for child_id, day, role, child_seen, contact_kind in db.session.execute(
+        select(VisitRow.child_id, VisitRow.date, VisitRow.role, VisitRow.child_seen, VisitRow.kind).where(
+            VisitRow.child_id.in_(child_ids), VisitRow.written_up.is_(None), not_withdrawn()
+        )
+    ):
+        found[child_id].append(Visit(day, role, child_seen, contact_kind or "home_visit", None))
+    return found
+
+
 def not_withdrawn() -> ColumnElement[bool]:
     """A visit withdrawn as recorded in error stays in the history but never meets a due date."""
     return VisitRow.withdrawn_at.is_(None)

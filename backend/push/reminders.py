@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, update
 
 from ..clock import LONDON
 from ..core.plan_reminders import PlanReminder
-from ..core.reminders import Reminder, ReminderItem, open_slot, reminder_due_at
+from ..core.reminders import MAX_LEAD_WORKING_DAYS, Reminder, ReminderItem, open_slot, reminder_due_at
 from ..core.vocabulary import CARER_DUTY_SHORT
 from ..extensions import db
 from ..persistence.people import Worker
@@ -34,7 +34,8 @@ from ..persistence.push import (
     insert_ignoring_duplicates,
 )
 from ..services.carers import supervised_carers
-from ..services.caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads
+from ..services.caseload import BAD_DATES, CaseloadEntry, Caseloads, scheduler, workers_caseloads_in_full
+from ..services.worker_deadlines import WorkerDeadline
 from .delivery import deliver_pending
 from .devices import preferences_of
 from .links import notification_payload
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 WORKERS_PER_BATCH = 200
 # The log is kept this long (to answer "was I reminded?"), then pruned by the job itself.
 KEEP_LOG = timedelta(days=30)
+# Deadlines as far ahead as the longest lead a worker may choose can reach (10 working days,
+# with Christmas and Easter in them).
+DEADLINE_HORIZON = timedelta(days=3 * MAX_LEAD_WORKING_DAYS)
 
 
 def send_reminders(now: datetime) -> dict[str, int]:
@@ -98,11 +102,19 @@ def queue_due_reminders(now: datetime) -> int:
         preferences = preferences_of(batch)
         # Most runs fall outside most workers' slots (nights, weekends): skip their caseloads.
         worker_ids = [worker_id for worker_id in batch if open_slot(preferences[worker_id], calendar, now)]
-        caseloads = workers_caseloads(worker_ids, today, today) if worker_ids else {}
+        caseloads = (
+            workers_caseloads_in_full(worker_ids, today, today, today + DEADLINE_HORIZON)
+            if worker_ids
+            else Caseloads({}, {})
+        )
         carers = carer_reminder_items(worker_ids, today)
         reminders: list[Reminder | PlanReminder] = []
         for worker_id in worker_ids:
-            items = [reminder_item(entry) for entry in caseloads.get(worker_id, [])] + carers.get(worker_id, [])
+            items = (
+                [reminder_item(entry) for entry in caseloads.entries.get(worker_id, [])]
+                + carers.get(worker_id, [])
+                + [deadline_item(entry) for entry in caseloads.deadlines.get(worker_id, [])]
+            )
             try:
                 reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
             except BAD_DATES as error:
@@ -131,6 +143,22 @@ def reminder_item(entry: CaseloadEntry) -> ReminderItem:
         obligation.role,
         obligation.due,
         obligation.plan_by,
+    )
+
+
+def deadline_item(entry: WorkerDeadline) -> ReminderItem:
+    """A deadline that is not a visit, as a reminder item: initials and reference, its kind, and its
+    rule in place of a role (so two deadlines due the same day stay two)."""
+    deadline = entry.deadline
+    return ReminderItem(
+        entry.child_id,
+        entry.initials,
+        entry.reference,
+        "",
+        f"deadline:{deadline.rule}",
+        deadline.due,
+        deadline.due,
+        deadline_kind=deadline.kind,
     )
 
 

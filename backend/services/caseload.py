@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -16,16 +16,19 @@ from sqlalchemy import select
 
 from ..clock import today_in_london
 from ..core.attempts import last_no_access
+from ..core.cases import Visit
 from ..core.errors import CalendarRangeError
 from ..core.labels import initials_of
 from ..core.scheduling import Obligation
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
-from ..persistence.repository import LoadedCase, load_cases
+from ..persistence.repository import LoadedCase, load_cases, unwritten_visits
 from .access import current_allocation
 from .next_plans import NextPlan, OpenPlan, PlanKey, next_plan, open_plans_in_person
 from .scheduler import Scheduler
+from .worker_deadlines import WorkerDeadline, soon_deadlines
+from .worker_deadlines import sort_key as deadline_order
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,9 @@ class Caseloads:
 
     entries: dict[str, list[CaseloadEntry]]
     unscheduled: dict[str, list[UnscheduledEntry]]
+    # Deadlines that are not visits, overdue or due this week (services/worker_deadlines.py);
+    # only when asked for: the team overview and the feeds do without.
+    deadlines: dict[str, list[WorkerDeadline]] = field(default_factory=dict)
 
 
 def scheduler() -> Scheduler:
@@ -109,12 +115,17 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     return workers_caseloads_in_full(worker_ids, as_of, today).entries
 
 
-def worker_caseload_in_full(worker_id: str, as_of: date, today: date | None = None) -> Caseloads:
-    return workers_caseloads_in_full([worker_id], as_of, today)
+def worker_caseload_in_full(
+    worker_id: str, as_of: date, today: date | None = None, deadlines_until: date | None = None
+) -> Caseloads:
+    return workers_caseloads_in_full([worker_id], as_of, today, deadlines_until)
 
 
-def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | None = None) -> Caseloads:
-    """``workers_caseloads``, with each worker's unscheduled children as well."""
+def workers_caseloads_in_full(
+    worker_ids: list[str], as_of: date, today: date | None = None, deadlines_until: date | None = None
+) -> Caseloads:
+    """``workers_caseloads``, with each worker's unscheduled children as well (and, given
+    ``deadlines_until``, each worker's deadlines overdue or due by then, for every child they hold)."""
     today = today or today_in_london()
     # One worker (every caseload request) compares by equality: an expanding IN costs a compile each time.
     held_by = Allocation.worker_id == worker_ids[0] if len(worker_ids) == 1 else Allocation.worker_id.in_(worker_ids)
@@ -125,9 +136,11 @@ def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | 
     ):
         held[child_id].add((worker_id, role))
     plans = open_plans_in_person(worker_ids, allocations)
-    result = Caseloads(defaultdict(list), defaultdict(list))
+    result = Caseloads(defaultdict(list), defaultdict(list), defaultdict(list))
+    unwritten = unwritten_visits(allocations) if deadlines_until else {}
     for loaded in load_cases(allocations, latest_visits_on=as_of):
         holders = held[loaded.child.id]
+        deadlines = []
         try:
             entries = entries_of(loaded, holders, plans, as_of)
             gaps = [
@@ -137,15 +150,20 @@ def workers_caseloads_in_full(worker_ids: list[str], as_of: date, today: date | 
         except BAD_DATES as error:
             log_unschedulable(loaded.child.id, error)
             entries, gaps = [], bad_dates_entries(loaded, as_of)
+        if deadlines_until:
+            deadlines = child_deadlines(loaded, unwritten.get(loaded.child.id, []), as_of, deadlines_until)
         for worker_id, entry in entries:
             result.entries[worker_id].append(entry)
         for worker_id in sorted({worker_id for worker_id, _ in holders}):
             result.unscheduled[worker_id].extend(gaps)
+            result.deadlines[worker_id].extend(deadlines)
     for worker_entries in result.entries.values():
         worker_entries.sort(key=sort_key)
     for gaps in result.unscheduled.values():
         gaps.sort(key=lambda gap: (gap.reference, gap.plan_type))
-    return Caseloads(dict(result.entries), dict(result.unscheduled))
+    for worker_deadlines in result.deadlines.values():
+        worker_deadlines.sort(key=deadline_order)
+    return Caseloads(dict(result.entries), dict(result.unscheduled), dict(result.deadlines))
 
 
 def entries_of(
@@ -159,6 +177,16 @@ def entries_of(
                 planned = next_plan(obligation, plans.get((worker_id, loaded.child.id, role), []))
                 entries.append((worker_id, entry_for(loaded, obligation, planned, as_of)))
     return entries
+
+
+def child_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date, until: date) -> list[WorkerDeadline]:
+    """The child's deadlines due by ``until``; none, logged, where its dates defeat the engine
+    (a date of birth at the end of time): its visits are still listed."""
+    try:
+        return soon_deadlines(loaded, unwritten, as_of, until)
+    except BAD_DATES as error:
+        log.warning("child %s left without deadlines: its dates gave %s", loaded.child.id, type(error).__name__)
+        return []
 
 
 def bad_dates_entries(loaded: LoadedCase, as_of: date) -> list[UnscheduledEntry]:

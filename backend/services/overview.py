@@ -39,7 +39,16 @@ from .caseload import (
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
 from .scheduler import Scheduler
-from .timescale import Attempt, ChildTimescale, DueDate, Period, child_timescale, month_periods, tally
+from .timescale import (
+    Attempt,
+    ChildTimescale,
+    DueDate,
+    Period,
+    child_timescale,
+    deadline_timeliness,
+    month_periods,
+    tally,
+)
 
 DEFAULT_PERIOD = relativedelta(months=3)
 COUNTED_STATUSES = ("overdue", "due_today", "due_soon")
@@ -108,6 +117,7 @@ def team_overview(
         "trend": trend(trend_months, measured),
         "practice_checks": check_counts(flags_by_child(cases, team_children, as_of)),
         "carers": team_carers([(worker.id, worker.name) for worker in workers], as_of),
+        "deadlines": deadline_timeliness(scheduler(), cases, start, end, as_of),
     }
 
 

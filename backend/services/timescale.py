@@ -28,7 +28,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..core.cases import Case
+from ..core.deadline_timeliness import deadline_outcomes
 from ..core.errors import CalendarRangeError
+from ..core.vocabulary import DEADLINE_KINDS
 from .scheduler import Scheduler
 
 # Longer than any visiting interval a profile may set (the longest in England is three months).
@@ -173,3 +175,25 @@ def month_periods(as_of: date, months: int = 12) -> list[Period]:
         periods.append(Period(start, min(following - timedelta(days=1), as_of)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return periods[::-1]
+
+
+def deadline_timeliness(
+    engine: Scheduler, cases: dict[str, Case], start: date, end: date, as_of: date
+) -> list[dict[str, object]]:
+    """Per kind of deadline that is not a visit, those that fell due in the period, how many were
+    met in time and how many are still overdue (core/deadline_timeliness.py), in the vocabulary's order."""
+    counts: dict[str, dict[str, int]] = {}
+    for case in cases.values():
+        try:
+            outcomes = deadline_outcomes(case, start, end, as_of, engine.deadlines)
+        except (CalendarRangeError, OverflowError, ValueError):
+            continue  # a child whose dates the engine cannot use: listed as unscheduled by the caseloads
+        for outcome in outcomes:
+            row = counts.setdefault(outcome.kind, {"due": 0, "met_in_time": 0, "overdue": 0})
+            row["due"] += 1
+            row["met_in_time"] += outcome.met_in_time
+            row["overdue"] += outcome.overdue
+    order = {kind: position for position, kind in enumerate(DEADLINE_KINDS)}
+    return [
+        {"kind": kind, **counts[kind]} for kind in sorted(counts, key=lambda kind: (order.get(kind, len(order)), kind))
+    ]

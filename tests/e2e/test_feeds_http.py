@@ -345,3 +345,23 @@ def test_a_renamed_team_shows_in_its_cached_team_feed_at_the_next_poll(app: Flas
         db.session.get(Team, team).name = "North East"
         db.session.commit()
     assert b"X-WR-CALNAME:Team visits overdue or due today: North East" in client.get(path).data
+
+
+def test_a_worker_feed_carries_the_childs_deadlines_read_back_by_icaljs(app: Flask) -> None:
+    worker = add_worker(app)
+    case = child_protection_case(events=[{"type": "initial_child_protection_conference", "date": "2026-11-02"}])
+    child = add_child(app, allocations=[(worker, "social_worker")], **case)
+    api = signed_in(app, worker)
+    body = app.test_client().get(feed_path(api)).data
+    # England: the first core group within 10 working days of the conference (Mon 16 Nov, overdue
+    # on 20 Nov), the first review conference within 3 months (2 Feb 2027), and the visit.
+    assert summaries(body) == [
+        "Overdue visit: JS (Core group meeting)",
+        "Visit due: JS (CP)",
+        "Visit due: JS (Review child protection conference)",
+    ]
+    events = parse_with_icaljs(body)["events"]
+    review = next(event for event in events if "Review child protection" in event["summary"])
+    assert review["start"]["date"] == "2027-02-02"
+    assert review["url"].endswith(f"/children/{child}")
+    assert "Jo Smith" not in body.decode()

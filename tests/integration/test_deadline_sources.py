@@ -34,3 +34,30 @@ def test_the_statutory_deadlines_apply_in_every_local_profile(profiles: dict[str
     assert statutory
     for profile_id in SEED_FILES:
         assert statutory <= {rule.id for rule in profiles[profile_id].deadlines}
+
+
+# The England deadlines' quotes checked word for word against the published text (the URL),
+# with the paragraph each comes from. A quote edited away from the source fails here.
+VERIFIED_ENGLAND_QUOTES = {
+    "england.deadline.cared_for_review": (
+        "https://www.legislation.gov.uk/uksi/2010/959/part/6/made",
+        "Regulation 33(1) and (2): timing of reviews",
+        "The responsible authority must first review C's case within 20 working days of the date on which"
+        " C becomes looked after. ... The second review must be carried out not more than three months"
+        " after the first, and subsequent reviews must be carried out at intervals of not more than six months.",
+    ),
+    "england.deadline.needs_assessment": (
+        "https://www.legislation.gov.uk/uksi/2010/959/part/7/crossheading/eligible-children",
+        "Regulation 42(1): assessment of needs",
+        "The responsible authority must complete the assessment of C's needs in accordance with paragraph"
+        " 19B(4) of Schedule 2 to the 1989 Act not more than three months after the date on which C reaches"
+        " the age of 16 or becomes an eligible child after that age.",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(VERIFIED_ENGLAND_QUOTES))
+def test_england_deadline_quotes_are_the_verified_words(profiles: dict[str, Profile], rule_id: str) -> None:
+    _url, section, quote = VERIFIED_ENGLAND_QUOTES[rule_id]
+    rule = next(rule for rule in profiles["england"].deadlines if rule.id == rule_id)
+    assert (rule.source.section, rule.source.quote) == (section, quote)

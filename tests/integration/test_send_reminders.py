@@ -263,3 +263,15 @@ def test_a_now_that_is_not_a_date_time_is_refused_naming_the_option(app, value: 
     result = app.test_cli_runner().invoke(args=["send-reminders", "--now", value])
     assert result.exit_code == 2
     assert "--now" in result.output
+
+
+def test_a_deadline_in_its_lead_days_joins_the_overdue_visit_in_the_reminder(app, service) -> None:
+    # England: the assessment within 45 working days of the referral of 1 October, Thu 3 December.
+    _, subscriber = worker_with_device(service, events=[{"type": "referral", "date": "2026-10-01"}])
+    assert send(app, OVERDUE_SLOT)["sent"] == 1
+    [delivery] = service.deliveries_to(subscriber)
+    assert delivery.message["title"] == "1 visit overdue, 1 due soon"
+    assert delivery.message["body"] == (
+        "Overdue: ZQ (CIN) since Mon\n1 deadline due by Thu 3 Dec: ZQ (child and family assessment) Thu"
+    )
+    assert PLANTED_NAME not in json.dumps(delivery.message)

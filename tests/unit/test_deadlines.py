@@ -414,3 +414,14 @@ def test_a_trigger_offset_in_working_days_is_refused_at_load(england: Profile) -
     }
     with pytest.raises(ProfileError, match=r"from.*days, weeks, months or years"):
         parse_profile(data, "offset.toml")
+
+
+def test_two_episodes_of_one_plan_starting_the_same_day_one_still_open_give_deadlines(
+    england: Profile, england_calendar: WorkingCalendar
+) -> None:
+    episodes = [
+        {"type": "cared_for", "start": "2026-01-05", "end": "2026-01-20", "placement": "foster_care"},
+        {"type": "cared_for", "start": "2026-01-05", "end": None, "placement": "foster_care"},
+    ]
+    found = by_kind(deadlines_of(england, england_calendar, "2026-01-06", episodes=episodes))
+    assert found["cared_for_review"].due == date(2026, 2, 2)

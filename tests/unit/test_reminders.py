@@ -262,3 +262,51 @@ def test_a_worker_has_an_open_slot_only_on_reminder_days_inside_the_window(engla
     assert open_slot(DEFAULTS, england_calendar, london("2026-12-01 07:59")) is None
     assert open_slot(DEFAULTS, england_calendar, london("2026-12-01 21:00")) is None
     assert open_slot(DEFAULTS, england_calendar, london("2026-12-05 08:05")) is None  # Saturday
+
+
+CORE_GROUP_WEDNESDAY = make_item(
+    child_id="cg",
+    initials="CG",
+    plan_type="",
+    role="deadline:england.deadline.core_group",
+    due="2026-12-02",
+    deadline_kind="core_group",
+)
+WRITE_UP_LAST_THURSDAY = make_item(
+    child_id="wu",
+    initials="WU",
+    plan_type="",
+    role="deadline:sefton.deadline.visit_write_up",
+    due="2026-11-26",
+    deadline_kind="visit_write_up",
+)
+
+
+def test_a_deadline_due_in_the_lead_days_is_named_by_kind_in_the_message(england_calendar: WorkingCalendar) -> None:
+    reminder = owed(england_calendar, [CORE_GROUP_WEDNESDAY], "2026-11-30 08:00")
+    assert reminder is not None
+    assert reminder.payload()["title"] == "1 deadline due soon"
+    assert reminder.payload()["body"] == "1 deadline due by Wed 2 Dec: CG (core group meeting) Wed"
+
+
+def test_an_overdue_deadline_joins_the_visits_in_one_message(england_calendar: WorkingCalendar) -> None:
+    reminder = owed(england_calendar, [WRITE_UP_LAST_THURSDAY, AB_CIN_THURSDAY], "2026-12-01 08:00")
+    assert reminder is not None
+    assert reminder.payload()["title"] == "1 deadline overdue, 1 due soon"
+    assert (
+        reminder.payload()["body"] == "Overdue: WU (visit write-up) since Thu\n1 visit due by Thu 3 Dec: AB (CIN) Thu"
+    )
+    assert reminder.urgency == "high"
+    assert "wu/deadline:sefton.deadline.visit_write_up/2026-11-26" in reminder.visit_identities
+
+
+def test_visits_and_deadlines_due_soon_are_counted_together(england_calendar: WorkingCalendar) -> None:
+    core_group_thursday = make_item(role="deadline:x", plan_type="", due="2026-12-03", deadline_kind="core_group")
+    reminder = owed(england_calendar, [core_group_thursday, AB_CIN_THURSDAY], "2026-12-01 08:00")
+    assert reminder is not None
+    assert reminder.payload()["title"] == "2 visits and deadlines due soon"
+
+
+def test_a_deadline_weeks_away_is_in_no_reminder(england_calendar: WorkingCalendar) -> None:
+    later = make_item(role="deadline:x", plan_type="", due="2026-12-18", deadline_kind="cared_for_review")
+    assert owed(england_calendar, [later], "2026-12-01 08:00") is None
