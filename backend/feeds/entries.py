@@ -92,4 +92,5 @@ def entry_from_deadline(
         url=url,
         cycle_start=deadline.due,
         assignee=assignee,
+        kind="deadline",
     )

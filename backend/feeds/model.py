@@ -37,6 +37,9 @@ class FeedEntry:
     cycle_start: date
     projected: tuple[date, ...] = ()
     assignee: str | None = None  # the worker's name, on a team feed
+    # "visit", or "deadline" for one that is not a visit (a write-up, a core group): the title and
+    # description say which, so a calendar never shows a conference as a visit.
+    kind: str = "visit"
 
 
 @dataclass(frozen=True)

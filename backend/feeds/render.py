@@ -114,7 +114,7 @@ def _all_day_events(feed: Feed) -> Iterable[tuple[date, str, AllDayValues]]:
         day = shown_on(entry, feed.today)
         uid = event_uid(feed.scope, entry.child_key, entry.role, entry.cycle_start, "due")
         overdue = entry.status == OVERDUE
-        title = ("Overdue visit: " if overdue else "Visit due: ") + _subject(entry)
+        title = TITLES[entry.kind, overdue] + _subject(entry)
         sequence, stamp = revision(entry.cycle_start, day, feed.today)
         description = _due_description(entry, overdue)
         yield day, uid, (uid, stamp, day, title, description, entry.url, sequence, "CONFIRMED")
@@ -126,6 +126,14 @@ def _all_day_events(feed: Feed) -> Iterable[tuple[date, str, AllDayValues]]:
             yield projected, uid, (uid, stamp, projected, title, description, entry.url, sequence, "TENTATIVE")
 
 
+TITLES = {
+    ("visit", True): "Overdue visit: ",
+    ("visit", False): "Visit due: ",
+    ("deadline", True): "Overdue deadline: ",
+    ("deadline", False): "Deadline: ",
+}
+
+
 def _subject(entry: FeedEntry) -> str:
     subject = f"{entry.label} ({entry.plan_label})"
     return f"{subject} - {entry.assignee}" if entry.assignee else subject
@@ -133,6 +141,16 @@ def _subject(entry: FeedEntry) -> str:
 
 def _due_description(entry: FeedEntry, overdue: bool) -> str:
     deadline = full_date(entry.due) + (" (overdue)" if overdue else "")
+    if entry.kind == "deadline":
+        return "\n".join(
+            (
+                f"Case reference: {entry.reference}",
+                f"Deadline: {deadline}",
+                f"What: {entry.plan_label}",
+                entry.explanation,
+                f"Open in the app: {entry.url}",
+            )
+        )
     return "\n".join(
         (
             f"Case reference: {entry.reference}",

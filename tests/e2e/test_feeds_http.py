@@ -356,9 +356,9 @@ def test_a_worker_feed_carries_the_childs_deadlines_read_back_by_icaljs(app: Fla
     # England: the first core group within 10 working days of the conference (Mon 16 Nov, overdue
     # on 20 Nov), the first review conference within 3 months (2 Feb 2027), and the visit.
     assert summaries(body) == [
-        "Overdue visit: JS (Core group meeting)",
+        "Deadline: JS (Review child protection conference)",
+        "Overdue deadline: JS (Core group meeting)",
         "Visit due: JS (CP)",
-        "Visit due: JS (Review child protection conference)",
     ]
     events = parse_with_icaljs(body)["events"]
     review = next(event for event in events if "Review child protection" in event["summary"])

@@ -23,6 +23,15 @@ GOLDEN = golden_feeds()
 LONDON = ZoneInfo("Europe/London")
 
 
+# A deadline that is not a visit is never titled as one.
+WHAT = {
+    ("visit", True): "visit: ",
+    ("visit", False): "Visit due: ",
+    ("deadline", True): "deadline: ",
+    ("deadline", False): "Deadline: ",
+}
+
+
 def expected_all_day(feed: Feed) -> list[dict[str, Any]]:
     """What a client should show for each entry, worked out from the input, not from the bytes."""
     expected = []
@@ -32,7 +41,7 @@ def expected_all_day(feed: Feed) -> list[dict[str, Any]]:
         expected.append(
             {
                 "uid": event_uid(feed.scope, entry.child_key, entry.role, entry.cycle_start, "due"),
-                "summary": ("Overdue visit: " if overdue else "Visit due: ") + subject,
+                "summary": ("Overdue " if overdue else "") + WHAT[entry.kind, overdue] + subject,
                 "start": (feed.today if overdue else entry.plan_by).isoformat(),
                 "status": "CONFIRMED",
                 "url": entry.url,
