@@ -72,11 +72,11 @@ def test_an_unexpected_failure_is_a_bare_500_problem(fragile_app: Flask, monkeyp
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("Jo Smith, born 2015-03-02")
 
-    monkeypatch.setattr("backend.api.caseload.worker_caseload_in_full", broken)
+    monkeypatch.setattr("backend.api.caseload.workers_caseloads_in_full", broken)
     response = signed_in(fragile_app, add_worker(fragile_app)).get("/api/caseload")
     assert response.status_code == 500
     assert "Jo Smith" not in response.get_data(as_text=True)
-    assert caseload.worker_caseload_in_full is not broken
+    assert caseload.workers_caseloads_in_full is not broken
 
 
 def test_every_response_carries_the_security_headers(client) -> None:  # noqa: ANN001

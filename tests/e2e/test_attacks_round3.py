@@ -228,7 +228,8 @@ def test_a_shared_childs_overdue_visit_goes_to_the_manager_of_the_team_holding_t
         app,
         team_id=team_b["team"],
         allocations=[(team_b["worker"], "social_worker"), (team_a["adviser"], "personal_adviser")],
-        episodes=CP,
+        # Due within the week before 1 Dec: the job escalates only visits that fell due lately.
+        episodes=[{"type": "child_protection", "start": "2026-11-16"}],
     )
     quiet_off = {"quiet_start": None, "quiet_end": None}
     assert signed_in(app, team_a["manager"]).put("/api/push/preferences", json=quiet_off).status_code == 200
