@@ -125,16 +125,31 @@ function showTiming(preferences) {
   choose($('reminder-plan'), plan, `${plan} minutes before`);
 }
 
-async function saveTiming() {
-  if (!$('reminder-slot').value) return;
+// Saves go one at a time, in the order of the changes: three quick changes sent at once could
+// land out of order, and an older answer shown in the form would then be sent back as the next
+// change. Only the answer to the latest change is shown; earlier ones are already out of date.
+let timingSaves = Promise.resolve();
+let timingEdits = 0;
+
+function saveTiming() {
+  if (!$('reminder-slot').value) return timingSaves;
+  const edit = ++timingEdits;
   const plan = $('reminder-plan').value;
   const changes = { lead_working_days: Number($('reminder-lead').value), slot_time: $('reminder-slot').value, plan_lead_minutes: plan ? Number(plan) : null };
-  try {
-    showTiming(await putReminderPreferences(changes));
-    $('reminder-timing-state').textContent = 'Saved: reminders come at these times on every phone you use.';
-  } catch (error) {
-    $('reminder-timing-state').textContent = problemText(error, 'save the reminder times');
-  }
+  $('reminder-timing-state').textContent = 'Saving…';
+  timingSaves = timingSaves
+    .then(() => putReminderPreferences(changes))
+    .then(
+      (saved) => {
+        if (edit !== timingEdits) return;
+        showTiming(saved);
+        $('reminder-timing-state').textContent = 'Saved: reminders come at these times on every phone you use.';
+      },
+      (error) => {
+        if (edit === timingEdits) $('reminder-timing-state').textContent = problemText(error, 'save the reminder times');
+      },
+    );
+  return timingSaves;
 }
 
 // ---- a team manager's team feed: the link is shown once, so copying it makes a new one
@@ -174,7 +189,8 @@ export async function showSettings(session) {
   const ready = push.isSupported() && (await registration());
   showReminderState(ready ? await push.reminderState(ready) : 'unsupported');
   $('team-feed').hidden = session.worker.role !== 'team_manager';
-  getReminderPreferences().then(showTiming, (error) => {
+  const editsBefore = timingEdits;
+  getReminderPreferences().then((saved) => editsBefore === timingEdits && showTiming(saved), (error) => {
     $('reminder-timing-state').textContent = problemText(error, 'read the reminder times');
   });
   const feeds = await getFeedSettings().catch(() => null);

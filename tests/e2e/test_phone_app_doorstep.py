@@ -207,6 +207,40 @@ def test_reminder_timing_is_adjustable_in_settings(context: BrowserContext, site
     page.wait_for_selector("#reminder-timing-state:has-text('Saved')")
 
 
+def test_quick_changes_to_reminder_times_reach_the_server_in_order(
+    context: BrowserContext, site: Site, world: World
+) -> None:
+    """Three changes in a second on one bar of signal: the first save is slow to leave the phone.
+    Sent at once, the slow one landed last and put back the old time; they now go in order."""
+    page = context.new_page()
+    sign_in(page, site.url, world.worker_email)
+    page.click("nav a[data-route=settings]")
+    wait_until(lambda: page.input_value("#reminder-slot") == "08:00", page=page, what="the saved times")
+    page.evaluate(
+        """() => {
+          const sendNow = window.fetch;
+          let held = false;
+          window.fetch = (path, init) => {
+            const slow = !held && String(path).endsWith('/push/preferences') && init?.method === 'PUT';
+            held = held || slow;
+            if (!slow) return sendNow(path, init);
+            const late = new Promise((go) => setTimeout(go, 1500)).then(() => sendNow(path, init));
+            late.finally(() => { window.slowSaveAnswered = true; });
+            return late;
+          };
+        }"""
+    )
+    page.select_option("#reminder-lead", "3")
+    page.fill("#reminder-slot", "09:15")
+    page.select_option("#reminder-plan", "")
+    wait_until(lambda: page.evaluate("window.slowSaveAnswered === true"), page=page, what="the slow save's answer")
+    page.wait_for_selector("#reminder-timing-state:has-text('Saved')", timeout=20_000)
+    preferences = api_get(page, "/api/push/preferences")
+    saved = (preferences["lead_working_days"], preferences["slot_time"], preferences["plan_lead_minutes"])
+    assert saved == (3, "09:15", None)
+    assert (page.input_value("#reminder-lead"), page.input_value("#reminder-slot")) == ("3", "09:15")
+
+
 def test_a_team_manager_copies_the_team_calendar_link(context: BrowserContext, site: Site, world: World) -> None:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
     page = context.new_page()
