@@ -345,20 +345,24 @@ async function recordVisit(button) {
     workerId: state.session.worker.id,
     label: { reference: obligation.reference, initials: obligation.initials },
   });
-  await afterSave(entry, obligation);
+  await afterSave(entry, childSave(obligation));
   if (routeOf(location.pathname).screen === 'child') route();
 }
+
+const childrenWords = (count) => `${count} child${count === 1 ? '' : 'ren'}`;
 
 async function recordHouseholdVisit(button) {
   const group = visits.households(state.caseload?.obligations || [])[Number(button.dataset.index)];
   const body = group && (await visits.askForHouseholdVisit(group));
   if (!body) return;
-  const label = { reference: `Household ${group.household}`, initials: `${body.children.length} children` };
-  await outbox.addHouseholdVisit({ body, workerId: state.session.worker.id, label });
-  await refreshEntries();
-  showSaveNote('Saved on this phone. It is sent when there is signal.');
-  await requestBackgroundSync();
-  if (navigator.onLine) await syncNow();
+  const label = { reference: `Household ${group.household}`, initials: childrenWords(body.children.length) };
+  const entry = await outbox.addHouseholdVisit({ body, workerId: state.session.worker.id, label });
+  await afterSave(entry, {
+    focus: `button[data-action=household][data-household="${CSS.escape(group.household)}"][data-role="${CSS.escape(group.role)}"]`,
+    // An older service worker's replay logs no answer: the children sent, then.
+    sentWords: (sent) => `Saved for ${childrenWords(sent.visits?.length ?? sent.body.children.length)}.`,
+    what: 'household visit',
+  });
 }
 
 // ---- saying what was saved, and undoing it
@@ -366,16 +370,25 @@ async function recordHouseholdVisit(button) {
 const UNDO_MS = 10_000;
 let lastSave = null;
 
-function visitIdOf(entry) {
-  return entry.visit ? entry.id : entry.body?.visit_id;
+// The server's visits a sent entry made, with their labels: a household visit made one per child.
+function visitsOf(entry) {
+  if (entry.type !== 'household_visit') return [[entry.visit ? entry.id : entry.body?.visit_id, entry.label]];
+  const labelOf = (childId) => state.caseload?.obligations.find((item) => item.child_id === childId) || entry.label;
+  return (entry.visits || []).map((visit) => [visit.id, labelOf(visit.child_id)]);
 }
 
-// Back to the row's button when a re-render took focus away.
-function focusRow(obligation) {
+// Back to the button saved from when a re-render took focus away.
+function focusOn(selector) {
   const active = document.activeElement;
   if (active && active !== document.body && document.contains(active)) return;
-  const selector = `li.visit[data-child-id="${CSS.escape(obligation.child_id)}"][data-role="${CSS.escape(obligation.role)}"] button.record`;
   document.querySelector(selector)?.focus();
+}
+
+function childSave(obligation) {
+  return {
+    focus: `li.visit[data-child-id="${CSS.escape(obligation.child_id)}"][data-role="${CSS.escape(obligation.role)}"] button.record`,
+    sentWords: () => nextDueWords(obligation),
+  };
 }
 
 function showSaveNote(text, { undo = false } = {}) {
@@ -395,34 +408,36 @@ function nextDueWords(obligation) {
   return now ? `Saved. Next visit due ${render.formatDate(now.due)}.` : 'Saved.';
 }
 
-// At once, with Undo; once sent, with the next due date. Focus stays on the row.
-async function afterSave(entry, obligation) {
+// At once, with Undo (unless `undo` is false); once sent, `sentWords(the sent entry)`. Focus
+// stays on the button saved from (`focus`, a selector).
+async function afterSave(entry, { focus, sentWords, undo = true, what = 'visit' }) {
   await refreshEntries();
-  focusRow(obligation);
+  focusOn(focus);
   clearTimeout(lastSave?.timer);
-  lastSave = { entry, obligation, timer: setTimeout(hideSaveNote, UNDO_MS) };
-  showSaveNote('Saved on this phone. It is sent when there is signal.', { undo: true });
+  lastSave = { entry, focus, what, timer: setTimeout(hideSaveNote, UNDO_MS) };
+  showSaveNote('Saved on this phone. It is sent when there is signal.', { undo });
   await requestBackgroundSync();
   if (navigator.onLine) await syncNow();
-  focusRow(obligation);
-  if (lastSave?.entry.id === entry.id && state.sent.some((sent) => sent.id === entry.id)) {
-    showSaveNote(nextDueWords(obligation), { undo: true });
-  }
+  focusOn(focus);
+  const sent = lastSave?.entry.id === entry.id && state.sent.find((item) => item.id === entry.id);
+  if (sent) showSaveNote(sentWords(sent), { undo });
 }
 
-// Undo: a visit still on the phone is discarded; one the server has is withdrawn (queued).
+// Undo: an entry still on the phone is discarded; the visits the server has are withdrawn (queued).
 async function undoLastSave() {
   if (!lastSave) return;
-  const { entry, obligation } = lastSave;
+  const { entry, focus, what } = lastSave;
   hideSaveNote();
   const waiting = (await outbox.listEntries()).some((item) => item.id === entry.id);
   if (waiting) await outbox.discardEntry(entry.id);
-  if (!waiting || (await outbox.sentEntries()).some((sent) => sent.id === entry.id)) {
-    await queueWithdrawal(visitIdOf(entry), entry.label);
+  // Also when a replay under way sent it meanwhile.
+  const sent = (await outbox.sentEntries()).find((item) => item.id === entry.id);
+  if (!waiting || sent) {
+    for (const [visitId, label] of visitsOf(sent || entry)) await queueWithdrawal(visitId, label);
   }
   await refreshEntries();
-  showSaveNote(waiting ? 'Undone: the visit was removed from this phone.' : 'Undone: the visit is being withdrawn.');
-  focusRow(obligation);
+  showSaveNote(`Undone: the ${what} ${waiting ? 'was removed from this phone' : 'is being withdrawn'}.`);
+  focusOn(focus);
   if (!waiting && navigator.onLine) await syncNow();
 }
 
@@ -477,9 +492,13 @@ function planAction(event) {
 }
 
 // Recorded as today's in one tap otherwise: asked first, so a mistaken tap records nothing.
+// No Undo: the API has no withdrawal of a carer visit.
 async function confirmCarerVisit(action) {
   const what = `${action.label.reference}: ${action.body.unannounced ? 'an unannounced' : 'a supervisory'} visit today.`;
-  if (await visits.confirm('Record this carer visit?', what, 'Record it', 'Cancel')) await queuePlanAction(action);
+  if (!(await visits.confirm('Record this carer visit?', what, 'Record it', 'Cancel', { danger: false }))) return;
+  const entry = await outbox.addPlanAction({ ...action, workerId: state.session.worker.id });
+  const focus = `li.carer[data-carer-id="${CSS.escape(action.body.carer_id)}"] button[data-carer-action="${action.body.unannounced}"]`;
+  await afterSave(entry, { focus, sentWords: () => 'Saved.', undo: false });
 }
 
 async function showPlanAnswer() {
@@ -516,7 +535,7 @@ async function completeFromPlan(button) {
   const body = { date: visit.date, child_seen: visit.childSeen, seen_alone: visit.childSeen && visit.seenAlone, visit_id: crypto.randomUUID() };
   await outbox.deleteMeta('last_plan_answer');
   const entry = await outbox.addPlanAction({ type: 'complete_plan', planId: button.dataset.planId, body, label: planLabel(obligation), workerId: state.session.worker.id });
-  await afterSave(entry, obligation);
+  await afterSave(entry, childSave(obligation));
   if (routeOf(location.pathname).screen === 'child') route();
 }
 

@@ -14,7 +14,7 @@ function row(item, pending) {
     h('div', { class: 'visit-main' }, h('span', { class: 'visit-child' }, name), statusBadge(item.status)),
     h('p', { class: 'visit-plan' }, `${DUTY[item.duty] || item.duty} · ${item.carer_label}`),
     h('p', { class: 'visit-dates' }, `Due ${formatDate(item.due)} · plan by ${formatDate(item.plan_by)}`),
-    pending ? h('p', { class: 'pending' }, 'Visit waiting to sync') : null,
+    pending ? h('p', { class: 'pending-note' }, 'Visit waiting to sync') : null,
     button(false, 'Record visit'),
     button(true, 'Unannounced'),
   );

@@ -49,15 +49,20 @@ function openDb() {
   return dbPromise;
 }
 
-async function run(storeName, mode, action) {
+// `action(transaction)`: its request's result, if it returns one, is the answer once committed.
+async function transact(storeNames, mode, action) {
   const db = await openDb();
   return new Promise((resolve, reject) => {
-    const transaction = db.transaction(storeName, mode);
-    const result = action(transaction.objectStore(storeName));
+    const transaction = db.transaction(storeNames, mode);
+    const result = action(transaction);
     transaction.oncomplete = () => resolve(result?.result);
     transaction.onerror = () => reject(transaction.error);
     transaction.onabort = () => reject(transaction.error);
   });
+}
+
+function run(storeName, mode, action) {
+  return transact(storeName, mode, (transaction) => action(transaction.objectStore(storeName)));
 }
 
 export function listEntries() {
@@ -115,16 +120,23 @@ async function send(entry) {
   } else if (entry.type === 'withdraw_visit') {
     await withdrawVisit(entry.visit_id);
   } else if (entry.type === 'household_visit') {
-    await putHouseholdVisit(entry.id, entry.body);
+    // The server makes one visit per child under ids of its own: kept, for Undo to withdraw them.
+    const { body } = await putHouseholdVisit(entry.id, entry.body);
+    return { visits: body.visits.map(({ id, child_id }) => ({ id, child_id })) };
   } else {
     await putVisit(entry.id, entry.visit);
   }
 }
 
-async function logSent(entry) {
-  const log = (await getMeta(SENT_LOG)) || [];
+// One transaction: an entry is always in the outbox or in the sent log, which Undo reads.
+function moveToSentLog(entry) {
   const sent = { ...entry, state: 'sent', sent_at: new Date().toISOString() };
-  await setMeta(SENT_LOG, [sent, ...log].slice(0, SENT_LOG_LENGTH));
+  return transact([OUTBOX, META], 'readwrite', (transaction) => {
+    const meta = transaction.objectStore(META);
+    transaction.objectStore(OUTBOX).delete(entry.id);
+    const log = meta.get(SENT_LOG);
+    log.onsuccess = () => meta.put([sent, ...(log.result || [])].slice(0, SENT_LOG_LENGTH), SENT_LOG);
+  });
 }
 
 export async function sentEntries() {
@@ -183,9 +195,8 @@ function rejection(error, entry) {
 
 async function sendEntry(entry) {
   try {
-    await send(entry);
-    await discardEntry(entry.id);
-    await logSent(entry);
+    const answer = await send(entry);
+    await moveToSentLog({ ...entry, ...answer });
     return 'sent';
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) return 'retry';

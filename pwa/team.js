@@ -232,7 +232,7 @@ function moveForm(obligations, colleagues, reload) {
     const chosen = [...document.querySelectorAll('input[name=move]:checked')].map((box) => obligations[box.value]);
     if (!chosen.length) return (status.textContent = 'Tick the children to move first.');
     const to = target.selectedOptions[0].text;
-    if (!(await confirm(`Move ${plural(chosen.length, 'child', 'children')} to ${to}?`, `From ${formatDate(from.value)}; the history is kept.`, 'Move', 'Cancel'))) return;
+    if (!(await confirm(`Move ${plural(chosen.length, 'child', 'children')} to ${to}?`, `From ${formatDate(from.value)}; the history is kept.`, 'Move', 'Cancel', { danger: false }))) return;
     const failures = [];
     for (const obligation of chosen) {
       await api.reallocate(obligation.child_id, { role: obligation.role, worker_id: target.value, from: from.value }).catch((error) => failures.push(`${obligation.reference}: ${moveProblem(error)}`));

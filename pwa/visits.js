@@ -58,7 +58,7 @@ function renderHousehold(group, index) {
     { class: 'household' },
     render.h('p', {}, `Household ${group.household} · ${render.roleWord(group.role)}`),
     render.h('ul', {}, children),
-    render.h('button', { type: 'button', class: 'secondary', dataset: { action: 'household', index } }, 'Record household visit'),
+    render.h('button', { type: 'button', class: 'secondary', dataset: { action: 'household', index, household: group.household, role: group.role } }, 'Record household visit'),
   );
 }
 
@@ -152,10 +152,12 @@ export function ask(dialog) {
   });
 }
 
-export async function confirm(title, text, yes = 'Discard', no = 'Keep it') {
+// `danger`: only for what discards, replaces or withdraws; any other yes is a plain primary action.
+export async function confirm(title, text, yes = 'Discard', no = 'Keep it', { danger = true } = {}) {
   Object.entries({ 'confirm-title': title, 'confirm-text': text, 'confirm-yes': yes, 'confirm-no': no }).forEach(([id, words]) => {
     $(id).textContent = words;
   });
+  $('confirm-yes').className = danger ? 'danger' : 'primary';
   return (await ask($('confirm-dialog'))) === 'yes';
 }
 

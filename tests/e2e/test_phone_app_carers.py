@@ -58,8 +58,15 @@ def test_a_carer_is_on_the_list_and_an_unannounced_visit_recorded_offline_reache
     wait_for_offline_copy(page)
     context.set_offline(True)
     page.click(f'{row} button[data-carer-action="true"]')
+    assert page.get_attribute("#confirm-yes", "class") == "primary"  # recording destroys nothing
     page.click("#confirm-yes")  # asked first: a mistaken tap records nothing
     page.wait_for_selector("#outbox-section:not([hidden])")
+    page.wait_for_selector("#save-text:has-text('Saved on this phone')")
+    assert not page.is_visible("#save-undo")  # the API cannot withdraw a carer visit
+    waiting = page.eval_on_selector(
+        f"{row} p:has-text('Visit waiting to sync')", "(note) => getComputedStyle(note, '::before').content"
+    )
+    assert waiting == '"⟳ "'  # styled as a child's visit waiting to sync
     [entry] = outbox(page)
     assert (entry["type"], entry["body"]["carer_id"], entry["body"]["unannounced"]) == ("carer_visit", carer, True)
     assert carer_visits(site.app) == []

@@ -59,6 +59,8 @@ def test_a_household_visit_recorded_offline_syncs_as_one_visit_per_child(
         unseen,
     ]
     assert "household visit" in page.inner_text("#outbox-list")
+    page.wait_for_selector("#save-text:has-text('Saved on this phone')")
+    assert page.is_visible("#save-undo")  # a mistaken save is undone as a child's visit is
 
     context.set_offline(False)
     page.wait_for_selector("#outbox-section", state="hidden", timeout=20000)
@@ -80,3 +82,19 @@ def test_a_household_visit_recorded_offline_syncs_as_one_visit_per_child(
     page.wait_for_selector("ul.practice-checks")
     assert "Not seen alone at the last 2 visits." in page.inner_text("ul.practice-checks")
     assert "Bedroom not seen at the last 2 visits." in page.inner_text("ul.practice-checks")
+
+    # Once sent, the note says so; Undo withdraws each child's visit the server made.
+    page.click("p.back a")
+    page.click("section.households button[data-action=household]")
+    page.click("#household-dialog button[value=save]")
+    page.wait_for_selector("#save-text:has-text('Saved for 2 children.')", timeout=20000)
+    assert page.evaluate("document.activeElement.dataset.household") == "F-1021"
+    page.click("#save-undo")
+    undone = wait_until(lambda: len(withdrawn(site)) == 2 and withdrawn(site), page=page, what="both withdrawn")
+    assert undone.isdisjoint(visit_id for visit_id, *_ in stored.values())  # the first visit stands
+    assert page.inner_text("#save-text") == "Undone: the household visit is being withdrawn."
+
+
+def withdrawn(site: Site) -> set[str]:
+    with site.app.app_context():
+        return set(db.session.scalars(select(VisitRow.id).where(VisitRow.withdrawn_at.is_not(None))))
