@@ -152,7 +152,7 @@ export function ask(dialog) {
   });
 }
 
-// `danger`: only for what discards, replaces or withdraws; any other yes is a plain primary action.
+// `danger`: only for what discards, replaces, withdraws or cancels; any other yes is a plain primary action.
 export async function confirm(title, text, yes = 'Discard', no = 'Keep it', { danger = true } = {}) {
   Object.entries({ 'confirm-title': title, 'confirm-text': text, 'confirm-yes': yes, 'confirm-no': no }).forEach(([id, words]) => {
     $(id).textContent = words;
