@@ -170,3 +170,16 @@ def test_while_cover_runs_the_colleague_lists_the_absent_workers_carers_and_unsc
     assert listed() == ({}, {})
     assert colleague.get(f"/api/carers/{carer}").status_code == 404
     assert colleague.get(f"/api/carer-visits/{visit.json['id']}").status_code == 404
+
+
+def test_an_unscheduled_child_both_workers_hold_is_listed_once_as_the_colleagues_own(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    shared = add_child(
+        app,
+        team_id=world["team"],
+        allocations=[(world["absent"], "key_worker"), (world["colleague"], "social_worker")],
+        episodes=[{"type": "section_47", "start": "2026-10-01"}],
+    )
+    signed_in(app, world["manager"]).post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"]))
+    unscheduled = signed_in(app, world["colleague"]).get("/api/caseload?as_of=2026-12-24").json["unscheduled"]
+    assert [(row["child_id"], row["covering_for"]) for row in unscheduled] == [(shared, None)]
