@@ -13,6 +13,7 @@ function row(item, pending) {
     { class: `visit carer status-${item.status}`, dataset: { carerId: item.carer_id } },
     h('div', { class: 'visit-main' }, h('span', { class: 'visit-child' }, name), statusBadge(item.status)),
     h('p', { class: 'visit-plan' }, `${DUTY[item.duty] || item.duty} · ${item.carer_label}`),
+    item.covering_for && h('p', { class: 'tag' }, `Covering for ${item.covering_for}`),
     h('p', { class: 'visit-dates' }, `Due ${formatDate(item.due)} · plan by ${formatDate(item.plan_by)}`),
     pending ? h('p', { class: 'pending-note' }, 'Visit waiting to sync') : null,
     button(false, 'Record visit'),

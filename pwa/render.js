@@ -383,6 +383,6 @@ export function renderUnscheduled(items = [], childHref) {
     'section',
     { class: 'unscheduled' },
     h('h2', {}, `No visiting rule: check these children (${items.length})`),
-    h('ul', {}, items.map((item) => h('li', {}, h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${item.plan_label}: ${item.reason}${item.worker_name ? `, ${item.worker_name}` : ''}`))),
+    h('ul', {}, items.map((item) => h('li', {}, h('a', { href: childHref(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${item.plan_label}: ${item.reason}${item.worker_name ? `, ${item.worker_name}` : ''}${item.covering_for ? ` (covering for ${item.covering_for})` : ''}`))),
   );
 }

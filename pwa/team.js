@@ -32,15 +32,18 @@ async function teamPage(teamId, session, reload) {
   const { body, storedAt } = await api.getTeamOverview(teamId, query);
   Object.assign(seen, { overview: body, path: location.pathname });
   const workers = workersByAttention(body.workers);
+  const note = seen.note;
+  seen.note = null;
   return [
     h('h1', { tabindex: '-1' }, body.team.name),
-    savedNote(storedAt),
+    note ? h('p', { class: 'notice', role: 'alert' }, note) : savedNote(storedAt),
     finderPanel,
     h('h2', {}, 'Each worker, by what needs attention'),
     h('ul', { class: 'workers' }, workerRows(workers, session.worker.id)),
     h('h2', {}, `Overdue (${body.overdue.length})`),
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
+    outsideSection(body.allocated_outside || [], body.workers, reload),
     body.plans ? renderPlanCounts(body.plans) : null,
     carersAndChecks(body),
     ...timescale(body, workers, reload),
@@ -242,6 +245,13 @@ function moveForm(obligations, colleagues, reload) {
     reload();
   });
   return form;
+}
+
+// The team's children a worker of another team holds (one moved, say): only this team's manager moves them back.
+function outsideSection(rows, colleagues, reload) {
+  if (!rows.length) return null;
+  const row = (item, index) => h('li', {}, h('a', { href: api.routes.child(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${roleWord(item.role)}: ${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id: `move-${index}`, form: 'move-form', name: 'move', value: String(index) }), h('label', { for: `move-${index}` }, `Move ${item.reference}`)));
+  return h('section', { class: 'outside' }, h('h2', {}, `Allocated outside the team: reallocate (${rows.length})`), h('ul', {}, rows.map(row)), moveForm(rows, colleagues, reload));
 }
 
 // The team's carers and practice checks, a line each.

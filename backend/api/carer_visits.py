@@ -35,6 +35,6 @@ class CarerVisit(MethodView):
     @blp.alt_response(404, description="No such visit, or not one the caller may see")
     def get(self, visit_id: UUID) -> dict[str, Any]:
         viewer = current_viewer()
-        visit = visible_carer_visit(viewer, str(visit_id))
+        visit = visible_carer_visit(viewer, str(visit_id), today())
         record_read(viewer.worker_id, None, route_name(), carer_id=visit["carer_id"])
         return visit

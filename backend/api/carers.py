@@ -24,7 +24,7 @@ class Carers(MethodView):
     @blp.response(200, CarerListSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         viewer = current_viewer()
-        carers = service.visible_carers(viewer, query.get("as_of") or today())
+        carers = service.visible_carers(viewer, query.get("as_of") or today(), today())
         record_read(viewer.worker_id, None, route_name())
         return {"carers": carers}
 
@@ -43,7 +43,7 @@ class CarerRecord(MethodView):
     @blp.alt_response(404, description="No such carer, or not one the caller may see")
     def get(self, query: dict[str, Any], carer_id: str) -> dict[str, Any]:
         viewer = current_viewer()
-        detail = service.carer_detail(viewer, carer_id, query.get("as_of") or today())
+        detail = service.carer_detail(viewer, carer_id, query.get("as_of") or today(), today())
         record_read(viewer.worker_id, None, route_name(), carer_id=carer_id)
         return detail
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response
 from flask.views import MethodView
@@ -12,8 +13,8 @@ from marshmallow import Schema, fields, validate
 
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
-from ..services.carers import supervised_carers
-from ..services.caseload import sort_key, workers_caseloads_in_full
+from ..services.carers import CarerEntry, supervised_carers
+from ..services.caseload import UnscheduledEntry, sort_key, workers_caseloads_in_full
 from ..services.covers import covered_workers
 from ..services.worker_deadlines import WEEK_AHEAD
 from .carer_schemas import CaseloadCarerSchema
@@ -22,6 +23,8 @@ from .fields import IsoDate
 from .guard import current_viewer
 from .rendered import cached_json
 from .schemas import AsOfQueryArgsSchema, CaseloadObligationSchema, DeadlineSchema, UnscheduledChildSchema
+
+Entry = TypeVar("Entry")
 
 blp = Blueprint("caseload", __name__, url_prefix="/api/caseload", description="A worker's caseload.")
 
@@ -32,14 +35,26 @@ class CaseloadQueryArgsSchema(AsOfQueryArgsSchema):
     )
 
 
-class OwnCaseloadObligationSchema(CaseloadObligationSchema):
-    covering_for = fields.String(
+def covering_for_field() -> fields.String:
+    return fields.String(
         allow_none=True,
         metadata={
-            "description": "The absent colleague's name whose child this is, while the worker covers "
-            '("acts for") them; null: the worker\'s own'
+            "description": "The absent colleague's name whose child (or carer) this is, while the worker "
+            'covers ("acts for") them; null: the worker\'s own'
         },
     )
+
+
+class OwnCaseloadObligationSchema(CaseloadObligationSchema):
+    covering_for = covering_for_field()
+
+
+class OwnUnscheduledChildSchema(UnscheduledChildSchema):
+    covering_for = covering_for_field()
+
+
+class OwnCaseloadCarerSchema(CaseloadCarerSchema):
+    covering_for = covering_for_field()
 
 
 class CaseloadDeadlineSchema(DeadlineSchema):
@@ -54,11 +69,11 @@ class CaseloadSchema(Schema):
     as_of = IsoDate()
     obligations = fields.List(fields.Nested(OwnCaseloadObligationSchema))
     unscheduled = fields.List(
-        fields.Nested(UnscheduledChildSchema),
+        fields.Nested(OwnUnscheduledChildSchema),
         metadata={"description": "Children with an active plan no visiting rule covers: check each one"},
     )
     carers = fields.List(
-        fields.Nested(CaseloadCarerSchema),
+        fields.Nested(OwnCaseloadCarerSchema),
         metadata={"description": "Visits due to the carers the worker supervises, soonest first"},
     )
     deadlines = fields.List(
@@ -88,30 +103,50 @@ class Caseload(MethodView):
 def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | None) -> dict[str, Any]:
     """What ``CaseloadSchema`` dumps, built directly: a schema walks each of hundreds of fields
     per caseload in Python, several times the cost of the engine (a test holds them equal)."""
-    # The children of colleagues the worker covers today are on their list too, so that the one
-    # list they carry (offline) holds the child they stand at the door of.
+    # The children and carers of colleagues the worker covers today are on their list too, each
+    # labelled with the colleague's name, so that the one list they carry (offline) holds the
+    # child or carer they stand at the door of; cover ended, they leave it.
     covered = covered_workers(worker_id, today)
-    caseloads = workers_caseloads_in_full([worker_id, *covered], as_of, today, deadlines_until=as_of + WEEK_AHEAD)
-    entries = sorted(
-        (
-            (entry, covered.get(holder))
-            for holder in [worker_id, *covered]
-            for entry in caseloads.entries.get(holder, [])
-        ),
-        key=lambda pair: sort_key(pair[0]),
-    )
+    holders = [worker_id, *covered]
+    caseloads = workers_caseloads_in_full(holders, as_of, today, deadlines_until=as_of + WEEK_AHEAD)
+    carers = supervised_carers(holders, as_of)
     return {
         "as_of": as_of.isoformat(),
         "obligations": [
             entry.as_dict() | {"covering_for": absent}
-            for entry, absent in entries
+            for entry, absent in labelled(caseloads.entries, holders, covered, sort_key)
             if wanted is None or entry.obligation.status == wanted
         ],
-        "unscheduled": [entry.as_dict() for entry in caseloads.unscheduled.get(worker_id, [])],
+        "unscheduled": unscheduled_of(caseloads.unscheduled, holders, covered),
         "carers": [
-            entry.as_dict()
-            for entry in supervised_carers([worker_id], as_of).get(worker_id, [])
+            entry.as_dict() | {"covering_for": absent}
+            for entry, absent in labelled(carers, holders, covered, carer_order)
             if wanted is None or entry.obligation.status == wanted
         ],
         "deadlines": [entry.as_dict() for entry in caseloads.deadlines.get(worker_id, [])],
     }
+
+
+def labelled(
+    by_worker: Mapping[str, list[Entry]], holders: list[str], covered: dict[str, str], order: Callable[[Entry], Any]
+) -> list[tuple[Entry, str | None]]:
+    """Each holder's entries with the absent colleague's name (None: the worker's own), in ``order``."""
+    pairs = [(entry, covered.get(holder)) for holder in holders for entry in by_worker.get(holder, [])]
+    return sorted(pairs, key=lambda pair: order(pair[0]))
+
+
+def unscheduled_of(
+    by_worker: Mapping[str, list[UnscheduledEntry]], holders: list[str], covered: dict[str, str]
+) -> list[dict[str, Any]]:
+    """A child with a plan no rule schedules, listed once: as the worker's own if they hold it too."""
+    listed: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry, absent in labelled(by_worker, holders, covered, lambda gap: (gap.reference, gap.plan_type)):
+        key = (entry.child_id, entry.plan_type)
+        if key not in listed or absent is None:
+            listed[key] = entry.as_dict() | {"covering_for": absent}
+    return list(listed.values())
+
+
+def carer_order(entry: CarerEntry) -> tuple[date, str, str]:
+    """As ``supervised_carers`` sorts each worker's: soonest first."""
+    return (entry.obligation.due, entry.obligation.duty, entry.reference)

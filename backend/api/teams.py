@@ -67,6 +67,20 @@ class UnscheduledTeamChildSchema(UnscheduledChildSchema):
     worker_name = fields.String()
 
 
+class AllocatedOutsideSchema(Schema):
+    """One role of one of the team's children, allocated to a worker of another team."""
+
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    role = fields.String()
+    worker_id = fields.String()
+    worker_name = fields.String()
+    team_name = fields.String(allow_none=True, metadata={"description": "The worker's team (null: none)"})
+    due = IsoDate(allow_none=True, metadata={"description": "The role's soonest visit due (null: none)"})
+    status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
+
+
 class TimelinessSchema(Schema):
     from_ = IsoDate(data_key="from", attribute="from")
     to = IsoDate()
@@ -142,6 +156,14 @@ class OverviewSchema(Schema):
     unscheduled = fields.List(
         fields.Nested(UnscheduledTeamChildSchema),
         metadata={"description": "Children with an active plan no visiting rule covers, by allocated worker"},
+    )
+    allocated_outside = fields.List(
+        fields.Nested(AllocatedOutsideSchema),
+        metadata={
+            "description": "The team's children with a role allocated to a worker of another team (one moved "
+            "by the directory, say), by reference: each for this team's manager to reallocate; their visits "
+            "count in the worker's team's lists"
+        },
     )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)

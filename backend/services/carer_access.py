@@ -1,6 +1,8 @@
 """Who may see and visit which carer: the one definition every adapter goes through.
 
-- a worker: the carers they supervise (``supervising_worker_id``);
+- a worker: the carers they supervise (``supervising_worker_id``), and while they cover ("act
+  for") an absent colleague, the carers that colleague supervises, as for the colleague's
+  children (access.py);
 - a team manager: carers their team holds, or supervised by a worker of their team;
 - an admin: every carer.
 
@@ -13,17 +15,19 @@ visit to them (a manager as cover; the record names who visited).
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Select, false, or_, select
 
 from ..extensions import db
 from ..persistence.carers import CarerRow
 from ..persistence.people import Worker
-from .access import Viewer
+from .access import Viewer, covered_worker_ids
 from .errors import NotFound
 
 
-def visible_carer_ids(viewer: Viewer) -> Select[str]:
-    """A subquery of the ids of every carer ``viewer`` may see."""
+def visible_carer_ids(viewer: Viewer, today: date) -> Select[str]:
+    """A subquery of the ids of every carer ``viewer`` may see on ``today``."""
     if viewer.is_admin:
         return select(CarerRow.id)
     if viewer.role == "team_manager":
@@ -33,13 +37,18 @@ def visible_carer_ids(viewer: Viewer) -> Select[str]:
         return select(CarerRow.id).where(
             or_(CarerRow.team_id == viewer.team_id, CarerRow.supervising_worker_id.in_(team_workers))
         )
-    return select(CarerRow.id).where(CarerRow.supervising_worker_id == viewer.worker_id)
+    return select(CarerRow.id).where(
+        or_(
+            CarerRow.supervising_worker_id == viewer.worker_id,
+            CarerRow.supervising_worker_id.in_(covered_worker_ids(viewer.worker_id, today)),
+        )
+    )
 
 
-def visible_carer(viewer: Viewer, carer_id: str) -> CarerRow:
-    """The carer, if ``viewer`` may see them; otherwise NotFound, as for a made-up id."""
+def visible_carer(viewer: Viewer, carer_id: str, today: date) -> CarerRow:
+    """The carer, if ``viewer`` may see them on ``today``; otherwise NotFound, as for a made-up id."""
     carer = db.session.scalar(
-        select(CarerRow).where(CarerRow.id == carer_id, CarerRow.id.in_(visible_carer_ids(viewer)))
+        select(CarerRow).where(CarerRow.id == carer_id, CarerRow.id.in_(visible_carer_ids(viewer, today)))
     )
     if carer is None:
         raise NotFound(carer_id)

@@ -5,7 +5,9 @@ API-side schema as ``check_row``, then the core's ``parse_carer``), and nothing 
 any row is wrong. Carers are matched by reference (an upsert); a carer's imported visits are
 replaced by the file's on every run, so running it again adds nothing, while visits recorded
 through the app (which name their visitor) are kept. The carer's team is their supervising
-worker's.
+worker's. Each carer created or changed gets an audit entry, as each child does (action create
+or change, route ``IMPORT_ROUTE``, no worker; ``carer_id`` names the carer, nothing more), so
+"who changed this carer's record" finds the import too.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from sqlalchemy import delete, select
 from ..core.carers import Carer, parse_carer
 from ..core.errors import InvalidCase
 from ..extensions import db
+from ..persistence.audit import AuditEntry
 from ..persistence.carers import CarerRow, CarerVisitRow
 from ..persistence.people import Worker
+from .audit import CHANGE, CREATE
 from .carers import copy_fields
 from .children import case_json
 from .errors import InvalidInput
-from .imports import RowCheck, RowProblem
+from .imports import IMPORT_ROUTE, RowCheck, RowProblem
 
 # Imported visits get ids derived from the carer and the visit, so two runs agree on them.
 VISIT_NAMESPACE = uuid.UUID("6f1d7c1e-6b0a-4f5e-9a43-0c2f3b7d9e51")
@@ -86,7 +90,7 @@ def import_carer(number: int, row: dict[str, Any], workers: dict[str, str], toda
 
 
 def apply_carer_import(plan: CarerImportPlan) -> tuple[int, int]:
-    """Write the checked carers in one transaction; returns (created, updated)."""
+    """Write the checked carers, and an audit entry for each, in one transaction; returns (created, updated)."""
     references = [item.carer.reference for item in plan.carers]
     existing = {
         row.reference: row for row in db.session.scalars(select(CarerRow).where(CarerRow.reference.in_(references)))
@@ -94,6 +98,9 @@ def apply_carer_import(plan: CarerImportPlan) -> tuple[int, int]:
     teams = dict(db.session.execute(select(Worker.id, Worker.team_id)).all())
     for item in plan.carers:
         row = existing.get(item.carer.reference) or CarerRow(id=uuid.uuid4().hex)
+        action = CHANGE if item.carer.reference in existing else CREATE
+        # In the write's own transaction: committed with the change or not at all.
+        db.session.add(AuditEntry(worker_id=None, carer_id=row.id, action=action, route=IMPORT_ROUTE))
         copy_fields(row, item.carer)
         row.supervising_worker_id = item.supervising_worker_id
         row.team_id = teams.get(item.supervising_worker_id) if item.supervising_worker_id else row.team_id

@@ -29,7 +29,7 @@ def record_carer_visit(
     viewer: Viewer, visit_id: str, report: CarerVisitReport, today: date, route: str
 ) -> tuple[dict[str, Any], bool]:
     """Store the visit; returns (visit, created). Raises NotFound, Conflict or InvalidInput."""
-    visible_carer(viewer, report.carer_id)
+    visible_carer(viewer, report.carer_id, today)
     existing = db.session.get(CarerVisitRow, visit_id)
     if existing is not None:
         return settle_replay(viewer, existing, report), False
@@ -64,9 +64,10 @@ def settle_replay(viewer: Viewer, stored: CarerVisitRow, report: CarerVisitRepor
     return carer_visit_as_dict(stored)
 
 
-def visible_carer_visit(viewer: Viewer, visit_id: str) -> dict[str, Any]:
+def visible_carer_visit(viewer: Viewer, visit_id: str, today: date) -> dict[str, Any]:
+    visible = visible_carer_ids(viewer, today)
     row = db.session.scalar(
-        select(CarerVisitRow).where(CarerVisitRow.id == visit_id, CarerVisitRow.carer_id.in_(visible_carer_ids(viewer)))
+        select(CarerVisitRow).where(CarerVisitRow.id == visit_id, CarerVisitRow.carer_id.in_(visible))
     )
     if row is None:
         raise NotFound(visit_id)

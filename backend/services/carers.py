@@ -87,12 +87,12 @@ def entry_of(loaded: LoadedCarer, obligation: Obligation) -> CarerEntry:
     return CarerEntry(row.id, row.reference, initials_of(row.name), row.name, row.type, row.household, obligation)
 
 
-def visible_carers(viewer: Viewer, as_of: date) -> list[dict[str, Any]]:
-    return [carer_as_dict(loaded, as_of) for loaded in load_carers(visible_carer_ids(viewer))]
+def visible_carers(viewer: Viewer, as_of: date, today: date) -> list[dict[str, Any]]:
+    return [carer_as_dict(loaded, as_of) for loaded in load_carers(visible_carer_ids(viewer, today))]
 
 
-def carer_detail(viewer: Viewer, carer_id: str, as_of: date) -> dict[str, Any]:
-    visible_carer(viewer, carer_id)
+def carer_detail(viewer: Viewer, carer_id: str, as_of: date, today: date) -> dict[str, Any]:
+    visible_carer(viewer, carer_id, today)
     return carer_as_dict(load_carers(select(CarerRow.id).where(CarerRow.id == carer_id))[0], as_of)
 
 
@@ -124,7 +124,7 @@ def create_carer(viewer: Viewer, payload: dict[str, Any], today: date, route: st
 
 def update_carer(viewer: Viewer, carer_id: str, changes: dict[str, Any], today: date, route: str) -> dict[str, Any]:
     """Change a carer's details or supervising worker (a manager of theirs, or an admin)."""
-    row = visible_carer(viewer, carer_id)
+    row = visible_carer(viewer, carer_id, today)
     require_manager(viewer)
     current = {key: getattr(row, key) for key in FIELDS}
     carer = checked({**current, **{key: value for key, value in changes.items() if key in FIELDS}})
@@ -133,7 +133,7 @@ def update_carer(viewer: Viewer, carer_id: str, changes: dict[str, Any], today: 
     copy_fields(row, carer)
     note_change(viewer.worker_id, None, route, carer_id=row.id)
     commit_or_conflict()
-    return carer_detail(viewer, carer_id, today)
+    return carer_detail(viewer, carer_id, today, today)
 
 
 def checked(payload: dict[str, Any]) -> Carer:

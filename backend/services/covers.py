@@ -1,8 +1,10 @@
 """Cover ("act for"): a team manager lets a colleague record visits on an absent worker's
 caseload for a period. While it runs (``from`` to ``until``, both included) the colleague sees
 the absent worker's children and acts in the roles allocated to them, as access.py decides
-for every route; the absent worker keeps their children, reminders and feed. Granting and
-ending cover are audited (no child is named: the entry has none).
+for every route, and sees and visits the carers they supervise (carer_access.py); the
+colleague's own caseload lists them all (api/caseload.py); the absent worker keeps their
+children, reminders and feed. Granting and ending cover are audited (no child is named: the
+entry has none).
 """
 
 from __future__ import annotations

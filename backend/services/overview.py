@@ -4,7 +4,10 @@ timescale" over a period, per plan type, per worker and month by month for a yea
 replaying visit history through the same engine that gives due dates (services/timescale.py
 defines it; docs/api.md repeats it).
 
-Children counted are the team's children now (see access.py).
+Children counted are the team's children now (see access.py). A child the team holds but
+allocated to a worker of another team (one moved by the directory, say) is counted in that
+worker's team's lists, as their workload, and listed here under ``allocated_outside`` for this
+team's manager, the one who may reallocate it (reallocations.py).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from .caseload import (
 )
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
+from .reallocations import allocated_outside
 from .scheduler import Scheduler
 from .timescale import (
     Attempt,
@@ -110,6 +114,7 @@ def team_overview(
         "workers": [worker_counts(worker, caseloads.get(worker.id, [])) for worker in workers],
         "overdue": overdue_list(workers, caseloads, as_of),
         "unscheduled": unscheduled_list(workers, in_full.unscheduled),
+        "allocated_outside": [soonest_due(row, cases, as_of) for row in allocated_outside(team_id, today)],
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(start, end, tally(in_period)),
         "by_plan_type": by_plan_type(in_period, attempts_in(measured, start, end)),
@@ -192,6 +197,18 @@ def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[Unsc
         for worker in workers
         for entry in unscheduled.get(worker.id, [])
     ]
+
+
+def soonest_due(row: dict[str, Any], cases: dict[str, Case], as_of: date) -> dict[str, Any]:
+    """The row with its role's soonest visit due, ``due`` and ``status`` (null: none, or dates the
+    engine cannot use, which the unscheduled list of the worker's team names)."""
+    case, due = cases.get(row["child_id"]), []
+    try:
+        due = [duty for duty in scheduler().obligations(case, as_of) if duty.role == row["role"]] if case else []
+    except BAD_DATES as error:
+        log_unschedulable(row["child_id"], error)
+    soonest = min(due, key=lambda duty: duty.due, default=None)
+    return row | {"due": soonest.due if soonest else None, "status": soonest.status if soonest else None}
 
 
 def measure(engine: Scheduler, cases: dict[str, Case], periods: list[Period], as_of: date) -> dict[str, ChildTimescale]:

@@ -5,6 +5,10 @@ refused names its child rather than undoing the others).
 
 The handover itself is the one rule in allocations.py; the commit moves the data version
 (data_version.py), so the new worker's list, feed and reminders change on the next read.
+
+A child is reallocated only within its own team, so a child held in a role by a worker of
+another team (one the directory moved, docs/sign-in.md) waits on its own team's manager:
+``allocated_outside`` lists such children for that manager's overview.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_, select
+
+from ..core.labels import initials_of
 from ..extensions import db
-from ..persistence.children import Child
-from ..persistence.people import Worker
-from .access import Viewer, can_oversee_team, may_act_in, visible_child
+from ..persistence.children import Allocation, Child
+from ..persistence.people import Team, Worker
+from .access import Viewer, can_oversee_team, current_allocation, may_act_in, visible_child
 from .allocations import give_role, may_hold
 from .audit import note_change
 from .errors import InvalidInput, NotFound
@@ -63,3 +70,32 @@ def managed_worker(viewer: Viewer, worker_id: str) -> Worker:
     if viewer.is_admin or (worker.team_id is not None and worker.team_id == viewer.team_id):
         return worker
     raise NotFound(worker_id)
+
+
+def allocated_outside(team_id: str, today: date) -> list[dict[str, Any]]:
+    """The team's children with a role allocated on ``today`` to a worker of another team (or of
+    none), by reference and role: each waits on this team's manager to be reallocated."""
+    rows = db.session.execute(
+        select(Child.id, Child.reference, Child.name, Allocation.role, Worker.id, Worker.name, Team.name)
+        .join(Allocation, Allocation.child_id == Child.id)
+        .join(Worker, Worker.id == Allocation.worker_id)
+        .outerjoin(Team, Team.id == Worker.team_id)
+        .where(
+            Child.team_id == team_id,
+            current_allocation(today),
+            or_(Worker.team_id.is_(None), Worker.team_id != team_id),
+        )
+        .order_by(Child.reference, Allocation.role)
+    )
+    return [
+        {
+            "child_id": child_id,
+            "reference": reference,
+            "initials": initials_of(name),
+            "role": role,
+            "worker_id": worker_id,
+            "worker_name": worker_name,
+            "team_name": team_name,
+        }
+        for child_id, reference, name, role, worker_id, worker_name, team_name in rows
+    ]

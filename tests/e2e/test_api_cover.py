@@ -12,6 +12,7 @@ from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.people import Worker
+from tests.support.carers import add_carer, carer_visit_body
 from tests.support.world import add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 
@@ -127,3 +128,58 @@ def test_a_covering_colleague_finds_the_absent_workers_child_on_their_own_list_a
     # The absent worker's own list is unchanged: their children, none of the colleague's.
     absent_list = signed_in(app, world["absent"]).get("/api/caseload").json["obligations"]
     assert {row["child_id"] for row in absent_list} == {world["child"]}
+
+
+def test_while_cover_runs_the_colleague_lists_the_absent_workers_carers_and_unscheduled_children_then_not(
+    app: Flask,
+) -> None:
+    world = absent_worker_and_colleague(app)
+    carer = add_carer(app, supervising_worker_id=world["absent"], team_id=world["team"])
+    # A section 47 enquiry: no rule in the default profile schedules it, so the child is listed as unscheduled.
+    unscheduled = add_child(
+        app,
+        team_id=world["team"],
+        allocations=[(world["absent"], "social_worker")],
+        episodes=[{"type": "section_47", "start": "2026-10-01"}],
+    )
+    colleague = signed_in(app, world["colleague"])
+
+    def listed() -> tuple[dict[str, str | None], dict[str, str | None]]:
+        caseload = colleague.get("/api/caseload?as_of=2026-12-24").json
+        return (
+            {row["carer_id"]: row["covering_for"] for row in caseload["carers"]},
+            {row["child_id"]: row["covering_for"] for row in caseload["unscheduled"]},
+        )
+
+    assert listed() == ({}, {})
+    assert colleague.get(f"/api/carers/{carer}").status_code == 404
+    manager = signed_in(app, world["manager"])
+    cover = manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"])).json
+    with app.app_context():
+        absent_name = db.session.get(Worker, world["absent"]).name
+    assert listed() == ({carer: absent_name}, {unscheduled: absent_name})
+    # On the doorstep: the carer's record opens and the visit is taken, as for the absent worker's child.
+    assert colleague.get(f"/api/carers/{carer}").status_code == 200
+    visit = colleague.put(f"/api/carer-visits/{new_visit_id()}", json=carer_visit_body(carer))
+    assert visit.status_code == 201
+    assert carer in {row["id"] for row in colleague.get("/api/carers").json["carers"]}
+    # The absent worker's own list is unchanged: their carer and child, labelled as their own.
+    own = signed_in(app, world["absent"]).get("/api/caseload?as_of=2026-12-24").json
+    assert [(row["carer_id"], row["covering_for"]) for row in own["carers"]] == [(carer, None)]
+    assert manager.delete(f"/api/workers/{world['absent']}/cover/{cover['id']}").status_code == 204
+    assert listed() == ({}, {})
+    assert colleague.get(f"/api/carers/{carer}").status_code == 404
+    assert colleague.get(f"/api/carer-visits/{visit.json['id']}").status_code == 404
+
+
+def test_an_unscheduled_child_both_workers_hold_is_listed_once_as_the_colleagues_own(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    shared = add_child(
+        app,
+        team_id=world["team"],
+        allocations=[(world["absent"], "key_worker"), (world["colleague"], "social_worker")],
+        episodes=[{"type": "section_47", "start": "2026-10-01"}],
+    )
+    signed_in(app, world["manager"]).post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"]))
+    unscheduled = signed_in(app, world["colleague"]).get("/api/caseload?as_of=2026-12-24").json["unscheduled"]
+    assert [(row["child_id"], row["covering_for"]) for row in unscheduled] == [(shared, None)]

@@ -24,7 +24,7 @@ from tests.e2e.phone import api_get, sign_in, wait_controlled
 from tests.e2e.test_phone_app import Site, World, seed
 from tests.support.carers import add_carer
 from tests.support.database import empty_tables
-from tests.support.world import add_child, add_worker
+from tests.support.world import add_child, add_team, add_worker
 
 pytestmark = pytest.mark.browser
 site = phone_app.site
@@ -242,9 +242,19 @@ def test_the_timescale_by_plan_type_the_trend_chart_and_the_export_follow_the_pe
     page.screenshot(path=ARTIFACTS / "phone-team-trend.png", full_page=True)
 
 
+def held_in_another_team(site: Site, team: Team_) -> str:
+    """A child of the team whose social worker is now in another team (moved by the directory, say)."""
+    mover = add_worker(site.app, "social_worker", add_team(site.app, "South"), name="Val Moved")
+    episode = {"type": "child_protection", "start": (today_in_london() - timedelta(days=90)).isoformat(), "end": None}
+    return add_child(
+        site.app, allocations=[(mover, "social_worker")], team_id=team.team_id, reference="C-0300", episodes=[episode]
+    )
+
+
 def test_the_team_screens_pass_axe_and_fit_the_phone_at_double_zoom(
     context: BrowserContext, site: Site, team: Team_
 ) -> None:
+    held_in_another_team(site, team)  # its section is on the team screen too
     page = context.new_page()
     sign_in(page, site.url, team.world.manager_email)
     assert axe_violations(page) == []
@@ -393,3 +403,23 @@ def test_the_team_shows_its_carers_and_practice_checks_in_a_line_each(
         f"(not seen alone {checks['seen_alone']}, "
         f"bedroom {checks['bedroom_seen']}, awake {checks['seen_awake']})"
     ) in shown
+
+
+def test_a_child_held_by_a_worker_of_another_team_is_flagged_and_moved_back_from_the_team_screen(
+    context: BrowserContext, site: Site, team: Team_
+) -> None:
+    child = held_in_another_team(site, team)
+    page = context.new_page()
+    sign_in(page, site.url, team.world.manager_email)
+    flagged = page.locator("#team-content .outside li").filter(has=page.locator(f'a[href="/children/{child}"]'))
+    assert "Val Moved, South" in flagged.inner_text()
+    flagged.locator("input[type=checkbox]").check()
+    page.select_option("#move-to", label="Ada Jones")
+    page.click("#move-form button")
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#team-content [role=alert]")
+    assert page.inner_text("#team-content [role=alert]") == "1 moved to Ada Jones."
+    assert page.locator("#team-content .outside").count() == 0
+    allocations = api_get(page, f"/api/children/{child}")["allocations"]
+    assert [item["worker_id"] for item in allocations if not item["to"]] == [team.colleague_id]

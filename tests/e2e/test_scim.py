@@ -21,10 +21,12 @@ from backend.persistence.people import Worker
 from backend.persistence.push import PushSubscriptionRow
 from tests.e2e.test_api_access import feed_path, push_subscription
 from tests.support.database import app_for
-from tests.support.world import add_worker, signed_in
+from tests.support.world import add_child, add_team, add_worker, signed_in
 
 TOKEN = "scim-token-for-tests-only-0123456789"
-ROLES = "Visits.SocialWorker.North=social_worker/North; Visits.Admin=admin"
+ROLES = (
+    "Visits.SocialWorker.North=social_worker/North; Visits.SocialWorker.South=social_worker/South; Visits.Admin=admin"
+)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -138,6 +140,64 @@ def test_put_replaces_name_and_role(client: FlaskClient) -> None:
     )
     assert replaced.status_code == 200
     assert replaced.json["displayName"] == "Lee Stayer" and replaced.json["roles"] == [{"value": "admin"}]
+
+
+def overview_of(app: Flask, manager: str, team: str) -> dict[str, Any]:
+    return signed_in(app, manager).get(f"/api/teams/{team}/overview?as_of=2026-11-24").json  # type: ignore[no-any-return]
+
+
+def test_a_worker_moved_to_another_team_keeps_their_children_and_neither_manager_loses_sight_of_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The children stay the old team's: the mover keeps them (visits go on) and counts in the new
+    team's overview as their workload; the old team's overview lists them to be reallocated, which
+    only the old team's manager may do."""
+    north, south = add_team(app, "North"), add_team(app, "South")
+    north_manager, south_manager = add_worker(app, "team_manager", north), add_worker(app, "team_manager", south)
+    mover = created(client)["id"]
+    stayer = add_worker(app, "social_worker", north)
+    child = add_child(
+        app,
+        team_id=north,
+        allocations=[(mover, "social_worker")],
+        episodes=[{"type": "child_protection", "start": "2026-11-02"}],  # a visit overdue by 24 November
+    )
+    before = overview_of(app, north_manager, north)
+    assert [row["child_id"] for row in before["overdue"]] == [child] and before["allocated_outside"] == []
+    moved = client.patch(
+        f"/scim/v2/Users/{mover}",
+        json={
+            "schemas": [PATCH],
+            "Operations": [{"op": "replace", "path": "roles", "value": [{"value": "Visits.SocialWorker.South"}]}],
+        },
+        headers=AUTH,
+    )
+    assert moved.status_code == 200
+    caseload = signed_in(app, mover).get("/api/caseload?as_of=2026-11-24").json["obligations"]
+    assert [row["child_id"] for row in caseload] == [child]
+    # The new team's manager sees the mover's whole workload, this child among it.
+    south_view = overview_of(app, south_manager, south)
+    assert mover in {worker["id"] for worker in south_view["workers"]}
+    assert [(row["child_id"], row["worker_id"]) for row in south_view["overdue"]] == [(child, mover)]
+    # The old team's manager no longer sees the child among their workers' lists, but flagged.
+    north_view = overview_of(app, north_manager, north)
+    assert mover not in {worker["id"] for worker in north_view["workers"]} and north_view["overdue"] == []
+    [flagged] = north_view["allocated_outside"]
+    assert (flagged["child_id"], flagged["role"], flagged["worker_id"], flagged["team_name"]) == (
+        child,
+        "social_worker",
+        mover,
+        "South",
+    )
+    assert flagged["status"] == "overdue"
+    # Only the old team's manager reallocates it; then it is theirs again and leaves the mover's list.
+    move = {"role": "social_worker", "worker_id": stayer}
+    assert signed_in(app, south_manager).post(f"/api/children/{child}/reallocation", json=move).status_code == 404
+    assert signed_in(app, north_manager).post(f"/api/children/{child}/reallocation", json=move).status_code == 201
+    north_view = overview_of(app, north_manager, north)
+    assert north_view["allocated_outside"] == []
+    assert [(row["child_id"], row["worker_id"]) for row in north_view["overdue"]] == [(child, stayer)]
+    assert overview_of(app, south_manager, south)["overdue"] == []
 
 
 def leaver_with_session_device_and_feed(app: Flask) -> tuple[str, Any, str]:

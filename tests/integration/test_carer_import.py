@@ -11,8 +11,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from backend.extensions import db
+from backend.persistence.audit import AuditEntry
 from backend.persistence.carers import CarerRow, CarerVisitRow
 from backend.persistence.children import Child, EpisodeRow
+from backend.services.imports import IMPORT_ROUTE
 from tests.builders import make_case_json
 from tests.support.world import add_team, add_worker
 
@@ -63,6 +65,31 @@ def test_carers_are_imported_beside_cases_and_a_second_run_adds_nothing(
         carer = db.session.scalar(select(CarerRow))
         assert (carer.supervising_worker_id, carer.team_id, carer.household) == (worker, team, "H-1")
         assert db.session.scalar(select(EpisodeRow.carer_household)) == "H-1"
+
+
+def carer_audit_rows(app: Flask) -> list[tuple]:
+    with app.app_context():
+        query = select(
+            AuditEntry.worker_id, AuditEntry.child_id, AuditEntry.carer_id, AuditEntry.action, AuditEntry.route
+        ).where(AuditEntry.carer_id.is_not(None))
+        return sorted(tuple(row) for row in db.session.execute(query))
+
+
+def test_every_carer_created_or_changed_by_an_import_is_audited_as_a_child_is(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    add_worker(app, "social_worker", email="ssw@example.org")
+    path = write_document(tmp_path, {"carers": [carer_json(), carer_json(reference="FC-2", name="Ali Carer")]})
+    assert runner.invoke(args=["import-cases", "--dry-run", path]).exit_code == 0
+    assert carer_audit_rows(app) == []
+    assert runner.invoke(args=["import-cases", path]).exit_code == 0
+    with app.app_context():
+        ids = sorted(db.session.scalars(select(CarerRow.id)))
+    # The same shape as a child's entry: no worker (the command line), the route, the carer's id only.
+    assert carer_audit_rows(app) == [(None, None, carer_id, "create", IMPORT_ROUTE) for carer_id in ids]
+    assert runner.invoke(args=["import-cases", path]).exit_code == 0
+    changed = [row for row in carer_audit_rows(app) if row[3] == "change"]
+    assert changed == [(None, None, carer_id, "change", IMPORT_ROUTE) for carer_id in ids]
 
 
 def test_one_bad_carer_row_means_nothing_is_imported(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
