@@ -18,8 +18,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from ..core.cases import Case
 from ..core.planning import PLAN_STANDINGS, standing
+from ..core.timescale import Attempt, ChildTimescale, DueDate, Period, month_periods, tally
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
@@ -29,26 +29,14 @@ from ..persistence.supervision import EscalationRow
 from .access import Viewer, can_oversee_team, visible_child_ids
 from .carers import team_carers
 from .caseload import (
-    BAD_DATES,
     CaseloadEntry,
     UnscheduledEntry,
-    log_unschedulable,
     scheduler,
     workers_caseloads_in_full,
 )
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
-from .scheduler import Scheduler
-from .timescale import (
-    Attempt,
-    ChildTimescale,
-    DueDate,
-    Period,
-    child_timescale,
-    deadline_timeliness,
-    month_periods,
-    tally,
-)
+from .timescale import deadline_timeliness, measure
 
 DEFAULT_PERIOD = relativedelta(months=3)
 COUNTED_STATUSES = ("overdue", "due_today", "due_soon")
@@ -192,17 +180,6 @@ def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[Unsc
         for worker in workers
         for entry in unscheduled.get(worker.id, [])
     ]
-
-
-def measure(engine: Scheduler, cases: dict[str, Case], periods: list[Period], as_of: date) -> dict[str, ChildTimescale]:
-    """Each schedulable child's due dates per period; the others are listed as unscheduled."""
-    measured = {}
-    for child_id, case in cases.items():
-        try:
-            measured[child_id] = child_timescale(engine, child_id, case, periods, as_of)
-        except BAD_DATES as error:
-            log_unschedulable(child_id, error)
-    return measured
 
 
 def attempts_in(measured: dict[str, ChildTimescale], start: date, end: date) -> list[Attempt]:
