@@ -4,15 +4,14 @@ visits made before it or by the end of it, each asked-for day worked out once.
 What the engine would give on a past day is ``compute_obligations`` on that day with the visits
 made by then. "Visits in timescale" (core/timescale.py) asks that question on every visit's day
 and at every period's checkpoints, for a year of months at once, so this replay answers it
-without the parts it never reads: it sorts the visits once, takes those made by a day as a
-prefix of them instead of copying the case, keeps each day's answer for the next question about
-that day, and gives the due dates without wording them (an obligation's explanation is most of
-its cost).
-"""
+without the parts it never reads: it sorts the visits once and takes those made by a day as a
+prefix of them instead of copying the case, finds a prefix's latest visits from a shorter
+prefix's, keeps each day's answer for the next question about that day, and gives the due
+dates without wording them (an obligation's explanation is most of its cost)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from datetime import date
 from typing import NamedTuple
 
@@ -20,7 +19,7 @@ from .calendars import WorkingCalendar
 from .cases import Case, Visit
 from .hours import HourClock
 from .profiles import Profile
-from .scheduling import DUE_SOON_WORKING_DAYS, earliest_bases, latest_counting_visits
+from .scheduling import DUE_SOON_WORKING_DAYS, Key, earliest_bases, latest_counting_visits
 
 
 class StandingDue(NamedTuple):
@@ -44,6 +43,9 @@ class Replay:
         self._visits = tuple(sorted(case.visits, key=_visit_day))
         self._visit_days = [visit.date for visit in self._visits]
         self._answers: dict[tuple[date, int], tuple[StandingDue, ...]] = {}
+        # The latest counting visits among the first n visits, for each n asked so far.
+        self._latest: dict[int, dict[Key, date]] = {0: {}}
+        self._latest_counts = [0]
 
     def due_before(self, day: date) -> tuple[StandingDue, ...]:
         """What the engine gives on ``day`` with the visits made before it: the due dates a
@@ -59,11 +61,25 @@ class Replay:
         answer = self._answers.get(key)
         if answer is None:
             # Only answers are kept: a day the calendar cannot use raises again on every question.
-            latest = latest_counting_visits(self._visits[:visits_made], day)
+            latest = self._latest_among(visits_made, day)
             answer = self._answers[key] = standing_due_dates(
                 self.case, day, latest, self.profile, self.calendar, self.clock
             )
         return answer
+
+    def _latest_among(self, visits_made: int, day: date) -> dict[Key, date]:
+        """``latest_counting_visits`` of the first ``visits_made`` visits, all made by ``day``:
+        the latest of a shorter prefix already known, brought up to date with the visits since
+        (a latest date is a maximum, so the two merge by taking the later)."""
+        if visits_made not in self._latest:
+            shorter = self._latest_counts[bisect_right(self._latest_counts, visits_made) - 1]
+            latest = dict(self._latest[shorter])
+            for key, visited in latest_counting_visits(self._visits[shorter:visits_made], day).items():
+                if key not in latest or visited > latest[key]:
+                    latest[key] = visited
+            self._latest[visits_made] = latest
+            insort(self._latest_counts, visits_made)
+        return self._latest[visits_made]
 
 
 def standing_due_dates(
