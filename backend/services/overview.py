@@ -1,7 +1,7 @@
 """A team manager's overview: each worker's overdue and due counts, the overdue list (how many
 days overdue, the plan type, the child's last visit and last no-access attempt), and "visits in
 timescale" over a period, per plan type, per worker and month by month for a year, worked out by
-replaying visit history through the same engine that gives due dates (services/timescale.py
+replaying visit history through the same engine that gives due dates (core/timescale.py
 defines it; docs/api.md repeats it).
 
 Children counted are the team's children now (see access.py).
