@@ -69,15 +69,12 @@ class Replay:
 
     def _latest_among(self, visits_made: int, day: date) -> dict[Key, date]:
         """``latest_counting_visits`` of the first ``visits_made`` visits, all made by ``day``:
-        the latest of a shorter prefix already known, brought up to date with the visits since
-        (a latest date is a maximum, so the two merge by taking the later)."""
+        the latest of a shorter prefix already known, updated with the visits since (in date
+        order, so none of theirs is earlier than the shorter prefix's)."""
         if visits_made not in self._latest:
             shorter = self._latest_counts[bisect_right(self._latest_counts, visits_made) - 1]
-            latest = dict(self._latest[shorter])
-            for key, visited in latest_counting_visits(self._visits[shorter:visits_made], day).items():
-                if key not in latest or visited > latest[key]:
-                    latest[key] = visited
-            self._latest[visits_made] = latest
+            since = latest_counting_visits(self._visits[shorter:visits_made], day)
+            self._latest[visits_made] = {**self._latest[shorter], **since}
             insort(self._latest_counts, visits_made)
         return self._latest[visits_made]
 
