@@ -98,6 +98,22 @@ def compute_obligations(
     """
     clock = clock or HourClock(None)
     latest = latest_counting_visits(case.visits, today)
+    best = earliest_bases(case, today, latest, profile, calendar, clock)
+    if not best:
+        return ()
+    soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
+    obligations = [obligation_of(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
+    if len(obligations) > 1:
+        obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
+    return tuple(obligations)
+
+
+def earliest_bases(
+    case: Case, today: date, latest: dict[Key, date], profile: Profile, calendar: WorkingCalendar, clock: HourClock
+) -> dict[Key, Basis]:
+    """How each role's and duty's earliest due date on ``today`` arose, given ``latest``, the
+    latest counting visits (``latest_counting_visits``): the obligations before they are worded.
+    A replay of a child's history (core/replay.py) asks only for these."""
     event_types = {event.type for event in case.events}
     best: dict[Key, Basis] = {}
     for episode in case.episodes:
@@ -106,13 +122,7 @@ def compute_obligations(
     if case.overrides:
         for basis in override_bases(case, today, latest, calendar):
             _keep_earliest(best, (basis.rule.role, "visit"), basis)
-    if not best:
-        return ()
-    soon_limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
-    obligations = [obligation_of(basis, latest.get(key), today, soon_limit, calendar) for key, basis in best.items()]
-    if len(obligations) > 1:
-        obligations.sort(key=lambda obligation: (obligation.due, obligation.role, obligation.duty))
-    return tuple(obligations)
+    return best
 
 
 def _episode_bases(

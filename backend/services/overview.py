@@ -1,7 +1,7 @@
 """A team manager's overview: each worker's overdue and due counts, the overdue list (how many
 days overdue, the plan type, the child's last visit and last no-access attempt), and "visits in
 timescale" over a period, per plan type, per worker and month by month for a year, worked out by
-replaying visit history through the same engine that gives due dates (services/timescale.py
+replaying visit history through the same engine that gives due dates (core/timescale.py
 defines it; docs/api.md repeats it).
 
 Children counted are the team's children now (see access.py). A child the team holds but
@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from ..core.cases import Case
 from ..core.planning import PLAN_STANDINGS, standing
+from ..core.timescale import Attempt, ChildTimescale, DueDate, Period, month_periods, tally
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.children import Allocation
@@ -42,17 +43,7 @@ from .caseload import (
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
 from .reallocations import allocated_outside
-from .scheduler import Scheduler
-from .timescale import (
-    Attempt,
-    ChildTimescale,
-    DueDate,
-    Period,
-    child_timescale,
-    deadline_timeliness,
-    month_periods,
-    tally,
-)
+from .timescale import deadline_timeliness, measure
 
 DEFAULT_PERIOD = relativedelta(months=3)
 COUNTED_STATUSES = ("overdue", "due_today", "due_soon")
@@ -209,17 +200,6 @@ def soonest_due(row: dict[str, Any], cases: dict[str, Case], as_of: date) -> dic
         log_unschedulable(row["child_id"], error)
     soonest = min(due, key=lambda duty: duty.due, default=None)
     return row | {"due": soonest.due if soonest else None, "status": soonest.status if soonest else None}
-
-
-def measure(engine: Scheduler, cases: dict[str, Case], periods: list[Period], as_of: date) -> dict[str, ChildTimescale]:
-    """Each schedulable child's due dates per period; the others are listed as unscheduled."""
-    measured = {}
-    for child_id, case in cases.items():
-        try:
-            measured[child_id] = child_timescale(engine, child_id, case, periods, as_of)
-        except BAD_DATES as error:
-            log_unschedulable(child_id, error)
-    return measured
 
 
 def attempts_in(measured: dict[str, ChildTimescale], start: date, end: date) -> list[Attempt]:

@@ -18,7 +18,9 @@ from ..core.deadlines import Deadline, compute_deadlines
 from ..core.errors import UnknownProfile
 from ..core.hours import HourClock
 from ..core.profiles import Profile
+from ..core.replay import Replay
 from ..core.scheduling import Obligation, compute_obligations, project_due_dates
+from ..core.timescale import ChildTimescale, Period, child_timescale
 
 # Hour-counted duties run in the service's time zone, so "72 hours" spans a clock change exactly.
 HOUR_CLOCK = HourClock(LONDON)
@@ -66,6 +68,15 @@ class Scheduler:
     def unscheduled(self, case: Case, today: date, profile_name: str | None = None) -> tuple[Unscheduled, ...]:
         """The case's active episodes no rule covers, with why (``core/coverage.py``)."""
         return unscheduled_episodes(case, today, self.profile(profile_name))
+
+    def timescale(
+        self, child_id: str, case: Case, periods: list[Period], as_of: date, profile_name: str | None = None
+    ) -> ChildTimescale:
+        """The child's due dates in each period and no-access attempts (``core/timescale.py``),
+        replayed once through the same rules and calendar as ``obligations``."""
+        profile = self.profile(profile_name)
+        replay = Replay(case, profile, self._calendars[profile.id], HOUR_CLOCK)
+        return child_timescale(replay, child_id, periods, as_of)
 
     def projections(
         self, case: Case, today: date, role: str, count: int, profile_name: str | None = None

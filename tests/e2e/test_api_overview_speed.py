@@ -14,7 +14,8 @@ from tests.support.world import add_child, add_team, add_worker, signed_in
 
 PLAN_TYPES = ("child_protection", "child_in_need", "cared_for")
 AS_OF = date(2027, 8, 31)
-# Measured 2.0 to 3.6 s on the shared 2-core machine; the budget catches a replay gone quadratic.
+# Measured 0.6 to 1.0 s on the shared 2-core machine (2.0 to 3.6 s before each child's history
+# was replayed once: docs/api.md); the budget catches a replay gone quadratic.
 BUDGET_SECONDS = 10.0
 
 

@@ -10,6 +10,7 @@ def test_importing_the_core_loads_no_adapter_library() -> None:
     probe = (
         "import sys, backend.core.scheduling, backend.core.calendars, backend.core.profiles, backend.core.cases\n"
         "import backend.core.planning, backend.core.localtime, backend.core.schooling, backend.core.plan_reminders\n"
+        "import backend.core.replay, backend.core.timescale\n"
         "banned = ['flask', 'sqlalchemy', 'marshmallow', 'icalendar', 'webpush', 'numpy']\n"
         "print(','.join(name for name in banned if name in sys.modules))"
     )
