@@ -25,6 +25,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["TEST_DATABASE_URL"] = database_of_worker(server_url, worker)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The browser tests run one after another on one worker: chromium is one per session, and
     the phone app's timing budgets assume it does not compete with a second browser."""
