@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +12,26 @@ from backend.core.calendars import WorkingCalendar, build_calendar
 from backend.core.profiles import Profile
 from backend.persistence.rules_files import load_profiles
 from backend.push.vapid import VapidKeys
-from tests.support.database import BACKENDS, app_for, prepared_database
+from tests.support.database import BACKENDS, app_for, database_of_worker, prepared_database
 from tests.support.push_service import LoopbackPushService
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (scripts/test runs two workers) each worker has its own PostgreSQL
+    database on the run's server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if worker and server_url:
+        os.environ["TEST_DATABASE_URL"] = database_of_worker(server_url, worker)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run one after another on one worker: chromium is one per session, and
+    the phone app's timing budgets assume it does not compete with a second browser."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

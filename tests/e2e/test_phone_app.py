@@ -11,10 +11,9 @@ import json
 import os
 import struct
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,13 @@ import http_ece
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from flask import Flask
 from playwright.sync_api import BrowserContext, Playwright, Route
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from backend.clock import today_in_london
 from backend.extensions import db
-from backend.persistence.children import VisitRow
 from backend.persistence.security import SessionRow
-from tests.e2e.apps import make_app
-from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, PHONE, chromium_path, serve, wait_until
+from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, PHONE, chromium_path, wait_until
 from tests.e2e.phone import (
     api_get,
     cached_urls,
@@ -48,100 +44,10 @@ from tests.e2e.phone import (
     wait_for_offline_copy,
     wait_ready,
 )
-from tests.support.database import empty_tables
-from tests.support.world import PASSWORD, add_child, add_team, add_worker, signed_in
+from tests.e2e.phone_site import Site, World, server_visits
+from tests.support.world import PASSWORD, signed_in
 
 pytestmark = pytest.mark.browser
-
-
-class VisitWriteLog:
-    """WSGI middleware remembering every PUT /api/visits/<id> the server received."""
-
-    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
-        self.wsgi_app = wsgi_app
-        self.paths: list[str] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ["REQUEST_METHOD"] == "PUT" and environ["PATH_INFO"].startswith("/api/visits/"):
-            with self.lock:
-                self.paths.append(environ["PATH_INFO"])
-        return self.wsgi_app(environ, start_response)
-
-
-@dataclass
-class Site:
-    url: str
-    app: Flask
-    visit_writes: VisitWriteLog
-
-
-@dataclass
-class World:
-    worker_id: str
-    worker_email: str
-    manager_email: str
-    children: dict[str, str] = field(default_factory=dict)  # reference -> id
-    names: dict[str, str] = field(default_factory=dict)  # reference -> full name
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    # Loopback http push endpoints are accepted only with this switch (tests and local trials).
-    app = make_app(tmp_path_factory.mktemp("phone-app"), PUSH_ALLOW_HTTP_LOOPBACK=True)
-    log = VisitWriteLog(app.wsgi_app)
-    app.wsgi_app = log  # type: ignore[method-assign]
-    with serve(app) as url:
-        yield Site(url, app, log)
-
-
-def seed(app: Flask, today: date) -> World:
-    """One worker with four children: overdue, due about now, and later; plus their manager."""
-    team = add_team(app, "North")
-    worker = add_worker(app, "social_worker", team, email="sam@example.org", name="Sam Patel")
-    add_worker(app, "team_manager", team, email="mo@example.org", name="Mo Khan")
-    world = World(worker, "sam@example.org", "mo@example.org")
-    cases = [
-        ("C-0001", "Jamie Stone", "child_protection", None, 30),
-        ("C-0002", "Ava Brown", "child_in_need", None, 26),
-        ("C-0003", "Kit Lowe", "child_in_need", None, 8),
-        ("C-0004", "Noor Ali", "cared_for", "foster_care", 20),
-    ]
-    for reference, name, plan, placement, days_since_visit in cases:
-        episode = {"type": plan, "start": (today - timedelta(days=200)).isoformat(), "end": None}
-        if placement:
-            episode["placement"] = placement
-        last_visit = {
-            "date": (today - timedelta(days=days_since_visit)).isoformat(),
-            "role": "social_worker",
-            "child_seen": True,
-        }
-        world.children[reference] = add_child(
-            app,
-            allocations=[(worker, "social_worker")],
-            team_id=team,
-            reference=reference,
-            name=name,
-            episodes=[episode],
-            visits=[last_visit],
-        )
-        world.names[reference] = name
-    return world
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    site.visit_writes.paths.clear()
-    return seed(site.app, today_in_london())
-
-
-def server_visits(app: Flask) -> list[VisitRow]:
-    """Visits the app recorded (imported ones have no visitor)."""
-    with app.app_context():
-        rows = db.session.scalars(select(VisitRow).where(VisitRow.visitor_id.is_not(None))).all()
-        db.session.expunge_all()
-        return list(rows)
 
 
 # ---- the list ---------------------------------------------------------------------------

@@ -14,20 +14,11 @@ from sqlalchemy import select
 from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.carers import CarerVisitRow
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.phone import api_get, outbox, sign_in, wait_for_offline_copy
-from tests.e2e.test_phone_app import Site, World, seed
+from tests.e2e.phone_site import Site, World
 from tests.support.carers import add_carer
-from tests.support.database import empty_tables
 
 pytestmark = pytest.mark.browser
-site = phone_app.site
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    return seed(site.app, today_in_london())
 
 
 def carer_visits(app: Flask) -> list[tuple[str, str, bool, str | None]]:

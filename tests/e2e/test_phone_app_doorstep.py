@@ -5,7 +5,6 @@ undoing a planned visit, and colour contrast in dark mode. Debian's chromium on 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -18,29 +17,13 @@ from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import Allocation
 from backend.persistence.plans import PlanRow
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import PHONE, wait_until
 from tests.e2e.phone import api_get, cached_urls, record_visit, row_text, shown_rows, sign_in, stores
-from tests.e2e.test_phone_app import Site, World, seed, server_visits
-from tests.support.database import empty_tables
+from tests.e2e.phone_site import Site, World, server_visits
 from tests.support.plans import add_plan
 
 pytestmark = pytest.mark.browser
-site = phone_app.site
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    return seed(site.app, today_in_london())
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
-    yield context
-    context.close()
 
 
 def shown_date(day: date) -> str:

@@ -12,21 +12,16 @@ from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.children import Child, VisitRow
 from backend.services.household_visits import child_visit_id
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import wait_until
 from tests.e2e.phone import api_get, outbox, sign_in, wait_for_offline_copy
-from tests.e2e.test_phone_app import Site, World, seed
-from tests.support.database import empty_tables
+from tests.e2e.phone_site import Site, World
 
 pytestmark = pytest.mark.browser
-# The loopback server with the real app, shared with the phone app's own tests' fixture.
-site = phone_app.site
 
 
 @pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    world = seed(site.app, today_in_london())
+def world(world: World, site: Site) -> World:
+    """The phone app's world, with C-0001 and C-0002 living together in household F-1021."""
     with site.app.app_context():
         siblings = [world.children["C-0001"], world.children["C-0002"]]
         db.session.execute(update(Child).where(Child.id.in_(siblings)).values(household="F-1021"))

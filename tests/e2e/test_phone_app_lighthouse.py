@@ -19,25 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from backend.clock import today_in_london
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import chromium_path
-from tests.e2e.test_phone_app import Site, World, seed
-from tests.support.database import empty_tables
+from tests.e2e.phone_site import Site, World
 from tests.support.world import PASSWORD
 
 pytestmark = pytest.mark.browser
-site = phone_app.site
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / "tests" / "js" / "node_modules"
 GOALS = {"performance": 0.95, "accessibility": 0.95, "best-practices": 0.95}
 RUNS = 3
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    return seed(site.app, today_in_london())
 
 
 def run_lighthouse(url: str, email: str, report: Path) -> dict:

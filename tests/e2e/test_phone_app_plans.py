@@ -16,23 +16,13 @@ from backend.clock import LONDON, today_in_london
 from backend.extensions import db
 from backend.persistence.children import VisitRow
 from backend.persistence.plans import PlanRow
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import wait_until
 from tests.e2e.phone import api_get, outbox, row_text, sign_in, wait_for_offline_copy
-from tests.e2e.test_phone_app import Site, World, seed
+from tests.e2e.phone_site import Site, World
 from tests.icaljs import parse_with_icaljs
-from tests.support.database import empty_tables
 from tests.support.world import signed_in
 
 pytestmark = pytest.mark.browser
-# The loopback server with the real app, shared with the phone app's own tests' fixture.
-site = phone_app.site
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    return seed(site.app, today_in_london())
 
 
 def server_plans(app: Flask) -> list[PlanRow]:

@@ -18,16 +18,13 @@ from sqlalchemy import select
 from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.people import Team, Worker
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import ARTIFACTS, PHONE, wait_until
 from tests.e2e.phone import api_get, sign_in, wait_controlled
-from tests.e2e.test_phone_app import Site, World, seed
+from tests.e2e.phone_site import Site, World
 from tests.support.carers import add_carer
-from tests.support.database import empty_tables
 from tests.support.world import add_child, add_team, add_worker
 
 pytestmark = pytest.mark.browser
-site = phone_app.site
 
 AXE = (
     Path(os.environ.get("LIGHTHOUSE_DIR") or Path.home() / ".cache" / "visits-lighthouse")
@@ -46,12 +43,10 @@ class Team_:
 
 
 @pytest.fixture
-def team(site: Site) -> Team_:
+def team(site: Site, world: World) -> Team_:
     """Sam (overdue visits), Ada (a colleague first by name, nothing due), Mo the manager (no
     cases, so not listed) and an admin outside the team."""
-    empty_tables(site.app)
     today = today_in_london()
-    world = seed(site.app, today)
     with site.app.app_context():
         team_id = db.session.scalar(select(Team.id).where(Team.name == "North"))
     assert team_id

@@ -4,18 +4,16 @@ left on the phone afterwards. Debian's chromium against the real API on loopback
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Route
+from playwright.sync_api import BrowserContext, Route
 from sqlalchemy import delete, func, select
 
 from backend.clock import LONDON, today_in_london
 from backend.extensions import db
 from backend.persistence.children import VisitRow
 from backend.persistence.security import SessionRow
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import PHONE, wait_until
 from tests.e2e.phone import (
     api_get,
@@ -30,26 +28,11 @@ from tests.e2e.phone import (
     wait_for_offline_copy,
     wait_ready,
 )
-from tests.e2e.test_phone_app import Site, World, seed, server_visits
-from tests.support.database import empty_tables
+from tests.e2e.phone_site import Site, World, server_visits
 from tests.support.plans import add_plan
 from tests.support.world import add_child, add_team, add_worker
 
 pytestmark = pytest.mark.browser
-site = phone_app.site
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    return seed(site.app, today_in_london())
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
-    yield context
-    context.close()
 
 
 def end_every_session(site: Site) -> None:

@@ -5,27 +5,24 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 from sqlalchemy import update
 
 from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.children import Child
-from tests.e2e import test_phone_app as phone_app
 from tests.e2e.browser import PHONE, wait_until
 from tests.e2e.phone import outbox, sign_in
-from tests.e2e.test_phone_app import Site, World, seed
+from tests.e2e.phone_site import Site, World
 from tests.support.carers import add_carer
-from tests.support.database import empty_tables
 
 pytestmark = pytest.mark.browser
-site = phone_app.site
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 RECORD_THEN_WITHDRAW = """
@@ -39,19 +36,6 @@ async ([childId, date]) => {
   return [put.status, withdrawn.status];
 }
 """
-
-
-@pytest.fixture
-def world(site: Site) -> World:
-    empty_tables(site.app)
-    return seed(site.app, today_in_london())
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
-    yield context
-    context.close()
 
 
 # ---- withdrawn visits on the child page --------------------------------------------------

@@ -29,6 +29,21 @@ def postgres_url() -> str:
     return url
 
 
+def database_of_worker(server_url: str, worker: str) -> str:
+    """A database of its own on the run's PostgreSQL server for one pytest-xdist worker, made
+    afresh: each test empties and refills the tables, which two workers must not do in one."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    name = f"{url.database}_{worker}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def config_for(database_url: str, **overrides: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
