@@ -25,13 +25,16 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["TEST_DATABASE_URL"] = database_of_worker(server_url, worker)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests run one after another on one worker: chromium is one per session, and
-    the phone app's timing budgets assume it does not compete with a second browser."""
-    for item in items:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """The browser tests run one after another on one worker, and first: chromium is one per
+    session, the phone app's timing budgets assume no second browser competes, and the longest
+    group starting at once leaves the other worker the rest instead of finishing alone."""
+    for item in items:  # before pytest-xdist reads the groups
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    yield  # pytest's own ordering (by fixtures), pytest-xdist's groups
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
 
 @pytest.fixture(scope="session")
