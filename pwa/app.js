@@ -424,32 +424,31 @@ async function afterSave(entry, { focus, sentWords, undo = true, what = 'visit' 
 }
 
 // Undo: an entry still on the phone is discarded; the visits the server has are withdrawn (queued).
+// One being sent is let settle first (outbox.takeBack), so the words say what became of it.
 async function undoLastSave() {
   if (!lastSave) return;
   const { entry, focus, what } = lastSave;
   hideSaveNote();
-  const waiting = (await outbox.listEntries()).some((item) => item.id === entry.id);
-  if (waiting) await outbox.discardEntry(entry.id);
-  // Also when a replay under way sent it meanwhile.
-  const sent = (await outbox.sentEntries()).find((item) => item.id === entry.id);
-  if (!waiting || sent) {
-    for (const [visitId, label] of visitsOf(sent || entry)) await queueWithdrawal(visitId, label);
-  }
+  showSaveNote(`Undoing the ${what}…`);
+  const sent = await outbox.takeBack(entry);
+  if (sent) await withdrawSent(sent);
   await refreshEntries();
-  showSaveNote(`Undone: the ${what} ${waiting ? 'was removed from this phone' : 'is being withdrawn'}.`);
+  showSaveNote(`Undone: the ${what} ${sent ? 'is being withdrawn' : 'was removed from this phone'}.`);
   focusOn(focus);
-  if (!waiting && navigator.onLine) await syncNow();
+  if (sent && navigator.onLine) await syncNow();
 }
 
-async function queueWithdrawal(visitId, label) {
-  await outbox.addWithdrawal({ visitId, workerId: state.session.worker.id, label: { reference: label?.reference, initials: label?.initials } });
+// A withdrawal per visit the entry made, each labelled with its child's reference and initials.
+async function withdrawSent(entry) {
+  const withdrawals = visitsOf(entry).map(([visitId, label]) => ({ visitId, label: { reference: label?.reference, initials: label?.initials } }));
+  await outbox.addWithdrawals(entry.id, withdrawals, state.session.worker.id);
   await requestBackgroundSync();
 }
 
-async function withdrawSent(button) {
+async function withdrawFromSentList(button) {
   if (!(await visits.confirm('Withdraw this visit?', 'Only if it was recorded in error: it stays in the child’s history, marked withdrawn, and no longer counts for the due date.', 'Withdraw it', 'Keep it'))) return;
-  const entry = state.sent.find((sent) => sent.id === button.dataset.visitId);
-  await queueWithdrawal(button.dataset.visitId, entry?.label);
+  const entry = state.sent.find((sent) => sent.id === button.closest('li').dataset.entryId);
+  if (entry) await withdrawSent(entry);
   await refreshEntries();
   if (navigator.onLine) await syncNow();
 }
@@ -541,7 +540,8 @@ async function completeFromPlan(button) {
 
 async function discardEntry(button) {
   if (!(await visits.confirm('Discard this?', 'This visit will be removed from this phone and will never reach the server.'))) return;
-  await outbox.discardEntry(button.closest('li').dataset.entryId);
+  // One being sent settles first: if it reached the server, it shows as sent.
+  await outbox.takeBack({ id: button.closest('li').dataset.entryId });
   await refreshEntries();
 }
 
@@ -579,7 +579,7 @@ function bindEvents() {
   });
   $('sent-list').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action="withdraw"]');
-    if (button) withdrawSent(button);
+    if (button) withdrawFromSentList(button);
   });
   $('save-undo').addEventListener('click', undoLastSave);
   $('counts').addEventListener('click', (event) => {

@@ -86,22 +86,48 @@ export function addHouseholdVisit({ body, workerId, label }) {
   return queue({ type: 'household_visit', body }, workerId, label);
 }
 
-export function addWithdrawal({ visitId, workerId, label }) {
-  return queue({ type: 'withdraw_visit', visit_id: visitId }, workerId, label);
+// One transaction: the sent entry is marked withdrawn as its visits' withdrawals are queued, and
+// an entry marked already queues nothing again. `withdrawals`: [{ visitId, label }].
+export function addWithdrawals(sentId, withdrawals, workerId) {
+  return transact([OUTBOX, META], 'readwrite', (transaction) => {
+    const meta = transaction.objectStore(META);
+    const log = meta.get(SENT_LOG);
+    log.onsuccess = () => {
+      const sent = (log.result || []).find((entry) => entry.id === sentId);
+      if (sent?.withdrawn_at) return;
+      if (sent) meta.put(log.result.map((entry) => (entry === sent ? { ...sent, withdrawn_at: new Date().toISOString() } : entry)), SENT_LOG);
+      for (const { visitId, label } of withdrawals) transaction.objectStore(OUTBOX).put(entryOf({ type: 'withdraw_visit', visit_id: visitId }, workerId, label));
+    };
+  });
+}
+
+function entryOf(request, workerId, label) {
+  return { id: crypto.randomUUID(), ...request, worker_id: workerId, label, state: 'pending', problem: null, created_at: new Date().toISOString() };
 }
 
 async function queue(request, workerId, label) {
-  const entry = {
-    id: crypto.randomUUID(),
-    ...request,
-    worker_id: workerId,
-    label,
-    state: 'pending',
-    problem: null,
-    created_at: new Date().toISOString(),
-  };
+  const entry = entryOf(request, workerId, label);
   await run(OUTBOX, 'readwrite', (store) => store.put(entry));
   return entry;
+}
+
+// An entry in flight holds a lock of its own (across the page and the service worker) from the
+// moment it is read to be sent until it is sent or kept: what takes it back waits for that.
+function whileInFlight(entryId, action) {
+  return self.navigator?.locks ? navigator.locks.request(`outbox-entry-${entryId}`, action) : action();
+}
+
+function getEntry(entryId) {
+  return run(OUTBOX, 'readonly', (store) => store.get(entryId));
+}
+
+// Undo's one decision, whatever the timing: once any send of the entry has settled, an entry still
+// here is discarded (null: the server never had it), else the sent log's copy is the answer.
+export function takeBack(entry) {
+  return whileInFlight(entry.id, async () => {
+    if (await getEntry(entry.id)) return discardEntry(entry.id).then(() => null);
+    return (await sentEntries()).find((sent) => sent.id === entry.id) || entry;
+  });
 }
 
 async function send(entry) {
@@ -236,7 +262,12 @@ async function replayEntries() {
       // Another account's visit waits for that account: the server would credit it to this one.
       outcome.otherAccount += 1;
     } else {
-      const result = await sendEntry(entry);
+      // Read again in flight: taken back since the list was read, it is not sent.
+      const result = await whileInFlight(entry.id, async () => {
+        const current = await getEntry(entry.id);
+        return current ? sendEntry(current) : 'gone';
+      });
+      if (result === 'gone') continue;
       outcome[{ sent: 'sent', rejected: 'rejected', needs_sign_in: 'needsSignIn', retry: 'retry' }[result]] += 1;
       if (result === 'retry') break;
     }

@@ -218,7 +218,7 @@ function outboxTitle(entry, label) {
 
 function entryStateWords(entry, otherAccount) {
   if (otherAccount) return 'Recorded under another account: sign in as that person to send it';
-  if (entry.state === 'sent') return `Sent ${formatTime(entry.sent_at)}: the server has it`;
+  if (entry.state === 'sent') return `Sent ${formatTime(entry.sent_at)}: the server has it${entry.withdrawn_at ? '; withdrawn: recorded in error' : ''}`;
   return ENTRY_STATE_WORDS[entry.state];
 }
 
@@ -236,8 +236,9 @@ export function renderOutboxEntry(entry, currentWorkerId) {
     entry.state !== 'sent'
       ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'discard' } }, entry.type ? 'Discard this change' : 'Discard this visit')
       : null,
-    entry.state === 'sent' && entry.visit
-      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'withdraw', visitId: entry.id } }, 'Withdraw: recorded in error')
+    // A household visit's answer named each child's visit (an older service worker's kept none).
+    entry.state === 'sent' && !entry.withdrawn_at && (entry.visit || entry.visits?.length)
+      ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'withdraw' } }, 'Withdraw: recorded in error')
       : null,
   );
 }

@@ -357,9 +357,21 @@ def test_undo_before_sending_discards_the_visit_on_the_phone(context: BrowserCon
     page.wait_for_selector("#save-text:has-text('Saved on this phone')")
     page.click("#save-undo")
     wait_until(lambda: outbox(page) == [], page=page, what="the entry to be discarded")
+    assert page.inner_text("#save-text") == "Undone: the visit was removed from this phone."
+
+    # Undo while the visit is being sent waits for the send; one that fails is discarded, never sent.
+    held: list[Route] = []
+    context.route("**/api/visits/*", lambda route: held.append(route))
     context.set_offline(False)
-    page.wait_for_timeout(1500)
-    assert server_visits(site.app) == []
+    record_visit(page, world.children["C-0002"])
+    wait_until(lambda: held, page=page, what="the visit in flight")
+    page.click("#save-undo")
+    page.wait_for_selector("#save-text:has-text('Undoing the visit')")
+    held[0].abort()
+    page.wait_for_selector("#save-text:has-text('Undone: the visit was removed from this phone.')")
+    context.unroute("**/api/visits/*")
+    assert outbox(page) == [] and len(held) == 1
+    assert server_visits(site.app) == [] and site.visit_writes.paths == []
 
 
 def test_a_sent_visit_can_be_withdrawn_later_from_the_sent_list_even_offline(
