@@ -197,7 +197,11 @@ class OverviewSchema(Schema):
         PracticeCheckCountsSchema, metadata={"description": "The team's children raising practice checks on as_of"}
     )
     carers = fields.Nested(
-        TeamCarersSchema, metadata={"description": "Visits due to the carers the team's workers supervise"}
+        TeamCarersSchema,
+        metadata={
+            "description": "Visits due to the team's carers: those it holds, whoever supervises them, and those "
+            "no team holds supervised by its workers"
+        },
     )
     by_plan_type = fields.List(
         fields.Nested(PlanTypeTimescaleSchema),

@@ -238,6 +238,8 @@ def test_a_moved_supervisors_carers_stay_the_old_teams_and_are_flagged_until_its
         "due": "2026-11-03",
         "status": "overdue",
     }
+    spec = client.get("/api/openapi.json").json["components"]["schemas"]["SupervisedOutside"]
+    assert set(flagged) == set(spec["properties"])
     south_view = overview_of(app, south_manager, south)
     assert south_view["carers"]["overdue"] == 0 and south_view["supervised_outside"] == []
     # The new team's manager sees the carer (supervised by their worker) and may change the
