@@ -135,6 +135,11 @@ export function reallocate(childId, body) {
   return request('POST', `${API_PREFIX}children/${encodeURIComponent(childId)}/reallocation`, body);
 }
 
+// 404: not a carer the caller may change; 422 naming supervising_worker_id: a worker outside the caller's team.
+export function updateCarer(carerId, changes) {
+  return request('PATCH', `${API_PREFIX}carers/${encodeURIComponent(carerId)}`, changes);
+}
+
 export function cover(workerId, method = 'GET', body, id = '') {
   return request(method, `${API_PREFIX}workers/${encodeURIComponent(workerId)}/cover${id && `/${id}`}`, body);
 }

@@ -44,6 +44,7 @@ async function teamPage(teamId, session, reload) {
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     outsideSection(body.allocated_outside || [], body.workers, reload),
+    supervisedSection(body.supervised_outside || [], body.workers, reload),
     body.plans ? renderPlanCounts(body.plans) : null,
     carersAndChecks(body),
     ...timescale(body, workers, reload),
@@ -252,6 +253,22 @@ function outsideSection(rows, colleagues, reload) {
   if (!rows.length) return null;
   const row = (item, index) => h('li', {}, h('a', { href: api.routes.child(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${roleWord(item.role)}: ${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id: `move-${index}`, form: 'move-form', name: 'move', value: String(index) }), h('label', { for: `move-${index}` }, `Move ${item.reference}`)));
   return h('section', { class: 'outside' }, h('h2', {}, `Allocated outside the team: reallocate (${rows.length})`), h('ul', {}, rows.map(row)), moveForm(rows, colleagues, reload));
+}
+
+// The team's carers a worker of another team supervises: this team's manager gives each one of the team.
+function supervisedSection(rows, colleagues, reload) {
+  if (!rows.length) return null;
+  const row = (item) => {
+    const to = h('select', { 'aria-label': `Supervising social worker for ${item.reference}`, required: true }, h('option', { value: '' }, 'Choose a colleague'), colleagues.map((worker) => h('option', { value: worker.id }, worker.name)));
+    const form = h('form', { class: 'check-row' }, to, h('button', { class: 'secondary' }, 'Supervise'));
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      const said = (text) => (seen.note = `${item.reference}: ${text}`);
+      api.updateCarer(item.carer_id, { supervising_worker_id: to.value }).then(() => said(`supervised by ${to.selectedOptions[0].text}.`), (error) => said(moveProblem(error))).then(reload);
+    };
+    return h('li', {}, `${item.reference} · ${item.initials} supervised by ${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), form);
+  };
+  return h('section', { class: 'supervised' }, h('h2', {}, `Carers supervised outside the team: change (${rows.length})`), h('ul', {}, rows.map(row)));
 }
 
 // The team's carers and practice checks, a line each.

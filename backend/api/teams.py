@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from ..core.vocabulary import PLAN_TYPES
 from ..services.audit import record_read
 from ..services.overview import overseen_teams, overview_period, require_team, team_overview
-from .carer_schemas import CaseloadCarerSchema
+from .carer_schemas import CARER_DUTIES, CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
 from .guard import current_viewer
@@ -78,6 +78,24 @@ class AllocatedOutsideSchema(Schema):
     worker_name = fields.String()
     team_name = fields.String(allow_none=True, metadata={"description": "The worker's team (null: none)"})
     due = IsoDate(allow_none=True, metadata={"description": "The role's soonest visit due (null: none)"})
+    status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
+
+
+class SupervisedOutsideSchema(Schema):
+    """One of the team's carers, supervised by a worker of another team."""
+
+    carer_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    worker_id = fields.String()
+    worker_name = fields.String()
+    team_name = fields.String(allow_none=True, metadata={"description": "The worker's team (null: none)"})
+    duty = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(CARER_DUTIES),
+        metadata={"description": "The duty of the carer's soonest visit due (null: none)"},
+    )
+    due = IsoDate(allow_none=True, metadata={"description": "The carer's soonest visit due (null: none)"})
     status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
 
 
@@ -165,13 +183,25 @@ class OverviewSchema(Schema):
             "count in the worker's team's lists"
         },
     )
+    supervised_outside = fields.List(
+        fields.Nested(SupervisedOutsideSchema),
+        metadata={
+            "description": "The team's carers supervised by a worker of another team (one moved by the "
+            "directory, say), by reference: each for this team's manager to give a supervising social worker "
+            "of the team (PATCH /api/carers/<id>); they count in this team's carers until then"
+        },
+    )
     plans = fields.Nested(PlanCountsSchema)
     timeliness = fields.Nested(TimelinessSchema)
     practice_checks = fields.Nested(
         PracticeCheckCountsSchema, metadata={"description": "The team's children raising practice checks on as_of"}
     )
     carers = fields.Nested(
-        TeamCarersSchema, metadata={"description": "Visits due to the carers the team's workers supervise"}
+        TeamCarersSchema,
+        metadata={
+            "description": "Visits due to the team's carers: those it holds, whoever supervises them, and those "
+            "no team holds supervised by its workers"
+        },
     )
     by_plan_type = fields.List(
         fields.Nested(PlanTypeTimescaleSchema),

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.carers import Carer, parse_carer
@@ -72,9 +71,13 @@ def supervised_carers(worker_ids: list[str], as_of: date) -> dict[str, list[Care
     """Each worker's carers' visits due on ``as_of``, soonest first: for caseloads, feeds, reminders."""
     if not worker_ids:
         return {}
-    ids = select(CarerRow.id).where(CarerRow.supervising_worker_id.in_(worker_ids))
+    return entries_by_supervisor(select(CarerRow.id).where(CarerRow.supervising_worker_id.in_(worker_ids)), as_of)
+
+
+def entries_by_supervisor(carer_ids: Select[Any], as_of: date) -> dict[str, list[CarerEntry]]:
+    """The visits due on ``as_of`` to the carers ``carer_ids`` selects, by supervising worker, soonest first."""
     found: dict[str, list[CarerEntry]] = defaultdict(list)
-    for loaded in load_carers(ids):
+    for loaded in load_carers(carer_ids):
         worker_id = loaded.row.supervising_worker_id or ""
         found[worker_id].extend(entry_of(loaded, obligation) for obligation in obligations_of(loaded, as_of))
     for entries in found.values():
@@ -167,13 +170,15 @@ def commit_or_conflict() -> None:
         raise Conflict("This carer reference is already in use.") from None
 
 
-def team_carers(workers: Sequence[tuple[str, str]], as_of: date) -> dict[str, Any]:
-    """The team view's carers: how many of the visits due to the carers the team's workers
-    ((id, name) pairs) supervise are overdue, due today or due soon, and the overdue ones."""
-    names = dict(workers)
+def team_carers(team_id: str, as_of: date) -> dict[str, Any]:
+    """The team view's carers: how many of the visits due to the team's supervised carers are
+    overdue, due today or due soon, and the overdue ones with their supervising worker."""
+    by_worker = entries_by_supervisor(team_carer_ids(team_id), as_of)
+    found = db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(list(by_worker))))
+    names = {worker_id: name for worker_id, name in found}
     counts = dict.fromkeys(TEAM_STATUSES, 0)
     overdue = []
-    for worker_id, entries in supervised_carers(list(names), as_of).items():
+    for worker_id, entries in by_worker.items():
         for entry in entries:
             status = entry.obligation.status
             if status in counts:
@@ -182,3 +187,34 @@ def team_carers(workers: Sequence[tuple[str, str]], as_of: date) -> dict[str, An
                 overdue.append({**entry.as_dict(), "worker_id": worker_id, "worker_name": names[worker_id]})
     overdue.sort(key=lambda row: (row["due"], row["duty"], row["reference"]))
     return {**counts, "overdue_list": overdue}
+
+
+def team_carer_ids(team_id: str) -> Select[Any]:
+    """The team's carers with a supervising worker: those it holds, whoever supervises them, and
+    those no team holds supervised by its workers. A carer whose supervisor moved to another team
+    stays the holding team's, counted here once, until its manager chooses another supervisor
+    (reallocations.supervised_outside lists them); the supervisor's new team does not count them."""
+    team_workers = select(Worker.id).where(Worker.team_id == team_id)
+    held = or_(
+        CarerRow.team_id == team_id, and_(CarerRow.team_id.is_(None), CarerRow.supervising_worker_id.in_(team_workers))
+    )
+    return select(CarerRow.id).where(CarerRow.supervising_worker_id.is_not(None), held)
+
+
+def with_soonest_visit(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
+    """Each carer row (``carer_id``) with the carer's soonest visit due on ``as_of``: its ``duty``,
+    ``due`` and ``status`` (null: none, or dates the engine cannot use, logged by id)."""
+    if not rows:
+        return []
+    ids = [row["carer_id"] for row in rows]
+    soonest = {
+        loaded.row.id: next(iter(obligations_of(loaded, as_of)), None)
+        for loaded in load_carers(select(CarerRow.id).where(CarerRow.id.in_(ids)))
+    }
+    return [row | visit_fields(soonest.get(row["carer_id"])) for row in rows]
+
+
+def visit_fields(obligation: Obligation | None) -> dict[str, Any]:
+    if obligation is None:
+        return {"duty": None, "due": None, "status": None}
+    return {"duty": obligation.duty, "due": obligation.due, "status": obligation.status}

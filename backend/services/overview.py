@@ -7,7 +7,9 @@ defines it; docs/api.md repeats it).
 Children counted are the team's children now (see access.py). A child the team holds but
 allocated to a worker of another team (one moved by the directory, say) is counted in that
 worker's team's lists, as their workload, and listed here under ``allocated_outside`` for this
-team's manager, the one who may reallocate it (reallocations.py).
+team's manager, the one who may reallocate it (reallocations.py). A carer the team holds but
+supervised by such a worker stays in this team's carer counts (carers.team_carer_ids) until this
+team's manager chooses another supervisor, and is listed under ``supervised_outside`` meanwhile.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..persistence.people import Team, Worker
 from ..persistence.repository import load_cases
 from ..persistence.supervision import EscalationRow
 from .access import Viewer, can_oversee_team, visible_child_ids
-from .carers import team_carers
+from .carers import team_carers, with_soonest_visit
 from .caseload import (
     BAD_DATES,
     CaseloadEntry,
@@ -42,7 +44,7 @@ from .caseload import (
 )
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
-from .reallocations import allocated_outside
+from .reallocations import allocated_outside, supervised_outside
 from .timescale import deadline_timeliness, measure
 
 DEFAULT_PERIOD = relativedelta(months=3)
@@ -106,13 +108,14 @@ def team_overview(
         "overdue": overdue_list(workers, caseloads, as_of),
         "unscheduled": unscheduled_list(workers, in_full.unscheduled),
         "allocated_outside": [soonest_due(row, cases, as_of) for row in allocated_outside(team_id, today)],
+        "supervised_outside": with_soonest_visit(supervised_outside(team_id), as_of),
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(start, end, tally(in_period)),
         "by_plan_type": by_plan_type(in_period, attempts_in(measured, start, end)),
         "by_worker": by_worker(workers, holders, in_period, attempts_in(measured, start, end)),
         "trend": trend(trend_months, measured),
         "practice_checks": check_counts(flags_by_child(cases, team_children, as_of)),
-        "carers": team_carers([(worker.id, worker.name) for worker in workers], as_of),
+        "carers": team_carers(team_id, as_of),
         "deadlines": deadline_timeliness(scheduler(), cases, start, end, as_of),
     }
 

@@ -8,7 +8,9 @@ The handover itself is the one rule in allocations.py; the commit moves the data
 
 A child is reallocated only within its own team, so a child held in a role by a worker of
 another team (one the directory moved, docs/sign-in.md) waits on its own team's manager:
-``allocated_outside`` lists such children for that manager's overview.
+``allocated_outside`` lists such children for that manager's overview. A carer supervised by
+such a worker waits the same way, for a supervising social worker of the team (changed through
+``PATCH /api/carers/<id>``, carers.py): ``supervised_outside`` lists them beside the children.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from ..core.labels import initials_of
 from ..extensions import db
+from ..persistence.carers import CarerRow
 from ..persistence.children import Allocation, Child
 from ..persistence.people import Team, Worker
 from .access import Viewer, can_oversee_team, current_allocation, may_act_in, visible_child
@@ -83,7 +86,7 @@ def allocated_outside(team_id: str, today: date) -> list[dict[str, Any]]:
         .where(
             Child.team_id == team_id,
             current_allocation(today),
-            or_(Worker.team_id.is_(None), Worker.team_id != team_id),
+            outside(team_id),
         )
         .order_by(Child.reference, Allocation.role)
     )
@@ -99,3 +102,31 @@ def allocated_outside(team_id: str, today: date) -> list[dict[str, Any]]:
         }
         for child_id, reference, name, role, worker_id, worker_name, team_name in rows
     ]
+
+
+def supervised_outside(team_id: str) -> list[dict[str, Any]]:
+    """The team's carers supervised by a worker of another team (or of none), by reference: each
+    waits on this team's manager to choose a supervising social worker of the team."""
+    rows = db.session.execute(
+        select(CarerRow.id, CarerRow.reference, CarerRow.name, Worker.id, Worker.name, Team.name)
+        .join(Worker, Worker.id == CarerRow.supervising_worker_id)
+        .outerjoin(Team, Team.id == Worker.team_id)
+        .where(CarerRow.team_id == team_id, outside(team_id))
+        .order_by(CarerRow.reference)
+    )
+    return [
+        {
+            "carer_id": carer_id,
+            "reference": reference,
+            "initials": initials_of(name),
+            "worker_id": worker_id,
+            "worker_name": worker_name,
+            "team_name": team_name,
+        }
+        for carer_id, reference, name, worker_id, worker_name, team_name in rows
+    ]
+
+
+def outside(team_id: str) -> ColumnElement[bool]:
+    """The worker joined in is not of ``team_id``: of another team, or of none."""
+    return or_(Worker.team_id.is_(None), Worker.team_id != team_id)

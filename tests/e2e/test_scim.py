@@ -5,6 +5,7 @@ subscriptions and feed links at once; bad input answers SCIM's error document.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from backend.persistence.feeds import FeedToken
 from backend.persistence.people import Worker
 from backend.persistence.push import PushSubscriptionRow
 from tests.e2e.test_api_access import feed_path, push_subscription
+from tests.support.carers import add_carer
 from tests.support.database import app_for
 from tests.support.world import add_child, add_team, add_worker, signed_in
 
@@ -164,15 +166,7 @@ def test_a_worker_moved_to_another_team_keeps_their_children_and_neither_manager
     )
     before = overview_of(app, north_manager, north)
     assert [row["child_id"] for row in before["overdue"]] == [child] and before["allocated_outside"] == []
-    moved = client.patch(
-        f"/scim/v2/Users/{mover}",
-        json={
-            "schemas": [PATCH],
-            "Operations": [{"op": "replace", "path": "roles", "value": [{"value": "Visits.SocialWorker.South"}]}],
-        },
-        headers=AUTH,
-    )
-    assert moved.status_code == 200
+    move_to_south(client, mover)
     caseload = signed_in(app, mover).get("/api/caseload?as_of=2026-11-24").json["obligations"]
     assert [row["child_id"] for row in caseload] == [child]
     # The new team's manager sees the mover's whole workload, this child among it.
@@ -198,6 +192,71 @@ def test_a_worker_moved_to_another_team_keeps_their_children_and_neither_manager
     assert north_view["allocated_outside"] == []
     assert [(row["child_id"], row["worker_id"]) for row in north_view["overdue"]] == [(child, stayer)]
     assert overview_of(app, south_manager, south)["overdue"] == []
+
+
+def move_to_south(client: FlaskClient, worker_id: str) -> None:
+    moved = client.patch(
+        f"/scim/v2/Users/{worker_id}",
+        json={
+            "schemas": [PATCH],
+            "Operations": [{"op": "replace", "path": "roles", "value": [{"value": "Visits.SocialWorker.South"}]}],
+        },
+        headers=AUTH,
+    )
+    assert moved.status_code == 200
+
+
+def test_a_moved_supervisors_carers_stay_the_old_teams_and_are_flagged_until_its_manager_gives_them_another(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The carer stays the old team's: counted in its carers (not the new team's) and listed under
+    supervised_outside. The new team's manager may, as before any move, change the supervisor
+    only to a worker of their own team (the carer stays the old team's, flagged); the old team's
+    manager gives them a supervisor of the team, and the flag goes."""
+    north, south = add_team(app, "North"), add_team(app, "South")
+    north_manager, south_manager = add_worker(app, "team_manager", north), add_worker(app, "team_manager", south)
+    mover = created(client)["id"]
+    stayer, south_worker = add_worker(app, "social_worker", north), add_worker(app, "social_worker", south)
+    # england's carer rule: an unannounced visit a year from approval, so overdue by 24 November.
+    carer = add_carer(app, supervising_worker_id=mover, team_id=north, name="Pat Carer", approved=date(2025, 11, 3))
+    before = overview_of(app, north_manager, north)
+    assert before["supervised_outside"] == [] and before["carers"]["overdue"] == 1
+    move_to_south(client, mover)
+    assert [row["carer_id"] for row in signed_in(app, mover).get("/api/caseload").json["carers"]] == [carer]
+    north_view = overview_of(app, north_manager, north)
+    assert north_view["carers"]["overdue"] == 1
+    assert [(row["carer_id"], row["worker_id"]) for row in north_view["carers"]["overdue_list"]] == [(carer, mover)]
+    [flagged] = north_view["supervised_outside"]
+    assert flagged | {"reference": None} == {
+        "carer_id": carer,
+        "reference": None,
+        "initials": "PC",
+        "worker_id": mover,
+        "worker_name": "Lee Leaver",
+        "team_name": "South",
+        "duty": "unannounced",
+        "due": "2026-11-03",
+        "status": "overdue",
+    }
+    spec = client.get("/api/openapi.json").json["components"]["schemas"]["SupervisedOutside"]
+    assert set(flagged) == set(spec["properties"])
+    south_view = overview_of(app, south_manager, south)
+    assert south_view["carers"]["overdue"] == 0 and south_view["supervised_outside"] == []
+    # The new team's manager sees the carer (supervised by their worker) and may change the
+    # supervisor among their own team, never to the old team's worker: the carer stays North's.
+    south_api = signed_in(app, south_manager)
+    refused = south_api.patch(f"/api/carers/{carer}", json={"supervising_worker_id": stayer})
+    assert refused.status_code == 422 and "supervising_worker_id" in refused.json["errors"]
+    assert south_api.patch(f"/api/carers/{carer}", json={"supervising_worker_id": south_worker}).status_code == 200
+    [flagged] = overview_of(app, north_manager, north)["supervised_outside"]
+    assert (flagged["carer_id"], flagged["worker_id"]) == (carer, south_worker)
+    # The old team's manager gives them one of their team's workers: the carer leaves the list.
+    north_api = signed_in(app, north_manager)
+    assert north_api.patch(f"/api/carers/{carer}", json={"supervising_worker_id": stayer}).status_code == 200
+    north_view = overview_of(app, north_manager, north)
+    assert north_view["supervised_outside"] == []
+    assert [(row["carer_id"], row["worker_id"]) for row in north_view["carers"]["overdue_list"]] == [(carer, stayer)]
+    assert south_api.get(f"/api/carers/{carer}").status_code == 404
 
 
 def leaver_with_session_device_and_feed(app: Flask) -> tuple[str, Any, str]:
