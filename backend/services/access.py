@@ -68,14 +68,19 @@ def visible_child_ids(viewer: Viewer, today: date) -> Select[str]:
     return select(Allocation.child_id).where(acting_as(viewer.worker_id, today), current_allocation(today))
 
 
-def covered_worker_ids(worker_id: str, today: date) -> Select[str]:
-    """The absent colleagues ``worker_id`` acts for on ``today`` (``until`` is the last day of cover)."""
-    return select(CoverRow.absent_id).where(
-        CoverRow.covering_id == worker_id, CoverRow.starts_on <= today, CoverRow.until >= today
-    )
+def live_cover(today: date) -> ColumnElement[bool]:
+    """A cover in force on ``today`` (``until`` is the last day of cover): the one definition the
+    routes, the caseload, the reminder job and the feeds go through."""
+    return and_(CoverRow.starts_on <= today, CoverRow.until >= today)
 
 
-def acting_as(worker_id: str, today: date) -> ColumnElement[bool]:
+def covered_worker_ids(worker_id: str | ColumnElement[str], today: date) -> Select[str]:
+    """The absent colleagues ``worker_id`` acts for on ``today``. ``worker_id`` may be a column
+    (a plan's planner), to ask it of every row of an outer query at once."""
+    return select(CoverRow.absent_id).where(CoverRow.covering_id == worker_id, live_cover(today))
+
+
+def acting_as(worker_id: str | ColumnElement[str], today: date) -> ColumnElement[bool]:
     """Allocations held by the worker, or by a colleague they cover on ``today``."""
     return or_(Allocation.worker_id == worker_id, Allocation.worker_id.in_(covered_worker_ids(worker_id, today)))
 
