@@ -236,3 +236,8 @@ def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | No
 
 def sort_key(entry: CaseloadEntry) -> tuple[date, str, str]:
     return (entry.obligation.due, entry.obligation.role, entry.reference)
+
+
+def obligation_identity(entry: CaseloadEntry) -> tuple[str, str, date]:
+    """One visit due to one child in one role, whoever holds the role."""
+    return (entry.child_id, entry.obligation.role, entry.obligation.due)

@@ -15,12 +15,14 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, exists, select
 
 from ..extensions import db
+from ..persistence.children import Allocation
 from ..persistence.people import Worker
+from ..persistence.plans import PlanRow
 from ..persistence.supervision import CoverRow
-from .access import Viewer, live_cover, overseen_worker
+from .access import Viewer, acting_as, covered_worker_ids, current_allocation, live_cover, overseen_worker
 from .audit import note_team_change
 from .errors import InvalidInput, NotFound
 from .reallocations import managed_worker
@@ -125,3 +127,40 @@ def cover_as_dict(cover: CoverRow, worker_name: str) -> dict[str, Any]:
         "until": cover.until,
         "granted_by": cover.granted_by,
     }
+
+
+def plan_still_held(today: date) -> ColumnElement[bool]:
+    """A plan whose child is allocated on ``today`` in the plan's role to its planner, or to a
+    colleague the planner covers that day (a plan made on the doorstep of cover is reminded and
+    shown like any other; cover ended, it is neither)."""
+    return exists().where(
+        Allocation.child_id == PlanRow.child_id,
+        Allocation.role == PlanRow.role,
+        acting_as(PlanRow.planner_id, today),
+        current_allocation(today),
+    )
+
+
+def plan_cover_for(today: date) -> ColumnElement[str | None]:
+    """The name of the absent colleague through whom the planner holds the plan's child on ``today``;
+    null when the planner holds it in their own right. A column of a query on plans."""
+    own = exists().where(
+        Allocation.child_id == PlanRow.child_id,
+        Allocation.role == PlanRow.role,
+        Allocation.worker_id == PlanRow.planner_id,
+        current_allocation(today),
+    )
+    through_cover = (
+        select(Worker.name)
+        .join(Allocation, Allocation.worker_id == Worker.id)
+        .where(
+            Allocation.child_id == PlanRow.child_id,
+            Allocation.role == PlanRow.role,
+            Allocation.worker_id.in_(covered_worker_ids(PlanRow.planner_id, today)),
+            current_allocation(today),
+        )
+        .order_by(Worker.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return case((own, None), else_=through_cover)

@@ -4,16 +4,21 @@ the absent worker's children too, labelled as cover; the absent worker keeps the
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from backend.extensions import db
+from backend.persistence.children import Child
+from backend.persistence.plans import PlanRow
 from backend.persistence.supervision import CoverRow
+from tests.support.plans import new_plan_id
 from tests.support.push_app import IMPORTED_ON, PLANTED_NAME, SEEN_ON_2_NOVEMBER, add_child, add_device, add_worker
 from tests.support.push_service import LoopbackPushService, Subscriber
+from tests.support.reminder_builders import london
 
 OVERDUE_SLOT = "2026-12-01T08:05"  # Tuesday: every child here is overdue since Monday
 DEADLINE_LINE = "1 deadline due by Thu 3 Dec: JS (child and family assessment) Thu"
@@ -104,3 +109,29 @@ def test_cover_begun_between_two_runs_tells_only_what_is_new_once_and_ended_cove
     send(app, "2026-12-02T08:05")
     assert bodies(service, world["phones"]["colleague"])[2:] == ["Overdue: KL (CIN) since Mon"]
     assert len(bodies(service, world["phones"]["absent"])) == 2
+
+
+def test_a_plan_the_colleague_made_on_cover_is_told_as_cover_while_the_cover_runs(
+    app: Flask, service: LoopbackPushService
+) -> None:
+    world = team(service)
+    child_id = db.session.scalar(select(Child.id).where(Child.reference == "C-8001"))
+    for starts in ("2026-11-25 14:00", "2026-11-26 14:00"):  # Wednesday, in cover; Thursday, after it
+        db.session.add(
+            PlanRow(
+                id=new_plan_id(),
+                child_id=child_id,
+                role="social_worker",
+                planner_id=world["colleague"],
+                starts_at=london(starts).astimezone(UTC),
+                duration_minutes=60,
+                kind="home_visit",
+                status="planned",
+            )
+        )
+    db.session.commit()
+    cover(world, date(2026, 11, 23), date(2026, 11, 25))
+    assert send(app, "2026-11-25T13:05")["sent"] == 1
+    send(app, "2026-11-26T13:05")  # Thursday's due-date reminders go, the plan's reminder does not
+    titles = [delivery.message["title"] for delivery in service.deliveries_to(world["phones"]["colleague"])]
+    assert [title for title in titles if "planned" in title] == ["Visit planned today 14:00: AB (cover for SP)"]
