@@ -115,12 +115,6 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     return workers_caseloads_in_full(worker_ids, as_of, today).entries
 
 
-def worker_caseload_in_full(
-    worker_id: str, as_of: date, today: date | None = None, deadlines_until: date | None = None
-) -> Caseloads:
-    return workers_caseloads_in_full([worker_id], as_of, today, deadlines_until)
-
-
 def workers_caseloads_in_full(
     worker_ids: list[str], as_of: date, today: date | None = None, deadlines_until: date | None = None
 ) -> Caseloads:
