@@ -374,7 +374,7 @@ export function renderPlanCounts(plans) {
 // The caseload's deadlines overdue or due this week (write-ups, core groups, reviews), compactly.
 export function renderWeekDeadlines(items = [], childHref) {
   if (!items.length) return null;
-  const item = (d) => h('li', {}, h('a', { href: childHref(d.child_id) }, `${d.reference} · ${d.initials}`), ` ${d.explanation.split(':')[0]}, ${formatDate(d.due)} `, statusBadge(d.status));
+  const item = (d) => h('li', {}, h('a', { href: childHref(d.child_id) }, `${d.reference} · ${d.initials}`), ` ${d.explanation.split(':')[0]}, ${formatDate(d.due)}${d.covering_for ? ` (covering for ${d.covering_for})` : ''} `, statusBadge(d.status));
   return h('section', { class: 'deadlines' }, h('h2', {}, `Other deadlines this week (${items.length})`), h('ul', {}, items.map(item)));
 }
 

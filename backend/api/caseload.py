@@ -15,8 +15,9 @@ from ..core.scheduling import STATUSES
 from ..services.audit import record_read
 from ..services.carers import CarerEntry, supervised_carers
 from ..services.caseload import UnscheduledEntry, sort_key, workers_caseloads_in_full
-from ..services.covers import covered_workers
-from ..services.worker_deadlines import WEEK_AHEAD
+from ..services.covers import covered_workers, with_covered
+from ..services.worker_deadlines import WEEK_AHEAD, WorkerDeadline, deadline_identity
+from ..services.worker_deadlines import sort_key as deadline_order
 from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
 from .fields import IsoDate
@@ -63,6 +64,7 @@ class CaseloadDeadlineSchema(DeadlineSchema):
     child_id = fields.String()
     reference = fields.String()
     initials = fields.String()
+    covering_for = covering_for_field()
 
 
 class CaseloadSchema(Schema):
@@ -80,7 +82,8 @@ class CaseloadSchema(Schema):
         fields.Nested(CaseloadDeadlineSchema),
         metadata={
             "description": "Deadlines that are not visits (write-ups, conferences, reviews) of the worker's "
-            "children, overdue or due within the week from as_of, soonest first; not filtered by status"
+            "children, and of the children of colleagues they cover, overdue or due within the week from "
+            "as_of, soonest first; not filtered by status"
         },
     )
 
@@ -123,8 +126,20 @@ def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | No
             for entry, absent in labelled(carers, holders, covered, carer_order)
             if wanted is None or entry.obligation.status == wanted
         ],
-        "deadlines": [entry.as_dict() for entry in caseloads.deadlines.get(worker_id, [])],
+        "deadlines": deadlines_of(caseloads.deadlines, worker_id, covered),
     }
+
+
+def deadlines_of(
+    by_worker: Mapping[str, list[WorkerDeadline]], worker_id: str, covered: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The worker's deadlines and those of the colleagues they cover, each once (as the worker's
+    own when they hold the child too), soonest first."""
+    reach = with_covered(by_worker, worker_id, covered, deadline_identity)
+    return [
+        entry.as_dict() | {"covering_for": covered.get(absent) if absent else None}
+        for entry, absent in sorted(reach, key=lambda pair: deadline_order(pair[0]))
+    ]
 
 
 def labelled(

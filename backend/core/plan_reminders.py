@@ -11,8 +11,9 @@ preferences and the instant ``now`` in; the plan reminders owed now out. The rul
   worker's own choice.
 - The dedupe key is (worker, plan, start instant): moving a plan earns a new reminder at the
   new time; nothing else sends one twice.
-- The message names the child by initials (or case reference) and never carries the plan's
-  note; the time is local (Europe/London), the day "today", "tomorrow" or the date.
+- The message names the child by initials (or case reference), and a covered colleague's
+  child as cover ("AB (cover for SP)"), and never carries the plan's note; the time is local
+  (Europe/London), the day "today", "tomorrow" or the date.
 """
 
 from __future__ import annotations
@@ -49,11 +50,15 @@ class PlannedContactItem:
     kind: str
     starts_at: datetime
     duration_minutes: int | None = None
+    # The initials of the absent colleague the worker planned it for, while covering them.
+    covering_for: str | None = None
 
     @property
     def label(self) -> str:
-        """Initials when known, otherwise the case reference: never a name."""
-        return child_label(self.reference, self.initials)
+        """Initials when known, otherwise the case reference: never a name; "(cover for SP)" after
+        it for a covered colleague's child."""
+        label = child_label(self.reference, self.initials)
+        return f"{label} (cover for {self.covering_for})" if self.covering_for else label
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ The rules, in words:
   too: a morning reminder delivered at midnight is noise), never in quiet hours.
 - Each reminder carries a dedupe key derived from the worker, the slot's day and the
   set of visits in it, so the job that sends reminders can claim it exactly once.
-- Messages name children by initials (or case reference), never by name.
+- Messages name children by initials (or case reference), never by name. An item of a
+  colleague the worker covers says so by that colleague's initials: "AB (CP, cover for SP)".
+- A visit already told in a slot is not told again in it: a later run of the same slot
+  (a child newly allocated, cover begun) tells only what is new (``Reminder.without``).
 - Deadlines that are not visits (a write-up, a core group) come in the same message, as items
   whose plan-by day is their due day: named by kind ("J.S. (core group meeting) Tue").
 """
@@ -104,6 +107,8 @@ class ReminderItem:
     # A deadline that is not a visit (core/deadlines.py: a write-up, a core group), by kind; its
     # ``due`` is also its ``plan_by`` (nothing to plan ahead of it) and its ``role`` names the rule.
     deadline_kind: str | None = None
+    # The initials of the absent colleague whose item this is, while the worker covers them.
+    covering_for: str | None = None
 
     @property
     def label(self) -> str:
@@ -136,6 +141,17 @@ class Reminder:
     def visit_identities(self) -> frozenset[str]:
         """The visits this reminder is about, each as "child_id/role/due"."""
         return frozenset(visit_identity(item) for item in self.overdue + self.upcoming)
+
+    def without(self, told: frozenset[str] | set[str]) -> Reminder | None:
+        """This reminder less the visits already ``told`` in its slot (by visit identity); None
+        when nothing is left. The same told set gives the same key on every host."""
+        overdue = tuple(item for item in self.overdue if visit_identity(item) not in told)
+        upcoming = tuple(item for item in self.upcoming if visit_identity(item) not in told)
+        if not overdue and not upcoming:
+            return None
+        if len(overdue) + len(upcoming) == len(self.overdue) + len(self.upcoming):
+            return self
+        return Reminder(self.worker_id, self.slot_day, self.starts, self.expires, overdue, upcoming)
 
     @property
     def child_ids(self) -> frozenset[str]:
@@ -296,6 +312,8 @@ def day_label(day: date, slot_day: date) -> str:
 
 
 def _who(item: ReminderItem) -> str:
+    if item.covering_for:
+        return f"{item.label} ({item.plan_short}, cover for {item.covering_for})"
     return f"{item.label} ({item.plan_short})"
 
 

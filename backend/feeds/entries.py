@@ -26,6 +26,7 @@ def entry_from_obligation(
     episode_start: date,
     projected: tuple[date, ...] = (),
     assignee: str | None = None,
+    cover_for: str | None = None,
 ) -> FeedEntry:
     """One feed entry. Its cycle starts at the last counting visit or, before the first one, ``episode_start``."""
     return FeedEntry(
@@ -44,11 +45,19 @@ def entry_from_obligation(
         # passed the projection would sit too early, so it is shown again after the next visit.
         projected=() if obligation.status == OVERDUE else projected,
         assignee=assignee,
+        cover_for=cover_for,
     )
 
 
 def entry_from_carer_obligation(
-    *, carer_id: str, label: str, reference: str, obligation: Obligation, url: str, assignee: str | None = None
+    *,
+    carer_id: str,
+    label: str,
+    reference: str,
+    obligation: Obligation,
+    url: str,
+    assignee: str | None = None,
+    cover_for: str | None = None,
 ) -> FeedEntry:
     """A visit due to a carer. Its key names the duty as well as the carer: a carer's supervisory
     and unannounced visits are due to one role and can share a cycle's start, but are two events.
@@ -66,11 +75,19 @@ def entry_from_carer_obligation(
         url=url,
         cycle_start=obligation.last_visit or obligation.due,
         assignee=assignee,
+        cover_for=cover_for,
     )
 
 
 def entry_from_deadline(
-    *, child_id: str, label: str, reference: str, deadline: Deadline, url: str, assignee: str | None = None
+    *,
+    child_id: str,
+    label: str,
+    reference: str,
+    deadline: Deadline,
+    url: str,
+    assignee: str | None = None,
+    cover_for: str | None = None,
 ) -> FeedEntry:
     """A deadline that is not a visit (a write-up, a core group), on its due day.
 
@@ -93,4 +110,5 @@ def entry_from_deadline(
         cycle_start=deadline.due,
         assignee=assignee,
         kind="deadline",
+        cover_for=cover_for,
     )

@@ -40,6 +40,9 @@ class FeedEntry:
     # "visit", or "deadline" for one that is not a visit (a write-up, a core group): the title and
     # description say which, so a calendar never shows a conference as a visit.
     kind: str = "visit"
+    # The initials of the absent colleague whose child (or carer) this is, while the worker covers
+    # them: the title says "Cover for SP: ", and the event is another than the worker's own.
+    cover_for: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """Planned contacts in a worker's calendar feed: timed events in Europe/London.
 
-- Every open plan the worker made for a child still allocated to them, from 30 days ago on,
-  is a timed event (``TimedEvent``: written with ``TZID=Europe/London`` and the
-  ``VTIMEZONE``, so 14:00 stays 14:00 across a clock change). A plan without a duration is
-  shown as an hour. Its UID is the plan's, so moving a plan moves the event; ``SEQUENCE``
-  counts the moves and ``DTSTAMP`` is the last change.
+- Every open plan the worker made for a child still allocated to them (or to a colleague they
+  cover today: titled "Cover for SP: ", by initials), from 30 days ago on, is a timed event
+  (``TimedEvent``: written with ``TZID=Europe/London`` and the ``VTIMEZONE``, so 14:00 stays
+  14:00 across a clock change). A plan without a duration is shown as an hour. Its UID is
+  the plan's, so moving a plan moves the event; ``SEQUENCE`` counts the moves and ``DTSTAMP`` is the last change.
 - While the plan that answers a due date is on time, it replaces that due date's all-day
   "Visit due" event: the calendar shows when the visit will happen instead of when it must.
   A late plan leaves the all-day event in place, as a warning.
@@ -26,10 +26,10 @@ from ..core.labels import child_label, initials_of
 from ..core.planning import counts_as_visit, describe
 from ..core.vocabulary import CONTACT_KINDS, VISIT_ROLES
 from ..extensions import db
-from ..persistence.children import Allocation, Child
+from ..persistence.children import Child
 from ..persistence.plans import PlanRow
-from ..services.access import current_allocation
 from ..services.caseload import CaseloadEntry
+from ..services.covers import plan_cover_for, plan_still_held
 from .model import TimedEvent
 
 SHOWN_SINCE = timedelta(days=30)
@@ -49,6 +49,8 @@ class FeedPlan:
     revision: int
     name: str
     reference: str
+    # The name of the absent colleague the worker planned it for, while covering them.
+    cover_for: str | None = None
 
 
 def planned_contact_events(
@@ -81,12 +83,6 @@ def replaced_by_plan(entry: CaseloadEntry, shown_plan_ids: set[str]) -> bool:
 
 def worker_open_plans(worker_id: str, today: date) -> list[FeedPlan]:
     since = datetime.combine(today, time(0), LONDON) - SHOWN_SINCE
-    still_allocated = select(Allocation.id).where(
-        Allocation.child_id == PlanRow.child_id,
-        Allocation.worker_id == PlanRow.planner_id,
-        Allocation.role == PlanRow.role,
-        current_allocation(today),
-    )
     rows = db.session.execute(
         select(
             PlanRow.id,
@@ -99,13 +95,14 @@ def worker_open_plans(worker_id: str, today: date) -> list[FeedPlan]:
             PlanRow.revision,
             Child.name,
             Child.reference,
+            plan_cover_for(today).label("cover_for"),
         )
         .join(Child, Child.id == PlanRow.child_id)
         .where(
             PlanRow.planner_id == worker_id,
             PlanRow.status == "planned",
             PlanRow.starts_at >= since,
-            still_allocated.exists(),
+            plan_still_held(today),
         )
         .order_by(PlanRow.starts_at, PlanRow.id)
     )
@@ -113,11 +110,13 @@ def worker_open_plans(worker_id: str, today: date) -> list[FeedPlan]:
 
 
 def timed_event(plan: FeedPlan, entry: CaseloadEntry | None, app_url: str, names_allowed: bool) -> TimedEvent:
-    label = child_label(plan.reference, initials_of(plan.name), plan.name, names_allowed)
+    # A covered colleague's child by initials whatever is allowed, and the title says it is cover.
+    label = child_label(plan.reference, initials_of(plan.name), plan.name, names_allowed and not plan.cover_for)
+    cover = f"Cover for {initials_of(plan.cover_for)}: " if plan.cover_for else ""
     duration = timedelta(minutes=plan.duration_minutes) if plan.duration_minutes else DEFAULT_DURATION
     return TimedEvent(
         key=plan.id,
-        summary=f"{CONTACT_KINDS[plan.kind]}: {label}",
+        summary=f"{cover}{CONTACT_KINDS[plan.kind]}: {label}",
         starts_at=plan.starts_at,
         ends_at=plan.starts_at + duration,
         description="\n".join(description_lines(plan, entry)),

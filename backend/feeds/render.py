@@ -112,17 +112,22 @@ AllDayValues = tuple[str, datetime, date, str, str, str, int, str]
 def _all_day_events(feed: Feed) -> Iterable[tuple[date, str, AllDayValues]]:
     for entry in feed.entries:
         day = shown_on(entry, feed.today)
-        uid = event_uid(feed.scope, entry.child_key, entry.role, entry.cycle_start, "due")
+        # A covered child's event is another event than the worker's own would be: a calendar that
+        # kept one never shows the other's title under the same UID and SEQUENCE.
+        cover, uid_kind = (f"Cover for {entry.cover_for}: ", "cover-") if entry.cover_for else ("", "")
+        uid = event_uid(feed.scope, entry.child_key, entry.role, entry.cycle_start, uid_kind + "due")
         overdue = entry.status == OVERDUE
-        title = TITLES[entry.kind, overdue] + _subject(entry)
+        title = cover + TITLES[entry.kind, overdue] + _subject(entry)
         sequence, stamp = revision(entry.cycle_start, day, feed.today)
-        description = _due_description(entry, overdue)
+        description = _cover_note(entry) + _due_description(entry, overdue)
         yield day, uid, (uid, stamp, day, title, description, entry.url, sequence, "CONFIRMED")
         for position, projected in enumerate(entry.projected, start=1):
-            uid = event_uid(feed.scope, entry.child_key, entry.role, entry.cycle_start, f"projected-{position}")
+            uid = event_uid(
+                feed.scope, entry.child_key, entry.role, entry.cycle_start, f"{uid_kind}projected-{position}"
+            )
             sequence, stamp = revision(entry.cycle_start, projected, feed.today)
-            title = "Projected visit: " + _subject(entry)
-            description = _projected_description(entry, projected)
+            title = cover + "Projected visit: " + _subject(entry)
+            description = _cover_note(entry) + _projected_description(entry, projected)
             yield projected, uid, (uid, stamp, projected, title, description, entry.url, sequence, "TENTATIVE")
 
 
@@ -137,6 +142,12 @@ TITLES = {
 def _subject(entry: FeedEntry) -> str:
     subject = f"{entry.label} ({entry.plan_label})"
     return f"{subject} - {entry.assignee}" if entry.assignee else subject
+
+
+def _cover_note(entry: FeedEntry) -> str:
+    if not entry.cover_for:
+        return ""
+    return f"Cover for {entry.cover_for}: on the caseload of a colleague you act for while they are away.\n"
 
 
 def _due_description(entry: FeedEntry, overdue: bool) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from ..clock import utc_now
 from ..core.cases import Case
-from ..core.labels import child_label
+from ..core.labels import child_label, initials_of
 from ..extensions import db
 from ..persistence.children import Child
 from ..persistence.feeds import FeedPolicy, FeedPreference, FeedToken
@@ -30,13 +30,15 @@ from ..services.caseload import (
     BAD_DATES,
     CaseloadEntry,
     log_unschedulable,
+    obligation_identity,
     scheduler,
-    worker_caseload_in_full,
     workers_caseloads,
+    workers_caseloads_in_full,
 )
+from ..services.covers import covered_workers, with_covered
 from ..services.errors import Forbidden
 from ..services.rendered_cache import Rendered, RenderedCache
-from ..services.worker_deadlines import WorkerDeadline
+from ..services.worker_deadlines import WorkerDeadline, deadline_identity
 from .carer_entries import carer_entries
 from .entries import entry_from_deadline, entry_from_obligation
 from .model import Feed, FeedEntry
@@ -210,29 +212,43 @@ def _build(worker_id: str, kind: str, today: date, app_url: str, retired: bool) 
 
 def _worker_feed(worker: Worker, today: date, app_url: str) -> Feed:
     settings = feed_settings(worker.id)
-    in_full = worker_caseload_in_full(worker.id, today, today, today + DEADLINE_HORIZON)
-    caseload = in_full.entries.get(worker.id, [])
-    timed = planned_contact_events(worker.id, caseload, today, app_url, settings.names_allowed)
+    # The children and carers of colleagues the worker covers today are in their calendar too, by
+    # initials and titled as cover (services/covers.py); they leave it when the cover ends.
+    covered = {absent: initials_of(name) for absent, name in covered_workers(worker.id, today).items()}
+    holders = [worker.id, *covered]
+    in_full = workers_caseloads_in_full(holders, today, today, today + DEADLINE_HORIZON)
+    caseload = with_covered(in_full.entries, worker.id, covered, obligation_identity)
+    timed = planned_contact_events(worker.id, [item for item, _ in caseload], today, app_url, settings.names_allowed)
     shown = {event.key for event in timed}
-    caseload = [item for item in caseload if not replaced_by_plan(item, shown)]
-    cases = _cases_of(caseload, settings.show_projected)
+    caseload = [(item, absent) for item, absent in caseload if not replaced_by_plan(item, shown)]
+    cases = _cases_of([item for item, _ in caseload], settings.show_projected)
     entries = tuple(
-        _entry(item, cases.get(item.child_id), today, app_url, settings.names_allowed, settings.show_projected)
-        for item in caseload
-    ) + carer_entries([worker.id], today, app_url, settings.names_allowed)
+        _entry(
+            item,
+            cases.get(item.child_id),
+            today,
+            app_url,
+            settings.names_allowed,
+            settings.show_projected,
+            cover_for=covered.get(absent or ""),
+        )
+        for item, absent in caseload
+    ) + carer_entries(holders, today, app_url, settings.names_allowed, cover_for=covered)
     deadlines = tuple(
-        _deadline_entry(item, app_url, settings.names_allowed) for item in in_full.deadlines.get(worker.id, [])
+        _deadline_entry(item, app_url, settings.names_allowed, covered.get(absent or ""))
+        for item, absent in with_covered(in_full.deadlines, worker.id, covered, deadline_identity)
     )
     return Feed(name=f"Visits due: {worker.name}", today=today, entries=entries + deadlines, timed=timed)
 
 
-def _deadline_entry(item: WorkerDeadline, app_url: str, allow_names: bool) -> FeedEntry:
+def _deadline_entry(item: WorkerDeadline, app_url: str, allow_names: bool, cover_for: str | None = None) -> FeedEntry:
     return entry_from_deadline(
         child_id=item.child_id,
-        label=child_label(item.reference, item.initials, item.full_name, allow_names),
+        label=child_label(item.reference, item.initials, item.full_name, allow_names and not cover_for),
         reference=item.reference,
         deadline=item.deadline,
         url=f"{app_url}/children/{item.child_id}",
+        cover_for=cover_for,
     )
 
 
@@ -273,20 +289,24 @@ def _entry(
     allow_names: bool,
     show_projected: bool,
     assignee: str | None = None,
+    cover_for: str | None = None,
 ) -> FeedEntry:
+    """A visit due. A covered colleague's child is named by initials whatever is allowed (least data:
+    the worker holds it only for the cover)."""
     obligation = item.obligation
     projected: tuple[date, ...] = ()
     if show_projected and case is not None:
         projected = _projected(item.child_id, case, obligation.role, today)
     return entry_from_obligation(
         child_key=item.child_id,
-        label=child_label(item.reference, item.initials, item.full_name, allow_names),
+        label=child_label(item.reference, item.initials, item.full_name, allow_names and not cover_for),
         reference=item.reference,
         obligation=obligation,
         url=f"{app_url}/children/{item.child_id}",
         episode_start=_episode_start(case, obligation.plan_type, today) or obligation.due,
         projected=projected,
         assignee=assignee,
+        cover_for=cover_for,
     )
 
 

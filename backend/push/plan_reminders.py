@@ -1,7 +1,8 @@
 """Which planned contacts the reminder job should tell workers about now (core/plan_reminders.py).
 
 Plans are read for the workers of one batch in one statement: open plans they made, starting
-within the longest lead time a worker may choose, for children still allocated to them.
+within the longest lead time a worker may choose, for children still allocated to them or to a
+colleague they cover that day (named as cover).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from ..core.labels import initials_of
 from ..core.plan_reminders import PlannedContactItem, PlanReminder, plan_reminders_due
 from ..core.reminders import MAX_PLAN_LEAD_MINUTES, ReminderPreferences
 from ..extensions import db
-from ..persistence.children import Allocation, Child
+from ..persistence.children import Child
 from ..persistence.plans import PlanRow
-from ..services.access import current_allocation
+from ..services.covers import plan_cover_for, plan_still_held
 
 
 def due_plan_reminders(
@@ -37,12 +38,7 @@ def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, 
         return {}
     # The London day, not ``now``'s own: the job may be handed a UTC instant, and between
     # midnight and 01:00 in summer the UTC date is still yesterday in London.
-    still_allocated = select(Allocation.id).where(
-        Allocation.child_id == PlanRow.child_id,
-        Allocation.worker_id == PlanRow.planner_id,
-        Allocation.role == PlanRow.role,
-        current_allocation(today_in_london(now)),
-    )
+    today = today_in_london(now)
     rows = db.session.execute(
         select(
             PlanRow.planner_id,
@@ -53,6 +49,7 @@ def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, 
             PlanRow.kind,
             PlanRow.starts_at,
             PlanRow.duration_minutes,
+            plan_cover_for(today),
         )
         .join(Child, Child.id == PlanRow.child_id)
         .where(
@@ -60,12 +57,13 @@ def open_plans_starting_soon(worker_ids: list[str], now: datetime) -> dict[str, 
             PlanRow.status == "planned",
             PlanRow.starts_at > now,
             PlanRow.starts_at <= now + timedelta(minutes=MAX_PLAN_LEAD_MINUTES),
-            still_allocated.exists(),
+            plan_still_held(today),
         )
     )
     items: dict[str, list[PlannedContactItem]] = defaultdict(list)
-    for planner_id, plan_id, child_id, name, reference, kind, starts_at, duration in rows:
+    for planner_id, plan_id, child_id, name, reference, kind, starts_at, duration, absent_name in rows:
+        covering_for = initials_of(absent_name) if absent_name else None
         items[planner_id].append(
-            PlannedContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration)
+            PlannedContactItem(plan_id, child_id, initials_of(name), reference, kind, starts_at, duration, covering_for)
         )
     return dict(items)

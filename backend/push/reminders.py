@@ -15,14 +15,23 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
 from ..clock import LONDON
+from ..core.labels import initials_of
 from ..core.plan_reminders import PlanReminder
-from ..core.reminders import MAX_LEAD_WORKING_DAYS, Reminder, ReminderItem, open_slot, reminder_due_at
+from ..core.reminders import (
+    MAX_LEAD_WORKING_DAYS,
+    Reminder,
+    ReminderItem,
+    open_slot,
+    reminder_due_at,
+    visit_identity,
+)
 from ..core.vocabulary import CARER_DUTY_SHORT
 from ..extensions import db
 from ..persistence.people import Worker
@@ -34,7 +43,8 @@ from ..persistence.push import (
     insert_ignoring_duplicates,
 )
 from ..services.carers import supervised_carers
-from ..services.caseload import BAD_DATES, CaseloadEntry, Caseloads, scheduler, workers_caseloads_in_full
+from ..services.caseload import BAD_DATES, CaseloadEntry, scheduler, workers_caseloads_in_full
+from ..services.covers import covers_held_by, with_covered
 from ..services.worker_deadlines import WorkerDeadline
 from .delivery import deliver_pending
 from .devices import preferences_of
@@ -102,19 +112,13 @@ def queue_due_reminders(now: datetime) -> int:
         preferences = preferences_of(batch)
         # Most runs fall outside most workers' slots (nights, weekends): skip their caseloads.
         worker_ids = [worker_id for worker_id in batch if open_slot(preferences[worker_id], calendar, now)]
-        caseloads = (
-            workers_caseloads_in_full(worker_ids, today, today, today + DEADLINE_HORIZON)
-            if worker_ids
-            else Caseloads({}, {})
-        )
-        carers = carer_reminder_items(worker_ids, today)
+        # The children of colleagues these workers cover today come with them (services/covers.py).
+        covers = covers_held_by(worker_ids, today)
+        holders = sorted({*worker_ids, *(absent for covered in covers.values() for absent in covered)})
+        items_of = reminder_items_of(holders, today)
         reminders: list[Reminder | PlanReminder] = []
         for worker_id in worker_ids:
-            items = (
-                [reminder_item(entry) for entry in caseloads.entries.get(worker_id, [])]
-                + carers.get(worker_id, [])
-                + [deadline_item(entry) for entry in caseloads.deadlines.get(worker_id, [])]
-            )
+            items = items_in_reach(items_of, worker_id, covers.get(worker_id, {}))
             try:
                 reminder = reminder_due_at(worker_id, items, preferences[worker_id], calendar, now)
             except BAD_DATES as error:
@@ -130,6 +134,32 @@ def queue_due_reminders(now: datetime) -> int:
     # End the read transaction: on SQLite it holds the write lock the delivery threads need.
     db.session.commit()
     return planned
+
+
+def reminder_items_of(holders: list[str], today: date) -> dict[str, list[ReminderItem]]:
+    """Every item each holder is reminded of: their children's visits, their carers' and their
+    children's deadlines."""
+    if not holders:
+        return {}
+    caseloads = workers_caseloads_in_full(holders, today, today, today + DEADLINE_HORIZON)
+    carers = carer_reminder_items(holders, today)
+    return {
+        holder: [reminder_item(entry) for entry in caseloads.entries.get(holder, [])]
+        + carers.get(holder, [])
+        + [deadline_item(entry) for entry in caseloads.deadlines.get(holder, [])]
+        for holder in holders
+    }
+
+
+def items_in_reach(
+    items_of: dict[str, list[ReminderItem]], worker_id: str, covered: dict[str, str]
+) -> list[ReminderItem]:
+    """The worker's own items, and those of the colleagues they cover labelled with that colleague's
+    initials; an item both hold is the worker's own, told once."""
+    return [
+        item if absent is None else replace(item, covering_for=initials_of(covered[absent]))
+        for item, absent in with_covered(items_of, worker_id, covered, visit_identity)
+    ]
 
 
 def reminder_item(entry: CaseloadEntry) -> ReminderItem:
@@ -188,9 +218,9 @@ def record_planned(reminders: Sequence[Reminder | PlanReminder], now: datetime) 
     """Insert reminders not yet recorded; skip one that tells nothing this slot has not already told."""
     said = _already_said(reminders)
     rows = [
-        _planned_row(reminder, now)
+        _planned_row(untold, now)
         for reminder in reminders
-        if not reminder.visit_identities <= said.get((reminder.worker_id, reminder.slot_day.isoformat()), set())
+        if (untold := _untold(reminder, said.get((reminder.worker_id, reminder.slot_day.isoformat()), set())))
     ]
     if not rows:
         return 0
@@ -228,6 +258,15 @@ def _already_said(reminders: Sequence[Reminder | PlanReminder]) -> dict[tuple[st
     for worker_id, slot_day, visits in db.session.execute(query):
         said.setdefault((worker_id, slot_day.isoformat()), set()).update(visits.splitlines())
     return said
+
+
+def _untold(reminder: Reminder | PlanReminder, told: set[str]) -> Reminder | PlanReminder | None:
+    """What the reminder says that its slot has not told yet: a due-date reminder is trimmed to it
+    (each visit told once per worker and slot, whatever joined the caseload between two runs);
+    a plan reminder is one plan, told or not."""
+    if isinstance(reminder, Reminder):
+        return reminder.without(told)
+    return None if reminder.visit_identities <= told else reminder
 
 
 def _planned_row(reminder: Reminder | PlanReminder, now: datetime) -> dict[str, Any]:

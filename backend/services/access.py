@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import QueryableAttribute
 
 from ..extensions import db
 from ..persistence.children import Allocation, Child
@@ -30,6 +31,8 @@ from ..persistence.supervision import CoverRow
 from .errors import Forbidden, InvalidInput, NotFound
 
 MANAGING_ROLES = ("team_manager", "admin")
+# A worker's id, or a column holding one (a plan's planner) to ask for every row of a query.
+WorkerRef = str | ColumnElement[str] | QueryableAttribute[str]
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,24 @@ def visible_child_ids(viewer: Viewer, today: date) -> Select[str]:
     return select(Allocation.child_id).where(acting_as(viewer.worker_id, today), current_allocation(today))
 
 
-def covered_worker_ids(worker_id: str, today: date) -> Select[str]:
-    """The absent colleagues ``worker_id`` acts for on ``today`` (``until`` is the last day of cover)."""
-    return select(CoverRow.absent_id).where(
-        CoverRow.covering_id == worker_id, CoverRow.starts_on <= today, CoverRow.until >= today
+def live_cover(today: date) -> ColumnElement[bool]:
+    """A cover in force on ``today`` (``until`` is the last day of cover): the one definition the
+    routes, the caseload, the reminder job and the feeds go through."""
+    return and_(CoverRow.starts_on <= today, CoverRow.until >= today)
+
+
+def covered_worker_ids(worker_id: WorkerRef, today: date) -> Select[str]:
+    """The absent colleagues ``worker_id`` acts for on ``today``. ``worker_id`` may be a column
+    (a plan's planner), to ask it of every row of an outer query at once: correlated to it however
+    deep this subquery sits."""
+    return (
+        select(CoverRow.absent_id)
+        .where(CoverRow.covering_id == worker_id, live_cover(today))
+        .correlate_except(CoverRow)
     )
 
 
-def acting_as(worker_id: str, today: date) -> ColumnElement[bool]:
+def acting_as(worker_id: WorkerRef, today: date) -> ColumnElement[bool]:
     """Allocations held by the worker, or by a colleague they cover on ``today``."""
     return or_(Allocation.worker_id == worker_id, Allocation.worker_id.in_(covered_worker_ids(worker_id, today)))
 

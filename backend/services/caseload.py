@@ -115,12 +115,6 @@ def workers_caseloads(worker_ids: list[str], as_of: date, today: date | None = N
     return workers_caseloads_in_full(worker_ids, as_of, today).entries
 
 
-def worker_caseload_in_full(
-    worker_id: str, as_of: date, today: date | None = None, deadlines_until: date | None = None
-) -> Caseloads:
-    return workers_caseloads_in_full([worker_id], as_of, today, deadlines_until)
-
-
 def workers_caseloads_in_full(
     worker_ids: list[str], as_of: date, today: date | None = None, deadlines_until: date | None = None
 ) -> Caseloads:
@@ -236,3 +230,8 @@ def entry_for(loaded: LoadedCase, obligation: Obligation, planned: NextPlan | No
 
 def sort_key(entry: CaseloadEntry) -> tuple[date, str, str]:
     return (entry.obligation.due, entry.obligation.role, entry.reference)
+
+
+def obligation_identity(entry: CaseloadEntry) -> tuple[str, str, date]:
+    """One visit due to one child in one role, whoever holds the role."""
+    return (entry.child_id, entry.obligation.role, entry.obligation.due)

@@ -62,3 +62,8 @@ def soon_deadlines(loaded: LoadedCase, unwritten: list[Visit], as_of: date, unti
 
 def sort_key(entry: WorkerDeadline) -> tuple[date, str, str, str]:
     return (entry.deadline.due, entry.deadline.kind, entry.reference, entry.deadline.rule)
+
+
+def deadline_identity(entry: WorkerDeadline) -> tuple[str, str, date]:
+    """One deadline of one child, whoever holds the child (a child two workers hold has one)."""
+    return (entry.child_id, entry.deadline.rule, entry.deadline.due)

@@ -11,7 +11,7 @@ from flask import Flask
 from tests.support.database import app_for
 from tests.support.world import add_child, add_worker, signed_in
 
-FIELDS = {"child_id", "reference", "initials", "kind", "due", "due_at", "status", "rule", "explanation"}
+FIELDS = {"child_id", "reference", "initials", "kind", "due", "due_at", "status", "rule", "explanation", "covering_for"}
 
 
 @pytest.fixture

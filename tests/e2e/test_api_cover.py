@@ -183,3 +183,36 @@ def test_an_unscheduled_child_both_workers_hold_is_listed_once_as_the_colleagues
     signed_in(app, world["manager"]).post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"]))
     unscheduled = signed_in(app, world["colleague"]).get("/api/caseload?as_of=2026-12-24").json["unscheduled"]
     assert [(row["child_id"], row["covering_for"]) for row in unscheduled] == [(shared, None)]
+
+
+def test_while_cover_runs_the_colleague_lists_the_absent_workers_deadlines_once_then_not(app: Flask) -> None:
+    world = absent_worker_and_colleague(app)
+    # England: the assessment within 45 working days of a referral of 1 October, overdue by 24 December.
+    referred = {"episodes": [{"type": "child_in_need", "start": "2026-10-01"}], "events": [REFERRAL]}
+    absent_only = add_child(app, team_id=world["team"], allocations=[(world["absent"], "social_worker")], **referred)
+    both = add_child(
+        app,
+        team_id=world["team"],
+        allocations=[(world["absent"], "social_worker"), (world["colleague"], "key_worker")],
+        **referred,
+    )
+    colleague = signed_in(app, world["colleague"])
+
+    def listed() -> list[tuple[str, str | None]]:
+        deadlines = colleague.get("/api/caseload?as_of=2026-12-24").json["deadlines"]
+        return sorted((row["child_id"], row["covering_for"]) for row in deadlines)
+
+    assert listed() == [(both, None)]
+    manager = signed_in(app, world["manager"])
+    cover = manager.post(f"/api/workers/{world['absent']}/cover", json=cover_body(world["colleague"])).json
+    with app.app_context():
+        absent_name = db.session.get(Worker, world["absent"]).name
+    assert listed() == sorted([(both, None), (absent_only, absent_name)])
+    # The absent worker keeps theirs, as their own.
+    own = signed_in(app, world["absent"]).get("/api/caseload?as_of=2026-12-24").json["deadlines"]
+    assert sorted((row["child_id"], row["covering_for"]) for row in own) == sorted([(both, None), (absent_only, None)])
+    manager.delete(f"/api/workers/{world['absent']}/cover/{cover['id']}")
+    assert listed() == [(both, None)]
+
+
+REFERRAL = {"type": "referral", "date": "2026-10-01"}

@@ -15,7 +15,9 @@ from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import Allocation
 from backend.persistence.people import Team, Worker
+from backend.persistence.supervision import CoverRow
 from tests.icaljs import parse_with_icaljs
+from tests.support.carers import add_carer
 from tests.support.world import ApiClient, add_child, add_team, add_worker, new_visit_id, signed_in, visit_body
 
 TODAY = date(2026, 11, 23)
@@ -365,3 +367,51 @@ def test_a_worker_feed_carries_the_childs_deadlines_read_back_by_icaljs(app: Fla
     assert review["start"]["date"] == "2027-02-02"
     assert review["url"].endswith(f"/children/{child}")
     assert "Jo Smith" not in body.decode()
+
+
+def cover(app: Flask, absent: str, colleague: str, until: date) -> None:
+    """``colleague`` acts for ``absent`` from a few days before TODAY to ``until``."""
+    with app.app_context():
+        db.session.add(
+            CoverRow(
+                absent_id=absent, covering_id=colleague, starts_on=date(2026, 11, 20), until=until, granted_by=absent
+            )
+        )
+        db.session.commit()
+
+
+def test_while_cover_runs_the_colleagues_feed_carries_the_absent_workers_children_as_cover_by_initials(
+    app: Flask,
+) -> None:
+    team = add_team(app, "North")
+    absent = add_worker(app, "social_worker", team, name="Sunita Patel")
+    colleague = add_worker(app, "social_worker", team, name="Cal Colleague")
+    conference = [{"type": "initial_child_protection_conference", "date": "2026-11-02"}]
+    add_child(app, allocations=[(absent, "social_worker")], team_id=team, **child_protection_case(events=conference))
+    add_carer(app, supervising_worker_id=absent, team_id=team, name="Robin Hale", approved=date(2025, 11, 20))
+    add_child(app, allocations=[(colleague, "social_worker")], team_id=team, **child_protection_case(name="Amir Khan"))
+    signed_in(app, add_worker(app, "admin")).patch("/api/feeds/settings", json={"names_allowed": True})
+    own_path, absent_path = feed_path(signed_in(app, colleague)), feed_path(signed_in(app, absent))
+    client = app.test_client()
+    assert summaries(client.get(own_path).data) == ["Visit due: Amir Khan (CP)"]
+    absent_feed = summaries(client.get(absent_path).data)
+    cover(app, absent, colleague, until=date(2026, 11, 30))
+    body = client.get(own_path).data
+    # Names are allowed, yet the covered child and carer are named by initials, as cover for SP.
+    assert summaries(body) == [
+        "Cover for SP: Deadline: JS (Review child protection conference)",
+        "Cover for SP: Overdue deadline: JS (Core group meeting)",
+        "Cover for SP: Overdue visit: RH (unannounced carer visit)",
+        "Cover for SP: Visit due: JS (CP)",
+        "Visit due: Amir Khan (CP)",
+    ]
+    text = body.decode().replace("\r\n ", "")
+    assert all(name not in text for name in ("Jo Smith", "Robin Hale", "Sunita"))
+    events = parse_with_icaljs(body)["events"]
+    assert len({event["uid"] for event in events}) == 5
+    # The absent worker's own feed is unchanged; once the cover has ended, the colleague's is their own again.
+    assert summaries(client.get(absent_path).data) == absent_feed
+    with app.app_context():
+        db.session.execute(update(CoverRow).values(until=date(2026, 11, 22)))
+        db.session.commit()
+    assert summaries(client.get(own_path).data) == ["Visit due: Amir Khan (CP)"]

@@ -365,7 +365,17 @@ def test_a_manager_lets_a_colleague_act_for_a_worker_who_finds_the_children_on_t
     page.click("#cover-form button:text-is('Let them')")
     page.wait_for_selector("#cover-form p:has-text('Ada Jones:') button:text-is('End')")
     assert not axe_violations(page)
-    # Ada, on her own phone, finds Sam's children on her own list, marked as cover.
+    # A referral of Sam's 90 days ago: its assessment (45 working days) is overdue, a deadline of his.
+    today = today_in_london()
+    add_child(
+        site.app,
+        allocations=[(team.world.worker_id, "social_worker")],
+        team_id=team.team_id,
+        reference="C-0300",
+        episodes=[{"type": "child_in_need", "start": (today - timedelta(days=90)).isoformat(), "end": None}],
+        events=[{"type": "referral", "date": (today - timedelta(days=90)).isoformat()}],
+    )
+    # Ada, on her own phone, finds Sam's children and deadlines on her own list, marked as cover.
     ada_context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
     try:
         ada = ada_context.new_page()
@@ -375,6 +385,7 @@ def test_a_manager_lets_a_colleague_act_for_a_worker_who_finds_the_children_on_t
         row.wait_for()
         assert "Covering for Sam Patel" in row.inner_text()
         assert row.locator("button[data-action=record]").count() == 1
+        assert "(covering for Sam Patel)" in ada.locator("section.deadlines li:has-text('C-0300')").inner_text()
     finally:
         ada_context.close()
     page.click("#cover-form p:has-text('Ada Jones:') button:text-is('End')")

@@ -8,8 +8,13 @@ from datetime import date
 
 import pytest
 from flask import Flask
+from sqlalchemy import select, update
 
 from backend.api import feeds as feeds_api
+from backend.extensions import db
+from backend.persistence.children import Allocation
+from backend.persistence.people import Worker
+from backend.persistence.supervision import CoverRow
 from tests.icaljs import parse_with_icaljs
 from tests.support.plans import freeze_now, new_plan_id, plan_body
 from tests.support.world import ApiClient, add_child, add_team, add_worker, signed_in
@@ -152,3 +157,32 @@ def test_another_workers_plan_is_not_in_this_workers_feed(app: Flask, worker: tu
     plan(signed_in(app, manager), child, "2026-11-26T16:00", role="social_worker")
     _, parsed = read_feed(app, path)
     assert timed(parsed) == {} and all_day_summaries(parsed) == ["Visit due: JS (CIN)"]
+
+
+def test_a_plan_made_on_cover_is_in_the_colleagues_feed_as_cover_until_the_cover_ends(
+    app: Flask, worker: tuple[str, ApiClient]
+) -> None:
+    child, absent_api = worker
+    with app.app_context():
+        absent = db.session.scalar(select(Allocation.worker_id).where(Allocation.child_id == child))
+        team = db.session.get(Worker, absent).team_id
+    colleague = add_worker(app, "social_worker", team, name="Cal Colleague")
+    with app.app_context():
+        cover = CoverRow(
+            absent_id=absent, covering_id=colleague, starts_on=TODAY, until=date(2026, 11, 30), granted_by=absent
+        )
+        db.session.add(cover)
+        db.session.commit()
+    api = signed_in(app, colleague)
+    path = feed_path(api)
+    plan(api, child, "2026-11-26T16:00")
+    _, parsed = read_feed(app, path)
+    # Sam Patel is away: the colleague's plan is in their calendar, said to be cover, by initials. The
+    # all-day due date stays beside it (only the allocated worker's own plan stands in for it).
+    assert list(timed(parsed)) == ["Cover for SP: Home visit: JS 2026-11-26T16:00:00"]
+    assert all_day_summaries(parsed) == ["Cover for SP: Visit due: JS (CIN)"]
+    with app.app_context():
+        db.session.execute(update(CoverRow).values(until=date(2026, 11, 22)))
+        db.session.commit()
+    _, parsed = read_feed(app, path)
+    assert timed(parsed) == {} and all_day_summaries(parsed) == []

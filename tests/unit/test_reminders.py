@@ -310,3 +310,23 @@ def test_visits_and_deadlines_due_soon_are_counted_together(england_calendar: Wo
 def test_a_deadline_weeks_away_is_in_no_reminder(england_calendar: WorkingCalendar) -> None:
     later = make_item(role="deadline:x", plan_type="", due="2026-12-18", deadline_kind="cared_for_review")
     assert owed(england_calendar, [later], "2026-12-01 08:00") is None
+
+
+def test_a_covered_colleagues_visit_is_named_as_cover_by_their_initials(england_calendar: WorkingCalendar) -> None:
+    covered = make_item(child_id="ab", initials="AB", due="2026-11-30", covering_for="SP")
+    reminder = owed(england_calendar, [KL_CARED_FOR_MONDAY, covered], "2026-12-01 08:00")
+    assert reminder is not None
+    assert reminder.payload()["body"] == "Overdue: AB (CIN, cover for SP) since Mon, KL (cared for) since Mon"
+
+
+def test_a_reminder_less_what_its_slot_already_told_keeps_only_the_rest_under_a_new_key(
+    england_calendar: WorkingCalendar,
+) -> None:
+    reminder = owed(england_calendar, [JS_CP_TUESDAY, KL_CARED_FOR_MONDAY], "2026-12-01 08:00")
+    assert reminder is not None
+    told_kl = {"kl/social_worker/2026-11-30"}
+    rest = reminder.without(told_kl)
+    assert rest is not None and rest.overdue == () and rest.upcoming == (JS_CP_TUESDAY,)
+    assert rest.key != reminder.key and rest.key == reminder.without(told_kl).key
+    assert reminder.without(set()) is reminder
+    assert reminder.without(reminder.visit_identities) is None
