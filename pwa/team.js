@@ -44,7 +44,7 @@ async function teamPage(teamId, session, reload) {
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
     outsideSection(body.allocated_outside || [], body.unallocated || [], body.workers, reload),
-    supervisedSection(body.supervised_outside || [], body.workers, reload),
+    supervisedSection([...(body.supervised_outside || []), ...(body.unsupervised || [])], body.workers, reload),
     body.plans ? renderPlanCounts(body.plans) : null,
     carersAndChecks(body),
     ...timescale(body, workers, reload),
@@ -259,7 +259,7 @@ function outsideSection(outside, unallocated, colleagues, reload) {
   return h('section', { class: 'outside' }, list('Allocated outside the team: reallocate', 0, outside.length), list('Not allocated: allocate', outside.length, rows.length), moveForm(rows, colleagues, reload));
 }
 
-// The team's carers a worker of another team supervises: this team's manager gives each one of the team.
+// The team's carers a worker of another team supervises, or nobody: this team's manager gives each one of the team.
 function supervisedSection(rows, colleagues, reload) {
   if (!rows.length) return null;
   const row = (item) => {
@@ -270,9 +270,9 @@ function supervisedSection(rows, colleagues, reload) {
       const said = (text) => (seen.note = `${item.reference}: ${text}`);
       api.updateCarer(item.carer_id, { supervising_worker_id: to.value }).then(() => said(`supervised by ${to.selectedOptions[0].text}.`), (error) => said(moveProblem(error))).then(reload);
     };
-    return h('li', {}, `${item.reference} · ${item.initials} supervised by ${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), form);
+    return h('li', {}, `${item.reference} · ${item.initials} supervised by ${item.worker_name || 'nobody'}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), form);
   };
-  return h('section', { class: 'supervised' }, h('h2', {}, `Carers supervised outside the team: change (${rows.length})`), h('ul', {}, rows.map(row)));
+  return h('section', { class: 'supervised' }, h('h2', {}, `Carers supervised outside the team or by nobody: change (${rows.length})`), h('ul', {}, rows.map(row)));
 }
 
 // The team's carers and practice checks, a line each.

@@ -240,9 +240,10 @@ def test_the_timescale_by_plan_type_the_trend_chart_and_the_export_follow_the_pe
 def held_in_another_team(site: Site, team: Team_) -> tuple[str, str]:
     """A child of the team whose social worker is now in another team (moved by the directory, say),
     who supervises a carer of the team too (FC-0300); and a child of the team allocated to nobody
-    (C-0301: its worker left), its visit overdue."""
+    (C-0301: its worker left), its visit overdue, and a carer of the team supervised by nobody (FC-0301)."""
     mover = add_worker(site.app, "social_worker", add_team(site.app, "South"), name="Val Moved")
     add_carer(site.app, supervising_worker_id=mover, team_id=team.team_id, reference="FC-0300", name="Pat Carer")
+    add_carer(site.app, team_id=team.team_id, reference="FC-0301", name="Lee Carer")
     episode = {"type": "child_protection", "start": (today_in_london() - timedelta(days=90)).isoformat(), "end": None}
     held = add_child(
         site.app, allocations=[(mover, "social_worker")], team_id=team.team_id, reference="C-0300", episodes=[episode]
@@ -435,6 +436,12 @@ def test_a_child_held_by_a_worker_of_another_team_is_flagged_and_moved_back_from
     carer.locator("button").click()
     page.wait_for_selector("#team-content [role=alert]:has-text('FC-0300')")
     assert page.inner_text("#team-content [role=alert]") == "FC-0300: supervised by Ada Jones."
+    # The carer with no supervisor, in the same list, the same way.
+    carer = page.locator("#team-content .supervised li:has-text('FC-0301')")
+    assert "supervised by nobody" in carer.inner_text()
+    carer.locator("select").select_option(label="Ada Jones")
+    carer.locator("button").click()
+    page.wait_for_selector("#team-content [role=alert]:has-text('FC-0301')")
     assert page.locator("#team-content .supervised").count() == 0
     [carer_id] = [row["id"] for row in api_get(page, "/api/carers")["carers"] if row["reference"] == "FC-0300"]
     assert api_get(page, f"/api/carers/{carer_id}")["supervising_worker_id"] == team.colleague_id
