@@ -220,14 +220,17 @@ def unallocated_list(candidates: list[dict[str, Any]], cases: dict[str, Case], a
         by_child[row["child_id"]].append(row)
     listed: list[dict[str, Any]] = []
     for child_id, rows in by_child.items():
-        case = cases.get(child_id)
-        duties = duties_of(child_id, case, as_of)
-        if case is None or duties is None:
+        # Every candidate is a child the team holds, so one of ``cases``.
+        case = cases[child_id]
+        try:
+            duties = scheduler().obligations(case, as_of)
+            gaps = scheduler().unscheduled(case, as_of) if any(row["role"] is None for row in rows) else ()
+        except BAD_DATES as error:
+            log_unschedulable(child_id, error)
             listed.extend(unscheduled_row(row, None, CHECK_THIS_CHILDS_DATES) for row in rows)
             continue
         for row in rows:
             if row["role"] is None:
-                gaps = scheduler().unscheduled(case, as_of)
                 listed.extend(unscheduled_row(row, gap.plan_type, gap.reason) for gap in gaps)
             elif soonest := soonest_in(duties, row["role"]):
                 fields = {"plan_type": soonest.plan_type, "due": soonest.due, "status": soonest.status, "reason": None}

@@ -190,3 +190,16 @@ def test_a_carer_set_to_no_supervisor_is_listed_until_the_manager_chooses_one(ap
     changed = manager.patch(f"/api/carers/{carer}", json={"supervising_worker_id": world["worker"]})
     assert changed.status_code == 200
     assert overview(app, world["manager"], world["team"])["unsupervised"] == []
+
+
+def test_a_return_interview_nobody_holds_after_a_missing_episode_is_listed(app: Flask) -> None:
+    world = team(app)
+    held = [(world["worker"], "social_worker")]
+    in_need = [{"type": "child_in_need", "start": days_ago(60)}]
+    seen = [{"date": days_ago(1), "role": "social_worker"}]
+    returned = [{"type": "returned_from_missing", "date": days_ago(1), "time": "21:15"}]
+    child = add_child(app, team_id=world["team"], allocations=held, episodes=in_need, visits=seen, events=returned)
+    add_child(app, team_id=world["team"], allocations=held, episodes=in_need, visits=seen)
+    [row] = overview(app, world["manager"], world["team"])["unallocated"]
+    assert (row["child_id"], row["role"], row["reason"]) == (child, "return_interview_worker", None)
+    assert row["due"] is not None and row["status"] is not None
