@@ -203,3 +203,18 @@ def test_a_return_interview_nobody_holds_after_a_missing_episode_is_listed(app: 
     [row] = overview(app, world["manager"], world["team"])["unallocated"]
     assert (row["child_id"], row["role"], row["reason"]) == (child, "return_interview_worker", None)
     assert row["due"] is not None and row["status"] is not None
+
+
+def test_a_role_nobody_holds_is_allocated_from_the_day_the_last_allocation_ended_at_the_earliest(
+    app: Flask,
+) -> None:
+    world = team(app)
+    protection = [{"type": "child_protection", "start": days_ago(60)}]
+    child = add_child(app, team_id=world["team"], allocations=[(world["worker"], "social_worker")], episodes=protection)
+    end_allocations(app, child, TODAY - timedelta(days=5))
+    manager = signed_in(app, world["manager"])
+    path = f"/api/children/{child}/reallocation"
+    body = {"role": "social_worker", "worker_id": world["worker"]}
+    overlapping = manager.post(path, json=body | {"from": days_ago(6)})
+    assert overlapping.status_code == 422 and list(overlapping.json["errors"]) == ["from"]
+    assert manager.post(path, json=body | {"from": days_ago(5)}).status_code == 201
