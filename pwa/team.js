@@ -43,8 +43,8 @@ async function teamPage(teamId, session, reload) {
     h('h2', {}, `Overdue (${body.overdue.length})`),
     body.overdue.length ? h('ul', { class: 'overdue-list' }, byLateness(body.overdue).map(overdueRow)) : h('p', {}, 'Nothing is overdue.'),
     renderUnscheduled(body.unscheduled, api.routes.child),
-    outsideSection(body.allocated_outside || [], body.workers, reload),
-    supervisedSection(body.supervised_outside || [], body.workers, reload),
+    outsideSection(body.allocated_outside || [], body.unallocated || [], body.workers, reload),
+    supervisedSection([...(body.supervised_outside || []), ...(body.unsupervised || [])], body.workers, reload),
     body.plans ? renderPlanCounts(body.plans) : null,
     carersAndChecks(body),
     ...timescale(body, workers, reload),
@@ -248,14 +248,18 @@ function moveForm(obligations, colleagues, reload) {
   return form;
 }
 
-// The team's children a worker of another team holds (one moved, say): only this team's manager moves them back.
-function outsideSection(rows, colleagues, reload) {
+// The team's children a worker of another team holds (one moved, say), and those whose role nobody holds
+// (the worker left): only this team's manager allocates them, with one move form. A child allocated in no
+// role whose plan no rule covers has no role to allocate: listed with the reason, no tick box.
+function outsideSection(outside, unallocated, colleagues, reload) {
+  const rows = [...outside, ...unallocated];
   if (!rows.length) return null;
-  const row = (item, index) => h('li', {}, h('a', { href: api.routes.child(item.child_id) }, `${item.reference} · ${item.initials}`), ` ${roleWord(item.role)}: ${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id: `move-${index}`, form: 'move-form', name: 'move', value: String(index) }), h('label', { for: `move-${index}` }, `Move ${item.reference}`)));
-  return h('section', { class: 'outside' }, h('h2', {}, `Allocated outside the team: reallocate (${rows.length})`), h('ul', {}, rows.map(row)), moveForm(rows, colleagues, reload));
+  const row = (item, index) => h('li', {}, h('a', { href: api.routes.child(item.child_id) }, `${item.reference} · ${item.initials}`), item.role ? ` ${roleWord(item.role)}: ${item.worker_name ? `${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''}` : 'nobody'} ` : ` ${item.reason}`, item.status && statusBadge(item.status), item.role && h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id: `move-${index}`, form: 'move-form', name: 'move', value: String(index) }), h('label', { for: `move-${index}` }, `Move ${item.reference}`)));
+  const list = (title, from, to) => (to > from ? [h('h2', {}, `${title} (${to - from})`), h('ul', {}, rows.slice(from, to).map((item, index) => row(item, from + index)))] : []);
+  return h('section', { class: 'outside' }, list('Allocated outside the team: reallocate', 0, outside.length), list('Not allocated: allocate', outside.length, rows.length), moveForm(rows, colleagues, reload));
 }
 
-// The team's carers a worker of another team supervises: this team's manager gives each one of the team.
+// The team's carers a worker of another team supervises, or nobody: this team's manager gives each one of the team.
 function supervisedSection(rows, colleagues, reload) {
   if (!rows.length) return null;
   const row = (item) => {
@@ -266,9 +270,9 @@ function supervisedSection(rows, colleagues, reload) {
       const said = (text) => (seen.note = `${item.reference}: ${text}`);
       api.updateCarer(item.carer_id, { supervising_worker_id: to.value }).then(() => said(`supervised by ${to.selectedOptions[0].text}.`), (error) => said(moveProblem(error))).then(reload);
     };
-    return h('li', {}, `${item.reference} · ${item.initials} supervised by ${item.worker_name}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), form);
+    return h('li', {}, `${item.reference} · ${item.initials} supervised by ${item.worker_name || 'nobody'}${item.team_name ? `, ${item.team_name}` : ''} `, item.status && statusBadge(item.status), form);
   };
-  return h('section', { class: 'supervised' }, h('h2', {}, `Carers supervised outside the team: change (${rows.length})`), h('ul', {}, rows.map(row)));
+  return h('section', { class: 'supervised' }, h('h2', {}, `Carers supervised outside the team or by nobody: change (${rows.length})`), h('ul', {}, rows.map(row)));
 }
 
 // The team's carers and practice checks, a line each.

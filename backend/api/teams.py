@@ -81,6 +81,44 @@ class AllocatedOutsideSchema(Schema):
     status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
 
 
+class UnallocatedSchema(Schema):
+    """One of the team's children with a visit due in a role nobody holds, or allocated in no role."""
+
+    child_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    role = fields.String(
+        allow_none=True,
+        metadata={"description": "The role nobody holds (null: a plan no rule covers, of a child allocated in none)"},
+    )
+    plan_type = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(list(PLAN_TYPES)),
+        metadata={"description": "The plan of the soonest visit due, or the plan no rule covers (null: see reason)"},
+    )
+    due = IsoDate(allow_none=True, metadata={"description": "The role's soonest visit due (null: see reason)"})
+    status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
+    reason = fields.String(
+        allow_none=True,
+        metadata={"description": "Why no visit is due, as on a caseload's unscheduled list (null: one is due)"},
+    )
+
+
+class UnsupervisedSchema(Schema):
+    """One of the team's carers with no supervising social worker."""
+
+    carer_id = fields.String()
+    reference = fields.String()
+    initials = fields.String()
+    duty = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(CARER_DUTIES),
+        metadata={"description": "The duty of the carer's soonest visit due (null: none)"},
+    )
+    due = IsoDate(allow_none=True, metadata={"description": "The carer's soonest visit due (null: none)"})
+    status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
+
+
 class SupervisedOutsideSchema(Schema):
     """One of the team's carers, supervised by a worker of another team."""
 
@@ -189,6 +227,24 @@ class OverviewSchema(Schema):
             "description": "The team's carers supervised by a worker of another team (one moved by the "
             "directory, say), by reference: each for this team's manager to give a supervising social worker "
             "of the team (PATCH /api/carers/<id>); they count in this team's carers until then"
+        },
+    )
+    unallocated = fields.List(
+        fields.Nested(UnallocatedSchema),
+        metadata={
+            "description": "The team's children on no worker's list: each role with a visit due that nobody "
+            "holds today (the allocation ended, say), with the soonest; each active plan no rule covers of a "
+            "child allocated in no role, and each child whose dates the engine cannot use, with a reason. "
+            "Soonest due first (the overdue lead), then those with no due date. For this team's manager to "
+            "allocate (POST /api/children/<id>/reallocation)"
+        },
+    )
+    unsupervised = fields.List(
+        fields.Nested(UnsupervisedSchema),
+        metadata={
+            "description": "The team's carers with no supervising social worker, by reference: on no worker's "
+            "list and in none of the team's carer counts until this team's manager chooses one "
+            "(PATCH /api/carers/<id>)"
         },
     )
     plans = fields.Nested(PlanCountsSchema)

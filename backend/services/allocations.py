@@ -3,7 +3,8 @@ and which workers a manager may allocate.
 
 Whoever holds the role stops on the day the new worker starts (the history is kept), and a
 handover may not date from before the current holder started: that would rewrite who was
-responsible for the child on days already past.
+responsible for the child on days already past. For the same reason a role nobody holds (the
+last allocation ended) may be allocated from the day it ended at the earliest.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core.vocabulary import VISIT_ROLES
 from ..extensions import db
@@ -36,6 +37,17 @@ def handover_refusal(held_since: date, starts_on: date) -> str | None:
     """Why a handover from ``starts_on`` is refused when the current holder started ``held_since``."""
     if held_since > starts_on:
         return f"The current allocation only started on {held_since.isoformat()}."
+    return None
+
+
+def gap_refusal(child_id: str, role: str, starts_on: date) -> str | None:
+    """Why allocating a role nobody holds from ``starts_on`` is refused: the last allocation in it
+    ran past that day (two workers would have held it at once)."""
+    ended = db.session.scalar(
+        select(func.max(Allocation.ends_on)).where(Allocation.child_id == child_id, Allocation.role == role)
+    )
+    if ended is not None and ended > starts_on:
+        return f"The last allocation in this role ran until {ended.isoformat()}: start on or after that day."
     return None
 
 
@@ -87,6 +99,10 @@ def give_role(child_id: str, worker: Worker, role: str, starts_on: date) -> Allo
         if allocation.worker_id == worker.id:
             raise Conflict("This worker already holds this role for the child.")
         refusal = handover_refusal(allocation.starts_on, starts_on)
+        if refusal:
+            raise InvalidInput.field("from", refusal)
+    if not held:
+        refusal = gap_refusal(child_id, role, starts_on)
         if refusal:
             raise InvalidInput.field("from", refusal)
     hand_over(held, starts_on)

@@ -10,6 +10,10 @@ worker's team's lists, as their workload, and listed here under ``allocated_outs
 team's manager, the one who may reallocate it (reallocations.py). A carer the team holds but
 supervised by such a worker stays in this team's carer counts (carers.team_carer_ids) until this
 team's manager chooses another supervisor, and is listed under ``supervised_outside`` meanwhile.
+A child of the team with a visit due in a role nobody holds (its worker left, say), or with an
+active plan no rule covers and no allocation at all, is on no worker's list: ``unallocated``
+lists it for this team's manager to allocate; a carer the team holds with no supervising social
+worker is listed under ``unsupervised``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import select
 
 from ..core.cases import Case
 from ..core.planning import PLAN_STANDINGS, standing
+from ..core.scheduling import Obligation
 from ..core.timescale import Attempt, ChildTimescale, DueDate, Period, month_periods, tally
 from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
@@ -36,6 +41,7 @@ from .access import Viewer, can_oversee_team, visible_child_ids
 from .carers import team_carers, with_soonest_visit
 from .caseload import (
     BAD_DATES,
+    CHECK_THIS_CHILDS_DATES,
     CaseloadEntry,
     UnscheduledEntry,
     log_unschedulable,
@@ -44,7 +50,7 @@ from .caseload import (
 )
 from .errors import InvalidInput, NotFound
 from .practice_checks import check_counts, flags_by_child
-from .reallocations import allocated_outside, supervised_outside
+from .reallocations import allocated_outside, supervised_outside, unallocated_candidates, unsupervised
 from .timescale import deadline_timeliness, measure
 
 DEFAULT_PERIOD = relativedelta(months=3)
@@ -109,6 +115,10 @@ def team_overview(
         "unscheduled": unscheduled_list(workers, in_full.unscheduled),
         "allocated_outside": [soonest_due(row, cases, as_of) for row in allocated_outside(team_id, today)],
         "supervised_outside": with_soonest_visit(supervised_outside(team_id), as_of),
+        "unallocated": unallocated_list(
+            unallocated_candidates(team_id, scheduler().profile(), as_of, today), cases, as_of
+        ),
+        "unsupervised": with_soonest_visit(unsupervised(team_id), as_of),
         "plans": plan_counts(entry for entries in caseloads.values() for entry in entries),
         "timeliness": timeliness(start, end, tally(in_period)),
         "by_plan_type": by_plan_type(in_period, attempts_in(measured, start, end)),
@@ -196,13 +206,55 @@ def unscheduled_list(workers: Sequence[Worker], unscheduled: dict[str, list[Unsc
 def soonest_due(row: dict[str, Any], cases: dict[str, Case], as_of: date) -> dict[str, Any]:
     """The row with its role's soonest visit due, ``due`` and ``status`` (null: none, or dates the
     engine cannot use, which the unscheduled list of the worker's team names)."""
-    case, due = cases.get(row["child_id"]), []
-    try:
-        due = [duty for duty in scheduler().obligations(case, as_of) if duty.role == row["role"]] if case else []
-    except BAD_DATES as error:
-        log_unschedulable(row["child_id"], error)
-    soonest = min(due, key=lambda duty: duty.due, default=None)
+    soonest = soonest_in(duties_of(row["child_id"], cases.get(row["child_id"]), as_of) or (), row["role"])
     return row | {"due": soonest.due if soonest else None, "status": soonest.status if soonest else None}
+
+
+def unallocated_list(candidates: list[dict[str, Any]], cases: dict[str, Case], as_of: date) -> list[dict[str, Any]]:
+    """Each candidate role (reallocations.unallocated_candidates) with a visit due in it, with the
+    soonest; each active plan no rule covers of a child allocated in no role, with why; and each
+    candidate of a child whose dates the engine cannot use, with that reason. Soonest due first
+    (so the overdue lead), then those with no due date."""
+    by_child: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in candidates:
+        by_child[row["child_id"]].append(row)
+    listed: list[dict[str, Any]] = []
+    for child_id, rows in by_child.items():
+        # Every candidate is a child the team holds, so one of ``cases``.
+        case = cases[child_id]
+        try:
+            duties = scheduler().obligations(case, as_of)
+            gaps = scheduler().unscheduled(case, as_of) if any(row["role"] is None for row in rows) else ()
+        except BAD_DATES as error:
+            log_unschedulable(child_id, error)
+            listed.extend(unscheduled_row(row, None, CHECK_THIS_CHILDS_DATES) for row in rows)
+            continue
+        for row in rows:
+            if row["role"] is None:
+                listed.extend(unscheduled_row(row, gap.plan_type, gap.reason) for gap in gaps)
+            elif soonest := soonest_in(duties, row["role"]):
+                fields = {"plan_type": soonest.plan_type, "due": soonest.due, "status": soonest.status, "reason": None}
+                listed.append(row | fields)
+    return sorted(
+        listed, key=lambda row: (row["due"] is None, row["due"] or as_of, row["reference"], row["role"] or "")
+    )
+
+
+def unscheduled_row(row: dict[str, Any], plan_type: str | None, reason: str) -> dict[str, Any]:
+    return row | {"plan_type": plan_type, "due": None, "status": None, "reason": reason}
+
+
+def duties_of(child_id: str, case: Case | None, as_of: date) -> tuple[Obligation, ...] | None:
+    """The child's obligations on ``as_of``; None (logged by id) where its dates defeat the engine."""
+    try:
+        return scheduler().obligations(case, as_of) if case else ()
+    except BAD_DATES as error:
+        log_unschedulable(child_id, error)
+        return None
+
+
+def soonest_in(duties: Iterable[Obligation], role: str) -> Obligation | None:
+    return min((duty for duty in duties if duty.role == role), key=lambda duty: duty.due, default=None)
 
 
 def attempts_in(measured: dict[str, ChildTimescale], start: date, end: date) -> list[Attempt]:

@@ -11,6 +11,13 @@ another team (one the directory moved, docs/sign-in.md) waits on its own team's 
 ``allocated_outside`` lists such children for that manager's overview. A carer supervised by
 such a worker waits the same way, for a supervising social worker of the team (changed through
 ``PATCH /api/carers/<id>``, carers.py): ``supervised_outside`` lists them beside the children.
+
+A child whose role nobody holds (its worker left, an allocation's end date passed) would be on
+no worker's list at all: ``unallocated_candidates`` finds the team's children with a role the
+rules could visit them in and no current holder of it, for the overview to ask the engine which
+of those roles has a visit due; the manager allocates it here with ``move_child`` as for a move
+(``give_role`` ends no one when nobody holds the role). A carer the team holds with no
+supervising social worker is listed the same way, by ``unsupervised``.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, literal, null, or_, select, union_all
 
 from ..core.labels import initials_of
+from ..core.profiles import ANY_PLAN, Profile
+from ..core.vocabulary import PLAN_TYPES
 from ..extensions import db
 from ..persistence.carers import CarerRow
-from ..persistence.children import Allocation, Child
+from ..persistence.children import Allocation, Child, EpisodeRow, EventRow
 from ..persistence.people import Team, Worker
 from .access import Viewer, can_oversee_team, current_allocation, may_act_in, visible_child
 from .allocations import give_role, may_hold
@@ -130,3 +139,90 @@ def supervised_outside(team_id: str) -> list[dict[str, Any]]:
 def outside(team_id: str) -> ColumnElement[bool]:
     """The worker joined in is not of ``team_id``: of another team, or of none."""
     return or_(Worker.team_id.is_(None), Worker.team_id != team_id)
+
+
+def unsupervised(team_id: str) -> list[dict[str, Any]]:
+    """The team's carers with no supervising social worker (one set to none, or whose supervisor
+    was removed), by reference: on no worker's list until this team's manager chooses one."""
+    rows = db.session.execute(
+        select(CarerRow.id, CarerRow.reference, CarerRow.name)
+        .where(CarerRow.team_id == team_id, CarerRow.supervising_worker_id.is_(None))
+        .order_by(CarerRow.reference)
+    )
+    return [
+        {"carer_id": carer_id, "reference": reference, "initials": initials_of(name)}
+        for carer_id, reference, name in rows
+    ]
+
+
+def unallocated_candidates(team_id: str, profile: Profile, as_of: date, today: date) -> list[dict[str, Any]]:
+    """The team's children with an active plan on ``as_of`` and a role the profile's rules could
+    visit them in that nobody holds on ``today``, one row per (child, role), in one query; and,
+    with ``role`` null, those of them allocated in no role at all (a plan no rule covers would
+    otherwise show on no worker's unscheduled list). Candidates only: whether a visit is due in
+    the role is the engine's answer, asked for these children alone."""
+    selects = [
+        select(Child.id, Child.reference, Child.name, literal(role, String).label("role")).where(
+            Child.team_id == team_id, ~held_in(role, today), condition
+        )
+        for role, condition in visiting_conditions(profile, as_of).items()
+    ]
+    nobody = select(Child.id, Child.reference, Child.name, cast(null(), String).label("role")).where(
+        Child.team_id == team_id, active_plan(as_of), ~held_in(None, today)
+    )
+    rows = db.session.execute(union_all(*selects, nobody))
+    return [
+        {"child_id": child_id, "reference": reference, "initials": initials_of(name), "role": role}
+        for child_id, reference, name, role in rows
+    ]
+
+
+def visiting_conditions(profile: Profile, as_of: date) -> dict[str, ColumnElement[bool]]:
+    """For each role some rule visits in, when a child could owe a visit in it: an active plan of a
+    type with a rule in that role, or (a rule for any plan, as a return interview) an active plan
+    and an event that starts the rule's visits."""
+    plan_types: dict[str, set[str]] = {}
+    event_types: dict[str, set[str]] = {}
+    for rule in profile.rules + profile.floor:
+        if rule.plan_type != ANY_PLAN:
+            plan_types.setdefault(rule.role, set()).add(rule.plan_type)
+        elif rule.phases or rule.first_visit is not None:
+            plan_types.setdefault(rule.role, set()).update(PLAN_TYPES)
+        else:
+            event_types.setdefault(rule.role, set()).update(trigger.event_type for trigger in rule.triggers)
+    conditions = {}
+    for role in sorted(plan_types.keys() | event_types.keys()):
+        either = []
+        if plan_types.get(role):
+            either.append(active_plan(as_of, plan_types[role]))
+        if event_types.get(role):
+            either.append(and_(active_plan(as_of), event_of(event_types[role], role)))
+        conditions[role] = or_(*either)
+    return conditions
+
+
+def active_plan(as_of: date, plan_types: set[str] | None = None) -> ColumnElement[bool]:
+    """The child has an episode active on ``as_of`` (of one of ``plan_types``, if given)."""
+    active = and_(
+        EpisodeRow.child_id == Child.id,
+        EpisodeRow.start <= as_of,
+        or_(EpisodeRow.end.is_(None), EpisodeRow.end > as_of),
+    )
+    if plan_types is not None:
+        active = and_(active, EpisodeRow.type.in_(sorted(plan_types)))
+    return exists().where(active)
+
+
+def event_of(event_types: set[str], role: str) -> ColumnElement[bool]:
+    """The child has an event of one of ``event_types`` that concerns ``role`` (as the engine reads one)."""
+    return exists().where(
+        EventRow.child_id == Child.id,
+        EventRow.type.in_(sorted(event_types)),
+        or_(EventRow.role.is_(None), EventRow.role == role),
+    )
+
+
+def held_in(role: str | None, today: date) -> ColumnElement[bool]:
+    """Someone holds the child's ``role`` (any role, for None) on ``today``."""
+    held = and_(Allocation.child_id == Child.id, current_allocation(today))
+    return exists().where(held if role is None else and_(held, Allocation.role == role))

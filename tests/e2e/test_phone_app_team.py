@@ -237,15 +237,18 @@ def test_the_timescale_by_plan_type_the_trend_chart_and_the_export_follow_the_pe
     page.screenshot(path=ARTIFACTS / "phone-team-trend.png", full_page=True)
 
 
-def held_in_another_team(site: Site, team: Team_) -> str:
+def held_in_another_team(site: Site, team: Team_) -> tuple[str, str]:
     """A child of the team whose social worker is now in another team (moved by the directory, say),
-    who supervises a carer of the team too (FC-0300)."""
+    who supervises a carer of the team too (FC-0300); and a child of the team allocated to nobody
+    (C-0301: its worker left), its visit overdue, and a carer of the team supervised by nobody (FC-0301)."""
     mover = add_worker(site.app, "social_worker", add_team(site.app, "South"), name="Val Moved")
     add_carer(site.app, supervising_worker_id=mover, team_id=team.team_id, reference="FC-0300", name="Pat Carer")
+    add_carer(site.app, team_id=team.team_id, reference="FC-0301", name="Lee Carer")
     episode = {"type": "child_protection", "start": (today_in_london() - timedelta(days=90)).isoformat(), "end": None}
-    return add_child(
+    held = add_child(
         site.app, allocations=[(mover, "social_worker")], team_id=team.team_id, reference="C-0300", episodes=[episode]
     )
+    return held, add_child(site.app, team_id=team.team_id, reference="C-0301", episodes=[episode])
 
 
 def test_the_team_screens_pass_axe_and_fit_the_phone_at_double_zoom(
@@ -416,21 +419,27 @@ def test_the_team_shows_its_carers_and_practice_checks_in_a_line_each(
 def test_a_child_held_by_a_worker_of_another_team_is_flagged_and_moved_back_from_the_team_screen(
     context: BrowserContext, site: Site, team: Team_
 ) -> None:
-    child = held_in_another_team(site, team)
+    child, unallocated = held_in_another_team(site, team)
     page = context.new_page()
     sign_in(page, site.url, team.world.manager_email)
     flagged = page.locator("#team-content .outside li").filter(has=page.locator(f'a[href="/children/{child}"]'))
     assert "Val Moved, South" in flagged.inner_text()
     flagged.locator("input[type=checkbox]").check()
+    # The child nobody holds, beside it, allocated with the same form.
+    assert page.locator("#team-content .outside h2:text-is('Not allocated: allocate (1)')").count() == 1
+    nobody = page.locator("#team-content .outside li").filter(has=page.locator(f'a[href="/children/{unallocated}"]'))
+    assert "social worker: nobody" in nobody.inner_text() and "overdue" in nobody.inner_text().lower()
+    nobody.locator("input[type=checkbox]").check()
     page.select_option("#move-to", label="Ada Jones")
     page.click("#move-form button")
     page.wait_for_selector("#confirm-dialog[open]")
     page.click("#confirm-yes")
     page.wait_for_selector("#team-content [role=alert]")
-    assert page.inner_text("#team-content [role=alert]") == "1 moved to Ada Jones."
+    assert page.inner_text("#team-content [role=alert]") == "2 moved to Ada Jones."
     assert page.locator("#team-content .outside").count() == 0
-    allocations = api_get(page, f"/api/children/{child}")["allocations"]
-    assert [item["worker_id"] for item in allocations if not item["to"]] == [team.colleague_id]
+    for moved in (child, unallocated):
+        allocations = api_get(page, f"/api/children/{moved}")["allocations"]
+        assert [item["worker_id"] for item in allocations if not item["to"]] == [team.colleague_id]
     # The carer Val supervises is the team's too: given a supervisor of the team from the same screen.
     carer = page.locator("#team-content .supervised li:has-text('FC-0300')")
     assert "supervised by Val Moved, South" in carer.inner_text()
@@ -438,6 +447,12 @@ def test_a_child_held_by_a_worker_of_another_team_is_flagged_and_moved_back_from
     carer.locator("button").click()
     page.wait_for_selector("#team-content [role=alert]:has-text('FC-0300')")
     assert page.inner_text("#team-content [role=alert]") == "FC-0300: supervised by Ada Jones."
+    # The carer with no supervisor, in the same list, the same way.
+    carer = page.locator("#team-content .supervised li:has-text('FC-0301')")
+    assert "supervised by nobody" in carer.inner_text()
+    carer.locator("select").select_option(label="Ada Jones")
+    carer.locator("button").click()
+    page.wait_for_selector("#team-content [role=alert]:has-text('FC-0301')")
     assert page.locator("#team-content .supervised").count() == 0
     [carer_id] = [row["id"] for row in api_get(page, "/api/carers")["carers"] if row["reference"] == "FC-0300"]
     assert api_get(page, f"/api/carers/{carer_id}")["supervising_worker_id"] == team.colleague_id
