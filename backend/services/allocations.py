@@ -1,9 +1,13 @@
 """The one rule for handing a child's role to another worker, used by the API and the imports,
 and which workers a manager may allocate.
 
-Whoever holds the role stops on the day the new worker starts (the history is kept), and a
-handover may not date from before the current holder started: that would rewrite who was
-responsible for the child on days already past. For the same reason a role nobody holds (the
+Whoever holds the role stops on the day the new worker starts (``ends_on`` is exclusive: their
+last day is the day before; the history is kept). A current holder is one with no end date or an
+end date still to come, so an allocation booked to end later than the handover is cut short too
+(an end date is never moved later): two workers never hold one role on the same day. A handover
+may not date from before the current holder started: that would rewrite who was responsible for
+the child on days already past, and it also refuses one that would run into a handover already
+booked for a later day (cancel that one first). For the same reason a role nobody holds (the
 last allocation ended) may be allocated from the day it ended at the earliest.
 """
 
@@ -13,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..core.vocabulary import VISIT_ROLES
 from ..extensions import db
@@ -52,9 +56,11 @@ def gap_refusal(child_id: str, role: str, starts_on: date) -> str | None:
 
 
 def hand_over(held: Iterable[Allocation], starts_on: date) -> None:
-    """End the current holders' allocations on the day the new worker starts."""
+    """End the current holders' allocations on the day the new worker starts (never later than
+    an end date already set)."""
     for allocation in held:
-        allocation.ends_on = starts_on
+        if allocation.ends_on is None or allocation.ends_on > starts_on:
+            allocation.ends_on = starts_on
 
 
 def allocation_workers(viewer: Viewer, allocations: list[dict[str, Any]]) -> list[tuple[Worker, str]]:
@@ -85,15 +91,20 @@ def may_hold(worker: Worker, role: str) -> bool:
     return role in ROLES_BY_JOB.get(worker.role, frozenset())
 
 
-def give_role(child_id: str, worker: Worker, role: str, starts_on: date) -> Allocation:
+def give_role(child_id: str, worker: Worker, role: str, starts_on: date, today: date) -> Allocation:
     """Allocate ``role`` to ``worker`` from ``starts_on``, ending the current holder's allocation
     then (not committed). Conflict if the worker holds it already; InvalidInput naming ``from``
-    for a handover dated before the current holder started."""
+    for a handover dated before the current holder (or one booked to come) started."""
     # Two handovers of one child at once would each end the same holder and both start: the
     # child's row, locked first, makes the second wait and then see the first's allocation.
     db.session.execute(select(Child.id).where(Child.id == child_id).with_for_update())
     held = db.session.scalars(
-        select(Allocation).where(Allocation.child_id == child_id, Allocation.role == role, Allocation.ends_on.is_(None))
+        select(Allocation).where(
+            Allocation.child_id == child_id,
+            Allocation.role == role,
+            # Still held after today and after the handover: an ended allocation is history.
+            or_(Allocation.ends_on.is_(None), Allocation.ends_on > max(starts_on, today)),
+        )
     ).all()
     for allocation in held:
         if allocation.worker_id == worker.id:

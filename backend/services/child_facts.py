@@ -124,7 +124,7 @@ def reallocate(viewer: Viewer, child_id: str, fields: dict[str, Any], today: dat
     if worker is None:
         field = "worker_email" if fields.get("worker_email") else "worker_id"
         raise InvalidInput.field(field, "No active worker with this id that you may allocate.")
-    allocation = give_role(child.id, worker, fields["role"], fields.get("from") or today)
+    allocation = give_role(child.id, worker, fields["role"], fields.get("from") or today, today)
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return allocation_as_dict(allocation, worker.name)

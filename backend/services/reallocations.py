@@ -48,7 +48,7 @@ def move_child(viewer: Viewer, child_id: str, fields: dict[str, Any], today: dat
         raise InvalidInput.field("worker_id", "This worker is not in the child's team.")
     if not may_hold(worker, fields["role"]):
         raise InvalidInput.field("role", f"A {worker.role.replace('_', ' ')} does not hold this role.")
-    allocation = give_role(child.id, worker, fields["role"], fields.get("from") or today)
+    allocation = give_role(child.id, worker, fields["role"], fields.get("from") or today, today)
     note_change(viewer.worker_id, child.id, route)
     db.session.commit()
     return {

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
-from backend.persistence.children import Child
+from backend.persistence.children import Allocation, Child
 from tests.support.world import add_child, add_team, add_worker, signed_in
 
 CP = [{"type": "child_protection", "start": "2026-09-01"}]
@@ -117,3 +119,73 @@ def test_the_new_workers_calendar_feed_shows_the_child_on_its_next_poll(app: Fla
     assert reference not in second.client.get(feed).get_data(as_text=True)
     assert move(app, world["manager"], world["child"], worker_id=world["second"]).status_code == 201
     assert reference in second.client.get(feed).get_data(as_text=True)
+
+
+def end_first_allocation(app: Flask, child_id: str, ends_on: date) -> None:
+    with app.app_context():
+        db.session.execute(db.update(Allocation).where(Allocation.child_id == child_id).values(ends_on=ends_on))
+        db.session.commit()
+
+
+def holders(app: Flask, child_id: str) -> list[tuple[str, date, date | None]]:
+    """The child's social worker allocations, asserting no two of them hold the role on one day."""
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Allocation.worker_id, Allocation.starts_on, Allocation.ends_on)
+            .where(Allocation.child_id == child_id, Allocation.role == "social_worker")
+            .order_by(Allocation.starts_on)
+        ).all()
+    spans = [(worker, start, end) for worker, start, end in rows]
+    for (_, _, end), (_, next_start, _) in zip(spans, spans[1:], strict=False):
+        assert end is not None and end <= next_start  # ends_on is exclusive
+    return spans
+
+
+def test_a_move_before_the_holders_end_date_ends_their_allocation_then(app: Flask) -> None:
+    world = team_with_a_child(app)
+    today = today_in_london()
+    end_first_allocation(app, world["child"], today + timedelta(days=30))
+    moved = today + timedelta(days=10)
+    response = move(app, world["manager"], world["child"], worker_id=world["second"], **{"from": moved.isoformat()})
+    assert response.status_code == 201
+    assert [(worker, end) for worker, _, end in holders(app, world["child"])] == [
+        (world["first"], moved),
+        (world["second"], None),
+    ]
+
+
+def test_a_move_after_the_holders_end_date_leaves_that_date_alone(app: Flask) -> None:
+    world = team_with_a_child(app)
+    today = today_in_london()
+    end_first_allocation(app, world["child"], today + timedelta(days=5))
+    response = move(
+        app,
+        world["manager"],
+        world["child"],
+        worker_id=world["second"],
+        **{"from": (today + timedelta(days=9)).isoformat()},
+    )
+    assert response.status_code == 201
+    assert holders(app, world["child"])[0][2] == today + timedelta(days=5)
+
+
+def test_a_move_that_would_run_into_a_handover_already_booked_is_a_422_naming_from(app: Flask) -> None:
+    world = team_with_a_child(app)
+    today = today_in_london()
+    booked = move(
+        app,
+        world["manager"],
+        world["child"],
+        worker_id=world["second"],
+        **{"from": (today + timedelta(days=20)).isoformat()},
+    )
+    assert booked.status_code == 201
+    response = move(
+        app,
+        world["manager"],
+        world["child"],
+        worker_id=world["manager"],
+        **{"from": (today + timedelta(days=10)).isoformat()},
+    )
+    assert response.status_code == 422 and list(response.json["errors"]) == ["from"]
+    assert len(holders(app, world["child"])) == 2
