@@ -165,8 +165,8 @@ class PracticeCheckCountsSchema(Schema):
 
 
 class OverdueCarerSchema(CaseloadCarerSchema):
-    worker_id = fields.String()
-    worker_name = fields.String()
+    worker_id = fields.String(allow_none=True, metadata={"description": "Null: the carer has no supervising worker"})
+    worker_name = fields.String(allow_none=True)
 
 
 class TeamCarersSchema(Schema):

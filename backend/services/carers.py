@@ -171,8 +171,9 @@ def commit_or_conflict() -> None:
 
 
 def team_carers(team_id: str, as_of: date) -> dict[str, Any]:
-    """The team view's carers: how many of the visits due to the team's supervised carers are
-    overdue, due today or due soon, and the overdue ones with their supervising worker."""
+    """The team view's carers: how many of the visits due to the team's carers are overdue, due
+    today or due soon, and the overdue ones with their supervising worker (null for a carer with
+    none: the manager must see those visits most of all)."""
     by_worker = entries_by_supervisor(team_carer_ids(team_id), as_of)
     found = db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(list(by_worker))))
     names = {worker_id: name for worker_id, name in found}
@@ -184,21 +185,23 @@ def team_carers(team_id: str, as_of: date) -> dict[str, Any]:
             if status in counts:
                 counts[status] += 1
             if status == "overdue":
-                overdue.append({**entry.as_dict(), "worker_id": worker_id, "worker_name": names[worker_id]})
+                supervisor = worker_id or None
+                overdue.append({**entry.as_dict(), "worker_id": supervisor, "worker_name": names.get(worker_id)})
     overdue.sort(key=lambda row: (row["due"], row["duty"], row["reference"]))
     return {**counts, "overdue_list": overdue}
 
 
 def team_carer_ids(team_id: str) -> Select[Any]:
-    """The team's carers with a supervising worker: those it holds, whoever supervises them, and
-    those no team holds supervised by its workers. A carer whose supervisor moved to another team
+    """The team's carers: those it holds, whoever supervises them (or nobody:
+    reallocations.unsupervised lists those too), and those no team holds supervised by its
+    workers. A carer whose supervisor moved to another team
     stays the holding team's, counted here once, until its manager chooses another supervisor
     (reallocations.supervised_outside lists them); the supervisor's new team does not count them."""
     team_workers = select(Worker.id).where(Worker.team_id == team_id)
     held = or_(
         CarerRow.team_id == team_id, and_(CarerRow.team_id.is_(None), CarerRow.supervising_worker_id.in_(team_workers))
     )
-    return select(CarerRow.id).where(CarerRow.supervising_worker_id.is_not(None), held)
+    return select(CarerRow.id).where(held)
 
 
 def with_soonest_visit(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ team's manager chooses another supervisor, and is listed under ``supervised_outs
 A child of the team with a visit due in a role nobody holds (its worker left, say), or with an
 active plan no rule covers and no allocation at all, is on no worker's list: ``unallocated``
 lists it for this team's manager to allocate; a carer the team holds with no supervising social
-worker is listed under ``unsupervised``.
+worker is listed under ``unsupervised`` and still counted in the team's carer figures.
 """
 
 from __future__ import annotations

@@ -218,3 +218,16 @@ def test_a_role_nobody_holds_is_allocated_from_the_day_the_last_allocation_ended
     overlapping = manager.post(path, json=body | {"from": days_ago(6)})
     assert overlapping.status_code == 422 and list(overlapping.json["errors"]) == ["from"]
     assert manager.post(path, json=body | {"from": days_ago(5)}).status_code == 201
+
+
+def test_a_carer_with_no_supervisor_counts_in_the_teams_carer_figures_with_a_null_worker(app: Flask) -> None:
+    world = team(app)
+    # Approved long ago and never visited: overdue, and on no worker's caseload.
+    carer = add_carer(app, team_id=world["team"], reference="FC-NONE", approved=date(2020, 1, 6))
+    carers = overview(app, world["manager"], world["team"])["carers"]
+    assert carers["overdue"] >= 1
+    assert [(row["carer_id"], row["worker_id"], row["worker_name"]) for row in carers["overdue_list"]] == [
+        (carer, None, None)
+    ] * len(carers["overdue_list"])
+    other_team = add_team(app)
+    assert overview(app, add_worker(app, "team_manager", other_team), other_team)["carers"]["overdue"] == 0
