@@ -12,6 +12,7 @@ from backend.clock import today_in_london
 from backend.extensions import db
 from backend.persistence.audit import AuditEntry
 from backend.persistence.children import Allocation, Child
+from tests.e2e.test_attacks_round3 import at_once
 from tests.support.world import add_child, add_team, add_worker, signed_in
 
 CP = [{"type": "child_protection", "start": "2026-09-01"}]
@@ -189,3 +190,21 @@ def test_a_move_that_would_run_into_a_handover_already_booked_is_a_422_naming_fr
     )
     assert response.status_code == 422 and list(response.json["errors"]) == ["from"]
     assert len(holders(app, world["child"])) == 2
+
+
+def test_two_moves_at_once_before_the_holders_end_date_leave_one_holder_a_day(app: Flask) -> None:
+    world = team_with_a_child(app)
+    today = today_in_london()
+    end_first_allocation(app, world["child"], today + timedelta(days=30))
+    path = f"/api/children/{world['child']}/reallocation"
+    requests = [
+        (
+            "POST",
+            path,
+            {"role": "social_worker", "worker_id": worker, "from": (today + timedelta(days=days)).isoformat()},
+        )
+        for worker, days in ((world["second"], 10), (world["manager"], 12))
+    ]
+    statuses = at_once(app, world["manager"], requests)
+    assert 201 in statuses and set(statuses) <= {201, 422}
+    assert holders(app, world["child"])[0][0] == world["first"]
