@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from ..clock import utc_now
 from ..core.cases import Case, future_visit_field, parse_case
@@ -148,7 +148,11 @@ def refused_handovers(cases: Sequence[ImportedCase], today: date) -> Iterator[Ro
         held = db.session.execute(
             select(Child.reference, Allocation.role, Allocation.worker_id, Allocation.starts_on)
             .join(Allocation, Allocation.child_id == Child.id)
-            .where(Child.reference.in_(chunk), Allocation.ends_on.is_(None), Allocation.starts_on > today)
+            .where(
+                Child.reference.in_(chunk),
+                or_(Allocation.ends_on.is_(None), Allocation.ends_on > today),
+                Allocation.starts_on > today,
+            )
         ).all()
         db.session.commit()
         for reference, role, holder, held_since in held:
@@ -330,7 +334,9 @@ def allocate(batch: Sequence[ImportedCase], ids: dict[str, str], today: date) ->
         return
     current = db.session.scalars(
         select(Allocation).where(
-            Allocation.child_id.in_({child_id for child_id, _ in wanted}), Allocation.ends_on.is_(None)
+            Allocation.child_id.in_({child_id for child_id, _ in wanted}),
+            # A holder booked to end after today holds the role today too: cut short, as by the API.
+            or_(Allocation.ends_on.is_(None), Allocation.ends_on > today),
         )
     ).all()
     held = {(allocation.child_id, allocation.role, allocation.worker_id) for allocation in current}

@@ -170,3 +170,24 @@ def test_an_import_hands_a_role_over_by_the_apis_rule(app: Flask, tmp_path: Path
         imports.apply_import(plan, today)
         ended = db.session.scalars(select(Allocation.ends_on).where(Allocation.ends_on.is_not(None))).all()
     assert ended == [today]
+
+
+def test_an_import_cuts_short_a_holder_booked_to_end_after_today(app: Flask, tmp_path: Path) -> None:
+    """Two workers never hold one role on the same day: the old end date is brought forward to today."""
+    from datetime import timedelta
+
+    add_worker(app, email="sw@example.org")
+    other = add_worker(app, email="other@example.org")
+    today = imports_today()
+    first = list(enumerate(json.loads(Path(write_cases(tmp_path, 1)).read_text()), start=1))
+    with app.app_context():
+        imports.apply_import(imports.plan_import(first, today), today)
+        db.session.execute(Allocation.__table__.update().values(ends_on=today + timedelta(days=10)))
+        db.session.commit()
+    handed = [{"worker_email": "other@example.org", "role": "social_worker"}]
+    with app.app_context():
+        plan = imports.plan_import([(number, {**row, "allocations": handed}) for number, row in first], today)
+        assert plan.problems == []
+        imports.apply_import(plan, today)
+        spans = db.session.execute(select(Allocation.worker_id, Allocation.starts_on, Allocation.ends_on)).all()
+    assert sorted((worker == other, end) for worker, _, end in spans) == [(False, today), (True, None)]
