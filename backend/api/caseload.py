@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -14,9 +14,9 @@ from marshmallow import Schema, fields, validate
 from ..core.scheduling import STATUSES
 from ..services.audit import record_read
 from ..services.carers import CarerEntry, supervised_carers
-from ..services.caseload import UnscheduledEntry, sort_key, workers_caseloads_in_full
+from ..services.caseload import UnscheduledEntry, obligation_identity, sort_key, workers_caseloads_in_full
 from ..services.covers import covered_workers, with_covered
-from ..services.worker_deadlines import WEEK_AHEAD, WorkerDeadline, deadline_identity
+from ..services.worker_deadlines import WEEK_AHEAD, deadline_identity
 from ..services.worker_deadlines import sort_key as deadline_order
 from .carer_schemas import CaseloadCarerSchema
 from .context import route_name, today
@@ -117,49 +117,51 @@ def caseload_document(worker_id: str, as_of: date, today: date, wanted: str | No
         "as_of": as_of.isoformat(),
         "obligations": [
             entry.as_dict() | {"covering_for": absent}
-            for entry, absent in labelled(caseloads.entries, holders, covered, sort_key)
+            for entry, absent in in_reach(caseloads.entries, worker_id, covered, obligation_identity, sort_key)
             if wanted is None or entry.obligation.status == wanted
         ],
-        "unscheduled": unscheduled_of(caseloads.unscheduled, holders, covered),
+        "unscheduled": [
+            entry.as_dict() | {"covering_for": absent}
+            for entry, absent in in_reach(caseloads.unscheduled, worker_id, covered, gap_identity, gap_order)
+        ],
         "carers": [
             entry.as_dict() | {"covering_for": absent}
-            for entry, absent in labelled(carers, holders, covered, carer_order)
+            for entry, absent in in_reach(carers, worker_id, covered, carer_identity, carer_order)
             if wanted is None or entry.obligation.status == wanted
         ],
-        "deadlines": deadlines_of(caseloads.deadlines, worker_id, covered),
+        "deadlines": [
+            entry.as_dict() | {"covering_for": absent}
+            for entry, absent in in_reach(caseloads.deadlines, worker_id, covered, deadline_identity, deadline_order)
+        ],
     }
 
 
-def deadlines_of(
-    by_worker: Mapping[str, list[WorkerDeadline]], worker_id: str, covered: dict[str, str]
-) -> list[dict[str, Any]]:
-    """The worker's deadlines and those of the colleagues they cover, each once (as the worker's
-    own when they hold the child too), soonest first."""
-    reach = with_covered(by_worker, worker_id, covered, deadline_identity)
+def in_reach(
+    by_worker: Mapping[str, Sequence[Entry]],
+    worker_id: str,
+    covered: dict[str, str],
+    identity: Callable[[Entry], Hashable],
+    order: Callable[[Entry], Any],
+) -> list[tuple[Entry, str | None]]:
+    """The worker's entries and those of the colleagues they cover, each once (as the worker's own
+    when they hold it too: covers.with_covered), in ``order``, with the absent colleague's name
+    (None: the worker's own)."""
+    reach = with_covered(by_worker, worker_id, covered, identity)
     return [
-        entry.as_dict() | {"covering_for": covered.get(absent) if absent else None}
-        for entry, absent in sorted(reach, key=lambda pair: deadline_order(pair[0]))
+        (entry, covered[absent] if absent else None) for entry, absent in sorted(reach, key=lambda pair: order(pair[0]))
     ]
 
 
-def labelled(
-    by_worker: Mapping[str, list[Entry]], holders: list[str], covered: dict[str, str], order: Callable[[Entry], Any]
-) -> list[tuple[Entry, str | None]]:
-    """Each holder's entries with the absent colleague's name (None: the worker's own), in ``order``."""
-    pairs = [(entry, covered.get(holder)) for holder in holders for entry in by_worker.get(holder, [])]
-    return sorted(pairs, key=lambda pair: order(pair[0]))
+def gap_identity(entry: UnscheduledEntry) -> tuple[str, str]:
+    return (entry.child_id, entry.plan_type)
 
 
-def unscheduled_of(
-    by_worker: Mapping[str, list[UnscheduledEntry]], holders: list[str], covered: dict[str, str]
-) -> list[dict[str, Any]]:
-    """A child with a plan no rule schedules, listed once: as the worker's own if they hold it too."""
-    listed: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry, absent in labelled(by_worker, holders, covered, lambda gap: (gap.reference, gap.plan_type)):
-        key = (entry.child_id, entry.plan_type)
-        if key not in listed or absent is None:
-            listed[key] = entry.as_dict() | {"covering_for": absent}
-    return list(listed.values())
+def gap_order(entry: UnscheduledEntry) -> tuple[str, str]:
+    return (entry.reference, entry.plan_type)
+
+
+def carer_identity(entry: CarerEntry) -> tuple[str, str, date]:
+    return (entry.carer_id, entry.obligation.duty, entry.obligation.due)
 
 
 def carer_order(entry: CarerEntry) -> tuple[date, str, str]:
