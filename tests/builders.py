@@ -48,3 +48,22 @@ def make_case_json(**overrides: Any) -> dict[str, Any]:
     }
     case.update(overrides)
     return case
+
+
+def profile_with_carer_rules(*carer_rules: dict[str, object]) -> dict[str, object]:
+    """The smallest profile data (one child-in-need rule) with these carer rules, to parse."""
+    return {
+        "id": "t",
+        "name": "T",
+        "region": "ENG",
+        "rules": [
+            {
+                "id": "t.cin",
+                "plan_type": "child_in_need",
+                "role": "social_worker",
+                "phases": [{"every": "4 weeks"}],
+                "source": {"document": "D", "section": "S", "quote": "Q"},
+            }
+        ],
+        "carer_rules": list(carer_rules),
+    }

@@ -35,18 +35,7 @@ COLUMNS = (
 )
 
 # ``?section=overdue``: the columns of an overdue row, in the order of the whole table.
-OVERDUE_COLUMNS = (
-    "worker",
-    "reference",
-    "initials",
-    "plan_type",
-    "role",
-    "due",
-    "days_overdue",
-    "last_visit",
-    "last_no_access",
-    "escalated",
-)
+OVERDUE_COLUMNS = COLUMNS[COLUMNS.index("worker") : COLUMNS.index("escalated") + 1]
 
 
 def percent(due: int, in_time: int) -> float | None:

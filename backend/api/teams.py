@@ -119,22 +119,12 @@ class UnsupervisedSchema(Schema):
     status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
 
 
-class SupervisedOutsideSchema(Schema):
+class SupervisedOutsideSchema(UnsupervisedSchema):
     """One of the team's carers, supervised by a worker of another team."""
 
-    carer_id = fields.String()
-    reference = fields.String()
-    initials = fields.String()
     worker_id = fields.String()
     worker_name = fields.String()
     team_name = fields.String(allow_none=True, metadata={"description": "The worker's team (null: none)"})
-    duty = fields.String(
-        allow_none=True,
-        validate=validate.OneOf(CARER_DUTIES),
-        metadata={"description": "The duty of the carer's soonest visit due (null: none)"},
-    )
-    due = IsoDate(allow_none=True, metadata={"description": "The carer's soonest visit due (null: none)"})
-    status = fields.String(allow_none=True, metadata={"description": "Its status, as on a caseload"})
 
 
 class TimelinessSchema(Schema):

@@ -20,7 +20,7 @@ from backend.core.errors import ProfileError
 from backend.core.profiles import Profile, parse_profile
 from backend.core.scheduling import Obligation, compute_obligations
 from backend.core.vocabulary import PLAN_TYPES
-from tests.builders import d
+from tests.builders import d, profile_with_carer_rules
 
 PLACED = d("2027-01-08")  # a Friday: 1 working day is Monday 11 January
 SSW = "supervising_social_worker"
@@ -161,22 +161,6 @@ def test_a_plan_covered_only_without_a_carer_household_is_unscheduled_with_one(e
     assert "cared_for" not in profile.always_covered
 
 
-_CIN_ONLY = {
-    "id": "t",
-    "name": "T",
-    "region": "ENG",
-    "rules": [
-        {
-            "id": "t.cin",
-            "plan_type": "child_in_need",
-            "role": "social_worker",
-            "phases": [{"every": "4 weeks"}],
-            "source": {"document": "D", "section": "S", "quote": "Q"},
-        }
-    ],
-}
-
-
 def test_a_follow_up_carer_rule_stands_alone() -> None:
     rule = {
         "id": "t.c",
@@ -186,5 +170,5 @@ def test_a_follow_up_carer_rule_stands_alone() -> None:
         "source": {"document": "D", "section": "S", "quote": "Q"},
     }
     with pytest.raises(ProfileError) as raised:
-        parse_profile({**_CIN_ONLY, "carer_rules": [rule]}, "t.toml")
+        parse_profile(profile_with_carer_rules(rule), "t.toml")
     assert raised.value.field == "after_child_joining"

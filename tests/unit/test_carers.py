@@ -17,7 +17,7 @@ from backend.core.carers import Carer, CarerVisit, compute_carer_obligations, pa
 from backend.core.errors import InvalidCase, ProfileError
 from backend.core.profiles import Profile, parse_profile
 from backend.core.scheduling import Obligation
-from tests.builders import d
+from tests.builders import d, profile_with_carer_rules
 
 
 def make_carer(**overrides: object) -> Carer:
@@ -214,24 +214,6 @@ def test_parse_carer_reads_every_field() -> None:
     assert (carer.name, carer.household) == ("A", "F-1")
 
 
-def _profile(carer_rule: dict[str, object]) -> dict[str, object]:
-    return {
-        "id": "t",
-        "name": "T",
-        "region": "ENG",
-        "rules": [
-            {
-                "id": "t.cin",
-                "plan_type": "child_in_need",
-                "role": "social_worker",
-                "phases": [{"every": "4 weeks"}],
-                "source": {"document": "D", "section": "S", "quote": "Q"},
-            }
-        ],
-        "carer_rules": [carer_rule],
-    }
-
-
 @pytest.mark.parametrize(
     ("carer_rule", "field"),
     [
@@ -246,7 +228,7 @@ def _profile(carer_rule: dict[str, object]) -> dict[str, object]:
 def test_a_bad_carer_rule_stops_the_load_naming_the_field(carer_rule: dict[str, object], field: str) -> None:
     carer_rule.setdefault("source", {"document": "D", "section": "S", "quote": "Q"})
     with pytest.raises(ProfileError) as raised:
-        parse_profile(_profile(carer_rule), "t.toml")
+        parse_profile(profile_with_carer_rules(carer_rule), "t.toml")
     assert raised.value.field == field
 
 
