@@ -119,16 +119,26 @@ def notifications(page: Page) -> list[dict[str, Any]]:
 
 
 def service_worker_registration(context: BrowserContext, page: Page, base_url: str) -> tuple[CDPSession, str]:
-    """A DevTools session and the app's service worker registration id, for ServiceWorker.* commands."""
+    """A DevTools session and the app's service worker registration id, for ServiceWorker.* commands.
+    Returned once the registration has an activated worker: a push or sync event sent while its
+    worker is still installing is dropped, not queued."""
     session = context.new_cdp_session(page)
     registrations: list[dict[str, Any]] = []
+    activated: set[str] = set()
     session.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    session.on(
+        "ServiceWorker.workerVersionUpdated",
+        lambda event: activated.update(
+            version["registrationId"] for version in event["versions"] if version["status"] == "activated"
+        ),
+    )
     session.send("ServiceWorker.enable")
 
-    def registration_id() -> str | None:
-        return next((item["registrationId"] for item in registrations if item["scopeURL"] == base_url + "/"), None)
+    def active_registration_id() -> str | None:
+        found = (item["registrationId"] for item in registrations if item["scopeURL"] == base_url + "/")
+        return next((registration_id for registration_id in found if registration_id in activated), None)
 
-    return session, wait_until(registration_id, page=page, what="the service worker registration")
+    return session, wait_until(active_registration_id, page=page, what="the service worker, activated")
 
 
 # Chromium's network throttled as Lighthouse's "slow 4G" (150 ms round trip, 1.6 Mbit/s down,
